@@ -1,0 +1,41 @@
+"""`python -m bot`: migrate the database, register the command menus, and long-poll."""
+
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.factory import build_app, create_bot
+from domain.questionnaire import DefinitionError
+
+log = logging.getLogger("bot")
+
+
+async def run(settings: Settings) -> None:
+    app = build_app(settings)
+    bot = create_bot(settings)
+    try:
+        await app.prepare_database()
+        log.info("database ready, %d questionnaires loaded", len(app.surveys.catalog))
+        # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
+        # which register the command menus.
+        await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await app.close()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        asyncio.run(run(settings))
+    except (ConfigError, DefinitionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

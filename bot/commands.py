@@ -1,0 +1,19 @@
+"""The command menus users see in Telegram, one per language."""
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram_i18n.cores import FluentRuntimeCore
+
+USER_COMMANDS = ("start", "surveys", "profile", "language", "help", "cancel")
+
+
+def commands_for(core: FluentRuntimeCore, locale: str) -> list[BotCommand]:
+    return [BotCommand(command=name, description=core.get(f"cmd-{name}", locale))
+            for name in USER_COMMANDS]
+
+
+async def register_commands(bot: Bot, core: FluentRuntimeCore, default_locale: str) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    for locale in core.available_locales:
+        await bot.set_my_commands(commands_for(core, locale), scope=scope, language_code=locale)
+    await bot.set_my_commands(commands_for(core, default_locale), scope=scope)

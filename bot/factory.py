@@ -1,0 +1,103 @@
+"""Builds the application. Nothing is created at import time; tests build exactly this app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram_i18n import I18nMiddleware
+from aiogram_i18n.cores import FluentRuntimeCore
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.commands import register_commands
+from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
+from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager
+from bot.storage import DatabaseStorage
+from domain.profile import ProfileForm
+from domain.questionnaire import Catalog
+from handlers import build_router
+from handlers.errors import report_error
+from models.db import create_engine, create_sessionmaker, upgrade_database
+from services.profiles import Profiles
+from services.surveys import Surveys, sync_catalog
+
+log = logging.getLogger(__name__)
+LOCALES_DIR = PROJECT_ROOT / "locales" / "{locale}"
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker
+    surveys: Surveys
+    profiles: Profiles
+    dispatcher: Dispatcher
+    i18n_core: FluentRuntimeCore
+
+    async def prepare_database(self) -> None:
+        """Migrate to the newest schema and record the questionnaire versions in use."""
+        await upgrade_database(self.engine)
+        async with self.sessionmaker() as session:
+            await sync_catalog(session, self.surveys.catalog)
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.engine.dispose()
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(settings.bot_token, session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_storage(settings: Settings, sessionmaker: async_sessionmaker) -> BaseStorage:
+    if settings.redis_url:
+        return RedisStorage.from_url(settings.redis_url)
+    return DatabaseStorage(sessionmaker)
+
+
+def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
+                      profiles: Profiles, storage: BaseStorage) -> tuple[Dispatcher,
+                                                                        FluentRuntimeCore]:
+    dispatcher = Dispatcher(storage=storage, settings=settings, sessionmaker=sessionmaker,
+                            surveys=surveys, profiles=profiles)
+    # Order matters: the session first, then the person, then their language.
+    dispatcher.update.outer_middleware(DatabaseSession(sessionmaker))
+    dispatcher.update.outer_middleware(CurrentUser())
+    core = FluentRuntimeCore(path=LOCALES_DIR, default_locale=settings.default_locale)
+    I18nMiddleware(
+        core=core,
+        manager=LocaleManager(settings.default_locale, SUPPORTED_LOCALES),
+        default_locale=settings.default_locale,
+    ).setup(dispatcher)
+    dispatcher.include_router(build_router())
+    dispatcher.errors.register(report_error)
+
+    async def on_startup(bot: Bot) -> None:
+        await register_commands(bot, core, settings.default_locale)
+
+    dispatcher.startup.register(on_startup)
+    return dispatcher, core
+
+
+def build_app(settings: Settings, *, engine: AsyncEngine | None = None) -> App:
+    """Load and validate the content files, then wire everything. Raises DefinitionError."""
+    catalog = Catalog.from_directory(settings.content_dir / "questionnaires")
+    profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
+    engine = engine or create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    surveys, profiles = Surveys(catalog), Profiles(profile_form)
+    storage = create_storage(settings, sessionmaker)
+    dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage)
+    return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core)

@@ -1,0 +1,56 @@
+"""FSM storage in the bot's own database: conversation state survives restarts without Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from models import FsmRecord
+
+
+class DatabaseStorage(BaseStorage):
+    """Keeps one row per chat and user; a row with neither state nor data is deleted."""
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self.sessionmaker = sessionmaker
+        self.key_builder = DefaultKeyBuilder(with_destiny=True)
+
+    async def _write(self, key: StorageKey, **values: Any) -> None:
+        record_key = self.key_builder.build(key)
+        async with self.sessionmaker() as session:
+            record = await session.get(FsmRecord, record_key)
+            if record is None:
+                record = FsmRecord(key=record_key)
+            for name, value in values.items():
+                setattr(record, name, value)
+            if record.state is None and not record.data:
+                if record in session:
+                    await session.delete(record)
+            else:
+                session.add(record)
+            await session.commit()
+
+    async def _read(self, key: StorageKey) -> FsmRecord | None:
+        async with self.sessionmaker() as session:
+            return await session.get(FsmRecord, self.key_builder.build(key))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._write(key, state=state.state if isinstance(state, State) else state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        record = await self._read(key)
+        return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._write(key, data=dict(data) or None)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        record = await self._read(key)
+        return dict(record.data) if record and record.data else {}
+
+    async def close(self) -> None:
+        """The engine belongs to the app, which disposes of it."""

@@ -1,0 +1,1 @@
+"""Domain logic of the mentoring programme. Nothing here imports aiogram or SQLAlchemy."""

@@ -1,0 +1,245 @@
+"""Questionnaire definitions: the file format, its validation and the catalogue loaded at start-up.
+
+A questionnaire is a YAML file; this module turns it into typed, validated objects. It knows nothing
+of Telegram or the database, so the same definitions can drive any front end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from domain.roles import Form, Role
+
+LANGUAGES = ("ru", "en")
+# Telegram's callback_data is limited to 64 bytes, and question ids travel inside it.
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,23}$"
+
+
+class QuestionType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    YES_NO = "yesno"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class OptionSource(StrEnum):
+    """Options filled in at run time from the database instead of the file."""
+
+    MENTORS_OF_SCHOOL = "mentors_of_school"
+    MENTEES_OF_SCHOOL = "mentees_of_school"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    ru: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.ru
+
+
+class Option(Strict):
+    value: str = Field(pattern=r"^[A-Za-z0-9_]{1,24}$")
+    text: Text
+
+
+class Condition(Strict):
+    """Show a question only when an earlier answer matches."""
+
+    question: str
+    equals: str | int | bool | None = None
+    any_of: list[str | int | bool] | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        given = [self.equals is not None, self.any_of is not None,
+                 self.min is not None or self.max is not None]
+        if sum(given) != 1:
+            raise ValueError("a condition needs exactly one of: equals, any_of, min/max")
+        return self
+
+    def holds(self, value: Any) -> bool:
+        if value is None:
+            return False
+        values = value if isinstance(value, list) else [value]
+        if self.equals is not None:
+            return self.equals in values
+        if self.any_of is not None:
+            return any(v in self.any_of for v in values)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return False
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Question(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    type: QuestionType
+    text: Text
+    hint: Text | None = None
+    optional: bool = False
+    show_if: Condition | None = None
+    options: list[Option] = Field(default_factory=list)
+    options_from: OptionSource | None = None
+    min: int | None = None
+    max: int | None = None
+    min_choices: int = 1
+    max_choices: int | None = None
+    ranked: bool = False
+    max_length: int | None = None
+    low_label: Text | None = None
+    high_label: Text | None = None
+    # Where a profile question stores its answer; unused by questionnaires.
+    field: str | None = None
+    roles: list[Role] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Question:
+        kind = self.type
+        if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            if bool(self.options) == bool(self.options_from):
+                raise ValueError("a choice question needs either options or options_from")
+            values = [o.value for o in self.options]
+            if len(values) != len(set(values)):
+                raise ValueError("option values must be unique")
+            if len(self.options) > 40:
+                raise ValueError("at most 40 options fit on the buttons")
+        elif self.options or self.options_from:
+            raise ValueError(f"a {kind} question takes no options")
+        if kind in (QuestionType.SCALE, QuestionType.NUMBER):
+            if self.min is None or self.max is None or self.min >= self.max:
+                raise ValueError(f"a {kind} question needs min < max")
+            if kind is QuestionType.SCALE and self.max - self.min > 10:
+                raise ValueError("a scale has at most 11 points (one row of buttons each)")
+        if kind is QuestionType.TEXT and not (self.max_length and 1 <= self.max_length <= 4000):
+            raise ValueError("a text question needs max_length between 1 and 4000")
+        if kind is QuestionType.MULTIPLE:
+            top = self.max_choices if self.max_choices is not None else max(len(self.options), 1)
+            if not 0 <= self.min_choices <= top:
+                raise ValueError("min_choices must lie between 0 and max_choices")
+        elif self.ranked or self.max_choices is not None:
+            raise ValueError("ranked and max_choices belong to multiple-choice questions")
+        return self
+
+    def option_text(self, value: str, language: str) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.text.get(language)
+        return value
+
+
+class Audience(Strict):
+    roles: list[Role] = Field(min_length=1)
+    forms: list[Form] | None = None
+
+    def admits(self, roles_with_forms: Iterable[tuple[Role, Form]]) -> Role | None:
+        """The first of the person's roles this questionnaire is meant for, if any."""
+        for role, form in roles_with_forms:
+            if role in self.roles and (self.forms is None or form in self.forms):
+                return role
+        return None
+
+
+class Questionnaire(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    version: int = Field(ge=1)
+    kind: str = Field(pattern=r"^[a-z_]{1,32}$")
+    title: Text
+    intro: Text | None = None
+    audience: Audience
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Questionnaire:
+        seen: dict[str, Question] = {}
+        for question in self.questions:
+            if question.id in seen:
+                raise ValueError(f"question id {question.id!r} is used twice")
+            condition = question.show_if
+            if condition is not None and condition.question not in seen:
+                raise ValueError(
+                    f"question {question.id!r}: show_if refers to {condition.question!r}, "
+                    "which is not an earlier question"
+                )
+            seen[question.id] = question
+        return self
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def digest(self) -> str:
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class DefinitionError(Exception):
+    """A content file is broken; the message names the file and the problem."""
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "file"
+    return f"{where}: {first['msg']}"
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DefinitionError(f"{path}: cannot read YAML ({exc.__class__.__name__}: {exc})") from exc
+
+
+def parse_questionnaire(raw: Any, source: str) -> Questionnaire:
+    try:
+        return Questionnaire.model_validate(raw)
+    except ValidationError as exc:
+        raise DefinitionError(f"{source}: {_describe(exc)}") from exc
+
+
+class Catalog:
+    """The current version of every questionnaire, by id, in a stable order for menus."""
+
+    def __init__(self, questionnaires: Iterable[Questionnaire]) -> None:
+        self._by_id: dict[str, Questionnaire] = {}
+        for questionnaire in questionnaires:
+            if questionnaire.id in self._by_id:
+                raise DefinitionError(f"questionnaire id {questionnaire.id!r} is defined twice")
+            self._by_id[questionnaire.id] = questionnaire
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, questionnaire_id: str) -> Questionnaire | None:
+        return self._by_id.get(questionnaire_id)
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> Catalog:
+        files = sorted(directory.glob("*.yaml"))
+        if not files:
+            raise DefinitionError(f"{directory}: no questionnaire files (*.yaml) found")
+        loaded = []
+        for path in files:
+            questionnaire = parse_questionnaire(load_yaml(path), str(path))
+            if questionnaire.id != path.stem:
+                raise DefinitionError(
+                    f"{path}: id {questionnaire.id!r} must match the file name {path.stem!r}"
+                )
+            loaded.append(questionnaire)
+        return cls(loaded)

@@ -1,0 +1,34 @@
+"""Roles and forms of mentoring as the programme documents name them."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MENTOR_TEACHER = "mentor_teacher"
+    MENTEE_TEACHER = "mentee_teacher"
+    MENTOR_PUPIL = "mentor_pupil"
+    MENTEE_PUPIL = "mentee_pupil"
+
+    @property
+    def is_teacher(self) -> bool:
+        return self in (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER)
+
+    @property
+    def is_mentor(self) -> bool:
+        return self in (Role.MENTOR_TEACHER, Role.MENTOR_PUPIL)
+
+
+class Form(StrEnum):
+    TEACHER_TEACHER = "teacher_teacher"
+    PUPIL_PUPIL = "pupil_pupil"
+    TEACHER_PUPIL = "teacher_pupil"
+
+
+# A person starts in the form their role most often belongs to; pairing may assign another later
+# (a teacher-mentor of a pupil works in «учитель – ученик»).
+DEFAULT_FORM: dict[Role, Form] = {
+    Role.MENTOR_TEACHER: Form.TEACHER_TEACHER,
+    Role.MENTEE_TEACHER: Form.TEACHER_TEACHER,
+    Role.MENTOR_PUPIL: Form.PUPIL_PUPIL,
+    Role.MENTEE_PUPIL: Form.PUPIL_PUPIL,
+}

@@ -1,0 +1,25 @@
+"""Feature routers, wired in one place.
+
+Routers are built per Dispatcher (a router can belong to one parent only), so tests and a
+restarted app get fresh ones. Order matters: commands and menu buttons come before the catch-all
+of typed answers, and the fallback comes last.
+"""
+
+from aiogram import F, Router
+
+from bot.middlewares import RequireConsent
+
+
+def build_router() -> Router:
+    from handlers import answering, common, fallback, onboarding, profile, surveys
+
+    root = Router(name="private")
+    # Everything so far happens in a private chat with the bot.
+    root.message.filter(F.chat.type == "private")
+    root.callback_query.filter(F.message.chat.type == "private")
+    gated = [profile.router(), surveys.router(), answering.router()]
+    for router in gated:
+        router.message.middleware(RequireConsent())
+        router.callback_query.middleware(RequireConsent())
+    root.include_routers(common.router(), onboarding.router(), *gated, fallback.router())
+    return root

@@ -1,0 +1,238 @@
+"""Answering questions, for questionnaires and the profile alike: buttons, typed input, «Назад».
+
+The database decides which question is current; a button or message that refers to another one is
+stale and gets a hint and the current question again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain import engine
+from domain.engine import AnswerError
+from handlers.callbacks import Act, AnswerButton, Flow
+from handlers.rendering import main_menu, step_keyboard, step_text
+from handlers.screens import show_profile, show_surveys
+from handlers.states import Answering
+from models import User
+from services.profiles import Profiles
+from services.surveys import StaleAction, Step, Surveys
+
+
+class SurveyFlow:
+    kind = Flow.SURVEY
+
+    def __init__(self, surveys: Surveys, session: AsyncSession, user: User, ref: int) -> None:
+        self.surveys, self.session, self.user, self.ref = surveys, session, user, ref
+        self.response = None
+
+    async def current(self, question_id: str | None = None) -> Step:
+        self.response = await self.surveys.response_of(self.session, self.user, self.ref)
+        step = await self.surveys.step(self.session, self.response)
+        if step is None or (question_id is not None and step.question.id != question_id):
+            raise StaleAction("the questionnaire has moved on")
+        return step
+
+    async def answer(self, step: Step, value: Any) -> Step | None:
+        return await self.surveys.answer(self.session, self.response, step.question, value)
+
+    async def skip(self, step: Step) -> Step | None:
+        return await self.surveys.skip(self.session, self.response, step.question)
+
+    async def back(self, step: Step) -> Step | None:
+        return await self.surveys.back(self.session, self.response, step.question)
+
+    def memory(self) -> dict[str, Any]:
+        return {"flow": self.kind, "ref": self.ref}
+
+
+class ProfileFlow:
+    kind = Flow.PROFILE
+    ref = 0
+
+    def __init__(self, profiles: Profiles, session: AsyncSession, user: User,
+                 cursor: str | None, only: str | None) -> None:
+        self.profiles, self.session, self.user = profiles, session, user
+        self.cursor, self.only = cursor, only
+
+    async def current(self, question_id: str | None = None) -> Step:
+        step = self.profiles.step(self.user, self.cursor, self.only)
+        if step is None or (question_id is not None and step.question.id != question_id):
+            raise StaleAction("the profile has moved on")
+        return step
+
+    async def answer(self, step: Step, value: Any) -> Step | None:
+        await self.profiles.answer(self.session, self.user, step.question, value)
+        self.cursor = None
+        return None if self.only else self.profiles.step(self.user)
+
+    async def skip(self, step: Step) -> Step | None:
+        raise AnswerError("not-optional")
+
+    async def back(self, step: Step) -> Step | None:
+        self.cursor = self.profiles.previous(self.user, step.question.id)
+        return self.profiles.step(self.user, self.cursor)
+
+    def memory(self) -> dict[str, Any]:
+        return {"flow": self.kind, "ref": 0, "cursor": self.cursor, "only": self.only}
+
+
+def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSession, user: User,
+              surveys: Surveys, profiles: Profiles) -> SurveyFlow | ProfileFlow:
+    if flow is Flow.SURVEY:
+        return SurveyFlow(surveys, session, user, ref)
+    same_flow = memory.get("flow") == Flow.PROFILE
+    return ProfileFlow(profiles, session, user,
+                       memory.get("cursor") if same_flow else None,
+                       memory.get("only") if same_flow else None)
+
+
+async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
+                  *, draft: list[str] | None = None, edit: bool = False) -> None:
+    """Show a question and remember, in FSM storage, which flow it belongs to."""
+    memory = flow.memory()
+    if draft is not None:
+        memory["draft"] = {"question": step.question.id, "chosen": draft}
+    await state.set_state(Answering.question)
+    await state.set_data(memory)
+    text = step_text(i18n, step, draft)
+    keyboard = step_keyboard(i18n, step, flow.kind, flow.ref, draft)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=keyboard)
+            return
+        except TelegramBadRequest:
+            pass  # too old to edit, or unchanged: a fresh message is as good
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
+                 session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
+                 settings: Settings) -> None:
+    await state.clear()
+    if flow.kind is Flow.SURVEY:
+        title = flow.response and (await surveys.definition(
+            session, flow.response.questionnaire_code, flow.response.questionnaire_version)).title
+        await message.answer(i18n.get("survey-completed", title=title.get(i18n.locale)),
+                             reply_markup=main_menu(i18n))
+        await show_surveys(message, i18n, session, user, surveys, settings)
+    elif flow.only:
+        await message.answer(i18n.get("profile-updated"), reply_markup=main_menu(i18n))
+        await show_profile(message, i18n, user, profiles)
+    else:
+        await message.answer(i18n.get("profile-ready"), reply_markup=main_menu(i18n))
+        await show_surveys(message, i18n, session, user, surveys, settings)
+
+
+def draft_of(memory: dict[str, Any], step: Step) -> list[str]:
+    draft = memory.get("draft") or {}
+    if draft.get("question") == step.question.id:
+        return list(draft.get("chosen") or [])
+    return list(step.current) if isinstance(step.current, list) else []
+
+
+async def on_answer_button(
+    query: CallbackQuery, callback_data: AnswerButton, state: FSMContext, i18n: I18nContext,
+    session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
+    settings: Settings,
+) -> None:
+    if not isinstance(query.message, Message):  # too old for Telegram to show
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    memory = await state.get_data()
+    flow = open_flow(callback_data.flow, callback_data.ref, memory, session, user, surveys,
+                     profiles)
+    try:
+        step = await flow.current(callback_data.question)
+    except StaleAction:
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await resend_current(query.message, state, i18n, flow)
+        return
+    try:
+        if callback_data.act is Act.TOGGLE:
+            chosen = engine.toggle(step.question, draft_of(memory, step), callback_data.pick)
+            await query.answer()
+            await present(query.message, state, i18n, flow, step, draft=chosen, edit=True)
+            return
+        if callback_data.act is Act.DONE:
+            value = engine.finish_selection(step.question, draft_of(memory, step))
+            following = await flow.answer(step, value)
+        elif callback_data.act is Act.PICK:
+            following = await flow.answer(step, engine.choice_answer(step.question,
+                                                                     callback_data.pick))
+        elif callback_data.act is Act.SKIP:
+            following = await flow.skip(step)
+        else:
+            following = await flow.back(step)
+    except AnswerError as error:
+        await query.answer(i18n.get(f"error-{error.code}", **error.params), show_alert=True)
+        return
+    except StaleAction:
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    await query.answer()
+    if following is None:
+        await _mark_done(query.message, i18n)
+        await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings)
+    else:
+        await present(query.message, state, i18n, flow, following, edit=True)
+
+
+async def _mark_done(message: Message, i18n: I18nContext) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest:
+        pass  # already without buttons
+
+
+async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow) -> None:
+    try:
+        step = await flow.current()
+    except StaleAction:
+        return  # nothing of this person's is open under that button
+    await present(message, state, i18n, flow, step)
+
+
+async def on_typed_answer(
+    message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
+    user: User, surveys: Surveys, profiles: Profiles, settings: Settings,
+) -> None:
+    memory = await state.get_data()
+    try:
+        flow = open_flow(Flow(memory.get("flow")), int(memory.get("ref", 0)), memory, session,
+                         user, surveys, profiles)
+        step = await flow.current()
+    except (StaleAction, ValueError):
+        await state.clear()
+        await message.answer(i18n.get("flow-gone"), reply_markup=main_menu(i18n))
+        return
+    try:
+        if message.text is None:
+            raise AnswerError("not-text")
+        if message.text.startswith("/"):
+            raise AnswerError("unknown-command")
+        value = engine.parse_text(step.question, message.text)
+    except AnswerError as error:
+        await message.answer(i18n.get(f"error-{error.code}", **error.params))
+        await present(message, state, i18n, flow, step)
+        return
+    following = await flow.answer(step, value)
+    if following is None:
+        await finish(message, state, i18n, flow, session, user, surveys, profiles, settings)
+    else:
+        await present(message, state, i18n, flow, following)
+
+
+def router() -> Router:
+    answering = Router(name="answering")
+    answering.callback_query.register(on_answer_button, AnswerButton.filter())
+    answering.message.register(on_typed_answer, Answering.question)
+    return answering

@@ -1,0 +1,55 @@
+"""Every inline button's data, as typed CallbackData (Telegram allows 64 bytes)."""
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Consent(CallbackData, prefix="consent"):
+    agree: bool
+    # The /start payload travels in the button, so nothing is stored before consent.
+    payload: str = ""
+
+
+class PickRole(CallbackData, prefix="role"):
+    role: str
+
+
+class Flow(StrEnum):
+    SURVEY = "s"
+    PROFILE = "p"
+
+
+class Act(StrEnum):
+    PICK = "pick"
+    TOGGLE = "tog"
+    DONE = "done"
+    SKIP = "skip"
+    BACK = "back"
+
+
+class AnswerButton(CallbackData, prefix="ans"):
+    """A button under a question; `ref` is the response id (0 for the profile)."""
+
+    flow: Flow
+    ref: int
+    question: str
+    act: Act
+    pick: int = -1
+
+
+class OpenSurvey(CallbackData, prefix="survey"):
+    code: str
+    again: bool = False
+
+
+class EditProfile(CallbackData, prefix="prof"):
+    question: str
+
+
+class AddRole(CallbackData, prefix="addrole"):
+    pass
+
+
+class SetLanguage(CallbackData, prefix="lang"):
+    locale: str

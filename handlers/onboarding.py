@@ -1,0 +1,124 @@
+"""/start: greeting, consent to personal-data processing, role, then the profile step by step."""
+
+from aiogram import Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain.roles import Role
+from handlers.answering import ProfileFlow, present
+from handlers.callbacks import Consent, PickRole
+from handlers.screens import role_keyboard, show_main_menu, show_surveys
+from handlers.states import Onboarding
+from models import User
+from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
+from services.profiles import Profiles
+from services.surveys import Surveys
+
+# The payload rides in the consent button, whose callback_data holds 64 bytes in all.
+MAX_PAYLOAD_IN_BUTTON = 50
+
+
+def consent_keyboard(i18n: I18nContext, payload: str | None) -> InlineKeyboardMarkup:
+    carried = payload if payload and len(payload) <= MAX_PAYLOAD_IN_BUTTON else ""
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=i18n.get("button-consent-agree"),
+                              callback_data=Consent(agree=True, payload=carried).pack())],
+        [InlineKeyboardButton(text=i18n.get("button-consent-decline"),
+                              callback_data=Consent(agree=False).pack())],
+    ])
+
+
+async def on_start(message: Message, command: CommandObject, state: FSMContext,
+                   i18n: I18nContext, session: AsyncSession, user: User | None,
+                   surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+    payload = clean_payload(command.args)
+    if user is None:
+        await message.answer(i18n.get("welcome"))
+        await message.answer(i18n.get("consent-text"), reply_markup=consent_keyboard(i18n, payload))
+        return
+    await keep_payload(session, user, payload)
+    await state.clear()
+    await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings,
+                              returning=True)
+
+
+async def continue_onboarding(message: Message, state: FSMContext, i18n: I18nContext,
+                              session: AsyncSession, user: User, surveys: Surveys,
+                              profiles: Profiles, settings: Settings, *,
+                              returning: bool = False) -> None:
+    """Ask whatever the person still lacks (a role, profile fields), else open the menu."""
+    if not roles_of(user):
+        await state.set_state(Onboarding.choosing_role)
+        await message.answer(i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))
+        return
+    step = profiles.step(user)
+    if step is not None:
+        if returning:
+            await message.answer(i18n.get("profile-continue"))
+        await present(message, state, i18n, ProfileFlow(profiles, session, user, None, None), step)
+        return
+    await show_main_menu(message, i18n, "welcome-back" if returning else "menu-shown")
+    await show_surveys(message, i18n, session, user, surveys, settings)
+
+
+async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMContext,
+                     i18n: I18nContext, session: AsyncSession, user: User | None,
+                     surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    if not callback_data.agree:
+        if user is None:
+            await query.message.answer(i18n.get("consent-declined"))
+        return
+    if user is None:
+        user = await register(session, Registration(
+            telegram_id=query.from_user.id,
+            locale=i18n.locale,
+            start_payload=clean_payload(callback_data.payload),
+        ))
+        await query.message.answer(i18n.get("consent-thanks"))
+    await continue_onboarding(query.message, state, i18n, session, user, surveys, profiles,
+                              settings)
+
+
+async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMContext,
+                  i18n: I18nContext, session: AsyncSession, user: User | None,
+                  surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+    if user is None:
+        await query.answer(i18n.get("need-start"), show_alert=True)
+        return
+    try:
+        role = Role(callback_data.role)
+    except ValueError:
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    added = await add_role(session, user, role)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        key = "role-added" if added else "role-already"
+        await query.message.answer(i18n.get(key, role=i18n.get(f"role-{role.value}")))
+        await state.clear()
+        await continue_onboarding(query.message, state, i18n, session, user, surveys, profiles,
+                                  settings)
+
+
+async def on_text_instead_of_role(message: Message, i18n: I18nContext, user: User | None) -> None:
+    held = roles_of(user) if user is not None else []
+    await message.answer(i18n.get("error-use-buttons"))
+    await message.answer(i18n.get("role-choose"), reply_markup=role_keyboard(i18n, held))
+
+
+def router() -> Router:
+    onboarding = Router(name="onboarding")
+    onboarding.message.register(on_text_instead_of_role, Onboarding.choosing_role)
+    onboarding.message.register(on_start, CommandStart())
+    onboarding.callback_query.register(on_consent, Consent.filter())
+    onboarding.callback_query.register(on_role, PickRole.filter())
+    return onboarding

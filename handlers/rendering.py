@@ -1,0 +1,152 @@
+"""How questions, menus and lists look in the chat. Texts come from locales/ or content files."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+from typing import Any
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+
+from domain import engine
+from domain.questionnaire import Question, QuestionType
+from handlers.callbacks import Act, AnswerButton, Flow, OpenSurvey
+from services.surveys import MISSING, Status, Step, SurveyStatus
+
+SCALE_ROW = 6
+
+
+def main_menu(i18n: I18nContext) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=i18n.get("menu-surveys")),
+             KeyboardButton(text=i18n.get("menu-profile"))],
+            [KeyboardButton(text=i18n.get("menu-language")),
+             KeyboardButton(text=i18n.get("menu-help"))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def yes_no(i18n: I18nContext) -> tuple[str, str]:
+    return i18n.get("answer-yes"), i18n.get("answer-no")
+
+
+def describe(i18n: I18nContext, question: Question, value: Any) -> str:
+    return engine.describe(question, value, i18n.locale, yes_no(i18n))
+
+
+def question_hint(i18n: I18nContext, question: Question) -> str:
+    if question.hint is not None:
+        return question.hint.get(i18n.locale)
+    kind = question.type
+    if kind is QuestionType.MULTIPLE:
+        if question.ranked:
+            return i18n.get("hint-ranked", max=question.max_choices or len(question.options))
+        return i18n.get("hint-multiple")
+    if kind is QuestionType.NUMBER:
+        return i18n.get("hint-number", min=question.min, max=question.max)
+    if kind is QuestionType.TEXT:
+        return i18n.get("hint-text", limit=question.max_length)
+    if kind is QuestionType.SCALE and (question.low_label or question.high_label):
+        labels = [label.get(i18n.locale) for label in (question.low_label, question.high_label)
+                  if label is not None]
+        return "; ".join(labels)
+    return i18n.get("hint-buttons")
+
+
+def step_text(i18n: I18nContext, step: Step, draft: list[str] | None = None) -> str:
+    question = step.question
+    title = step.title.get(i18n.locale) if step.title is not None else i18n.get("profile-title")
+    lines = [
+        f"<b>{escape(title)}</b>",
+        i18n.get("question-progress", number=step.number, total=step.total),
+        "",
+        escape(question.text.get(i18n.locale)),
+        f"<i>{escape(question_hint(i18n, question))}</i>",
+    ]
+    if step.current is not MISSING and draft is None:
+        lines.append(i18n.get("current-answer", answer=escape(describe(i18n, question, step.current))))
+    return "\n".join(lines)
+
+
+def step_keyboard(
+    i18n: I18nContext, step: Step, flow: Flow, ref: int, draft: list[str] | None = None
+) -> InlineKeyboardMarkup:
+    question = step.question
+
+    def button(text: str, act: Act, pick: int = -1) -> InlineKeyboardButton:
+        data = AnswerButton(flow=flow, ref=ref, question=question.id, act=act, pick=pick)
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    current = None if step.current is MISSING else step.current
+    builder = InlineKeyboardBuilder()
+    kind = question.type
+    if kind is QuestionType.SINGLE:
+        for index, option in enumerate(question.options):
+            mark = "✅ " if option.value == current else ""
+            builder.row(button(mark + option.text.get(i18n.locale), Act.PICK, index))
+    elif kind is QuestionType.MULTIPLE:
+        chosen = draft if draft is not None else (current or [])
+        for index, option in enumerate(question.options):
+            if option.value in chosen:
+                mark = f"{chosen.index(option.value) + 1}. " if question.ranked else "☑️ "
+            else:
+                mark = "▫️ "
+            builder.row(button(mark + option.text.get(i18n.locale), Act.TOGGLE, index))
+        builder.row(button(i18n.get("button-done"), Act.DONE))
+    elif kind is QuestionType.SCALE:
+        points = engine.scale_points(question)
+        for start in range(0, len(points), SCALE_ROW):
+            builder.row(*[
+                button(f"·{p}·" if p == current else str(p), Act.PICK, p)
+                for p in points[start:start + SCALE_ROW]
+            ])
+    elif kind is QuestionType.YES_NO:
+        yes, no = yes_no(i18n)
+        builder.row(
+            button(("✅ " if current is True else "") + yes, Act.PICK, 1),
+            button(("✅ " if current is False else "") + no, Act.PICK, 0),
+        )
+    footer = []
+    if step.can_go_back:
+        footer.append(button(i18n.get("button-back"), Act.BACK))
+    if question.optional:
+        footer.append(button(i18n.get("button-skip"), Act.SKIP))
+    if footer:
+        builder.row(*footer)
+    return builder.as_markup()
+
+
+def survey_list(
+    i18n: I18nContext, statuses: list[SurveyStatus], timezone: tzinfo
+) -> tuple[str, InlineKeyboardMarkup]:
+    if not statuses:
+        return i18n.get("surveys-none"), InlineKeyboardMarkup(inline_keyboard=[])
+    lines = [f"<b>{escape(i18n.get('surveys-title'))}</b>", ""]
+    builder = InlineKeyboardBuilder()
+    for item in statuses:
+        raw_title = item.questionnaire.title.get(i18n.locale)
+        title = escape(raw_title)
+        if item.status is Status.NOT_STARTED:
+            lines.append(i18n.get("survey-not-started", title=title))
+            label, again = i18n.get("button-survey-start", title=raw_title), False
+        elif item.status is Status.IN_PROGRESS:
+            lines.append(i18n.get("survey-in-progress", title=title, answered=item.answered))
+            label, again = i18n.get("button-survey-continue", title=raw_title), False
+        else:
+            date = item.completed_at.astimezone(timezone).strftime("%d.%m.%Y")
+            lines.append(i18n.get("survey-done", title=title, date=date))
+            label, again = i18n.get("button-survey-again", title=raw_title), True
+        builder.row(InlineKeyboardButton(
+            text=label, callback_data=OpenSurvey(code=item.questionnaire.id, again=again).pack()
+        ))
+    return "\n".join(lines), builder.as_markup()

@@ -1,0 +1,17 @@
+"""All conversation states of the bot, in one place."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Onboarding(StatesGroup):
+    choosing_role = State()
+
+
+class Answering(StatesGroup):
+    """A question of a questionnaire or of the profile is on screen and awaits typed input.
+
+    State data: flow ("s" or "p"), ref (response id), cursor (profile question after «Назад»),
+    only (profile field being edited), draft (ticked options of a multiple-choice question).
+    """
+
+    question = State()

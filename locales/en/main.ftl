@@ -1,0 +1,116 @@
+## Commands (Telegram menu)
+cmd-start = Start or continue
+cmd-surveys = Programme questionnaires
+cmd-profile = My profile
+cmd-language = Language / Язык
+cmd-help = What the bot does
+cmd-cancel = Stop the current action
+
+## Main menu
+menu-surveys = 📋 Questionnaires
+menu-profile = 👤 Profile
+menu-language = 🌐 Language
+menu-help = ❓ Help
+menu-shown = Main menu — buttons at the bottom of the screen.
+welcome-back = Welcome back! Main menu — buttons at the bottom of the screen.
+unknown-input = I did not understand that. Pick an action from the menu or send /help.
+
+## Welcome and consent
+welcome =
+    Hello! This is the bot of our school's mentoring programme (the target model of mentoring).
+    Mentors and mentees — teachers and pupils — fill in the programme's questionnaires here: the diagnosis of professional deficits, preferences for a mentor, and satisfaction with the work. Later the bot will remind you of meetings and deadlines.
+consent-text =
+    <b>Consent to personal-data processing</b>
+    To take part we need your consent. We store: your Telegram ID, full name, school, role in the programme, profile data (subjects, experience, grade) and your questionnaire answers.
+    Why: so that the programme curator can form mentoring pairs and evaluate the results. Only your school's curator and, for your pair, your mentor or mentee see the data.
+    Nothing is stored before you agree.
+button-consent-agree = ✅ I agree
+button-consent-decline = ✖️ I do not agree
+consent-declined = All right, nothing has been stored. If you change your mind, send /start.
+consent-thanks = Thank you! Your consent is saved.
+
+## Roles
+role-choose = What is your role in the mentoring programme?
+role-choose-more = Which other role do you take on?
+role-mentor_teacher = Mentor (teacher)
+role-mentee_teacher = Mentee (teacher)
+role-mentor_pupil = Pupil mentor
+role-mentee_pupil = Pupil mentee
+role-added = Role “{ $role }” added.
+role-already = You already have the role “{ $role }”.
+
+## Profile
+profile-title = Participant profile
+profile-continue = Let us finish your profile.
+profile-ready = Your profile is complete. Now on to the questionnaires.
+profile-updated = Profile updated.
+profile-roles = Roles: { $roles }
+profile-field-full_name = Full name
+profile-field-school = School
+profile-field-subjects = Subjects
+profile-field-experience = Experience, years
+profile-field-category = Category
+profile-field-mentor_types = Mentor type
+profile-field-capacity = Can take mentees
+profile-field-grade = Grade
+profile-field-help_wanted = Wants help with
+profile-field-help_offered = Can help with
+button-edit = ✏️ { $field }
+button-add-role = ➕ Add a role
+
+## Questionnaires
+surveys-title = Programme questionnaires
+surveys-none = There are no open questionnaires for your roles now.
+survey-not-started = ⚪️ { $title } — not started
+survey-in-progress = 🟡 { $title } — in progress ({ $answered } answered)
+survey-done = 🟢 { $title } — done { $date }
+button-survey-start = ▶️ Start: { $title }
+button-survey-continue = ⏯ Continue: { $title }
+button-survey-again = 🔁 Take again: { $title }
+survey-not-open = This questionnaire is not open to you now.
+survey-completed = Thank you! The questionnaire “{ $title }” is complete and your answers are saved.
+question-progress = Question { $number } of { $total }
+current-answer = Current answer: { $answer }
+answer-yes = Yes
+answer-no = No
+button-done = ✔️ Done
+button-back = ⬅️ Back
+button-skip = Skip ➡️
+hint-buttons = Choose an answer with a button.
+hint-multiple = Tick the options that apply and press “Done”.
+hint-ranked = Choose up to { $max } options in order of preference, then “Done”. Press again to remove.
+hint-number = Type a number from { $min } to { $max }.
+hint-text = Type your answer as a message (up to { $limit } characters).
+
+## Input errors
+error-use-buttons = Please choose an answer with the buttons under the question.
+error-not-a-number = A whole number from { $min } to { $max } is needed.
+error-out-of-range = The number must be from { $min } to { $max }.
+error-too-long = Too long: { $length } characters, the limit is { $limit }. Please shorten it.
+error-empty = The answer is empty. Please type some text.
+error-not-text = Please answer with text or a button.
+error-unknown-command = There is no such command. Answer the question or send /cancel to stop.
+error-too-many = You can choose at most { $max }. Untick one first.
+error-too-few = Choose at least { $min }.
+error-not-optional = This question needs an answer.
+error-stale = This button no longer works.
+error-internal = Something went wrong. Your saved answers are not lost — try again or send /start.
+stale-button = This button is from an older message. Here is the current question.
+flow-gone = That question is no longer current. Open the section you need from the menu.
+need-start = Please send /start first and agree to the data processing.
+
+## Other
+help-text =
+    <b>What the bot does</b>
+    /start — start or continue registration
+    /surveys — programme questionnaires: diagnosis, preferences, satisfaction
+    /profile — view and edit your profile, add a role
+    /language — change the language
+    /cancel — stop the current action (answers are kept)
+    Every answer is saved at once: you can stop and continue later from the same question.
+cancelled = Stopped. Everything you answered is saved — continue from “Questionnaires”.
+nothing-to-cancel = There is nothing to stop.
+cancelled-unregistered = All right. To begin, send /start.
+language-choose = Choose your language / Выберите язык:
+language-set = Done, I speak English now.
+language-set-unregistered = Done. I will remember the language once you agree in /start.

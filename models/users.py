@@ -1,0 +1,92 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, JsonValue, UtcDateTime, utcnow
+
+
+class User(Base):
+    """A person who agreed to personal-data processing; nobody is stored before that."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    consent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The /start deep-link payload (school or pair invitations use it).
+    start_payload: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", lazy="selectin", order_by="UserRole.id"
+    )
+    profile: Mapped["Profile | None"] = relationship(back_populates="user", lazy="selectin")
+
+
+class School(Base):
+    """A school, or a regional centre with schools under it (parent_id)."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased, single-spaced name: «СОШ №1» and «сош  №1» are one school.
+    normalized_name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        Index("ix_user_roles_school_role", "school_id", "role", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(32))
+    form: Mapped[str] = mapped_column(String(32))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    __table_args__ = (Index("ix_profiles_school", "school_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    subjects: Mapped[list[str] | None] = mapped_column(JsonValue)
+    experience_years: Mapped[int | None]
+    mentee_category: Mapped[str | None] = mapped_column(String(32))
+    mentor_types: Mapped[list[str] | None] = mapped_column(JsonValue)
+    mentee_capacity: Mapped[int | None]
+    grade: Mapped[int | None]
+    help_wanted: Mapped[list[str] | None] = mapped_column(JsonValue)
+    help_offered: Mapped[list[str] | None] = mapped_column(JsonValue)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="profile")
+    school: Mapped[School | None] = relationship(lazy="selectin")
+
+
+class FsmRecord(Base):
+    """Conversation state of the default FSM storage, so a restart resumes every flow."""
+
+    __tablename__ = "fsm_records"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JsonValue)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

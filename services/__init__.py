@@ -1,0 +1,1 @@
+"""Application services: domain logic over the database. Nothing here imports aiogram."""

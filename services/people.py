@@ -1,0 +1,144 @@
+"""Registration, roles, profile fields and language of a person."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.profile import ProfileForm
+from domain.questionnaire import Question
+from domain.roles import DEFAULT_FORM, Form, Role
+from models import Profile, School, User, UserRole
+from models.base import utcnow
+
+PAYLOAD_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Registration:
+    telegram_id: int
+    locale: str
+    start_payload: str | None
+
+
+def clean_payload(payload: str | None) -> str | None:
+    """A deep-link payload as Telegram allows it, or None for anything else."""
+    if payload and PAYLOAD_PATTERN.match(payload):
+        return payload
+    return None
+
+
+async def find_user(session: AsyncSession, telegram_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+async def register(session: AsyncSession, registration: Registration) -> User:
+    """Store a person the moment they consent; a repeated consent keeps the first record."""
+    user = await find_user(session, registration.telegram_id)
+    if user is None:
+        user = User(
+            telegram_id=registration.telegram_id,
+            locale=registration.locale,
+            consent_at=utcnow(),
+            is_active=True,
+            start_payload=registration.start_payload,
+        )
+        user.roles = []
+        user.profile = Profile()
+        session.add(user)
+    elif registration.start_payload:
+        user.start_payload = registration.start_payload
+    await session.commit()
+    return user
+
+
+async def keep_payload(session: AsyncSession, user: User, payload: str | None) -> None:
+    if payload and payload != user.start_payload:
+        user.start_payload = payload
+        await session.commit()
+
+
+def roles_of(user: User) -> list[Role]:
+    return [Role(r.role) for r in user.roles if r.is_active]
+
+
+def roles_with_forms(user: User) -> list[tuple[Role, Form]]:
+    return [(Role(r.role), Form(r.form)) for r in user.roles if r.is_active]
+
+
+async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
+    """Give the person a role (again); False when they already hold it."""
+    for held in user.roles:
+        if held.role == role:
+            if held.is_active:
+                return False
+            held.is_active = True
+            await session.commit()
+            return True
+    school_id = user.profile.school_id if user.profile else None
+    user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id))
+    await session.commit()
+    return True
+
+
+async def set_locale(session: AsyncSession, user: User, locale: str) -> None:
+    user.locale = locale
+    await session.commit()
+
+
+def normalize_school_name(name: str) -> str:
+    return " ".join(name.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
+async def school_named(session: AsyncSession, name: str) -> School:
+    normalized = normalize_school_name(name)
+    school = await session.scalar(select(School).where(School.normalized_name == normalized))
+    if school is None:
+        school = School(name=" ".join(name.split()), normalized_name=normalized)
+        session.add(school)
+        await session.flush()
+    return school
+
+
+def profile_values(user: User) -> dict[str, Any]:
+    """Profile columns as the profile form knows them (school by name)."""
+    profile = user.profile
+    if profile is None:
+        return {}
+    return {
+        "full_name": profile.full_name,
+        "school": profile.school.name if profile.school else None,
+        "subjects": profile.subjects,
+        "experience_years": profile.experience_years,
+        "mentee_category": profile.mentee_category,
+        "mentor_types": profile.mentor_types,
+        "mentee_capacity": profile.mentee_capacity,
+        "grade": profile.grade,
+        "help_wanted": profile.help_wanted,
+        "help_offered": profile.help_offered,
+    }
+
+
+async def save_profile_answer(
+    session: AsyncSession, user: User, question: Question, value: Any
+) -> None:
+    profile = user.profile
+    if profile is None:
+        profile = user.profile = Profile()
+    if question.field == "school":
+        school = await school_named(session, value)
+        profile.school = school
+        for held in user.roles:
+            held.school_id = school.id
+    else:
+        setattr(profile, question.field, value)
+    await session.commit()
+
+
+def profile_complete(form: ProfileForm, user: User) -> bool:
+    return form.next_missing(roles_of(user), profile_values(user)) is None
+

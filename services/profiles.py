@@ -1,0 +1,61 @@
+"""Filling and editing the profile with the same step machinery as the questionnaires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import engine
+from domain.profile import ProfileForm
+from domain.questionnaire import Question
+from models import User
+from services.people import profile_values, roles_of, save_profile_answer
+from services.surveys import MISSING, StaleAction, Step
+
+
+class Profiles:
+    """`cursor` is the question the person is on (after «Назад»); `only` edits one field."""
+
+    def __init__(self, form: ProfileForm) -> None:
+        self.form = form
+
+    def _questions(self, user: User, only: str | None) -> list[Question]:
+        if only is None:
+            return self.form.for_roles(roles_of(user))
+        return [q for q in self.form.for_roles(roles_of(user)) if q.id == only]
+
+    def step(self, user: User, cursor: str | None = None, only: str | None = None) -> Step | None:
+        questions = self._questions(user, only)
+        answers = self.form.answers_from(profile_values(user))
+        if only is not None:
+            question = questions[0] if questions else None
+        else:
+            question = next((q for q in questions if q.id == cursor), None)
+            question = question or engine.first_unanswered(questions, answers)
+        if question is None:
+            return None
+        number, total = engine.step_of(questions, answers, question.id)
+        return Step(
+            title=None, question=question, number=number, total=total,
+            current=answers.get(question.id, MISSING),
+            can_go_back=only is None and engine.previous_question(
+                questions, answers, question.id) is not None,
+        )
+
+    def current(self, user: User, question_id: str, cursor: str | None, only: str | None) -> Step:
+        step = self.step(user, cursor, only)
+        if step is None or step.question.id != question_id:
+            raise StaleAction("the profile question has moved on")
+        return step
+
+    async def answer(self, session: AsyncSession, user: User, question: Question, value: Any):
+        await save_profile_answer(session, user, question, value)
+
+    def previous(self, user: User, question_id: str) -> str:
+        questions = self._questions(user, None)
+        answers = self.form.answers_from(profile_values(user))
+        previous = engine.previous_question(questions, answers, question_id)
+        if previous is None:
+            raise StaleAction("no question before this one")
+        return previous.id

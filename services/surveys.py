@@ -1,0 +1,283 @@
+"""Questionnaires over the database: which are open to a person, and answering them step by step.
+
+Every answer is committed the moment it is given; the response row remembers the question the
+person is on, so an interruption of any kind resumes at the same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import engine
+from domain.questionnaire import (
+    Catalog,
+    DefinitionError,
+    Option,
+    OptionSource,
+    Question,
+    Questionnaire,
+)
+from domain.roles import Role
+from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
+from models.base import utcnow
+from services.people import roles_with_forms
+
+MISSING = object()
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class StaleAction(Exception):
+    """A button or answer that no longer fits: another person's, finished, or an older question."""
+
+
+@dataclass(frozen=True)
+class SurveyStatus:
+    questionnaire: Questionnaire
+    status: Status
+    answered: int
+    completed_at: Any = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question to show, with where it stands in the questionnaire."""
+
+    title: Any
+    question: Question
+    number: int
+    total: int
+    current: Any
+    can_go_back: bool
+
+
+async def sync_catalog(session: AsyncSession, catalog: Catalog) -> None:
+    """Record each questionnaire version the files define.
+
+    A version already answered must not change underneath its answers: such an edit needs a new
+    version number, and start-up stops with a message naming the questionnaire.
+    """
+    for questionnaire in catalog:
+        digest = questionnaire.digest()
+        stored = await session.get(QuestionnaireVersion, (questionnaire.id, questionnaire.version))
+        if stored is None:
+            session.add(QuestionnaireVersion(
+                code=questionnaire.id, version=questionnaire.version, kind=questionnaire.kind,
+                title=questionnaire.title.ru, digest=digest,
+                definition=questionnaire.model_dump(mode="json"),
+            ))
+            continue
+        if stored.digest == digest:
+            continue
+        answered = await session.scalar(select(func.count(Response.id)).where(
+            Response.questionnaire_code == questionnaire.id,
+            Response.questionnaire_version == questionnaire.version,
+        ))
+        if answered:
+            raise DefinitionError(
+                f"questionnaire {questionnaire.id!r}: version {questionnaire.version} has "
+                f"{answered} responses and its file has changed; raise `version` in the file"
+            )
+        stored.digest, stored.definition = digest, questionnaire.model_dump(mode="json")
+        stored.kind, stored.title = questionnaire.kind, questionnaire.title.ru
+    await session.commit()
+
+
+class Surveys:
+    """Questionnaire service; one instance for the app, sessions passed per call."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._old_versions: dict[tuple[str, int], Questionnaire] = {}
+
+    async def definition(self, session: AsyncSession, code: str, version: int) -> Questionnaire:
+        current = self.catalog.get(code)
+        if current is not None and current.version == version:
+            return current
+        key = (code, version)
+        if key not in self._old_versions:
+            stored = await session.get(QuestionnaireVersion, key)
+            if stored is None:
+                raise StaleAction(f"unknown questionnaire version {key}")
+            self._old_versions[key] = Questionnaire.model_validate(stored.definition)
+        return self._old_versions[key]
+
+    def open_to(self, user: User) -> list[tuple[Questionnaire, Role]]:
+        held = roles_with_forms(user)
+        found = []
+        for questionnaire in self.catalog:
+            role = questionnaire.audience.admits(held)
+            if role is not None:
+                found.append((questionnaire, role))
+        return found
+
+    async def statuses(self, session: AsyncSession, user: User) -> list[SurveyStatus]:
+        result = []
+        for questionnaire, _role in self.open_to(user):
+            latest = await self._latest(session, user, questionnaire.id)
+            if latest is None:
+                result.append(SurveyStatus(questionnaire, Status.NOT_STARTED, 0))
+            elif latest.completed_at is None:
+                result.append(SurveyStatus(questionnaire, Status.IN_PROGRESS, len(latest.answers)))
+            else:
+                result.append(SurveyStatus(questionnaire, Status.DONE, len(latest.answers),
+                                           latest.completed_at))
+        return result
+
+    async def _latest(self, session: AsyncSession, user: User, code: str) -> Response | None:
+        return await session.scalar(
+            select(Response)
+            .where(Response.user_id == user.id, Response.questionnaire_code == code)
+            .order_by(Response.started_at.desc(), Response.id.desc())
+            .limit(1)
+        )
+
+    async def begin(
+        self, session: AsyncSession, user: User, code: str, *, again: bool = False
+    ) -> Response:
+        """Continue the person's unfinished response, or start a new one (a retake if `again`)."""
+        admitted = {q.id: role for q, role in self.open_to(user)}
+        if code not in admitted:
+            raise StaleAction(f"questionnaire {code!r} is not open to this person")
+        latest = await self._latest(session, user, code)
+        if latest is not None and (latest.completed_at is None or not again):
+            return latest
+        questionnaire = self.catalog.get(code)
+        response = Response(
+            user_id=user.id, questionnaire_code=code, questionnaire_version=questionnaire.version,
+            role=admitted[code],
+        )
+        response.answers = []
+        session.add(response)
+        await session.commit()
+        return response
+
+    async def response_of(self, session: AsyncSession, user: User, response_id: int) -> Response:
+        response = await session.get(Response, response_id)
+        if response is None or response.user_id != user.id:
+            raise StaleAction("not this person's response")
+        return response
+
+    async def _questions(
+        self, session: AsyncSession, response: Response
+    ) -> tuple[Questionnaire, list[Question]]:
+        questionnaire = await self.definition(
+            session, response.questionnaire_code, response.questionnaire_version
+        )
+        questions = [await self._with_options(session, response, q) for q in questionnaire.questions]
+        return questionnaire, questions
+
+    async def _with_options(
+        self, session: AsyncSession, response: Response, question: Question
+    ) -> Question:
+        if question.options_from is None:
+            return question
+        wanted = {
+            OptionSource.MENTORS_OF_SCHOOL: Role.MENTOR_TEACHER,
+            OptionSource.MENTEES_OF_SCHOOL: Role.MENTEE_TEACHER,
+        }[question.options_from]
+        options = [
+            Option(value=str(user_id), text={"ru": name, "en": name})
+            for user_id, name in await colleagues(session, response.user_id, wanted)
+        ]
+        return question.model_copy(update={"options": options})
+
+    @staticmethod
+    def answers_of(response: Response) -> dict[str, Any]:
+        return {a.question_id: a.value for a in response.answers}
+
+    async def step(self, session: AsyncSession, response: Response) -> Step | None:
+        """The question to show now, or None when the response is complete."""
+        if response.completed_at is not None:
+            return None
+        questionnaire, questions = await self._questions(session, response)
+        answers = self.answers_of(response)
+        shown = {q.id: q for q in engine.visible_questions(questions, answers)}
+        question = shown.get(response.current_question or "")
+        if question is None:
+            question = engine.first_unanswered(questions, answers)
+        if question is None:
+            await self._complete(session, response)
+            return None
+        number, total = engine.step_of(questions, answers, question.id)
+        return Step(
+            title=questionnaire.title, question=question, number=number, total=total,
+            current=answers.get(question.id, MISSING),
+            can_go_back=engine.previous_question(questions, answers, question.id) is not None,
+        )
+
+    async def current(
+        self, session: AsyncSession, user: User, response_id: int, question_id: str
+    ) -> tuple[Response, Step]:
+        """The response and step a button or message refers to; StaleAction if they moved on."""
+        response = await self.response_of(session, user, response_id)
+        step = await self.step(session, response)
+        if step is None or step.question.id != question_id:
+            raise StaleAction("the question has moved on")
+        return response, step
+
+    async def answer(
+        self, session: AsyncSession, response: Response, question: Question, value: Any,
+        *, skipped: bool = False,
+    ) -> Step | None:
+        existing = next((a for a in response.answers if a.question_id == question.id), None)
+        if existing is None:
+            response.answers.append(Answer(question_id=question.id, value=value, skipped=skipped))
+        else:
+            existing.value, existing.skipped, existing.answered_at = value, skipped, utcnow()
+        _, questions = await self._questions(session, response)
+        following = engine.first_unanswered(questions, self.answers_of(response))
+        response.current_question = following.id if following else None
+        response.updated_at = utcnow()
+        if following is None:
+            response.completed_at = utcnow()
+        await session.commit()
+        return await self.step(session, response)
+
+    async def skip(self, session: AsyncSession, response: Response, question: Question):
+        if not question.optional:
+            raise engine.AnswerError("not-optional")
+        return await self.answer(session, response, question, None, skipped=True)
+
+    async def back(self, session: AsyncSession, response: Response, question: Question):
+        _, questions = await self._questions(session, response)
+        previous = engine.previous_question(questions, self.answers_of(response), question.id)
+        if previous is None:
+            raise StaleAction("no question before this one")
+        response.current_question = previous.id
+        await session.commit()
+        return await self.step(session, response)
+
+    async def _complete(self, session: AsyncSession, response: Response) -> None:
+        response.current_question = None
+        response.completed_at = utcnow()
+        await session.commit()
+
+
+async def colleagues(
+    session: AsyncSession, user_id: int, role: Role
+) -> Sequence[tuple[int, str]]:
+    """People of the given role in the same school as the user, by name (for preference lists)."""
+    own_school = select(Profile.school_id).where(Profile.user_id == user_id).scalar_subquery()
+    rows = await session.execute(
+        select(UserRole.user_id, Profile.full_name)
+        .join(Profile, Profile.user_id == UserRole.user_id)
+        .where(
+            UserRole.role == role, UserRole.is_active.is_(True),
+            UserRole.user_id != user_id, Profile.school_id == own_school,
+            Profile.full_name.is_not(None),
+        )
+        .order_by(Profile.full_name)
+        .limit(40)
+    )
+    return [(row.user_id, row.full_name) for row in rows]

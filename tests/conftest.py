@@ -1,0 +1,105 @@
+"""Fixtures that build the production app over a test database and a mocked Bot API session.
+
+TEST_DATABASE_URL (e.g. PostgreSQL) and TEST_REDIS_URL switch the engines under the same tests;
+without them, each test gets its own SQLite file and the database FSM storage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.factory import App, build_app
+from tests.telegram import TOKEN, Person, mocked_bot
+
+CURATOR_ID = 900
+
+
+async def _reset_server_database(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def _reset_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    if make_url(url).get_backend_name() == "sqlite":
+        return url
+    await _reset_server_database(url)
+    return url
+
+
+@pytest.fixture
+async def make_settings(database_url: str, tmp_path: Path) -> Callable[..., Settings]:
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if redis_url:
+        await _reset_redis(redis_url)
+
+    def make(**overrides: object) -> Settings:
+        values = dict(bot_token=TOKEN, database_url=database_url, redis_url=redis_url or "",
+                      curator_ids=str(CURATOR_ID), content_dir=PROJECT_ROOT / "content",
+                      telegram_api_url="", timezone="Europe/Moscow", default_locale="ru")
+        values.update(overrides)
+        return load_settings(_env_file=None, **values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+class Running:
+    """The app as `python -m bot` builds it, started over a mocked Bot API session."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.bot = mocked_bot()
+
+    async def start(self) -> Running:
+        await self.app.prepare_database()
+        dispatcher = self.app.dispatcher
+        # The same keyword arguments start_polling passes to the startup hooks.
+        await dispatcher.emit_startup(bot=self.bot, bots=[self.bot], dispatcher=dispatcher,
+                                      **dispatcher.workflow_data)
+        return self
+
+    async def stop(self) -> None:
+        dispatcher = self.app.dispatcher
+        await dispatcher.emit_shutdown(bot=self.bot, bots=[self.bot], dispatcher=dispatcher,
+                                       **dispatcher.workflow_data)
+        await self.app.close()
+
+    def person(self, user_id: int = 1001, language_code: str = "ru", **kwargs) -> Person:
+        return Person(self.app.dispatcher, self.bot, user_id, language_code, **kwargs)
+
+    def session(self):
+        return self.app.sessionmaker()
+
+
+@pytest.fixture
+async def running(settings: Settings) -> AsyncIterator[Running]:
+    running = await Running(build_app(settings)).start()
+    yield running
+    await running.stop()

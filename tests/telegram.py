@@ -1,0 +1,161 @@
+"""A mocked Bot API session and a person who chats with the bot through the real Dispatcher.
+
+The session answers every request the way Telegram would in shape (a sent message gets an id),
+and records them; `Person` turns text and button presses into real Update objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+
+BOT_USER = User(id=42, is_bot=True, first_name="Mentoring bot", username="mentoring_test_bot")
+TOKEN = "4200:TEST-token-for-the-mocked-session-abcdefgh"
+
+
+@dataclass
+class ChatMessage:
+    """What a person sees of one bot message: its latest text and buttons."""
+
+    message_id: int
+    text: str
+    markup: Any = None
+
+    def buttons(self) -> list[tuple[str, str]]:
+        if not isinstance(self.markup, InlineKeyboardMarkup):
+            return []
+        return [(b.text, b.callback_data) for row in self.markup.inline_keyboard for b in row]
+
+
+@dataclass
+class MockedSession(BaseSession):
+    requests: list[TelegramMethod] = field(default_factory=list)
+    chats: dict[int, dict[int, ChatMessage]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+        self._ids = itertools.count(1000)
+
+    async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):
+        self.requests.append(method)
+        if isinstance(method, SendMessage):
+            message_id = next(self._ids)
+            self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
+                message_id, method.text, method.reply_markup)
+            return self._message(int(method.chat_id), message_id, method.text)
+        if isinstance(method, EditMessageText):
+            shown = self.chats[int(method.chat_id)][method.message_id]
+            shown.text, shown.markup = method.text, method.reply_markup
+            return self._message(int(method.chat_id), method.message_id, method.text)
+        if isinstance(method, EditMessageReplyMarkup):
+            shown = self.chats[int(method.chat_id)][method.message_id]
+            shown.markup = method.reply_markup
+            return self._message(int(method.chat_id), method.message_id, shown.text)
+        if method.__returning__ is User:
+            return BOT_USER
+        return True
+
+    @staticmethod
+    def _message(chat_id: int, message_id: int, text: str) -> Message:
+        return Message(message_id=message_id, date=datetime.now(UTC), text=text,
+                       chat=Chat(id=chat_id, type="private"), from_user=BOT_USER)
+
+    async def close(self) -> None:
+        pass
+
+    async def stream_content(self, *args: Any, **kwargs: Any):  # pragma: no cover
+        raise NotImplementedError
+        yield b""
+
+
+def mocked_bot() -> Bot:
+    return Bot(TOKEN, session=MockedSession())
+
+
+_update_ids = itertools.count(1)
+
+
+class Person:
+    """Somebody in a private chat with the bot."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, user_id: int,
+                 language_code: str = "ru", first_name: str = "Анна") -> None:
+        self.dispatcher, self.bot = dispatcher, bot
+        self.user = User(id=user_id, is_bot=False, first_name=first_name,
+                         language_code=language_code)
+        self.chat = Chat(id=user_id, type="private")
+        self._own_ids = itertools.count(1)
+
+    @property
+    def session(self) -> MockedSession:
+        return self.bot.session  # type: ignore[return-value]
+
+    def messages(self) -> list[ChatMessage]:
+        return list(self.session.chats.get(self.user.id, {}).values())
+
+    @property
+    def last(self) -> ChatMessage:
+        return self.messages()[-1]
+
+    async def _feed(self, update: Update) -> list[TelegramMethod]:
+        before = len(self.session.requests)
+        await self.dispatcher.feed_update(self.bot, update)
+        return self.session.requests[before:]
+
+    async def send(self, text: str | None = None, **content: Any) -> list[TelegramMethod]:
+        message = Message(message_id=next(self._own_ids), date=datetime.now(UTC), chat=self.chat,
+                          from_user=self.user, text=text, **content)
+        return await self._feed(Update(update_id=next(_update_ids), message=message))
+
+    async def press_data(self, data: str, message_id: int | None = None) -> list[TelegramMethod]:
+        """Press a button with this callback data (a real one, a stale one or a forged one)."""
+        message_id = message_id or self.last.message_id
+        shown = self.session.chats.get(self.user.id, {}).get(message_id)
+        message = Message(message_id=message_id, date=datetime.now(UTC), chat=self.chat,
+                          from_user=BOT_USER, text=shown.text if shown else "…")
+        query = CallbackQuery(id=str(next(_update_ids)), from_user=self.user, chat_instance="ci",
+                              message=message, data=data)
+        return await self._feed(Update(update_id=next(_update_ids), callback_query=query))
+
+    def find_button(self, label: str, message: ChatMessage | None = None) -> tuple[int, str]:
+        """The newest button whose text contains `label`: (message id, callback data)."""
+        candidates = [message] if message else reversed(self.messages())
+        for shown in candidates:
+            for text, data in shown.buttons():
+                if label in text:
+                    return shown.message_id, data
+        raise AssertionError(f"no button {label!r}; last message: {self.last.text!r} "
+                             f"{self.last.buttons()!r}")
+
+    async def press(self, label: str, message: ChatMessage | None = None) -> list[TelegramMethod]:
+        message_id, data = self.find_button(label, message)
+        return await self.press_data(data, message_id)
+
+
+def texts(requests: list[TelegramMethod]) -> list[str]:
+    """Everything the bot said or showed in response: message texts and callback alerts."""
+    said = []
+    for request in requests:
+        text = getattr(request, "text", None)
+        if isinstance(text, str):
+            said.append(text)
+    return said
