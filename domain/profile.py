@@ -43,7 +43,8 @@ class ProfileForm(Strict):
         seen: set[str] = set()
         for question in self.questions:
             if question.field not in PROFILE_FIELDS:
-                raise ValueError(f"question {question.id!r}: unknown profile field {question.field!r}")
+                raise ValueError(
+                    f"question {question.id!r}: unknown profile field {question.field!r}")
             if question.type not in PROFILE_FIELDS[question.field]:
                 raise ValueError(f"question {question.id!r}: field {question.field!r} "
                                  f"cannot hold a {question.type} answer")

@@ -200,7 +200,8 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DefinitionError(f"{path}: cannot read YAML ({exc.__class__.__name__}: {exc})") from exc
+        problem = f"{exc.__class__.__name__}: {exc}"
+        raise DefinitionError(f"{path}: cannot read YAML ({problem})") from exc
 
 
 def parse_questionnaire(raw: Any, source: str) -> Questionnaire:

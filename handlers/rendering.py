@@ -74,7 +74,8 @@ def step_text(i18n: I18nContext, step: Step, draft: list[str] | None = None) -> 
         f"<i>{escape(question_hint(i18n, question))}</i>",
     ]
     if step.current is not MISSING and draft is None:
-        lines.append(i18n.get("current-answer", answer=escape(describe(i18n, question, step.current))))
+        answer = escape(describe(i18n, question, step.current))
+        lines.append(i18n.get("current-answer", answer=answer))
     return "\n".join(lines)
 
 

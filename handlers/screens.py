@@ -47,8 +47,8 @@ async def show_profile(message: Message, i18n: I18nContext, user: User, profiles
     values = profile_values(user)
     held = roles_of(user)
     lines = [f"<b>{escape(i18n.get('profile-title'))}</b>"]
-    lines.append(i18n.get("profile-roles", roles=", ".join(i18n.get(f"role-{r.value}") for r in held)
-                          or "—"))
+    role_names = ", ".join(i18n.get(f"role-{r.value}") for r in held) or "—"
+    lines.append(i18n.get("profile-roles", roles=role_names))
     builder = InlineKeyboardBuilder()
     answers = profiles.form.answers_from(values)
     for question in profiles.form.for_roles(held):

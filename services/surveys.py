@@ -174,7 +174,8 @@ class Surveys:
         questionnaire = await self.definition(
             session, response.questionnaire_code, response.questionnaire_version
         )
-        questions = [await self._with_options(session, response, q) for q in questionnaire.questions]
+        questions = [await self._with_options(session, response, question)
+                     for question in questionnaire.questions]
         return questionnaire, questions
 
     async def _with_options(

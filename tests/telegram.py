@@ -55,7 +55,7 @@ class MockedSession(BaseSession):
         super().__init__()
         self._ids = itertools.count(1000)
 
-    async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):
+    async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):  # noqa: ASYNC109
         self.requests.append(method)
         if isinstance(method, SendMessage):
             message_id = next(self._ids)
@@ -63,16 +63,21 @@ class MockedSession(BaseSession):
                 message_id, method.text, method.reply_markup)
             return self._message(int(method.chat_id), message_id, method.text)
         if isinstance(method, EditMessageText):
-            shown = self.chats[int(method.chat_id)][method.message_id]
+            shown = self._shown(int(method.chat_id), method.message_id)
             shown.text, shown.markup = method.text, method.reply_markup
             return self._message(int(method.chat_id), method.message_id, method.text)
         if isinstance(method, EditMessageReplyMarkup):
-            shown = self.chats[int(method.chat_id)][method.message_id]
+            shown = self._shown(int(method.chat_id), method.message_id)
             shown.markup = method.reply_markup
             return self._message(int(method.chat_id), method.message_id, shown.text)
         if method.__returning__ is User:
             return BOT_USER
         return True
+
+    def _shown(self, chat_id: int, message_id: int) -> ChatMessage:
+        """A message in the chat; one sent before this session (a restart) is taken as known."""
+        return self.chats.setdefault(chat_id, {}).setdefault(
+            message_id, ChatMessage(message_id, ""))
 
     @staticmethod
     def _message(chat_id: int, message_id: int, text: str) -> Message:

@@ -1,0 +1,45 @@
+import pytest
+
+from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+
+
+def settings(**values):
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults_run_on_sqlite_without_services(monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "TELEGRAM_API_URL", "CURATOR_IDS", "TIMEZONE",
+                 "DEFAULT_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = settings(bot_token=TOKEN, database_url="")
+    assert loaded.database_url == DEFAULT_DATABASE_URL
+    assert DEFAULT_DATABASE_URL.startswith("sqlite+aiosqlite:///")
+    assert loaded.redis_url is None and loaded.telegram_api_url is None
+    assert loaded.timezone == "Europe/Moscow" and loaded.default_locale == "ru"
+    assert loaded.curator_ids == frozenset()
+
+
+def test_values_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CURATOR_IDS", "12, 34,56")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081")
+    loaded = settings()
+    assert loaded.curator_ids == frozenset({12, 34, 56})
+    assert loaded.telegram_api_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({}, "BOT_TOKEN is not set"),
+    ({"bot_token": ""}, "BOT_TOKEN is not set"),
+    ({"bot_token": "nonsense"}, "BOT_TOKEN looks malformed"),
+    ({"bot_token": TOKEN, "curator_ids": "12,abc"}, "CURATOR_IDS must be comma-separated"),
+    ({"bot_token": TOKEN, "timezone": "Mars/Olympus"}, "TIMEZONE unknown time zone"),
+    ({"bot_token": TOKEN, "default_locale": "de"}, "DEFAULT_LOCALE must be one of ru, en"),
+])
+def test_bad_settings_give_one_line(monkeypatch, values, message):
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    with pytest.raises(ConfigError) as error:
+        settings(**values)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)

@@ -1,0 +1,122 @@
+"""Questionnaire files: validation at start-up, and versions that protect old answers."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.config import PROJECT_ROOT
+from bot.factory import build_app
+from domain.questionnaire import Catalog, DefinitionError
+from models import QuestionnaireVersion, Response
+from tests.conftest import Running
+from tests.flows import TEACHER_MENTEE, register
+
+SHIPPED = PROJECT_ROOT / "content"
+GOOD = {
+    "id": "sample", "version": 1, "kind": "test",
+    "title": {"ru": "Пример", "en": "Sample"},
+    "audience": {"roles": ["mentee_teacher"]},
+    "questions": [
+        {"id": "q1", "type": "yesno", "text": {"ru": "Да?", "en": "Yes?"}},
+        {"id": "q2", "type": "text", "max_length": 10, "text": {"ru": "Т", "en": "T"},
+         "show_if": {"question": "q1", "equals": True}},
+    ],
+}
+
+
+def content_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def write(directory: Path, name: str, data) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True),
+                    encoding="utf-8")
+    return path
+
+
+def test_shipped_questionnaires_load():
+    catalog = Catalog.from_directory(SHIPPED / "questionnaires")
+    assert {q.id for q in catalog} == {
+        "diagnosis_mentee", "diagnosis_mentor", "preferences_mentee", "preferences_mentor",
+        "satisfaction_mentee", "satisfaction_mentor", "satisfaction_pupil",
+    }
+    diagnosis = catalog.get("diagnosis_mentee")
+    assert len([q for q in diagnosis.questions if q.id.startswith("area_")]) == 8
+
+
+def broken(change):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("id: sample\n  version: [1", "cannot read YAML"),
+    (broken(lambda d: d["questions"][0].update(type="slider")), "questions.0.type"),
+    (broken(lambda d: d["questions"][1]["show_if"].update(question="q9")), "not an earlier"),
+    (broken(lambda d: d["questions"].append(dict(d["questions"][0]))), "used twice"),
+    (broken(lambda d: d["questions"][0].update(type="scale")), "needs min < max"),
+    (broken(lambda d: d["questions"][1].pop("max_length")), "max_length"),
+    (broken(lambda d: d["title"].pop("en")), "title.en"),
+    (broken(lambda d: d.update(id="other")), "must match the file name"),
+    (broken(lambda d: d["audience"].update(roles=["director"])), "audience.roles"),
+])
+def test_a_broken_file_is_named_with_its_problem(tmp_path, content, problem):
+    path = write(tmp_path, "sample.yaml", content)
+    with pytest.raises(DefinitionError) as error:
+        Catalog.from_directory(tmp_path)
+    assert str(path) in str(error.value) and problem in str(error.value)
+
+
+def test_a_broken_file_stops_the_app_from_being_built(tmp_path, make_settings):
+    content = content_copy(tmp_path)
+    write(content / "questionnaires", "sample.yaml", broken(lambda d: d.pop("questions")))
+    with pytest.raises(DefinitionError, match=r"sample\.yaml: questions: Field required"):
+        build_app(make_settings(content_dir=content))
+
+
+@pytest.mark.db
+async def test_changed_questionnaire_needs_a_new_version_and_old_answers_keep_theirs(
+    tmp_path, make_settings
+):
+    content = content_copy(tmp_path)
+    settings = make_settings(content_dir=content)
+    first = await Running(build_app(settings)).start()
+    anna = first.person()
+    await register(anna, TEACHER_MENTEE)
+    await anna.press("Начать: Диагностика")
+    await anna.press("3")
+    await first.stop()
+
+    path = content / "questionnaires" / "diagnosis_mentee.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"][1]["text"]["ru"] = "Новая формулировка второго вопроса"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    unchanged_version = build_app(settings)
+    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 1 has 1 responses"):
+        await unchanged_version.prepare_database()
+    await unchanged_version.close()
+
+    data["version"] = 2
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    second = await Running(build_app(settings)).start()
+    try:
+        anna = second.person(anna.user.id)
+        await anna.send("/surveys")
+        await anna.press("Продолжить: Диагностика")
+        # The response started on version 1 keeps its wording.
+        assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 10" in anna.last.text
+        async with second.session() as session:
+            versions = (await session.scalars(select(QuestionnaireVersion.version).where(
+                QuestionnaireVersion.code == "diagnosis_mentee"))).all()
+            response = await session.scalar(select(Response))
+        assert sorted(versions) == [1, 2] and response.questionnaire_version == 1
+    finally:
+        await second.stop()
