@@ -5,18 +5,22 @@ import logging
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.factory import build_app, create_bot
 from domain.questionnaire import DefinitionError
 
 log = logging.getLogger("bot")
 
 
 async def run(settings: Settings) -> None:
+    # Imported here so that a settings error is reported before aiogram's slow import.
+    from bot.factory import build_app, create_bot
+
     app = build_app(settings)
     bot = create_bot(settings)
     try:
         await app.prepare_database()
         log.info("database ready, %d questionnaires loaded", len(app.surveys.catalog))
+        # A webhook left on the token would make long polling fail with 409 Conflict.
+        await bot.delete_webhook()
         # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
         # which register the command menus.
         await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)

@@ -19,7 +19,7 @@ from bot.config import Settings
 from domain import engine
 from domain.engine import AnswerError
 from handlers.callbacks import Act, AnswerButton, Flow
-from handlers.rendering import main_menu, step_keyboard, step_text
+from handlers.rendering import drop_buttons, main_menu, step_keyboard, step_text
 from handlers.screens import show_profile, show_surveys
 from handlers.states import Answering
 from models import User
@@ -180,17 +180,10 @@ async def on_answer_button(
         return
     await query.answer()
     if following is None:
-        await _mark_done(query.message, i18n)
+        await drop_buttons(query.message)
         await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:
         await present(query.message, state, i18n, flow, following, edit=True)
-
-
-async def _mark_done(message: Message, i18n: I18nContext) -> None:
-    try:
-        await message.edit_reply_markup(reply_markup=None)
-    except TelegramBadRequest:
-        pass  # already without buttons
 
 
 async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow) -> None:

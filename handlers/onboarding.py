@@ -11,6 +11,7 @@ from bot.config import Settings
 from domain.roles import Role
 from handlers.answering import ProfileFlow, present
 from handlers.callbacks import Consent, PickRole
+from handlers.rendering import drop_buttons
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
@@ -71,7 +72,7 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     if not callback_data.agree:
         if user is None:
             await query.message.answer(i18n.get("consent-declined"))
@@ -101,7 +102,7 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
     added = await add_role(session, user, role)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         key = "role-added" if added else "role-already"
         await query.message.answer(i18n.get(key, role=i18n.get(f"role-{role.value}")))
         await state.clear()

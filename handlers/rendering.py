@@ -6,10 +6,12 @@ from datetime import tzinfo
 from html import escape
 from typing import Any
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -21,6 +23,14 @@ from handlers.callbacks import Act, AnswerButton, Flow, OpenSurvey
 from services.surveys import MISSING, Status, Step, SurveyStatus
 
 SCALE_ROW = 6
+
+
+async def drop_buttons(message: Message) -> None:
+    """Take the buttons off a message that has been answered."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest:
+        pass  # already without buttons (a quick double press), or too old to edit
 
 
 def main_menu(i18n: I18nContext) -> ReplyKeyboardMarkup:

@@ -89,7 +89,8 @@ class BotAPIStandIn:
         return [request for request in self.requests if request.method == method]
 
     async def wait_for(self, predicate: Callable[[Recorded], bool],
-                       timeout: float = 5.0) -> Recorded:
+                       timeout: float = 5.0,  # noqa: ASYNC109 - the polling loop is the bound
+                       ) -> Recorded:
         """The first recorded request matching `predicate`, waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while True:

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
@@ -64,15 +65,23 @@ class MockedSession(BaseSession):
             return self._message(int(method.chat_id), message_id, method.text)
         if isinstance(method, EditMessageText):
             shown = self._shown(int(method.chat_id), method.message_id)
+            after = (method.text, method.reply_markup)
+            self._must_change(method, (shown.text, shown.markup), after)
             shown.text, shown.markup = method.text, method.reply_markup
             return self._message(int(method.chat_id), method.message_id, method.text)
         if isinstance(method, EditMessageReplyMarkup):
             shown = self._shown(int(method.chat_id), method.message_id)
+            self._must_change(method, shown.markup, method.reply_markup)
             shown.markup = method.reply_markup
             return self._message(int(method.chat_id), method.message_id, shown.text)
         if method.__returning__ is User:
             return BOT_USER
         return True
+
+    @staticmethod
+    def _must_change(method: TelegramMethod, before: Any, after: Any) -> None:
+        if before == after:  # as Telegram does
+            raise TelegramBadRequest(method, "Bad Request: message is not modified")
 
     def _shown(self, chat_id: int, message_id: int) -> ChatMessage:
         """A message in the chat; one sent before this session (a restart) is taken as known."""

@@ -44,6 +44,17 @@ async def test_consent_stores_the_person_with_language_and_payload(running):
         assert user.roles == []
 
 
+async def test_a_double_press_on_consent_registers_once(running):
+    anna = running.person()
+    await anna.send("/start")
+    message_id, agree = anna.find_button("Согласен")
+    await anna.press_data(agree, message_id)
+    said = texts(await anna.press_data(agree, message_id))
+    assert any("Кто вы в программе" in t for t in said)
+    async with running.session() as session:
+        assert await user_count(session) == 1
+
+
 async def test_returning_person_keeps_a_new_payload(running):
     anna = running.person()
     await register(anna, TEACHER_MENTEE)
