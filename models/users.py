@@ -24,7 +24,7 @@ class User(Base):
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", lazy="selectin", order_by="UserRole.id"
     )
-    profile: Mapped["Profile | None"] = relationship(back_populates="user", lazy="selectin")
+    profile: Mapped["Profile | None"] = relationship(back_populates="user", lazy="joined")
 
 
 class School(Base):
@@ -78,7 +78,7 @@ class Profile(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")
-    school: Mapped[School | None] = relationship(lazy="selectin")
+    school: Mapped[School | None] = relationship(lazy="joined")
 
 
 class FsmRecord(Base):
