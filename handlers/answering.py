@@ -119,9 +119,11 @@ async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
                  settings: Settings) -> None:
     await state.clear()
     if flow.kind is Flow.SURVEY:
-        title = flow.response and (await surveys.definition(
-            session, flow.response.questionnaire_code, flow.response.questionnaire_version)).title
-        await message.answer(i18n.get("survey-completed", title=title.get(i18n.locale)),
+        response = flow.response
+        questionnaire = await surveys.definition(session, response.questionnaire_code,
+                                                 response.questionnaire_version)
+        await message.answer(i18n.get("survey-completed",
+                                      title=questionnaire.title.get(i18n.locale)),
                              reply_markup=main_menu(i18n))
         await show_surveys(message, i18n, session, user, surveys, settings)
     elif flow.only:

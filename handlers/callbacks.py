@@ -51,5 +51,9 @@ class AddRole(CallbackData, prefix="addrole"):
     pass
 
 
+class Forget(CallbackData, prefix="forget"):
+    confirm: bool
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.profile import ProfileForm
@@ -83,6 +83,13 @@ async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
     user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id))
     await session.commit()
     return True
+
+
+async def forget(session: AsyncSession, user: User) -> None:
+    """Withdrawn consent: the person and everything stored about them go (the database cascades
+    to roles, profile, responses and answers)."""
+    await session.execute(delete(User).where(User.id == user.id))
+    await session.commit()
 
 
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +23,7 @@ from domain.questionnaire import (
     OptionSource,
     Question,
     Questionnaire,
+    Text,
 )
 from domain.roles import Role
 from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
@@ -46,14 +48,14 @@ class SurveyStatus:
     questionnaire: Questionnaire
     status: Status
     answered: int
-    completed_at: Any = None
+    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Step:
     """One question to show, with where it stands in the questionnaire."""
 
-    title: Any
+    title: Text | None  # None: the profile, titled by the front end
     question: Question
     number: int
     total: int

@@ -193,7 +193,7 @@ async def test_language_switch_is_remembered(running):
 
 async def test_commands_need_consent_first(running):
     anna = running.person()
-    for command in ("/surveys", "/profile", "📋 Анкеты"):
+    for command in ("/surveys", "/profile", "/forget", "📋 Анкеты"):
         said = texts(await anna.send(command))
         assert said == ["Сначала отправьте /start и дайте согласие на обработку данных."]
     async with running.session() as session:

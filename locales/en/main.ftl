@@ -5,6 +5,7 @@ cmd-profile = My profile
 cmd-language = Language / Язык
 cmd-help = What the bot does
 cmd-cancel = Stop the current action
+cmd-forget = Withdraw consent and delete my data
 
 ## Main menu
 menu-surveys = 📋 Questionnaires
@@ -58,6 +59,12 @@ profile-field-help_offered = Can help with
 button-edit = ✏️ { $field }
 button-add-role = ➕ Add a role
 
+forget-confirm = Withdraw your consent to personal-data processing? We will delete your profile, roles and all questionnaire answers. This cannot be undone.
+button-forget-yes = 🗑 Yes, delete my data
+button-forget-no = No, keep it
+forget-kept = All right, nothing was deleted.
+forget-done = Consent withdrawn and your data deleted. To come back, send /start.
+
 ## Questionnaires
 surveys-title = Programme questionnaires
 surveys-none = There are no open questionnaires for your roles now.
@@ -107,6 +114,7 @@ help-text =
     /profile — view and edit your profile, add a role
     /language — change the language
     /cancel — stop the current action (answers are kept)
+    /forget — withdraw consent and delete all your data
     Every answer is saved at once: you can stop and continue later from the same question.
 cancelled = Stopped. Everything you answered is saved — continue from “Questionnaires”.
 nothing-to-cancel = There is nothing to stop.
