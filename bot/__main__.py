@@ -10,8 +10,14 @@ from domain.questionnaire import DefinitionError
 log = logging.getLogger("bot")
 
 
+class StartupError(Exception):
+    """The bot cannot start for a reason outside the code (Telegram unreachable, token refused)."""
+
+
 async def run(settings: Settings) -> None:
     # Imported here so that a settings error is reported before aiogram's slow import.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from bot.factory import build_app, create_bot
 
     app = build_app(settings)
@@ -19,12 +25,22 @@ async def run(settings: Settings) -> None:
     try:
         await app.prepare_database()
         log.info("database ready, %d questionnaires loaded", len(app.surveys.catalog))
-        # A webhook left on the token would make long polling fail with 409 Conflict.
-        await bot.delete_webhook()
+        try:
+            me = await bot.get_me()
+            # A webhook left on the token would make long polling fail with 409 Conflict.
+            await bot.delete_webhook()
+        except TelegramUnauthorizedError:
+            raise StartupError("Telegram rejected BOT_TOKEN; check it with @BotFather") from None
+        except TelegramNetworkError as error:
+            where = settings.telegram_api_url or "api.telegram.org"
+            raise StartupError(f"cannot reach the Telegram Bot API at {where}: "
+                               f"{error.message}") from None
+        log.info("running as @%s", me.username)
         # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
         # which register the command menus.
         await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
+        await bot.session.close()
         await app.close()
 
 
@@ -37,6 +53,9 @@ def main() -> int:
     except (ConfigError, DefinitionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 import time
@@ -148,3 +149,19 @@ async def test_bad_token_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
         assert "Traceback" not in stderr, (case, stderr)
         lines = stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: BOT_TOKEN"), (case, stderr)
+
+
+async def test_unreachable_telegram_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    env = bot_env(BOT_TOKEN=FAKE_TOKEN, TELEGRAM_API_URL=f"http://127.0.0.1:{closed_port}",
+                  DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'unreachable.sqlite3'}")
+    code, stderr = await run_to_exit(env, tmp_path, "unreachable")
+    assert code == 1, stderr
+    assert "Traceback" not in stderr, stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, stderr
+    assert errors[0].startswith(
+        f"error: cannot reach the Telegram Bot API at http://127.0.0.1:{closed_port}: "), stderr
+    assert "Unclosed" not in stderr, stderr
