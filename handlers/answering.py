@@ -35,10 +35,8 @@ class SurveyFlow:
         self.response = None
 
     async def current(self, question_id: str | None = None) -> Step:
-        self.response = await self.surveys.response_of(self.session, self.user, self.ref)
-        step = await self.surveys.step(self.session, self.response)
-        if step is None or (question_id is not None and step.question.id != question_id):
-            raise StaleAction("the questionnaire has moved on")
+        self.response, step = await self.surveys.current(self.session, self.user, self.ref,
+                                                         question_id)
         return step
 
     async def answer(self, step: Step, value: Any) -> Step | None:

@@ -220,12 +220,13 @@ class Surveys:
         )
 
     async def current(
-        self, session: AsyncSession, user: User, response_id: int, question_id: str
+        self, session: AsyncSession, user: User, response_id: int, question_id: str | None
     ) -> tuple[Response, Step]:
-        """The response and step a button or message refers to; StaleAction if they moved on."""
+        """The response and the step a button (question_id) or a typed message (None) refers to;
+        StaleAction if it is not this person's or has moved on."""
         response = await self.response_of(session, user, response_id)
         step = await self.step(session, response)
-        if step is None or step.question.id != question_id:
+        if step is None or question_id not in (None, step.question.id):
             raise StaleAction("the question has moved on")
         return response, step
 
