@@ -1,0 +1,52 @@
+"""Both languages carry the same messages, and every key the code asks for exists."""
+
+import re
+
+from fluent.syntax import FluentParser, ast
+
+from bot.commands import USER_COMMANDS
+from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
+from domain.profile import ProfileForm
+from domain.roles import Role
+
+CODE_DIRS = ("bot", "handlers", "services", "domain")
+ERROR_CODES = {"use-buttons", "not-a-number", "out-of-range", "too-long", "empty", "not-text",
+               "unknown-command", "too-many", "too-few", "not-optional", "stale", "internal"}
+
+
+def message_ids(locale: str) -> set[str]:
+    ids = set()
+    for path in (PROJECT_ROOT / "locales" / locale).rglob("*.ftl"):
+        resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+        junk = [entry for entry in resource.body if isinstance(entry, ast.Junk)]
+        assert not junk, f"{path}: {junk[0].content!r}"
+        ids |= {entry.id.name for entry in resource.body if isinstance(entry, ast.Message)}
+    return ids
+
+
+def test_languages_have_the_same_messages():
+    ru, en = (message_ids(locale) for locale in SUPPORTED_LOCALES)
+    assert ru - en == set() and en - ru == set()
+
+
+def test_every_key_used_by_the_code_exists():
+    used = set()
+    for folder in CODE_DIRS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r'(?:i18n\.get|LazyFilter)\(\s*"([a-z0-9-]+)"',
+                                   path.read_text(encoding="utf-8")))
+    used |= {f"role-{role.value}" for role in Role}
+    form = ProfileForm.from_file(PROJECT_ROOT / "content" / "profile.yaml")
+    used |= {f"profile-field-{question.id}" for question in form.questions}
+    used |= {f"error-{code}" for code in ERROR_CODES}
+    used |= {f"cmd-{name}" for name in USER_COMMANDS}
+    assert len(used) > 60
+    assert used - message_ids("ru") == set()
+
+
+def test_every_engine_error_code_is_known_here():
+    raised = set()
+    for folder in CODE_DIRS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            raised |= set(re.findall(r'AnswerError\("([a-z-]+)"', path.read_text(encoding="utf-8")))
+    assert len(raised) >= 10 and raised <= ERROR_CODES
