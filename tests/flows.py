@@ -24,6 +24,14 @@ async def consent(person: Person, payload: str | None = None) -> None:
     await person.press("Согласен")
 
 
+async def begin_profile(person: Person, *typed: str, role: str = "Наставляемый (педагог)") -> None:
+    """Consent, pick a role, and type the first profile answers (name, school, …)."""
+    await consent(person)
+    await person.press(role)
+    for text in typed:
+        await person.send(text)
+
+
 async def fill_profile(person: Person, profile: dict) -> None:
     await person.press(profile["role"])
     await person.send(profile["name"])

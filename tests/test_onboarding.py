@@ -9,6 +9,7 @@ from tests.flows import (
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    begin_profile,
     consent,
     fill_profile,
     register,
@@ -109,10 +110,7 @@ async def test_pupil_profiles(running, profile, field, value):
 
 async def test_number_input_is_checked(running):
     anna = running.person()
-    await consent(anna)
-    await anna.press(TEACHER_MENTEE["role"])
-    await anna.send("Иванова Анна")
-    await anna.send("Школа 5")
+    await begin_profile(anna, "Иванова Анна", "Школа 5")
     await anna.press("Математика")
     await anna.press("Готово")
     said = texts(await anna.send("два года"))
@@ -128,9 +126,7 @@ async def test_number_input_is_checked(running):
 
 async def test_cancel_keeps_what_was_saved_and_start_resumes(running):
     anna = running.person()
-    await consent(anna)
-    await anna.press(TEACHER_MENTEE["role"])
-    await anna.send("Иванова Анна")
+    await begin_profile(anna, "Иванова Анна")
     said = texts(await anna.send("/cancel"))
     assert any("Прервали" in t for t in said)
     said = texts(await anna.send("какой-то текст"))
@@ -143,10 +139,7 @@ async def test_cancel_keeps_what_was_saved_and_start_resumes(running):
 
 async def test_profile_back_button_changes_an_earlier_answer(running):
     anna = running.person()
-    await consent(anna)
-    await anna.press(TEACHER_MENTEE["role"])
-    await anna.send("Иванова Анна")
-    await anna.send("Школа 5")
+    await begin_profile(anna, "Иванова Анна", "Школа 5")
     await anna.press("Назад")
     assert "В какой школе" in anna.last.text and "Текущий ответ: Школа 5" in anna.last.text
     await anna.send("Школа 6")

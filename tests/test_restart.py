@@ -6,7 +6,7 @@ from sqlalchemy import select
 from bot.factory import build_app
 from models import Response
 from tests.conftest import Running
-from tests.flows import TEACHER_MENTEE, consent, register, stored_user
+from tests.flows import TEACHER_MENTEE, begin_profile, register, stored_user
 from tests.telegram import texts
 
 pytestmark = [pytest.mark.db, pytest.mark.fsm]
@@ -67,10 +67,7 @@ async def test_surveys_list_continues_after_restart(settings):
 async def test_profile_in_progress_survives_restart(settings):
     first = await Running(build_app(settings)).start()
     anna = first.person()
-    await consent(anna)
-    await anna.press(TEACHER_MENTEE["role"])
-    await anna.send("Иванова Анна")
-    await anna.send("Школа 5")
+    await begin_profile(anna, "Иванова Анна", "Школа 5")
     await anna.press("Назад")  # now on «school» again, cursor kept in FSM storage
     second = await restart(first, settings)
     try:
