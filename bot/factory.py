@@ -25,6 +25,7 @@ from domain.questionnaire import Catalog
 from handlers import build_router
 from handlers.errors import report_error
 from models.db import create_engine, create_sessionmaker, upgrade_database
+from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys, sync_catalog
 
@@ -68,10 +69,10 @@ def create_storage(settings: Settings, sessionmaker: async_sessionmaker) -> Base
 
 
 def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
-                      profiles: Profiles, storage: BaseStorage) -> tuple[Dispatcher,
-                                                                        FluentRuntimeCore]:
+                      profiles: Profiles, storage: BaseStorage,
+                      clock: Clock) -> tuple[Dispatcher, FluentRuntimeCore]:
     dispatcher = Dispatcher(storage=storage, settings=settings, sessionmaker=sessionmaker,
-                            surveys=surveys, profiles=profiles)
+                            surveys=surveys, profiles=profiles, clock=clock)
     # Order matters: the session first, then the person, then their language.
     dispatcher.update.outer_middleware(DatabaseSession(sessionmaker))
     dispatcher.update.outer_middleware(CurrentUser())
@@ -91,7 +92,8 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
     return dispatcher, core
 
 
-def build_app(settings: Settings, *, engine: AsyncEngine | None = None) -> App:
+def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
+              clock: Clock | None = None) -> App:
     """Load and validate the content files, then wire everything. Raises DefinitionError."""
     catalog = Catalog.from_directory(settings.content_dir / "questionnaires")
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
@@ -99,5 +101,6 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None) -> App:
     sessionmaker = create_sessionmaker(engine)
     surveys, profiles = Surveys(catalog), Profiles(profile_form)
     storage = create_storage(settings, sessionmaker)
-    dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage)
+    dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage,
+                                         clock or Clock())
     return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core)

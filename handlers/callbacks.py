@@ -55,5 +55,26 @@ class Forget(CallbackData, prefix="forget"):
     confirm: bool
 
 
+class PickSchool(CallbackData, prefix="school"):
+    """A curator of several schools picks which one a command is about."""
+
+    action: str
+    school_id: int
+
+
+class NewInvite(CallbackData, prefix="inv"):
+    school_id: int
+    role: str
+
+
+class GrantCurator(CallbackData, prefix="grant"):
+    school_id: int
+    user_id: int
+
+
+class ConfirmMember(CallbackData, prefix="confirm"):
+    role_id: int
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

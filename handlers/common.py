@@ -5,17 +5,22 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext, LazyFilter
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import SUPPORTED_LOCALES
+from bot.config import SUPPORTED_LOCALES, Settings
 from handlers.callbacks import SetLanguage
 from handlers.rendering import main_menu
 from handlers.screens import show_main_menu
 from models import User
+from services import schools
 
 
-async def on_help(message: Message, i18n: I18nContext, user: User | None) -> None:
-    await message.answer(i18n.get("help-text"),
-                         reply_markup=main_menu(i18n) if user is not None else None)
+async def on_help(message: Message, i18n: I18nContext, user: User | None,
+                  session: AsyncSession, settings: Settings) -> None:
+    text = i18n.get("help-text")
+    if user is not None and await schools.is_curator(session, user, settings.curator_ids):
+        text += "\n\n" + i18n.get("help-curator")
+    await message.answer(text, reply_markup=main_menu(i18n) if user is not None else None)
 
 
 async def on_cancel(message: Message, state: FSMContext, i18n: I18nContext,

@@ -1,7 +1,9 @@
 """/start: greeting, consent to personal-data processing, role, then the profile step by step."""
 
+from html import escape
+
 from aiogram import Router
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
@@ -15,6 +17,8 @@ from handlers.rendering import drop_buttons
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
+from services import invites, schools
+from services.clock import Clock
 from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -35,7 +39,7 @@ def consent_keyboard(i18n: I18nContext, payload: str | None) -> InlineKeyboardMa
 
 async def on_start(message: Message, command: CommandObject, state: FSMContext,
                    i18n: I18nContext, session: AsyncSession, user: User | None,
-                   surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+                   surveys: Surveys, profiles: Profiles, settings: Settings, clock: Clock) -> None:
     payload = clean_payload(command.args)
     if user is None:
         await message.answer(i18n.get("welcome"))
@@ -43,16 +47,51 @@ async def on_start(message: Message, command: CommandObject, state: FSMContext,
         return
     await keep_payload(session, user, payload)
     await state.clear()
+    code = invites.code_from_payload(payload)
+    if code is not None:
+        await use_invite(message, i18n, session, user, code, clock)
     await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings,
-                              returning=True)
+                              returning=code is None)
+
+
+async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                     code: str, clock: Clock) -> None:
+    """Join what the code invites to, or say plainly why it cannot be used."""
+    try:
+        invite = await invites.find(session, code, clock.now())
+        if invite.kind != invites.InviteKind.SCHOOL:
+            raise invites.InviteError(invites.InviteProblem.UNKNOWN)
+        role = await invites.join_school(session, user, invite, clock.now())
+    except invites.InviteError as error:
+        await message.answer(i18n.get(f"invite-problem-{error.problem}"))
+        return
+    await message.answer(i18n.get("invite-joined", school=escape(user.profile.school.name),
+                                  role=i18n.get(f"role-{role.value}")))
+
+
+async def on_join(message: Message, command: CommandObject, state: FSMContext,
+                  i18n: I18nContext, session: AsyncSession, user: User | None,
+                  surveys: Surveys, profiles: Profiles, settings: Settings, clock: Clock) -> None:
+    if user is None:
+        await message.answer(i18n.get("need-start"))
+        return
+    if not command.args:
+        await message.answer(i18n.get("join-usage"))
+        return
+    await state.clear()
+    await use_invite(message, i18n, session, user, command.args, clock)
+    await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings)
 
 
 async def continue_onboarding(message: Message, state: FSMContext, i18n: I18nContext,
                               session: AsyncSession, user: User, surveys: Surveys,
                               profiles: Profiles, settings: Settings, *,
                               returning: bool = False) -> None:
-    """Ask whatever the person still lacks (a role, profile fields), else open the menu."""
-    if not roles_of(user):
+    """Ask whatever the person still lacks (a role, profile fields), else open the menu.
+
+    A curator needs no programme role, only a name and a school.
+    """
+    if not roles_of(user) and not await schools.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)
         await message.answer(i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))
         return
@@ -68,7 +107,8 @@ async def continue_onboarding(message: Message, state: FSMContext, i18n: I18nCon
 
 async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMContext,
                      i18n: I18nContext, session: AsyncSession, user: User | None,
-                     surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+                     surveys: Surveys, profiles: Profiles, settings: Settings,
+                     clock: Clock) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -82,8 +122,12 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             telegram_id=query.from_user.id,
             locale=i18n.locale,
             start_payload=clean_payload(callback_data.payload),
+            username=query.from_user.username,
         ))
         await query.message.answer(i18n.get("consent-thanks"))
+        code = invites.code_from_payload(callback_data.payload)
+        if code is not None:
+            await use_invite(query.message, i18n, session, user, code, clock)
     await continue_onboarding(query.message, state, i18n, session, user, surveys, profiles,
                               settings)
 
@@ -120,6 +164,7 @@ def router() -> Router:
     onboarding = Router(name="onboarding")
     onboarding.message.register(on_text_instead_of_role, Onboarding.choosing_role)
     onboarding.message.register(on_start, CommandStart())
+    onboarding.message.register(on_join, Command("join"))
     onboarding.callback_query.register(on_consent, Consent.filter())
     onboarding.callback_query.register(on_role, PickRole.filter())
     return onboarding

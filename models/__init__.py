@@ -1,10 +1,11 @@
 """Database models and the queries the services use."""
 
 from models.base import Base
+from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
 from models.surveys import Answer, QuestionnaireVersion, Response
 from models.users import FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
-    "Answer", "Base", "FsmRecord", "Profile", "QuestionnaireVersion", "Response", "School",
-    "User", "UserRole",
+    "Answer", "Base", "FsmRecord", "Invite", "Pair", "PairMember", "PlanItem", "Profile",
+    "QuestionnaireVersion", "Response", "School", "SchoolCurator", "User", "UserRole",
 ]

@@ -14,6 +14,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # Shown to a partner only once both sides of a pair have agreed.
+    username: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(8))
     consent_at: Mapped[datetime] = mapped_column(UtcDateTime)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -53,6 +55,8 @@ class UserRole(Base):
     form: Mapped[str] = mapped_column(String(32))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the person came through a school invite or a curator confirmed them.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")

@@ -23,6 +23,7 @@ class Registration:
     telegram_id: int
     locale: str
     start_payload: str | None
+    username: str | None = None
 
 
 def clean_payload(payload: str | None) -> str | None:
@@ -46,6 +47,7 @@ async def register(session: AsyncSession, registration: Registration) -> User:
             consent_at=utcnow(),
             is_active=True,
             start_payload=registration.start_payload,
+            username=registration.username,
         )
         user.roles = []
         user.profile = Profile()

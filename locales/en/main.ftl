@@ -5,6 +5,7 @@ cmd-profile = My profile
 cmd-language = Language / Язык
 cmd-help = What the bot does
 cmd-cancel = Stop the current action
+cmd-join = Join with an invitation code
 cmd-forget = Withdraw consent and delete my data
 
 ## Main menu
@@ -112,6 +113,7 @@ help-text =
     /start — start or continue registration
     /surveys — programme questionnaires: diagnosis, preferences, satisfaction
     /profile — view and edit your profile, add a role
+    /join CODE — join a school or a pair with an invitation code
     /language — change the language
     /cancel — stop the current action (answers are kept)
     /forget — withdraw consent and delete all your data
@@ -122,3 +124,36 @@ cancelled-unregistered = All right. To begin, send /start.
 language-choose = Choose your language / Выберите язык:
 language-set = Done, I speak English now.
 language-set-unregistered = Done. I will remember the language once you agree in /start.
+
+## Schools, curators, invitations
+curator-only = This command is for the programme curator.
+curator-no-schools = You are a curator, but there are no schools yet: they appear when participants name their school.
+curator-pick-school = Choose a school:
+invite-pick-role = Invitation to “{ $school }”. For which role?
+invite-created =
+    <b>Invitation: { $school }, { $role }</b>
+    Link: { $link }
+    Printable code: <code>{ $code }</code> (to type in the bot: /join { $code })
+    Valid for { $days } days, for any number of participants.
+button-make-curator = 👑 Make curator: { $name }
+curators-list =
+    <b>Curators of “{ $school }”</b>
+    { $names }
+    A confirmed teacher of the school can be made curator:
+curator-granted = Curator appointed.
+curator-already = This person is already a curator of the school.
+confirm-none = Nobody in “{ $school }” is waiting for confirmation.
+confirm-list = Waiting for confirmation in “{ $school }”: { $count }. Press to confirm:
+button-confirm-member = ✅ { $name } — { $role }
+member-confirmed = Confirmed.
+invite-joined = You are in the programme of “{ $school }” as “{ $role }”.
+invite-problem-unknown = There is no such invitation code. Check the code or ask the curator for a new one.
+invite-problem-expired = This invitation has expired. Ask the curator for a new one.
+invite-problem-used = This invitation has already been used. Ask for a new one.
+invite-problem-own = This is your own invitation — send it to another pupil.
+join-usage = Type the invitation code after the command, for example: /join ABCD-EFGH
+help-curator =
+    <b>For the curator</b>
+    /invites — invitation links to the school for each role
+    /confirm — confirm participants who came without an invitation
+    /curators — the school's curators, appoint a new one

@@ -1,0 +1,186 @@
+"""Curator commands: /invites (school invite links), /curators, /confirm (people who came
+without an invite)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain.roles import Role
+from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
+from models import School, User
+from services import invites, schools
+from services.clock import Clock
+
+ACTIONS = ("invites", "curators", "confirm")
+
+
+async def _schools_or_refuse(message: Message, i18n: I18nContext, session: AsyncSession,
+                             user: User, settings: Settings) -> list[School]:
+    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    if not curated:
+        key = ("curator-only" if not await schools.is_curator(session, user, settings.curator_ids)
+               else "curator-no-schools")
+        await message.answer(i18n.get(key))
+    return curated
+
+
+async def _with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                       settings: Settings, action: str) -> School | None:
+    """The school the command is about: the only one, or None after offering a choice."""
+    curated = await _schools_or_refuse(message, i18n, session, user, settings)
+    if len(curated) == 1:
+        return curated[0]
+    if curated:
+        builder = InlineKeyboardBuilder()
+        for school in curated[:50]:
+            builder.row(InlineKeyboardButton(
+                text=school.name, callback_data=PickSchool(action=action,
+                                                           school_id=school.id).pack()))
+        await message.answer(i18n.get("curator-pick-school"), reply_markup=builder.as_markup())
+    return None
+
+
+async def show_invite_roles(message: Message, i18n: I18nContext, school: School) -> None:
+    builder = InlineKeyboardBuilder()
+    for role in Role:
+        builder.row(InlineKeyboardButton(
+            text=i18n.get(f"role-{role.value}"),
+            callback_data=NewInvite(school_id=school.id, role=role).pack()))
+    await message.answer(i18n.get("invite-pick-role", school=escape(school.name)),
+                         reply_markup=builder.as_markup())
+
+
+async def show_curators(message: Message, i18n: I18nContext, session: AsyncSession,
+                        school: School) -> None:
+    current = await schools.curators_of(session, school.id)
+    current_ids = {user_id for user_id, _ in current}
+    names = "\n".join(f"• {escape(name or '—')}" for _, name in current) or "—"
+    builder = InlineKeyboardBuilder()
+    for role, name in await schools.members(session, school.id, confirmed=True):
+        if role.user_id in current_ids or not Role(role.role).is_teacher or not name:
+            continue
+        current_ids.add(role.user_id)
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-make-curator", name=name),
+            callback_data=GrantCurator(school_id=school.id, user_id=role.user_id).pack()))
+    await message.answer(i18n.get("curators-list", school=escape(school.name), names=names),
+                         reply_markup=builder.as_markup())
+
+
+async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSession,
+                           school: School) -> None:
+    waiting = await schools.members(session, school.id, confirmed=False)
+    if not waiting:
+        await message.answer(i18n.get("confirm-none", school=escape(school.name)))
+        return
+    builder = InlineKeyboardBuilder()
+    for role, name in waiting[:50]:
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-confirm-member", name=name or "—",
+                          role=i18n.get(f"role-{role.role}")),
+            callback_data=ConfirmMember(role_id=role.id).pack()))
+    await message.answer(i18n.get("confirm-list", school=escape(school.name),
+                                  count=len(waiting)), reply_markup=builder.as_markup())
+
+
+async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
+               school: School) -> None:
+    if action == "invites":
+        await show_invite_roles(message, i18n, school)
+    elif action == "curators":
+        await show_curators(message, i18n, session, school)
+    else:
+        await show_unconfirmed(message, i18n, session, school)
+
+
+def _command(action: str):
+    async def handler(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                      settings: Settings) -> None:
+        school = await _with_school(message, i18n, session, user, settings, action)
+        if school is not None:
+            await _run(action, message, i18n, session, school)
+
+    handler.__name__ = f"on_{action}"
+    return handler
+
+
+async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
+                           session: AsyncSession, user: User, settings: Settings) -> None:
+    if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
+            or not await schools.curates(session, user, callback_data.school_id,
+                                         settings.curator_ids)):
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    await query.answer()
+    school = await session.get(School, callback_data.school_id)
+    await _run(callback_data.action, query.message, i18n, session, school)
+
+
+async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,
+                        i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
+                        clock: Clock) -> None:
+    if (callback_data.role not in set(Role) or not isinstance(query.message, Message)
+            or not await schools.curates(session, user, callback_data.school_id,
+                                         settings.curator_ids)):
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    invite = await invites.create(
+        session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
+        role=Role(callback_data.role), created_by=user.id, now=clock.now())
+    await query.answer()
+    school = await session.get(School, callback_data.school_id)
+    me = await bot.me()
+    await query.message.answer(i18n.get(
+        "invite-created", school=escape(school.name),
+        role=i18n.get(f"role-{callback_data.role}"),
+        link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
+        code=invites.printable(invite.code), days=invites.SCHOOL_INVITE_DAYS,
+    ))
+
+
+async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
+                   i18n: I18nContext, session: AsyncSession, user: User,
+                   settings: Settings) -> None:
+    member = await schools.is_member(session, callback_data.school_id, callback_data.user_id)
+    if (not member or not isinstance(query.message, Message)
+            or not await schools.curates(session, user, callback_data.school_id,
+                                         settings.curator_ids)):
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    granted = await schools.grant_curator(session, callback_data.school_id,
+                                          callback_data.user_id, user.id)
+    await query.answer(i18n.get("curator-granted" if granted else "curator-already"),
+                       show_alert=True)
+    await show_curators(query.message, i18n, session,
+                        await session.get(School, callback_data.school_id))
+
+
+async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,
+                     session: AsyncSession, user: User, settings: Settings, clock: Clock) -> None:
+    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    role = await schools.confirm_role(session, callback_data.role_id,
+                                      {school.id for school in curated}, clock.now())
+    if role is None or not isinstance(query.message, Message):
+        await query.answer(i18n.get("stale-button"), show_alert=True)
+        return
+    await query.answer(i18n.get("member-confirmed"))
+    await show_unconfirmed(query.message, i18n, session, await session.get(School, role.school_id))
+
+
+def router() -> Router:
+    curators = Router(name="curators")
+    for action in ACTIONS:
+        curators.message.register(_command(action), Command(action))
+    curators.callback_query.register(on_school_picked, PickSchool.filter())
+    curators.callback_query.register(on_new_invite, NewInvite.filter())
+    curators.callback_query.register(on_grant, GrantCurator.filter())
+    curators.callback_query.register(on_confirm, ConfirmMember.filter())
+    return curators

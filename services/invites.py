@@ -1,0 +1,114 @@
+"""Invitations: a deep link and a printable code, into a school and role or into a pupil's pair.
+
+Codes avoid look-alike characters (0/O, 1/I) so they can be read off paper and typed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.roles import DEFAULT_FORM, Role
+from models import Invite, Profile, School, User, UserRole
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+PAYLOAD_PREFIX = "i_"
+SCHOOL_INVITE_DAYS = 30
+PAIR_INVITE_HOURS = 48
+
+
+class InviteKind(StrEnum):
+    SCHOOL = "school"
+    PAIR = "pair"
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    OWN = "own"
+
+
+class InviteError(Exception):
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def normalize_code(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def printable(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def payload_for(invite: Invite) -> str:
+    return PAYLOAD_PREFIX + invite.code
+
+
+def code_from_payload(payload: str | None) -> str | None:
+    if payload and payload.startswith(PAYLOAD_PREFIX):
+        return normalize_code(payload.removeprefix(PAYLOAD_PREFIX)) or None
+    return None
+
+
+async def _unique_code(session: AsyncSession) -> str:
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if await session.scalar(select(Invite.id).where(Invite.code == code)) is None:
+            return code
+
+
+async def create(
+    session: AsyncSession, *, kind: InviteKind, school_id: int, role: Role, created_by: int,
+    now: datetime,
+) -> Invite:
+    """A school invite serves many people for a month; a pair invite one person for two days."""
+    single = kind is InviteKind.PAIR
+    invite = Invite(
+        code=await _unique_code(session), kind=kind, school_id=school_id, role=role,
+        created_by=created_by,
+        expires_at=now + (timedelta(hours=PAIR_INVITE_HOURS) if single
+                          else timedelta(days=SCHOOL_INVITE_DAYS)),
+        max_uses=1 if single else None, uses=0,
+    )
+    session.add(invite)
+    await session.commit()
+    return invite
+
+
+async def find(session: AsyncSession, code: str, now: datetime) -> Invite:
+    """The invite behind a code, if it can still be used; InviteError says why not."""
+    invite = await session.scalar(select(Invite).where(Invite.code == normalize_code(code)))
+    if invite is None or invite.revoked_at is not None:
+        raise InviteError(InviteProblem.UNKNOWN)
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise InviteError(InviteProblem.EXPIRED)
+    if invite.max_uses is not None and invite.uses >= invite.max_uses:
+        raise InviteError(InviteProblem.USED)
+    return invite
+
+
+async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Role:
+    """Put the person into the invite's school and role, confirmed (the curator vouched)."""
+    role = Role(invite.role)
+    held = next((r for r in user.roles if r.role == role), None)
+    if held is None:
+        held = UserRole(role=role, form=DEFAULT_FORM[role])
+        user.roles.append(held)
+    held.is_active, held.school_id, held.confirmed_at = True, invite.school_id, now
+    if user.profile is None:
+        user.profile = Profile()
+    user.profile.school = await session.get(School, invite.school_id)
+    for other in user.roles:
+        other.school_id = invite.school_id
+    invite.uses += 1
+    await session.commit()
+    return role

@@ -1,0 +1,99 @@
+"""Schools, their curators, and confirming people into a school."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Profile, School, SchoolCurator, User, UserRole
+
+
+def is_root_curator(user: User, root_ids: Collection[int]) -> bool:
+    """CURATOR_IDS curate every school (a regional centre's staff)."""
+    return user.telegram_id in root_ids
+
+
+async def curated_schools(
+    session: AsyncSession, user: User, root_ids: Collection[int]
+) -> list[School]:
+    if is_root_curator(user, root_ids):
+        query = select(School).order_by(School.name)
+    else:
+        query = (select(School).join(SchoolCurator, SchoolCurator.school_id == School.id)
+                 .where(SchoolCurator.user_id == user.id).order_by(School.name))
+    return list((await session.scalars(query)).all())
+
+
+async def is_curator(session: AsyncSession, user: User, root_ids: Collection[int]) -> bool:
+    if is_root_curator(user, root_ids):
+        return True
+    return await session.scalar(
+        select(SchoolCurator.id).where(SchoolCurator.user_id == user.id).limit(1)) is not None
+
+
+async def curates(
+    session: AsyncSession, user: User, school_id: int, root_ids: Collection[int]
+) -> bool:
+    if is_root_curator(user, root_ids):
+        return await session.get(School, school_id) is not None
+    return await session.scalar(select(SchoolCurator.id).where(
+        SchoolCurator.user_id == user.id, SchoolCurator.school_id == school_id)) is not None
+
+
+async def curators_of(session: AsyncSession, school_id: int) -> list[tuple[int, str | None]]:
+    rows = await session.execute(
+        select(SchoolCurator.user_id, Profile.full_name)
+        .join(Profile, Profile.user_id == SchoolCurator.user_id, isouter=True)
+        .where(SchoolCurator.school_id == school_id).order_by(Profile.full_name))
+    return [(row.user_id, row.full_name) for row in rows]
+
+
+async def grant_curator(
+    session: AsyncSession, school_id: int, user_id: int, granted_by: int
+) -> bool:
+    """Make a member of the school its curator; False when they already are."""
+    exists = await session.scalar(select(SchoolCurator.id).where(
+        SchoolCurator.school_id == school_id, SchoolCurator.user_id == user_id))
+    if exists is not None:
+        return False
+    session.add(SchoolCurator(school_id=school_id, user_id=user_id, granted_by=granted_by))
+    await session.commit()
+    return True
+
+
+async def members(
+    session: AsyncSession, school_id: int, *, confirmed: bool | None = None
+) -> list[tuple[UserRole, str | None]]:
+    """Roles held in the school with the holder's name, by name."""
+    query = (select(UserRole, Profile.full_name)
+             .join(Profile, Profile.user_id == UserRole.user_id, isouter=True)
+             .where(UserRole.school_id == school_id, UserRole.is_active.is_(True))
+             .order_by(Profile.full_name, UserRole.id))
+    if confirmed is True:
+        query = query.where(UserRole.confirmed_at.is_not(None))
+    elif confirmed is False:
+        query = query.where(UserRole.confirmed_at.is_(None))
+    return [(row[0], row[1]) for row in await session.execute(query)]
+
+
+async def is_member(session: AsyncSession, school_id: int, user_id: int) -> bool:
+    """A confirmed, active member of the school (the only people a curator can promote)."""
+    return await session.scalar(select(UserRole.id).where(
+        UserRole.school_id == school_id, UserRole.user_id == user_id,
+        UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None)).limit(1)) is not None
+
+
+async def confirm_role(
+    session: AsyncSession, role_id: int, school_ids: Collection[int], now: datetime
+) -> UserRole | None:
+    """Confirm a person's role into a school the curator curates; None if it is not theirs."""
+    role = await session.get(UserRole, role_id)
+    if role is None or role.school_id not in school_ids or not role.is_active:
+        return None
+    if role.confirmed_at is None:
+        role.confirmed_at = now
+        await session.commit()
+    return role
