@@ -55,7 +55,7 @@ async def on_language(message: Message, i18n: I18nContext) -> None:
 async def on_language_chosen(query: CallbackQuery, callback_data: SetLanguage,
                              i18n: I18nContext, user: User | None) -> None:
     if callback_data.locale not in SUPPORTED_LOCALES:
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await i18n.set_locale(callback_data.locale)
     await query.answer()

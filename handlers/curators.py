@@ -117,7 +117,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer()
     school = await session.get(School, callback_data.school_id)
@@ -130,7 +130,7 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
     if (callback_data.role not in set(Role) or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     invite = await invites.create(
         session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
@@ -153,7 +153,7 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
     if (not member or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     granted = await schools.grant_curator(session, callback_data.school_id,
                                           callback_data.user_id, user.id)
@@ -169,7 +169,7 @@ async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I
     role = await schools.confirm_role(session, callback_data.role_id,
                                       {school.id for school in curated}, clock.now())
     if role is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer(i18n.get("member-confirmed"))
     await show_unconfirmed(query.message, i18n, session, await session.get(School, role.school_id))

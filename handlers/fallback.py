@@ -16,7 +16,7 @@ async def on_unknown_message(message: Message, i18n: I18nContext, user: User | N
 
 
 async def on_unknown_button(query: CallbackQuery, i18n: I18nContext) -> None:
-    await query.answer(i18n.get("stale-button"), show_alert=True)
+    await query.answer(i18n.get("error-stale"), show_alert=True)
 
 
 def router() -> Router:

@@ -141,7 +141,7 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
     try:
         role = Role(callback_data.role)
     except ValueError:
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     added = await add_role(session, user, role)
     await query.answer()

@@ -34,7 +34,7 @@ async def on_edit(query: CallbackQuery, callback_data: EditProfile, state: FSMCo
     flow = ProfileFlow(profiles, session, user, cursor=None, only=callback_data.question)
     step = profiles.step(user, only=callback_data.question)
     if step is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("stale-button"), show_alert=True)
+        await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer()
     await present(query.message, state, i18n, flow, step)

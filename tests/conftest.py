@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.factory import App, build_app
+from services.clock import Clock
 from tests.telegram import TOKEN, Person, mocked_bot
 
 CURATOR_ID = 900
@@ -98,8 +100,26 @@ class Running:
         return self.app.sessionmaker()
 
 
+class ManualClock(Clock):
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
 @pytest.fixture
-async def running(settings: Settings) -> AsyncIterator[Running]:
-    running = await Running(build_app(settings)).start()
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def running(settings: Settings, clock: ManualClock) -> AsyncIterator[Running]:
+    running = await Running(build_app(settings, clock=clock)).start()
     yield running
     await running.stop()

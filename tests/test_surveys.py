@@ -124,7 +124,7 @@ async def test_stale_and_forged_buttons_change_nothing(running):
     assert not any("Вопрос" in m.text and "Оценка" in m.text for m in boris.messages()[-1:])
     # Malformed data and an out-of-range option.
     said = texts(await anna.press_data("ans:garbage"))
-    assert said == ["Эта кнопка из старого сообщения. Вот актуальный вопрос."]
+    assert said == ["Эта кнопка больше не действует."]
     bad_pick = AnswerButton(flow=Flow.SURVEY, ref=anna_response.id, question="area_assessment",
                             act=Act.PICK, pick=9).pack()
     said = texts(await anna.press_data(bad_pick))

@@ -1,0 +1,132 @@
+"""Schools and curators: invitation links and codes, /join, confirming people, new curators."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from handlers.callbacks import NewInvite
+from models import Invite, SchoolCurator
+from tests.conftest import CURATOR_ID
+from tests.flows import TEACHER_MENTEE, TEACHER_MENTOR, consent, register, stored_user
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+SCHOOL = "МОУ СОШ №1"
+
+
+async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
+    curator = running.person(user_id)
+    await consent(curator)
+    # A curator is asked no programme role, only a name and a school.
+    assert "ФИО" in curator.last.text or "фамилию" in curator.last.text
+    await curator.send("Куратор Мария Ивановна")
+    await curator.send(school)
+    assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])
+    return curator
+
+
+async def make_invite(curator, role_label="Наставляемый (педагог)") -> tuple[str, str]:
+    await curator.send("/invites")
+    said = texts(await curator.press(role_label))
+    text = next(t for t in said if "Приглашение:" in t)
+    link = re.search(r"https://t\.me/mentoring_test_bot\?start=(i_[A-Z0-9]+)", text).group(1)
+    code = re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>", text).group(1)
+    return link, code
+
+
+async def test_invite_link_puts_a_newcomer_into_the_school_and_role(running):
+    curator = await register_curator(running)
+    payload, code = await make_invite(curator)
+    assert payload == "i_" + code.replace("-", "")
+    anna = running.person(1)
+    await anna.send(f"/start {payload}")
+    said = texts(await anna.press("Согласен"))
+    assert "Вы в программе школы «МОУ СОШ №1» в роли «Наставляемый (педагог)»." in said
+    # No role question, no school question: straight to the name.
+    assert "Как вас зовут" in anna.last.text
+    await anna.send("Иванова Анна")
+    assert "Какие предметы" in anna.last.text
+    async with running.session() as session:
+        user = await stored_user(session, anna.user.id)
+        (role,) = user.roles
+        assert role.role == "mentee_teacher" and role.confirmed_at is not None
+        assert user.profile.school.name == SCHOOL and role.school_id == user.profile.school_id
+        invite = await session.scalar(select(Invite))
+        assert invite.uses == 1 and invite.kind == "school"
+
+
+async def test_join_by_code_for_someone_already_registered(running):
+    curator = await register_curator(running)
+    _, code = await make_invite(curator, "Наставник (педагог)")
+    petr = running.person(2)
+    await register(petr, {**TEACHER_MENTEE, "school": "Другая школа"})
+    said = texts(await petr.send(f"/join {code.lower()}"))
+    assert any("«Наставник (педагог)»" in t for t in said)
+    # Joining as a mentor asks what a mentor's profile still lacks.
+    assert "Каким наставником" in petr.last.text
+    async with running.session() as session:
+        user = await stored_user(session, petr.user.id)
+        assert {r.role for r in user.roles} == {"mentee_teacher", "mentor_teacher"}
+        assert user.profile.school.name == SCHOOL
+
+
+async def test_wrong_and_expired_codes(running, clock):
+    curator = await register_curator(running)
+    _, code = await make_invite(curator)
+    anna = running.person(1)
+    await register(anna, TEACHER_MENTEE)
+    said = texts(await anna.send("/join ZZZZ-ZZZZ"))
+    assert "Такого кода приглашения нет. Проверьте код или попросите новый у куратора." in said
+    said = texts(await anna.send("/join"))
+    assert said == ["Напишите код приглашения после команды, например: /join ABCD-EFGH"]
+    clock.advance(timedelta(days=31))
+    said = texts(await anna.send(f"/join {code}"))
+    assert "Срок этого приглашения истёк. Попросите новое у куратора." in said
+    async with running.session() as session:
+        user = await stored_user(session, anna.user.id)
+        assert user.roles[0].confirmed_at is None
+
+
+async def test_curator_confirms_people_who_came_without_an_invite(running):
+    curator = await register_curator(running)
+    anna = running.person(1)
+    await register(anna, TEACHER_MENTEE)
+    await curator.send("/confirm")
+    assert "Ожидают подтверждения в «МОУ СОШ №1»: 1" in curator.last.text
+    said = texts(await curator.press("Иванова Анна Сергеевна"))
+    assert "Подтверждено." in said
+    assert "нет участников, ожидающих подтверждения" in curator.last.text
+    async with running.session() as session:
+        assert (await stored_user(session, anna.user.id)).roles[0].confirmed_at is not None
+
+
+async def test_curator_appoints_a_curator_who_then_curates_only_that_school(running):
+    curator = await register_curator(running)
+    _, code = await make_invite(curator, "Наставник (педагог)")
+    petr = running.person(2)
+    await register(petr, TEACHER_MENTOR)
+    await petr.send(f"/join {code}")
+    said = texts(await petr.send("/invites"))
+    assert said == ["Эта команда — для куратора программы."]
+    await curator.send("/curators")
+    await curator.press("Сделать куратором: Петров")
+    async with running.session() as session:
+        (granted,) = (await session.scalars(select(SchoolCurator))).all()
+        petr_user = await stored_user(session, petr.user.id)
+        assert granted.user_id == petr_user.id
+    other = running.person(3)
+    await register(other, {**TEACHER_MENTEE, "school": "Гимназия 2"})
+    await petr.send("/invites")
+    assert "Приглашение в «МОУ СОШ №1»" in petr.last.text  # one school: no picker
+    # A forged button for the other school is refused.
+    async with running.session() as session:
+        other_school = (await stored_user(session, other.user.id)).profile.school_id
+    forged = NewInvite(school_id=other_school, role="mentor_teacher").pack()
+    said = texts(await petr.press_data(forged))
+    assert said == ["Эта кнопка больше не действует."]
+    # The regional curator sees both schools and picks one.
+    await curator.send("/invites")
+    labels = [label for label, _ in curator.last.buttons()]
+    assert labels == ["Гимназия 2", SCHOOL]
