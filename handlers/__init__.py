@@ -11,13 +11,23 @@ from bot.middlewares import RequireConsent
 
 
 def build_router() -> Router:
-    from handlers import answering, common, curators, fallback, onboarding, profile, surveys
+    from handlers import (
+        answering,
+        common,
+        curators,
+        fallback,
+        onboarding,
+        pairs,
+        profile,
+        surveys,
+    )
 
     root = Router(name="private")
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), profile.router(), surveys.router(), answering.router()]
+    gated = [curators.router(), pairs.router(), profile.router(), surveys.router(),
+             answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

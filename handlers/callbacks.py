@@ -76,5 +76,24 @@ class ConfirmMember(CallbackData, prefix="confirm"):
     role_id: int
 
 
+class AcceptMatch(CallbackData, prefix="match"):
+    mentee: int
+    mentor: int
+
+
+class ChooseMentor(CallbackData, prefix="pick"):
+    mentee: int
+
+
+class PairReply(CallbackData, prefix="pairok"):
+    pair: int
+    agree: bool
+
+
+class PairAction(CallbackData, prefix="pairdo"):
+    pair: int
+    act: str
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

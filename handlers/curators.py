@@ -1,5 +1,5 @@
 """Curator commands: /invites (school invite links), /curators, /confirm (people who came
-without an invite)."""
+without an invite); /match and /pairs are shown by handlers.pairs."""
 
 from __future__ import annotations
 
@@ -15,40 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from domain.roles import Role
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
+from handlers.school_context import with_school
 from models import School, User
 from services import invites, schools
 from services.clock import Clock
+from services.profiles import Profiles
 
-ACTIONS = ("invites", "curators", "confirm")
-
-
-async def _schools_or_refuse(message: Message, i18n: I18nContext, session: AsyncSession,
-                             user: User, settings: Settings) -> list[School]:
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
-    if not curated:
-        key = ("curator-only" if not await schools.is_curator(session, user, settings.curator_ids)
-               else "curator-no-schools")
-        await message.answer(i18n.get(key))
-    return curated
+ACTIONS = ("invites", "curators", "confirm", "match", "pairs")
 
 
-async def _with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                       settings: Settings, action: str) -> School | None:
-    """The school the command is about: the only one, or None after offering a choice."""
-    curated = await _schools_or_refuse(message, i18n, session, user, settings)
-    if len(curated) == 1:
-        return curated[0]
-    if curated:
-        builder = InlineKeyboardBuilder()
-        for school in curated[:50]:
-            builder.row(InlineKeyboardButton(
-                text=school.name, callback_data=PickSchool(action=action,
-                                                           school_id=school.id).pack()))
-        await message.answer(i18n.get("curator-pick-school"), reply_markup=builder.as_markup())
-    return None
-
-
-async def show_invite_roles(message: Message, i18n: I18nContext, school: School) -> None:
+async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
+                            school: School, profiles: Profiles | None = None) -> None:
     builder = InlineKeyboardBuilder()
     for role in Role:
         builder.row(InlineKeyboardButton(
@@ -59,7 +36,7 @@ async def show_invite_roles(message: Message, i18n: I18nContext, school: School)
 
 
 async def show_curators(message: Message, i18n: I18nContext, session: AsyncSession,
-                        school: School) -> None:
+                        school: School, profiles: Profiles | None = None) -> None:
     current = await schools.curators_of(session, school.id)
     current_ids = {user_id for user_id, _ in current}
     names = "\n".join(f"• {escape(name or '—')}" for _, name in current) or "—"
@@ -76,7 +53,7 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
 
 
 async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSession,
-                           school: School) -> None:
+                           school: School, profiles: Profiles | None = None) -> None:
     waiting = await schools.members(session, school.id, confirmed=False)
     if not waiting:
         await message.answer(i18n.get("confirm-none", school=escape(school.name)))
@@ -91,29 +68,32 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
                                   count=len(waiting)), reply_markup=builder.as_markup())
 
 
+def _views():
+    from handlers.pairs import show_school_pairs, show_suggestions
+
+    return {"invites": show_invite_roles, "curators": show_curators,
+            "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs}
+
+
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
-               school: School) -> None:
-    if action == "invites":
-        await show_invite_roles(message, i18n, school)
-    elif action == "curators":
-        await show_curators(message, i18n, session, school)
-    else:
-        await show_unconfirmed(message, i18n, session, school)
+               school: School, profiles: Profiles) -> None:
+    await _views()[action](message, i18n, session, school, profiles)
 
 
 def _command(action: str):
     async def handler(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                      settings: Settings) -> None:
-        school = await _with_school(message, i18n, session, user, settings, action)
+                      settings: Settings, profiles: Profiles) -> None:
+        school = await with_school(message, i18n, session, user, settings, action)
         if school is not None:
-            await _run(action, message, i18n, session, school)
+            await _run(action, message, i18n, session, school, profiles)
 
     handler.__name__ = f"on_{action}"
     return handler
 
 
 async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
-                           session: AsyncSession, user: User, settings: Settings) -> None:
+                           session: AsyncSession, user: User, settings: Settings,
+                           profiles: Profiles) -> None:
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
@@ -121,7 +101,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
         return
     await query.answer()
     school = await session.get(School, callback_data.school_id)
-    await _run(callback_data.action, query.message, i18n, session, school)
+    await _run(callback_data.action, query.message, i18n, session, school, profiles)
 
 
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,

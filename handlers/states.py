@@ -15,3 +15,9 @@ class Answering(StatesGroup):
     """
 
     question = State()
+
+
+class PairStates(StatesGroup):
+    """After declining a proposed pair: the reason for the curator. Data: pair (id)."""
+
+    decline_reason = State()

@@ -16,6 +16,13 @@ def is_root_curator(user: User, root_ids: Collection[int]) -> bool:
     return user.telegram_id in root_ids
 
 
+async def root_curators(session: AsyncSession, root_ids: Collection[int]) -> list[User]:
+    if not root_ids:
+        return []
+    return list((await session.scalars(
+        select(User).where(User.telegram_id.in_(list(root_ids))))).all())
+
+
 async def curated_schools(
     session: AsyncSession, user: User, root_ids: Collection[int]
 ) -> list[School]:

@@ -6,8 +6,10 @@ from fluent.syntax import FluentParser, ast
 
 from bot.commands import USER_COMMANDS
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
+from domain import matching
 from domain.profile import ProfileForm
-from domain.roles import Role
+from domain.roles import Form, Role
+from services.pairs import MENTEE, MENTOR, VARIANT_BY_CATEGORY, PairStatus
 
 CODE_DIRS = ("bot", "handlers", "services", "domain")
 ERROR_CODES = {"use-buttons", "not-a-number", "out-of-range", "too-long", "empty", "not-text",
@@ -40,6 +42,12 @@ def test_every_key_used_by_the_code_exists():
     used |= {f"profile-field-{question.id}" for question in form.questions}
     used |= {f"error-{code}" for code in ERROR_CODES}
     used |= {f"cmd-{name}" for name in USER_COMMANDS}
+    used |= {f"form-{form.value}" for form in Form}
+    used |= {f"variant-{variant}" for variant in VARIANT_BY_CATEGORY.values()}
+    used |= {f"pair-status-{status.value}" for status in PairStatus}
+    used |= {f"pair-side-{side}" for side in (MENTOR, MENTEE)}
+    used |= {f"match-reason-{code.value}" for code in matching.ReasonCode}
+    used |= {f"area-{area}" for area in matching.AREAS}
     assert len(used) > 60
     assert used - message_ids("ru") == set()
 

@@ -157,3 +157,84 @@ help-curator =
     /invites — invitation links to the school for each role
     /confirm — confirm participants who came without an invitation
     /curators — the school's curators, appoint a new one
+
+## Pairs
+area-area_methods = teaching forms and methods
+area-area_technologies = teaching technologies
+area-area_assessment = assessing learning outcomes
+area-area_control = monitoring and grading, electronic records
+area-area_programmes = work programmes
+area-area_parents = contact with pupils and parents
+area-area_colleagues = contact with colleagues
+area-area_safety = pupils' safety and health
+form-teacher_teacher = teacher – teacher
+form-pupil_pupil = pupil – pupil
+form-teacher_pupil = teacher – pupil
+variant-experienced_young = experienced teacher – young specialist
+variant-leader_struggling = community leader – teacher with difficulties
+variant-innovator_conservative = innovative teacher – conservative teacher
+variant-subject_expert = experienced subject teacher – inexperienced one
+variant-class_teacher = experienced class teacher – young specialist
+variant-achiever_struggling = high achiever – struggling pupil
+variant-leader_passive = leader – passive pupil
+variant-peer = peer to peer
+variant-adapted_newcomer = settled – newcomer
+pair-status-proposed = awaiting consent
+pair-status-active = active
+pair-status-completed = completed
+pair-status-cancelled = cancelled
+match-none = There are no unpaired mentees among the confirmed participants of “{ $school }”.
+match-summary =
+    <b>Pair suggestions: { $school }</b>
+    Unpaired mentees: { $mentees }, free mentor places: { $places }.
+    Pairs suggested: { $suggested } (the optimal assignment by total score within the places). Showing the first { $shown }.
+match-suggestion =
+    <b>{ $mentee }</b> ← mentor <b>{ $mentor }</b> · { $score } points
+    { $reasons }
+match-reason-covers-deficits = covers weak areas: { $areas }
+match-reason-same-subject = same subject: { $subjects }
+match-reason-mentee-prefers = the mentee chose this mentor (rank { $rank })
+match-reason-mentor-prefers = the mentor named this mentee
+match-reason-mutual-preference = mutual choice
+match-reason-free-places = the mentor's free places: { $free }
+match-unmatched = No suggestion (not enough places): { $count } — { $names }
+match-no-places = No mentor has a free place.
+match-choose = A mentor for “{ $mentee }”:
+match-proposed = Proposal sent: { $mentee } ← { $mentor }. The pair starts when both agree.
+button-match-accept = ✅ Accept
+button-match-choose = ✋ Choose by hand
+button-match-mentor = { $name } (places: { $free })
+button-match-choose-for = Find a mentor: { $name }
+pair-proposed =
+    <b>The curator proposes a mentoring pair</b>
+    Mentor: { $mentor }
+    Mentees: { $mentees }
+    Form: { $form }; variant: { $variant }
+    A pair is only formed with both sides' consent. Do you agree?
+button-pair-agree = ✅ I agree
+button-pair-decline = ✖️ Decline
+pair-waiting = Thank you! Waiting for the other side to agree.
+pair-started =
+    <b>Your pair has started!</b>
+    Partner: { $partners }
+    Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
+pair-started-curator = A pair has started: { $pair }.
+pair-declined-ask-reason = Understood, the pair will not go ahead. Please write the reason briefly — only the curator will see it (or /cancel).
+pair-reason-hint = Write the reason as text or send /cancel.
+pair-reason-sent = Thank you, the reason has been passed to the curator.
+pair-cancelled-partner = { $name } declined the pair. The curator will find another option.
+pair-declined-curator = { $name } declined the pair: { $pair }.
+pair-decline-reason-curator = Reason for declining ({ $name }, pair { $pair }): { $reason }
+pairs-none = You have no pairs yet.
+pair-card-title = <b>Pair ({ $form })</b> — { $status }
+pair-side-mentor = Mentor: { $name }
+pair-side-mentee = Mentee: { $name }
+pair-card-dates = From { $start } to { $end }
+school-pairs-none = There are no current pairs in “{ $school }”.
+school-pair = { $pair } — { $status }
+button-pair-end = 🏁 End
+button-pair-reassign = 🔄 Reassign
+pair-ended = Your pair's work is complete. Please fill in the final questionnaires:
+pair-ended-curator = Pair ended: { $pair }. The final questionnaires were sent to its members.
+pair-reassigned = The curator is reassigning your pair. A new proposal will follow.
+pair-reassign-curator = Pair cancelled for reassignment: { $pair }.

@@ -157,3 +157,84 @@ help-curator =
     /invites — ссылки-приглашения в школу для каждой роли
     /confirm — подтвердить участников, пришедших без приглашения
     /curators — кураторы школы, назначить нового
+
+## Пары
+area-area_methods = формы и методы обучения
+area-area_technologies = педагогические технологии
+area-area_assessment = оценка результатов обучения
+area-area_control = контроль и оценивание, электронные документы
+area-area_programmes = рабочие программы
+area-area_parents = связь с учениками и родителями
+area-area_colleagues = контакты с коллегами
+area-area_safety = охрана жизни и здоровья учеников
+form-teacher_teacher = учитель – учитель
+form-pupil_pupil = ученик – ученик
+form-teacher_pupil = учитель – ученик
+variant-experienced_young = опытный педагог – молодой специалист
+variant-leader_struggling = лидер педагогического сообщества – педагог, испытывающий проблемы
+variant-innovator_conservative = педагог-новатор – консервативный педагог
+variant-subject_expert = опытный предметник – неопытный предметник
+variant-class_teacher = опытный классный руководитель – молодой специалист
+variant-achiever_struggling = успевающий – неуспевающий
+variant-leader_passive = лидер – пассивный
+variant-peer = равный – равному
+variant-adapted_newcomer = адаптированный – неадаптированный
+pair-status-proposed = ждёт согласия
+pair-status-active = работает
+pair-status-completed = завершена
+pair-status-cancelled = отменена
+match-none = В «{ $school }» нет наставляемых без пары среди подтверждённых участников.
+match-summary =
+    <b>Подбор пар: { $school }</b>
+    Наставляемых без пары: { $mentees }, свободных мест у наставников: { $places }.
+    Предложено пар: { $suggested } (оптимальное распределение по сумме баллов с учётом мест). Показаны первые { $shown }.
+match-suggestion =
+    <b>{ $mentee }</b> ← наставник <b>{ $mentor }</b> · { $score } балл.
+    { $reasons }
+match-reason-covers-deficits = закрывает слабые области: { $areas }
+match-reason-same-subject = тот же предмет: { $subjects }
+match-reason-mentee-prefers = наставляемый выбрал этого наставника ({ $rank }-е место)
+match-reason-mentor-prefers = наставник назвал этого наставляемого
+match-reason-mutual-preference = взаимный выбор
+match-reason-free-places = свободных мест у наставника: { $free }
+match-unmatched = Без предложения (не хватило мест): { $count } — { $names }
+match-no-places = Свободных мест у наставников нет.
+match-choose = Наставник для «{ $mentee }»:
+match-proposed = Предложение отправлено: { $mentee } ← { $mentor }. Пара начнёт работу, когда оба согласятся.
+button-match-accept = ✅ Принять
+button-match-choose = ✋ Выбрать вручную
+button-match-mentor = { $name } (мест: { $free })
+button-match-choose-for = Подобрать наставника: { $name }
+pair-proposed =
+    <b>Куратор предлагает наставническую пару</b>
+    Наставник: { $mentor }
+    Наставляемые: { $mentees }
+    Форма: { $form }; вариант: { $variant }
+    Назначение производится только при обоюдном согласии. Вы согласны?
+button-pair-agree = ✅ Согласен(на)
+button-pair-decline = ✖️ Отказаться
+pair-waiting = Спасибо! Ждём согласия второй стороны.
+pair-started =
+    <b>Пара начала работу!</b>
+    Партнёр: { $partners }
+    Плановое окончание: { $end }. Индивидуальный план — /plan, ваши пары — /pair.
+pair-started-curator = Пара начала работу: { $pair }.
+pair-declined-ask-reason = Понятно, пара не состоится. Напишите коротко причину — её увидит только куратор (или /cancel).
+pair-reason-hint = Напишите причину текстом или отправьте /cancel.
+pair-reason-sent = Спасибо, причина передана куратору.
+pair-cancelled-partner = { $name } отказался(-ась) от пары. Куратор подберёт другой вариант.
+pair-declined-curator = { $name } отказался(-ась) от пары: { $pair }.
+pair-decline-reason-curator = Причина отказа ({ $name }, пара { $pair }): { $reason }
+pairs-none = У вас пока нет пар.
+pair-card-title = <b>Пара ({ $form })</b> — { $status }
+pair-side-mentor = Наставник: { $name }
+pair-side-mentee = Наставляемый: { $name }
+pair-card-dates = С { $start } до { $end }
+school-pairs-none = В «{ $school }» нет действующих пар.
+school-pair = { $pair } — { $status }
+button-pair-end = 🏁 Завершить
+button-pair-reassign = 🔄 Переназначить
+pair-ended = Работа вашей пары завершена. Пожалуйста, заполните итоговые анкеты:
+pair-ended-curator = Пара завершена: { $pair }. Участникам отправлены итоговые анкеты.
+pair-reassigned = Куратор переназначает вашу пару. Новое предложение придёт отдельно.
+pair-reassign-curator = Пара отменена для переназначения: { $pair }.

@@ -1,0 +1,393 @@
+"""Pairs: /match (the curator's suggestions), mutual consent, /pair (a person's pairs),
+/pairs (the curator ends or reassigns a pair; ending sends the final questionnaires)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain import matching
+from domain.roles import Form
+from handlers.callbacks import AcceptMatch, ChooseMentor, OpenSurvey, PairAction, PairReply
+from handlers.rendering import drop_buttons
+from handlers.states import PairStates
+from models import Pair, School, User
+from services import pairs, schools
+from services.clock import Clock
+from services.people import roles_of
+from services.profiles import Profiles
+from services.surveys import StaleAction, Surveys
+
+log = logging.getLogger(__name__)
+SHOWN_SUGGESTIONS = 10
+MAX_REASON = 1000
+Render = Callable[[I18nContext], tuple[str, InlineKeyboardMarkup | None]]
+
+
+async def notify(bot: Bot, i18n: I18nContext, user: User, render: Render) -> bool:
+    """A message to someone else, in their language; False if they cannot be reached."""
+    with i18n.use_locale(user.locale or i18n.core.default_locale):
+        text, markup = render(i18n)
+    try:
+        await bot.send_message(user.telegram_id, text, reply_markup=markup)
+    except (TelegramForbiddenError, TelegramBadRequest) as error:
+        log.info("user %s unreachable: %s", user.id, error.message)
+        return False
+    return True
+
+
+def name_of(user: User | None) -> str:
+    if user is None or user.profile is None or not user.profile.full_name:
+        return "—"
+    return escape(user.profile.full_name)
+
+
+def contact(user: User) -> str:
+    if user.username:
+        return f"@{escape(user.username)}"
+    return f'<a href="tg://user?id={user.telegram_id}">{name_of(user)}</a>'
+
+
+def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) -> str:
+    params = dict(reason.params)
+    if "areas" in params:
+        params["areas"] = ", ".join(i18n.get(f"area-{a}") for a in params["areas"])
+    if "subjects" in params:
+        subjects = profiles.form.question("subjects")
+        params["subjects"] = ", ".join(subjects.option_text(s, i18n.locale)
+                                       for s in params["subjects"])
+    return i18n.get(f"match-reason-{reason.code}", **params)
+
+
+async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSession,
+                           school: School, profiles: Profiles) -> None:
+    mentees, mentors, names = await pairs.bases(session, school.id)
+    if not mentees:
+        await message.answer(i18n.get("match-none", school=escape(school.name)))
+        return
+    suggestions = matching.suggest(mentees, mentors)
+    await message.answer(i18n.get(
+        "match-summary", school=escape(school.name), mentees=len(mentees),
+        places=sum(m.free_slots for m in mentors), suggested=len(suggestions),
+        shown=min(len(suggestions), SHOWN_SUGGESTIONS)))
+    for suggestion in suggestions[:SHOWN_SUGGESTIONS]:
+        reasons = "\n".join("• " + reason_text(i18n, reason, profiles)
+                            for reason in suggestion.reasons)
+        accept = AcceptMatch(mentee=suggestion.mentee_id, mentor=suggestion.mentor_id)
+        await message.answer(
+            i18n.get("match-suggestion", mentee=escape(names[suggestion.mentee_id]),
+                     mentor=escape(names[suggestion.mentor_id]), score=suggestion.score,
+                     reasons=reasons),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
+                InlineKeyboardButton(text=i18n.get("button-match-accept"),
+                                     callback_data=accept.pack()),
+                InlineKeyboardButton(text=i18n.get("button-match-choose"),
+                                     callback_data=ChooseMentor(
+                                         mentee=suggestion.mentee_id).pack()),
+            ]]))
+    unmatched = sorted({m.id for m in mentees} - {s.mentee_id for s in suggestions},
+                       key=lambda user_id: names[user_id])
+    if unmatched:
+        builder = InlineKeyboardBuilder()
+        for user_id in unmatched[:SHOWN_SUGGESTIONS]:
+            builder.row(InlineKeyboardButton(
+                text=i18n.get("button-match-choose-for", name=names[user_id]),
+                callback_data=ChooseMentor(mentee=user_id).pack()))
+        await message.answer(i18n.get("match-unmatched", count=len(unmatched),
+                                      names=", ".join(escape(names[i]) for i in unmatched)),
+                             reply_markup=builder.as_markup())
+
+
+async def _mentee_school(session: AsyncSession, curator: User, mentee_id: int,
+                         settings: Settings) -> School | None:
+    """The school of an unpaired mentee that this curator curates, or None."""
+    mentee = await session.get(User, mentee_id)
+    if mentee is None or mentee.profile is None or mentee.profile.school_id is None:
+        return None
+    school_id = mentee.profile.school_id
+    if not await schools.curates(session, curator, school_id, settings.curator_ids):
+        return None
+    if mentee_id in await pairs.open_mentee_ids(session, school_id):
+        return None
+    return await session.get(School, school_id)
+
+
+async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i18n: I18nContext,
+                           session: AsyncSession, user: User, settings: Settings) -> None:
+    school = await _mentee_school(session, user, callback_data.mentee, settings)
+    if school is None or not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await query.answer()
+    _, mentors, names = await pairs.bases(session, school.id)
+    free = [m for m in mentors if m.free_slots > 0]
+    if not free:
+        await query.message.answer(i18n.get("match-no-places"))
+        return
+    builder = InlineKeyboardBuilder()
+    for mentor in sorted(free, key=lambda m: names[m.id]):
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-match-mentor", name=names[mentor.id], free=mentor.free_slots),
+            callback_data=AcceptMatch(mentee=callback_data.mentee, mentor=mentor.id).pack()))
+    await query.message.answer(i18n.get("match-choose", mentee=escape(names[callback_data.mentee])),
+                               reply_markup=builder.as_markup())
+
+
+def consent_request(pair: Pair, mentor: User, mentees: list[User]) -> Render:
+    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
+        variant = i18n.get(f"variant-{pair.variant}") if pair.variant else "—"
+        text = i18n.get("pair-proposed", mentor=name_of(mentor),
+                        mentees=", ".join(name_of(m) for m in mentees),
+                        form=i18n.get(f"form-{pair.form}"), variant=variant)
+        return text, InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text=i18n.get("button-pair-agree"),
+                                 callback_data=PairReply(pair=pair.id, agree=True).pack()),
+            InlineKeyboardButton(text=i18n.get("button-pair-decline"),
+                                 callback_data=PairReply(pair=pair.id, agree=False).pack()),
+        ]])
+    return render
+
+
+async def ask_consent(bot: Bot, i18n: I18nContext, session: AsyncSession, pair: Pair) -> None:
+    """Ask everybody in the pair who has not agreed yet."""
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    mentor = people[pairs.mentor_of(pair).user_id]
+    mentees = [people[m.user_id] for m in pairs.mentees_of(pair)]
+    for joined in pair.members:
+        if joined.consent is None:
+            await notify(bot, i18n, people[joined.user_id], consent_request(pair, mentor, mentees))
+
+
+async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, bot: Bot,
+                          i18n: I18nContext, session: AsyncSession, user: User,
+                          settings: Settings) -> None:
+    school = await _mentee_school(session, user, callback_data.mentee, settings)
+    _, mentors, names = await pairs.bases(session, school.id) if school else (None, [], {})
+    mentor = next((m for m in mentors if m.id == callback_data.mentor and m.free_slots > 0), None)
+    if school is None or mentor is None or not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    pair = await pairs.propose(
+        session, school_id=school.id, form=Form.TEACHER_TEACHER, mentor_id=mentor.id,
+        mentee_ids=[callback_data.mentee], created_by=user.id,
+        variant=await pairs.variant_for(session, callback_data.mentee))
+    await query.answer()
+    await drop_buttons(query.message)
+    await query.message.answer(i18n.get("match-proposed",
+                                        mentee=escape(names[callback_data.mentee]),
+                                        mentor=escape(names[mentor.id])))
+    await ask_consent(bot, i18n, session, pair)
+
+
+async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings) -> list[User]:
+    """Whoever proposed the pair, else the school's curators, else the regional ones."""
+    ids = [pair.created_by] if pair.created_by else []
+    if not ids or pair.created_by in {m.user_id for m in pair.members}:
+        ids = [user_id for user_id, _ in await schools.curators_of(session, pair.school_id)]
+    people = list((await pairs.users_by_id(session, ids)).values())
+    if not people:
+        people = await schools.root_curators(session, settings.curator_ids)
+    return people
+
+
+async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot,
+                        state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
+                        settings: Settings, clock: Clock) -> None:
+    now = clock.now()
+    try:
+        pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
+                                   now.astimezone(ZoneInfo(settings.timezone)).date())
+    except StaleAction:
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await drop_buttons(query.message)
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    curators = await curators_to_tell(session, pair, settings)
+    if not callback_data.agree:
+        await state.set_state(PairStates.decline_reason)
+        await state.set_data({"pair": pair.id})
+        await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
+        for other in people.values():
+            if other.id != user.id:
+                await notify(bot, i18n, other, lambda t: (t.get(
+                    "pair-cancelled-partner", name=name_of(user)), None))
+        for curator in curators:
+            await notify(bot, i18n, curator, lambda t: (t.get(
+                "pair-declined-curator", name=name_of(user), pair=pair_title(pair, people)), None))
+        return
+    if pair.status != pairs.PairStatus.ACTIVE:
+        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+        return
+    for joined in people.values():
+        partners = [p for p in people.values() if p.id != joined.id]
+        await notify(bot, i18n, joined, lambda t, partners=partners: (t.get(
+            "pair-started", partners=", ".join(f"{name_of(p)} ({contact(p)})" for p in partners),
+            end=pair.planned_end.strftime("%d.%m.%Y")), None))
+    for curator in curators:
+        await notify(bot, i18n, curator, lambda t: (t.get(
+            "pair-started-curator", pair=pair_title(pair, people)), None))
+
+
+def pair_title(pair: Pair, people: dict[int, User]) -> str:
+    mentor = name_of(people.get(pairs.mentor_of(pair).user_id))
+    mentees = ", ".join(name_of(people.get(m.user_id)) for m in pairs.mentees_of(pair))
+    return f"{mentor} → {mentees}"
+
+
+async def on_decline_reason(message: Message, state: FSMContext, bot: Bot, i18n: I18nContext,
+                            session: AsyncSession, user: User, settings: Settings) -> None:
+    if not message.text or message.text.startswith("/"):
+        await message.answer(i18n.get("pair-reason-hint"))
+        return
+    if len(message.text) > MAX_REASON:
+        await message.answer(i18n.get("error-too-long", limit=MAX_REASON,
+                                      length=len(message.text)))
+        return
+    data = await state.get_data()
+    await state.clear()
+    pair = await pairs.note_decline_reason(session, int(data.get("pair", 0)), user,
+                                           message.text.strip())
+    if pair is None:
+        await message.answer(i18n.get("error-stale"))
+        return
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    for curator in await curators_to_tell(session, pair, settings):
+        await notify(bot, i18n, curator, lambda t: (t.get(
+            "pair-decline-reason-curator", name=name_of(user), pair=pair_title(pair, people),
+            reason=escape(message.text.strip())), None))
+    await message.answer(i18n.get("pair-reason-sent"))
+
+
+def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, User],
+              profiles: Profiles) -> str:
+    """A pair as one of its members sees it. Pupils see their partners' names only."""
+    viewer_is_teacher = any(role.is_teacher for role in roles_of(viewer))
+    subjects = profiles.form.question("subjects")
+    lines = [i18n.get("pair-card-title", form=i18n.get(f"form-{pair.form}"),
+                      status=i18n.get(f"pair-status-{pair.status}"))]
+    active = pair.status == pairs.PairStatus.ACTIVE
+    for joined in pair.members:
+        if joined.user_id == viewer.id:
+            continue
+        partner = people[joined.user_id]
+        line = i18n.get(f"pair-side-{joined.side}", name=name_of(partner))
+        if viewer_is_teacher and partner.profile and partner.profile.subjects:
+            line += " · " + ", ".join(escape(subjects.option_text(s, i18n.locale))
+                                      for s in partner.profile.subjects)
+        if active:
+            line += " · " + contact(partner)
+        lines.append(line)
+    if active and pair.planned_end:
+        lines.append(i18n.get("pair-card-dates", start=pair.started_on.strftime("%d.%m.%Y"),
+                              end=pair.planned_end.strftime("%d.%m.%Y")))
+    return "\n".join(lines)
+
+
+async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                      profiles: Profiles) -> None:
+    mine = await pairs.pairs_of(session, user)
+    if not mine:
+        await message.answer(i18n.get("pairs-none"))
+        return
+    people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
+    await message.answer("\n\n".join(pair_card(i18n, p, user, people, profiles)
+                                     for p in mine[:10]))
+
+
+async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncSession,
+                            school: School, profiles: Profiles) -> None:
+    current = await pairs.school_pairs(session, school.id)
+    if not current:
+        await message.answer(i18n.get("school-pairs-none", school=escape(school.name)))
+        return
+    people = await pairs.users_by_id(session, {m.user_id for p in current for m in p.members})
+    for pair in current[:30]:
+        await message.answer(
+            i18n.get("school-pair", pair=pair_title(pair, people),
+                     status=i18n.get(f"pair-status-{pair.status}")),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
+                InlineKeyboardButton(text=i18n.get("button-pair-end"),
+                                     callback_data=PairAction(pair=pair.id, act="end").pack()),
+                InlineKeyboardButton(text=i18n.get("button-pair-reassign"),
+                                     callback_data=PairAction(pair=pair.id,
+                                                              act="reassign").pack()),
+            ]]))
+
+
+def final_surveys(surveys: Surveys, person: User, side: str) -> Render:
+    """The questionnaires that close a pair: satisfaction for all, re-diagnosis for mentees."""
+    kinds = {"satisfaction", "diagnosis"} if side == pairs.MENTEE else {"satisfaction"}
+    wanted = [q for q, _ in surveys.open_to(person) if q.kind in kinds]
+
+    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
+        builder = InlineKeyboardBuilder()
+        for questionnaire in wanted:
+            builder.row(InlineKeyboardButton(
+                text=i18n.get("button-survey-start", title=questionnaire.title.get(i18n.locale)),
+                callback_data=OpenSurvey(code=questionnaire.id, again=True).pack()))
+        return i18n.get("pair-ended"), builder.as_markup()
+    return render
+
+
+async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: Bot,
+                         i18n: I18nContext, session: AsyncSession, user: User,
+                         settings: Settings, clock: Clock, surveys: Surveys) -> None:
+    pair = await session.get(Pair, callback_data.pair)
+    allowed = pair is not None and callback_data.act in ("end", "reassign") and \
+        await schools.curates(session, user, pair.school_id, settings.curator_ids)
+    if not allowed or not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    ending = callback_data.act == "end"
+    try:
+        await pairs.end(session, pair, clock.now(),
+                        status=pairs.PairStatus.COMPLETED if ending else
+                        pairs.PairStatus.CANCELLED,
+                        reason=None if ending else "reassigned")
+    except StaleAction:
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query.message)
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    if ending:
+        for joined in pair.members:
+            await notify(bot, i18n, people[joined.user_id],
+                         final_surveys(surveys, people[joined.user_id], joined.side))
+        await query.message.answer(i18n.get("pair-ended-curator", pair=pair_title(pair, people)))
+        return
+    for joined in pair.members:
+        await notify(bot, i18n, people[joined.user_id], lambda t: (t.get("pair-reassigned"), None))
+    builder = InlineKeyboardBuilder()
+    for mentee in pairs.mentees_of(pair):
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-match-choose-for", name=name_of(people[mentee.user_id])),
+            callback_data=ChooseMentor(mentee=mentee.user_id).pack()))
+    await query.message.answer(i18n.get("pair-reassign-curator", pair=pair_title(pair, people)),
+                               reply_markup=builder.as_markup())
+
+
+def router() -> Router:
+    pairs_router = Router(name="pairs")
+    pairs_router.message.register(on_my_pairs, Command("pair"))
+    pairs_router.message.register(on_decline_reason, PairStates.decline_reason)
+    pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())
+    pairs_router.callback_query.register(on_choose_mentor, ChooseMentor.filter())
+    pairs_router.callback_query.register(on_pair_reply, PairReply.filter())
+    pairs_router.callback_query.register(on_pair_action, PairAction.filter())
+    return pairs_router
+

@@ -1,0 +1,223 @@
+"""Pairs and groups: proposing, mutual consent, ending; the bases of mentors and mentees the
+matching works on; the individual plan proposed when a pair starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import matching
+from domain.roles import Form, Role
+from models import Pair, PairMember, PlanItem, Profile, Response, User, UserRole
+from services.surveys import StaleAction
+
+
+class PairStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN = (PairStatus.PROPOSED, PairStatus.ACTIVE)
+MENTOR, MENTEE = "mentor", "mentee"
+AGREED, DECLINED = "agreed", "declined"
+# The programme documents name these variants of «учитель – учитель»; the mentee's category picks
+# the usual one and the curator may change it.
+VARIANT_BY_CATEGORY = {
+    "young_specialist": "experienced_young",
+    "new_employee": "experienced_young",
+    "attestation": "subject_expert",
+    "contest": "subject_expert",
+    "burnout": "leader_struggling",
+}
+PLAN_STEP = timedelta(weeks=4)
+
+
+def school_year_end(today: date) -> date:
+    """31 May of the current school year, at least a month ahead (the programme's minimum)."""
+    end = date(today.year + (1 if today.month >= 6 else 0), 5, 31)
+    return max(end, today + timedelta(days=31))
+
+
+def member(pair: Pair, user_id: int) -> PairMember | None:
+    return next((m for m in pair.members if m.user_id == user_id), None)
+
+
+def mentor_of(pair: Pair) -> PairMember:
+    return next(m for m in pair.members if m.side == MENTOR)
+
+
+def mentees_of(pair: Pair) -> list[PairMember]:
+    return [m for m in pair.members if m.side == MENTEE]
+
+
+async def open_mentee_ids(session: AsyncSession, school_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
+        .where(Pair.school_id == school_id, Pair.status.in_(OPEN), PairMember.side == MENTEE))
+    return set(rows.all())
+
+
+async def mentees_taken(session: AsyncSession, mentor_ids: Iterable[int]) -> dict[int, int]:
+    """How many mentees each mentor has in open pairs (proposed ones hold their place)."""
+    mentor_side = (select(PairMember.pair_id, PairMember.user_id)
+                   .where(PairMember.side == MENTOR).subquery())
+    rows = await session.execute(
+        select(mentor_side.c.user_id, func.count(PairMember.id))
+        .join(Pair, Pair.id == mentor_side.c.pair_id)
+        .join(PairMember, (PairMember.pair_id == Pair.id) & (PairMember.side == MENTEE))
+        .where(Pair.status.in_(OPEN), mentor_side.c.user_id.in_(list(mentor_ids)))
+        .group_by(mentor_side.c.user_id))
+    return {user_id: count for user_id, count in rows}
+
+
+async def _latest_answers(session: AsyncSession, user_ids: list[int],
+                          code: str) -> dict[int, dict[str, Any]]:
+    """The answers of each person's latest completed response to a questionnaire."""
+    if not user_ids:
+        return {}
+    latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
+              .where(Response.questionnaire_code == code, Response.completed_at.is_not(None),
+                     Response.user_id.in_(user_ids))
+              .group_by(Response.user_id).subquery())
+    responses = await session.scalars(
+        select(Response).join(latest, latest.c.response_id == Response.id))
+    return {r.user_id: {a.question_id: a.value for a in r.answers} for r in responses}
+
+
+def _ids(values: Any) -> tuple[int, ...]:
+    return tuple(int(v) for v in values or () if str(v).isdigit())
+
+
+async def bases(session: AsyncSession, school_id: int) -> tuple[
+        list[matching.Mentee], list[matching.Mentor], dict[int, str]]:
+    """Unpaired confirmed mentee teachers and mentor teachers with free places, ready to match,
+    and everybody's name."""
+    rows = await session.execute(
+        select(UserRole.user_id, UserRole.role, Profile)
+        .join(Profile, Profile.user_id == UserRole.user_id)
+        .where(UserRole.school_id == school_id, UserRole.is_active.is_(True),
+               UserRole.confirmed_at.is_not(None),
+               UserRole.role.in_([Role.MENTEE_TEACHER, Role.MENTOR_TEACHER])))
+    people = [(user_id, Role(role), profile) for user_id, role, profile in rows]
+    names = {user_id: profile.full_name or "—" for user_id, _, profile in people}
+    paired = await open_mentee_ids(session, school_id)
+    mentee_rows = [(u, p) for u, r, p in people if r is Role.MENTEE_TEACHER and u not in paired]
+    mentor_rows = [(u, p) for u, r, p in people if r is Role.MENTOR_TEACHER]
+    deficits = await _latest_answers(session, [u for u, _ in mentee_rows], "diagnosis_mentee")
+    strengths = await _latest_answers(session, [u for u, _ in mentor_rows], "diagnosis_mentor")
+    wishes = await _latest_answers(session, [u for u, _ in mentee_rows], "preferences_mentee")
+    offers = await _latest_answers(session, [u for u, _ in mentor_rows], "preferences_mentor")
+    taken = await mentees_taken(session, [u for u, _ in mentor_rows])
+    mentees = [matching.Mentee(
+        id=user_id, subjects=frozenset(profile.subjects or ()),
+        deficits=deficits.get(user_id, {}),
+        preferred_mentors=_ids(wishes.get(user_id, {}).get("preferred_mentors")),
+    ) for user_id, profile in mentee_rows]
+    mentors = [matching.Mentor(
+        id=user_id, subjects=frozenset(profile.subjects or ()),
+        mentor_types=frozenset(profile.mentor_types or ()),
+        strengths=strengths.get(user_id, {}),
+        preferred_mentees=_ids(offers.get(user_id, {}).get("preferred_mentees")),
+        free_slots=max((profile.mentee_capacity or 1) - taken.get(user_id, 0), 0),
+    ) for user_id, profile in mentor_rows]
+    return mentees, mentors, names
+
+
+async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_id: int,
+                  mentee_ids: list[int], created_by: int | None, variant: str | None = None,
+                  agreed: Iterable[int] = (), now: datetime | None = None) -> Pair:
+    """A new pair waiting for both sides' consent; `agreed` are those who already said yes."""
+    pair = Pair(school_id=school_id, form=form, variant=variant, status=PairStatus.PROPOSED,
+                created_by=created_by)
+    pair.members = [PairMember(user_id=mentor_id, side=MENTOR)] + [
+        PairMember(user_id=mentee_id, side=MENTEE) for mentee_id in mentee_ids]
+    pair.plan = []
+    for joined in pair.members:
+        if joined.user_id in set(agreed):
+            joined.consent, joined.consent_at = AGREED, now
+    session.add(pair)
+    await session.commit()
+    return pair
+
+
+async def variant_for(session: AsyncSession, mentee_id: int) -> str | None:
+    category = await session.scalar(
+        select(Profile.mentee_category).where(Profile.user_id == mentee_id))
+    return VARIANT_BY_CATEGORY.get(category or "")
+
+
+async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
+                  now: datetime, today: date) -> Pair:
+    """One side's answer; the pair starts when everybody agreed, and ends at the first «no»."""
+    pair = await session.get(Pair, pair_id)
+    joined = member(pair, user.id) if pair is not None else None
+    if joined is None or pair.status != PairStatus.PROPOSED or joined.consent is not None:
+        raise StaleAction("no open proposal for this person")
+    joined.consent, joined.consent_at = (AGREED if agree else DECLINED), now
+    if not agree:
+        pair.status, pair.ended_at, pair.end_reason = PairStatus.CANCELLED, now, "declined"
+    elif all(m.consent == AGREED for m in pair.members):
+        await _start(session, pair, today)
+    await session.commit()
+    return pair
+
+
+async def _start(session: AsyncSession, pair: Pair, today: date) -> None:
+    pair.status, pair.started_on = PairStatus.ACTIVE, today
+    pair.planned_end = pair.planned_end or school_year_end(today)
+    if pair.plan:
+        return
+    mentee_ids = [m.user_id for m in mentees_of(pair)]
+    deficits = await _latest_answers(session, mentee_ids, "diagnosis_mentee")
+    areas: list[str] = []
+    for mentee_id in mentee_ids:
+        areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}))
+                  if a not in areas]
+    pair.plan = [PlanItem(position=index, goal="", area=area,
+                          due_on=today + PLAN_STEP * (index + 1))
+                 for index, area in enumerate(areas)]
+
+
+async def note_decline_reason(session: AsyncSession, pair_id: int, user: User,
+                              reason: str) -> Pair | None:
+    pair = await session.get(Pair, pair_id)
+    joined = member(pair, user.id) if pair is not None else None
+    if joined is None or joined.consent != DECLINED or joined.decline_reason:
+        return None
+    joined.decline_reason = reason
+    await session.commit()
+    return pair
+
+
+async def pairs_of(session: AsyncSession, user: User) -> list[Pair]:
+    rows = await session.scalars(
+        select(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+        .where(PairMember.user_id == user.id).order_by(Pair.created_at.desc(), Pair.id.desc()))
+    return list(rows.unique().all())
+
+
+async def school_pairs(session: AsyncSession, school_id: int) -> list[Pair]:
+    rows = await session.scalars(
+        select(Pair).where(Pair.school_id == school_id, Pair.status.in_(OPEN))
+        .order_by(Pair.id))
+    return list(rows.all())
+
+
+async def end(session: AsyncSession, pair: Pair, now: datetime, *,
+              status: PairStatus = PairStatus.COMPLETED, reason: str | None = None) -> None:
+    if pair.status not in OPEN:
+        raise StaleAction("the pair has already ended")
+    pair.status, pair.ended_at, pair.end_reason = status, now, reason
+    await session.commit()
+
+
+async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    rows = await session.scalars(select(User).where(User.id.in_(list(ids))))
+    return {user.id: user for user in rows}

@@ -1,0 +1,183 @@
+"""Pairs through the bot: /match suggestions, mutual consent, refusals, capacities, /pair,
+ending a pair with the final questionnaires."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from handlers.callbacks import AcceptMatch, PairReply
+from models import Pair, PairMember
+from tests.flows import TEACHER_MENTEE, TEACHER_MENTOR, register, stored_user
+from tests.telegram import texts
+from tests.test_schools import make_invite, register_curator
+
+pytestmark = pytest.mark.db
+
+
+async def join(running, curator, person, profile, role_label):
+    _, code = await make_invite(curator, role_label)
+    await register(person, profile)
+    await person.send(f"/join {code}")
+
+
+async def diagnose(person, scores, title="Диагностика"):
+    await person.press(f"Начать: {title}")
+    for score in scores:
+        await person.press(str(score))
+    if person.last.buttons() and "Пропустить" in str(person.last.buttons()):
+        await person.press("Пропустить")
+    else:
+        await person.press("Молодой специалист")
+        await person.send("Помощь с уроками")
+
+
+async def school_with_pair_candidates(running, mentors=1, mentees=1, capacity="2"):
+    curator = await register_curator(running)
+    mentor_people, mentee_people = [], []
+    for index in range(mentors):
+        person = running.person(100 + index)
+        await join(running, curator, person, {**TEACHER_MENTOR, "capacity": capacity,
+                                              "name": f"Наставник {index}"},
+                   "Наставник (педагог)")
+        await diagnose(person, [3, 3, 3, 3, 0, 0, 0, 0], "Диагностика: сильные")
+        mentor_people.append(person)
+    for index in range(mentees):
+        person = running.person(200 + index)
+        await join(running, curator, person, {**TEACHER_MENTEE, "name": f"Наставляемая {index}"},
+                   "Наставляемый (педагог)")
+        await diagnose(person, [3, 2, 0, 0, 0, 0, 0, 3])
+        mentee_people.append(person)
+    return curator, mentor_people, mentee_people
+
+
+async def the_pair(running) -> Pair:
+    async with running.session() as session:
+        return await session.scalar(select(Pair))
+
+
+async def test_match_then_both_agree_starts_the_pair_with_a_plan(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    suggestion = curator.last.text
+    assert "Наставляемая 0</b> ← наставник <b>Наставник 0</b>" in suggestion
+    assert "закрывает слабые области: формы и методы обучения, педагогические технологии" \
+        in suggestion
+    assert "тот же предмет: Математика" in suggestion
+    assert "свободных мест у наставника: 2" in suggestion
+    said = texts(await curator.press("Принять"))
+    assert any("Предложение отправлено" in t for t in said)
+    pair = await the_pair(running)
+    assert pair.status == "proposed" and pair.variant == "experienced_young"
+    assert [m.consent for m in pair.members] == [None, None]
+    assert "Куратор предлагает наставническую пару" in anna.last.text
+    assert "Куратор предлагает наставническую пару" in petr.last.text
+    said = texts(await anna.press("Согласен"))
+    assert "Спасибо! Ждём согласия второй стороны." in said
+    assert (await the_pair(running)).status == "proposed"
+    await petr.press("Согласен")
+    assert "Пара начала работу" in anna.last.text and "Наставник 0" in anna.last.text
+    assert "Пара начала работу" in petr.last.text and "Наставляемая 0" in petr.last.text
+    assert "Пара начала работу: Наставник 0 → Наставляемая 0" in curator.last.text
+    pair = await the_pair(running)
+    assert pair.status == "active"
+    assert pair.started_on == date(2026, 11, 22) and pair.planned_end == date(2027, 5, 31)
+    assert [item.area for item in pair.plan] == ["area_methods", "area_safety",
+                                                 "area_technologies"]
+    await anna.send("/pair")
+    card = anna.last.text
+    assert "Наставник: Наставник 0 · Математика · <a href=\"tg://user?id=100\">" in card
+    assert "работает" in card
+
+
+async def test_a_refusal_goes_back_to_the_curator_with_the_reason(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    said = texts(await anna.press("Отказаться"))
+    assert any("Напишите коротко причину" in t for t in said)
+    assert "Наставляемая 0 отказался(-ась) от пары" in petr.last.text
+    assert "отказался(-ась) от пары: Наставник 0 → Наставляемая 0" in curator.last.text
+    await anna.send("Не совпадает расписание")
+    assert "Причина отказа (Наставляемая 0, пара Наставник 0 → Наставляемая 0): " \
+        "Не совпадает расписание" in curator.last.text
+    pair = await the_pair(running)
+    assert pair.status == "cancelled"
+    refusal = next(m for m in pair.members if m.side == "mentee")
+    assert refusal.consent == "declined" and refusal.decline_reason == "Не совпадает расписание"
+    # Petr's button no longer works; the mentee is free for /match again.
+    said = texts(await petr.press("Согласен"))
+    assert said == ["Эта кнопка больше не действует."]
+    await curator.send("/match")
+    assert "Наставляемая 0</b> ← наставник" in curator.last.text
+
+
+async def test_capacity_holds_and_the_rest_are_named(running):
+    curator, _, _ = await school_with_pair_candidates(running, mentors=1, mentees=2,
+                                                      capacity="1")
+    await curator.send("/match")
+    messages = [m.text for m in curator.messages()[-3:]]
+    assert any("Предложено пар: 1" in t for t in messages)
+    assert "Без предложения (не хватило мест): 1" in curator.last.text
+    await curator.press("Принять")
+    await curator.send("/match")
+    said = texts(await curator.press("Подобрать наставника: Наставляемая"))
+    assert said[-1] == "Свободных мест у наставников нет."
+    async with running.session() as session:
+        assert len((await session.scalars(select(PairMember))).all()) == 2
+
+
+async def test_only_curators_and_members_can_press_pair_buttons(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    async with running.session() as session:
+        anna_id = (await stored_user(session, anna.user.id)).id
+        petr_id = (await stored_user(session, petr.user.id)).id
+    forged = AcceptMatch(mentee=anna_id, mentor=petr_id).pack()
+    assert texts(await petr.press_data(forged)) == ["Эта кнопка больше не действует."]
+    assert await the_pair(running) is None
+    await curator.press_data(forged)
+    pair = await the_pair(running)
+    # The same button again cannot make a second pair.
+    assert texts(await curator.press_data(forged)) == ["Эта кнопка больше не действует."]
+    stranger = running.person(999)
+    await register(stranger, TEACHER_MENTEE)
+    reply = PairReply(pair=pair.id, agree=True).pack()
+    assert texts(await stranger.press_data(reply)) == ["Эта кнопка больше не действует."]
+    await anna.press_data(reply)
+    assert texts(await anna.press_data(reply)) == ["Эта кнопка больше не действует."]
+    assert (await the_pair(running)).status == "proposed"
+
+
+async def test_unconfirmed_people_are_not_matched_until_confirmed(running):
+    curator = await register_curator(running)
+    anna = running.person(1)
+    await register(anna, TEACHER_MENTEE)
+    await curator.send("/match")
+    assert "нет наставляемых без пары" in curator.last.text
+    await curator.send("/confirm")
+    await curator.press("Иванова Анна")
+    await curator.send("/match")
+    assert "Наставляемых без пары: 1, свободных мест у наставников: 0" in \
+        "\n".join(m.text for m in curator.messages()[-3:])
+
+
+async def test_ending_a_pair_sends_the_final_questionnaires(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    await curator.send("/pairs")
+    assert "Наставник 0 → Наставляемая 0 — работает" in curator.last.text
+    await curator.press("Завершить")
+    assert "Пара завершена" in curator.last.text
+    assert "итоговые анкеты" in anna.last.text
+    anna_buttons = [label for label, _ in anna.last.buttons()]
+    assert anna_buttons == ["▶️ Начать: Диагностика профессиональных дефицитов",
+                            "▶️ Начать: Анкета удовлетворённости наставляемого"]
+    petr_buttons = [label for label, _ in petr.last.buttons()]
+    assert petr_buttons == ["▶️ Начать: Анкета удовлетворённости наставника"]
+    await anna.press("Диагностика профессиональных дефицитов")
+    assert "Вопрос 1 из 10" in anna.last.text  # a new response: the re-diagnosis
+    pair = await the_pair(running)
+    assert pair.status == "completed" and pair.ended_at is not None
