@@ -19,6 +19,7 @@ def build_router() -> Router:
         onboarding,
         pairs,
         profile,
+        pupil_pairs,
         surveys,
     )
 
@@ -26,8 +27,8 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), pairs.router(), profile.router(), surveys.router(),
-             answering.router()]
+    gated = [curators.router(), pairs.router(), pupil_pairs.router(), profile.router(),
+             surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

@@ -95,5 +95,10 @@ class PairAction(CallbackData, prefix="pairdo"):
     act: str
 
 
+class JoinPair(CallbackData, prefix="joinpair"):
+    code: str
+    agree: bool
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

@@ -13,6 +13,7 @@ from bot.config import Settings
 from domain.roles import Role
 from handlers.answering import ProfileFlow, present
 from handlers.callbacks import Consent, PickRole
+from handlers.pupil_pairs import offer_join
 from handlers.rendering import drop_buttons
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
@@ -59,8 +60,9 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
     """Join what the code invites to, or say plainly why it cannot be used."""
     try:
         invite = await invites.find(session, code, clock.now())
-        if invite.kind != invites.InviteKind.SCHOOL:
-            raise invites.InviteError(invites.InviteProblem.UNKNOWN)
+        if invite.kind == invites.InviteKind.PAIR:
+            await offer_join(message, i18n, session, user, invite)
+            return
         role = await invites.join_school(session, user, invite, clock.now())
     except invites.InviteError as error:
         await message.answer(i18n.get(f"invite-problem-{error.problem}"))

@@ -238,8 +238,20 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
             "pair-started", partners=", ".join(f"{name_of(p)} ({contact(p)})" for p in partners),
             end=pair.planned_end.strftime("%d.%m.%Y")), None))
     for curator in curators:
-        await notify(bot, i18n, curator, lambda t: (t.get(
-            "pair-started-curator", pair=pair_title(pair, people)), None))
+        await notify(bot, i18n, curator, started_for_curator(pair, people))
+
+
+def started_for_curator(pair: Pair, people: dict[int, User]) -> Render:
+    """Pairs the pupils formed themselves come with a button to cancel them."""
+    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup | None]:
+        text = i18n.get("pair-started-curator", pair=pair_title(pair, people),
+                        form=i18n.get(f"form-{pair.form}"))
+        if pair.form != Form.PUPIL_PUPIL:
+            return text, None
+        return text, InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=i18n.get("button-pair-cancel"),
+            callback_data=PairAction(pair=pair.id, act="cancel").pack())]])
+    return render
 
 
 def pair_title(pair: Pair, people: dict[int, User]) -> str:
@@ -347,7 +359,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: B
                          i18n: I18nContext, session: AsyncSession, user: User,
                          settings: Settings, clock: Clock, surveys: Surveys) -> None:
     pair = await session.get(Pair, callback_data.pair)
-    allowed = pair is not None and callback_data.act in ("end", "reassign") and \
+    allowed = pair is not None and callback_data.act in ("end", "reassign", "cancel") and \
         await schools.curates(session, user, pair.school_id, settings.curator_ids)
     if not allowed or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
@@ -357,7 +369,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: B
         await pairs.end(session, pair, clock.now(),
                         status=pairs.PairStatus.COMPLETED if ending else
                         pairs.PairStatus.CANCELLED,
-                        reason=None if ending else "reassigned")
+                        reason=None if ending else callback_data.act)
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
@@ -369,6 +381,13 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: B
             await notify(bot, i18n, people[joined.user_id],
                          final_surveys(surveys, people[joined.user_id], joined.side))
         await query.message.answer(i18n.get("pair-ended-curator", pair=pair_title(pair, people)))
+        return
+    if callback_data.act == "cancel":
+        for joined in pair.members:
+            await notify(bot, i18n, people[joined.user_id],
+                         lambda t: (t.get("pair-cancelled-by-curator"), None))
+        await query.message.answer(i18n.get("pair-cancelled-curator",
+                                            pair=pair_title(pair, people)))
         return
     for joined in pair.members:
         await notify(bot, i18n, people[joined.user_id], lambda t: (t.get("pair-reassigned"), None))

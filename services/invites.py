@@ -13,8 +13,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.roles import DEFAULT_FORM, Role
-from models import Invite, Profile, School, User, UserRole
+from domain.roles import DEFAULT_FORM, Form, Role
+from models import Invite, Pair, Profile, School, User, UserRole
+from services import pairs
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -33,6 +34,7 @@ class InviteProblem(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     OWN = "own"
+    PUPILS_ONLY = "pupils-only"
 
 
 class InviteError(Exception):
@@ -94,6 +96,35 @@ async def find(session: AsyncSession, code: str, now: datetime) -> Invite:
     if invite.max_uses is not None and invite.uses >= invite.max_uses:
         raise InviteError(InviteProblem.USED)
     return invite
+
+
+async def check_pupil(user: User, invite: Invite) -> None:
+    """Only another pupil may take a pupil's invitation."""
+    if invite.created_by == user.id:
+        raise InviteError(InviteProblem.OWN)
+    held = {Role(r.role) for r in user.roles if r.is_active}
+    if held and not held & {Role.MENTEE_PUPIL, Role.MENTOR_PUPIL}:
+        raise InviteError(InviteProblem.PUPILS_ONLY)
+
+
+async def join_pair(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Pair:
+    """The invited pupil agrees: a pupil–pupil pair waiting for the inviter's consent.
+
+    The invite is used up in the same transaction as the pair is made, so a code admits one.
+    """
+    await check_pupil(user, invite)
+    if not any(r.role == Role.MENTEE_PUPIL and r.is_active for r in user.roles):
+        user.roles.append(UserRole(role=Role.MENTEE_PUPIL, form=Form.PUPIL_PUPIL,
+                                   school_id=invite.school_id))
+    if user.profile is None:
+        user.profile = Profile()
+    if user.profile.school_id is None:
+        user.profile.school = await session.get(School, invite.school_id)
+    invite.uses += 1
+    return await pairs.propose(
+        session, school_id=invite.school_id, form=Form.PUPIL_PUPIL,
+        mentor_id=invite.created_by, mentee_ids=[user.id], created_by=invite.created_by,
+        variant="peer", agreed=[user.id], now=now)
 
 
 async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Role:

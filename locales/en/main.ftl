@@ -5,6 +5,8 @@ cmd-profile = My profile
 cmd-language = Language / Язык
 cmd-help = What the bot does
 cmd-cancel = Stop the current action
+cmd-pair = My pairs and partners
+cmd-invite = Invite a pupil into a pair (pupil mentors)
 cmd-join = Join with an invitation code
 cmd-forget = Withdraw consent and delete my data
 
@@ -114,6 +116,8 @@ help-text =
     /surveys — programme questionnaires: diagnosis, preferences, satisfaction
     /profile — view and edit your profile, add a role
     /join CODE — join a school or a pair with an invitation code
+    /pair — my pairs and partners
+    /invite — invite a pupil into a pair (pupil mentors)
     /language — change the language
     /cancel — stop the current action (answers are kept)
     /forget — withdraw consent and delete all your data
@@ -218,7 +222,7 @@ pair-started =
     <b>Your pair has started!</b>
     Partner: { $partners }
     Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
-pair-started-curator = A pair has started: { $pair }.
+pair-started-curator = A pair has started: { $pair } ({ $form }).
 pair-declined-ask-reason = Understood, the pair will not go ahead. Please write the reason briefly — only the curator will see it (or /cancel).
 pair-reason-hint = Write the reason as text or send /cancel.
 pair-reason-sent = Thank you, the reason has been passed to the curator.
@@ -238,3 +242,16 @@ pair-ended = Your pair's work is complete. Please fill in the final questionnair
 pair-ended-curator = Pair ended: { $pair }. The final questionnaires were sent to its members.
 pair-reassigned = The curator is reassigning your pair. A new proposal will follow.
 pair-reassign-curator = Pair cancelled for reassignment: { $pair }.
+pair-invite-mentors-only = Only pupil mentors can invite into a pair. Add this role in /profile.
+pair-invite-needs-school = Please complete your profile with your school first: /start
+pair-invite-created =
+    <b>Invitation into a pair</b>
+    Send this link to a classmate: { $link }
+    Or read out the code: <code>{ $code }</code> (in the bot: /join { $code })
+    The link works once and for { $hours } hours.
+pair-invite-offer = { $name } invites you into a pupil – pupil pair. Do you agree?
+pair-invite-refused = All right, you are not in a pair. The link works until it expires.
+invite-problem-pupils-only = This is a pupil's invitation into a pair — only a pupil can accept it.
+button-pair-cancel = ✖️ Cancel the pair
+pair-cancelled-by-curator = The curator has cancelled your pair.
+pair-cancelled-curator = Pair cancelled: { $pair }.

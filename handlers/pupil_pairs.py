@@ -1,0 +1,83 @@
+"""«Ученик – ученик» pairs formed by the pupils themselves: /invite makes a single-use,
+expiring link and code; the invited pupil confirms, then the inviter; the curator is told."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.roles import Role
+from handlers.callbacks import JoinPair
+from handlers.pairs import ask_consent, name_of
+from handlers.rendering import drop_buttons
+from models import Invite, User
+from services import invites
+from services.clock import Clock
+from services.people import roles_of
+
+
+async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: AsyncSession,
+                    user: User, clock: Clock) -> None:
+    if Role.MENTOR_PUPIL not in roles_of(user):
+        await message.answer(i18n.get("pair-invite-mentors-only"))
+        return
+    if user.profile is None or user.profile.school_id is None:
+        await message.answer(i18n.get("pair-invite-needs-school"))
+        return
+    invite = await invites.create(
+        session, kind=invites.InviteKind.PAIR, school_id=user.profile.school_id,
+        role=Role.MENTEE_PUPIL, created_by=user.id, now=clock.now())
+    me = await bot.me()
+    await message.answer(i18n.get(
+        "pair-invite-created", link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
+        code=invites.printable(invite.code), hours=invites.PAIR_INVITE_HOURS))
+
+
+async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                     invite: Invite) -> None:
+    """Ask the invited pupil to confirm; raises InviteError for someone who may not join."""
+    await invites.check_pupil(user, invite)
+    inviter = await session.get(User, invite.created_by)
+    await message.answer(
+        i18n.get("pair-invite-offer", name=name_of(inviter)),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text=i18n.get("button-pair-agree"),
+                                 callback_data=JoinPair(code=invite.code, agree=True).pack()),
+            InlineKeyboardButton(text=i18n.get("button-pair-decline"),
+                                 callback_data=JoinPair(code=invite.code, agree=False).pack()),
+        ]]))
+
+
+async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, bot: Bot,
+                       i18n: I18nContext, session: AsyncSession, user: User,
+                       clock: Clock) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    if not callback_data.agree:
+        await query.answer()
+        await drop_buttons(query.message)
+        await query.message.answer(i18n.get("pair-invite-refused"))
+        return
+    try:
+        invite = await invites.find(session, callback_data.code, clock.now())
+        if invite.kind != invites.InviteKind.PAIR:
+            raise invites.InviteError(invites.InviteProblem.UNKNOWN)
+        pair = await invites.join_pair(session, user, invite, clock.now())
+    except invites.InviteError as error:
+        await query.answer(i18n.get(f"invite-problem-{error.problem}"), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query.message)
+    await query.message.answer(i18n.get("pair-waiting"))
+    await ask_consent(bot, i18n, session, pair)
+
+
+def router() -> Router:
+    pupils = Router(name="pupil_pairs")
+    pupils.message.register(on_invite, Command("invite"))
+    pupils.callback_query.register(on_join_pair, JoinPair.filter())
+    return pupils
