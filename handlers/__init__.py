@@ -16,6 +16,7 @@ def build_router() -> Router:
         common,
         curators,
         fallback,
+        groups,
         onboarding,
         pairs,
         profile,
@@ -23,6 +24,8 @@ def build_router() -> Router:
         surveys,
     )
 
+    top = Router(name="top")
+    top.include_router(groups.router())
     root = Router(name="private")
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
@@ -33,4 +36,5 @@ def build_router() -> Router:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())
     root.include_routers(common.router(), onboarding.router(), *gated, fallback.router())
-    return root
+    top.include_router(root)
+    return top

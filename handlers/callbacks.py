@@ -100,5 +100,9 @@ class JoinPair(CallbackData, prefix="joinpair"):
     agree: bool
 
 
+class LinkPair(CallbackData, prefix="link"):
+    pair: int
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

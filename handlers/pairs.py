@@ -48,6 +48,18 @@ async def notify(bot: Bot, i18n: I18nContext, user: User, render: Render) -> boo
     return True
 
 
+async def tell_pair_chat(bot: Bot, i18n: I18nContext, bound: Pair, key: str, **params) -> None:
+    """A notice to the group chat bound with /link, if any, in the default language."""
+    if bound.chat_id is None:
+        return
+    with i18n.use_locale(i18n.core.default_locale):
+        text = i18n.get(key, **params)
+    try:
+        await bot.send_message(bound.chat_id, text)
+    except (TelegramForbiddenError, TelegramBadRequest) as error:
+        log.info("pair %s chat unreachable: %s", bound.id, error.message)
+
+
 def name_of(user: User | None) -> str:
     if user is None or user.profile is None or not user.profile.full_name:
         return "—"
@@ -376,6 +388,8 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: B
     await query.answer()
     await drop_buttons(query.message)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    await tell_pair_chat(bot, i18n, pair, "pair-chat-ended" if ending else "pair-chat-cancelled",
+                         pair=pair_title(pair, people))
     if ending:
         for joined in pair.members:
             await notify(bot, i18n, people[joined.user_id],

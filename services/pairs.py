@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching
@@ -215,6 +215,21 @@ async def end(session: AsyncSession, pair: Pair, now: datetime, *,
     if pair.status not in OPEN:
         raise StaleAction("the pair has already ended")
     pair.status, pair.ended_at, pair.end_reason = status, now, reason
+    await session.commit()
+
+
+async def bind_chat(session: AsyncSession, pair: Pair, chat_id: int) -> None:
+    pair.chat_id = chat_id
+    await session.commit()
+
+
+async def unbind_chat(session: AsyncSession, chat_id: int) -> None:
+    await session.execute(update(Pair).where(Pair.chat_id == chat_id).values(chat_id=None))
+    await session.commit()
+
+
+async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    await session.execute(update(Pair).where(Pair.chat_id == old_id).values(chat_id=new_id))
     await session.commit()
 
 

@@ -130,21 +130,29 @@ class Person:
     def last(self) -> ChatMessage:
         return self.messages()[-1]
 
+    async def feed(self, **update: Any) -> list[TelegramMethod]:
+        """Any other update (a chat member change, say) as seen by the bot."""
+        return await self._feed(Update(update_id=next(_update_ids), **update))
+
     async def _feed(self, update: Update) -> list[TelegramMethod]:
         before = len(self.session.requests)
         await self.dispatcher.feed_update(self.bot, update)
         return self.session.requests[before:]
 
-    async def send(self, text: str | None = None, **content: Any) -> list[TelegramMethod]:
-        message = Message(message_id=next(self._own_ids), date=datetime.now(UTC), chat=self.chat,
-                          from_user=self.user, text=text, **content)
+    async def send(self, text: str | None = None, chat: Chat | None = None,
+                   **content: Any) -> list[TelegramMethod]:
+        """A message from this person, in the private chat unless another chat is given."""
+        message = Message(message_id=next(self._own_ids), date=datetime.now(UTC),
+                          chat=chat or self.chat, from_user=self.user, text=text, **content)
         return await self._feed(Update(update_id=next(_update_ids), message=message))
 
-    async def press_data(self, data: str, message_id: int | None = None) -> list[TelegramMethod]:
+    async def press_data(self, data: str, message_id: int | None = None,
+                         chat: Chat | None = None) -> list[TelegramMethod]:
         """Press a button with this callback data (a real one, a stale one or a forged one)."""
+        chat = chat or self.chat
         message_id = message_id or self.last.message_id
-        shown = self.session.chats.get(self.user.id, {}).get(message_id)
-        message = Message(message_id=message_id, date=datetime.now(UTC), chat=self.chat,
+        shown = self.session.chats.get(chat.id, {}).get(message_id)
+        message = Message(message_id=message_id, date=datetime.now(UTC), chat=chat,
                           from_user=BOT_USER, text=shown.text if shown else "…")
         query = CallbackQuery(id=str(next(_update_ids)), from_user=self.user, chat_instance="ci",
                               message=message, data=data)

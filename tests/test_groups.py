@@ -1,0 +1,64 @@
+"""Binding a pair's group chat with /link, notices there, unbinding when the bot is removed."""
+
+from datetime import UTC, datetime
+
+import pytest
+from aiogram.types import Chat, ChatMemberLeft, ChatMemberMember, ChatMemberUpdated
+from sqlalchemy import select
+
+from models import Pair
+from tests.flows import PUPIL_MENTEE, register
+from tests.telegram import BOT_USER, texts
+from tests.test_pairs import school_with_pair_candidates
+
+pytestmark = pytest.mark.db
+GROUP = Chat(id=-100500, type="supergroup", title="Наша пара")
+
+
+async def the_pair(running) -> Pair:
+    async with running.session() as session:
+        return await session.scalar(select(Pair))
+
+
+async def active_pair(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    return curator, petr, anna
+
+
+async def test_only_a_member_binds_and_notices_follow(running):
+    curator, _, anna = await active_pair(running)
+    outsider = running.person(555)
+    await register(outsider, PUPIL_MENTEE)
+    said = texts(await outsider.send("/link", chat=GROUP))
+    assert said == ["У вас нет действующей пары, которую можно привязать к этому чату."]
+    stranger = running.person(556)
+    said = texts(await stranger.send("/link@mentoring_test_bot", chat=GROUP))
+    assert said == ["Сначала напишите боту в личные сообщения /start — так я узнаю, кто вы."]
+    assert (await the_pair(running)).chat_id is None
+    said = texts(await anna.send("/link", chat=GROUP))
+    assert said == ["Чат привязан к паре Наставник 0 → Наставляемая 0. "
+                    "Сюда будут приходить напоминания и уведомления пары."]
+    assert (await the_pair(running)).chat_id == GROUP.id
+    # Ordinary talk in the group is not the bot's business.
+    assert texts(await anna.send("Встречаемся в четверг?", chat=GROUP)) == []
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    group_messages = list(running.bot.session.chats[GROUP.id].values())
+    assert group_messages[-1].text == "Работа пары Наставник 0 → Наставляемая 0 завершена. Спасибо!"
+
+
+async def test_removing_the_bot_unbinds_and_migration_moves_the_binding(running):
+    _, _, anna = await active_pair(running)
+    await anna.send("/link", chat=GROUP)
+    await anna.send(chat=GROUP, migrate_to_chat_id=-100600)
+    assert (await the_pair(running)).chat_id == -100600
+    moved = Chat(id=-100600, type="supergroup", title="Наша пара")
+    await anna.feed(my_chat_member=ChatMemberUpdated(
+        chat=moved, from_user=anna.user, date=datetime.now(UTC),
+        old_chat_member=ChatMemberMember(user=BOT_USER),
+        new_chat_member=ChatMemberLeft(user=BOT_USER)))
+    assert (await the_pair(running)).chat_id is None
