@@ -19,6 +19,7 @@ def build_router() -> Router:
         groups,
         onboarding,
         pairs,
+        plan,
         profile,
         pupil_pairs,
         surveys,
@@ -30,8 +31,8 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), pairs.router(), pupil_pairs.router(), profile.router(),
-             surveys.router(), answering.router()]
+    gated = [curators.router(), pairs.router(), pupil_pairs.router(), plan.router(),
+             profile.router(), surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

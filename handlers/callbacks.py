@@ -104,5 +104,17 @@ class LinkPair(CallbackData, prefix="link"):
     pair: int
 
 
+class PlanTick(CallbackData, prefix="ptick"):
+    item: int
+
+
+class PlanAdd(CallbackData, prefix="padd"):
+    pair: int
+
+
+class PlanDelete(CallbackData, prefix="pdel"):
+    item: int
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

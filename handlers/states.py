@@ -17,6 +17,13 @@ class Answering(StatesGroup):
     question = State()
 
 
+class PlanStates(StatesGroup):
+    """The mentor adds a plan item: its goal, then its due date. Data: pair, goal."""
+
+    goal = State()
+    due = State()
+
+
 class PairStates(StatesGroup):
     """After declining a proposed pair: the reason for the curator. Data: pair (id)."""
 

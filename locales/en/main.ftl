@@ -6,6 +6,7 @@ cmd-language = Language / Язык
 cmd-help = What the bot does
 cmd-cancel = Stop the current action
 cmd-pair = My pairs and partners
+cmd-plan = The pair's individual plan
 cmd-invite = Invite a pupil into a pair (pupil mentors)
 cmd-join = Join with an invitation code
 cmd-forget = Withdraw consent and delete my data
@@ -117,6 +118,7 @@ help-text =
     /profile — view and edit your profile, add a role
     /join CODE — join a school or a pair with an invitation code
     /pair — my pairs and partners
+    /plan — the pair's individual plan
     /invite — invite a pupil into a pair (pupil mentors)
     /language — change the language
     /cancel — stop the current action (answers are kept)
@@ -261,3 +263,17 @@ link-pick = Which pair should this chat be bound to?
 link-done = This chat is bound to the pair { $pair }. The pair's reminders and notices will come here too.
 pair-chat-ended = The pair { $pair } has completed its work. Thank you!
 pair-chat-cancelled = The pair { $pair } was cancelled by the curator.
+
+## Individual plan
+plan-no-pair = The individual plan appears once a pair has started. Your pairs — /pair.
+plan-title = <b>Individual plan</b> · { $pair }
+plan-empty = No items yet.
+plan-area-goal = Overcome difficulties: { $area }
+plan-due = { " " }— by { $date }
+button-plan-done = ✅ { $n }
+button-plan-undo = ↩️ { $n }
+button-plan-delete = 🗑 { $n }
+button-plan-add = ➕ Add an item
+plan-ask-goal = Write the goal of the new item (up to { $limit } characters).
+plan-ask-due = Due date: like 15.12 or 15.12.2026, or “-” for none.
+plan-bad-date = I did not understand the date. Write, for example, 15.12 or 15.12.2026, or “-” for none.
