@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching
 from domain.roles import Form, Role
-from models import Pair, PairMember, PlanItem, Profile, Response, User, UserRole
+from models import Answer, Pair, PairMember, PlanItem, Profile, Response, User, UserRole
 from services.surveys import StaleAction
 
 
@@ -86,9 +86,13 @@ async def _latest_answers(session: AsyncSession, user_ids: list[int],
               .where(Response.questionnaire_code == code, Response.completed_at.is_not(None),
                      Response.user_id.in_(user_ids))
               .group_by(Response.user_id).subquery())
-    responses = await session.scalars(
-        select(Response).join(latest, latest.c.response_id == Response.id))
-    return {r.user_id: {a.question_id: a.value for a in r.answers} for r in responses}
+    rows = await session.execute(
+        select(latest.c.user_id, Answer.question_id, Answer.value)
+        .join(Answer, Answer.response_id == latest.c.response_id))
+    answers: dict[int, dict[str, Any]] = {}
+    for user_id, question_id, value in rows:
+        answers.setdefault(user_id, {})[question_id] = value
+    return answers
 
 
 def _ids(values: Any) -> tuple[int, ...]:
