@@ -24,7 +24,7 @@ from handlers.callbacks import AcceptMatch, ChooseMentor, OpenSurvey, PairAction
 from handlers.rendering import drop_buttons
 from handlers.states import PairStates
 from models import Pair, School, User
-from services import pairs, schools
+from services import pairs, plans, schools
 from services.clock import Clock
 from services.people import roles_of
 from services.profiles import Profiles
@@ -296,9 +296,55 @@ async def on_decline_reason(message: Message, state: FSMContext, bot: Bot, i18n:
     await message.answer(i18n.get("pair-reason-sent"))
 
 
+async def _curated_pair(state: FSMContext, session: AsyncSession, user: User,
+                        settings: Settings) -> Pair | None:
+    data = await state.get_data()
+    pair = await session.get(Pair, int(data.get("pair", 0)))
+    if pair is None or not await schools.curates(session, user, pair.school_id,
+                                                  settings.curator_ids):
+        return None
+    return pair
+
+
+async def on_order_text(message: Message, state: FSMContext, i18n: I18nContext,
+                        session: AsyncSession, user: User, settings: Settings) -> None:
+    pair = await _curated_pair(state, session, user, settings)
+    if pair is None:
+        await state.clear()
+        await message.answer(i18n.get("error-stale"))
+        return
+    if not await pairs.set_order(session, pair, message.text or ""):
+        await message.answer(i18n.get("pair-bad-order"))
+        return
+    await state.clear()
+    await message.answer(i18n.get("pair-order-saved", order=escape(pair.order_number),
+                                  date=pair.order_date.strftime("%d.%m.%Y")))
+
+
+async def on_planned_end_text(message: Message, state: FSMContext, i18n: I18nContext,
+                              session: AsyncSession, user: User, settings: Settings,
+                              clock: Clock) -> None:
+    pair = await _curated_pair(state, session, user, settings)
+    if pair is None:
+        await state.clear()
+        await message.answer(i18n.get("error-stale"))
+        return
+    today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
+    try:
+        end_on = plans.parse_due(message.text or "", today)
+    except ValueError:
+        await message.answer(i18n.get("plan-bad-date"))
+        return
+    if not await pairs.set_planned_end(session, pair, end_on, today):
+        await message.answer(i18n.get("pair-bad-end"))
+        return
+    await state.clear()
+    await message.answer(i18n.get("pair-end-saved", date=end_on.strftime("%d.%m.%Y")))
+
+
 def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, User],
               profiles: Profiles) -> str:
-    """A pair as one of its members sees it. Pupils see their partners' names only."""
+    """A pair as one of its members sees it. A pupil sees a teacher's name and nothing else."""
     viewer_is_teacher = any(role.is_teacher for role in roles_of(viewer))
     subjects = profiles.form.question("subjects")
     lines = [i18n.get("pair-card-title", form=i18n.get(f"form-{pair.form}"),
@@ -312,7 +358,8 @@ def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, Use
         if viewer_is_teacher and partner.profile and partner.profile.subjects:
             line += " · " + ", ".join(escape(subjects.option_text(s, i18n.locale))
                                       for s in partner.profile.subjects)
-        if active:
+        partner_is_teacher = any(role.is_teacher for role in roles_of(partner))
+        if active and (viewer_is_teacher or not partner_is_teacher):
             line += " · " + contact(partner)
         lines.append(line)
     if active and pair.planned_end:
@@ -340,16 +387,20 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
         return
     people = await pairs.users_by_id(session, {m.user_id for p in current for m in p.members})
     for pair in current[:30]:
+        def button(act: str, pair_id: int = pair.id) -> InlineKeyboardButton:
+            return InlineKeyboardButton(text=i18n.get(f"button-pair-{act}"),
+                                        callback_data=PairAction(pair=pair_id, act=act).pack())
+
+        details = i18n.get("school-pair-details",
+                           end=pair.planned_end.strftime("%d.%m.%Y") if pair.planned_end else "—",
+                           order=escape(pair.order_number or "—"),
+                           order_date=pair.order_date.strftime("%d.%m.%Y")
+                           if pair.order_date else "—")
         await message.answer(
             i18n.get("school-pair", pair=pair_title(pair, people),
-                     status=i18n.get(f"pair-status-{pair.status}")),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
-                InlineKeyboardButton(text=i18n.get("button-pair-end"),
-                                     callback_data=PairAction(pair=pair.id, act="end").pack()),
-                InlineKeyboardButton(text=i18n.get("button-pair-reassign"),
-                                     callback_data=PairAction(pair=pair.id,
-                                                              act="reassign").pack()),
-            ]]))
+                     status=i18n.get(f"pair-status-{pair.status}")) + "\n" + details,
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+                [button("end"), button("reassign")], [button("order"), button("until")]]))
 
 
 def final_surveys(surveys: Surveys, person: User, side: str) -> Render:
@@ -368,13 +419,21 @@ def final_surveys(surveys: Surveys, person: User, side: str) -> Render:
 
 
 async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: Bot,
-                         i18n: I18nContext, session: AsyncSession, user: User,
+                         state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
                          settings: Settings, clock: Clock, surveys: Surveys) -> None:
     pair = await session.get(Pair, callback_data.pair)
-    allowed = pair is not None and callback_data.act in ("end", "reassign", "cancel") and \
+    allowed = pair is not None and pair.status in pairs.OPEN and callback_data.act in (
+        "end", "reassign", "cancel", "order", "until") and \
         await schools.curates(session, user, pair.school_id, settings.curator_ids)
     if not allowed or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    if callback_data.act in ("order", "until"):
+        await query.answer()
+        await state.set_state(PairStates.order if callback_data.act == "order"
+                              else PairStates.planned_end)
+        await state.set_data({"pair": pair.id})
+        await query.message.answer(i18n.get(f"pair-ask-{callback_data.act}"))
         return
     ending = callback_data.act == "end"
     try:
@@ -418,6 +477,8 @@ def router() -> Router:
     pairs_router = Router(name="pairs")
     pairs_router.message.register(on_my_pairs, Command("pair"))
     pairs_router.message.register(on_decline_reason, PairStates.decline_reason)
+    pairs_router.message.register(on_order_text, PairStates.order)
+    pairs_router.message.register(on_planned_end_text, PairStates.planned_end)
     pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())
     pairs_router.callback_query.register(on_choose_mentor, ChooseMentor.filter())
     pairs_router.callback_query.register(on_pair_reply, PairReply.filter())

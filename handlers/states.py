@@ -28,3 +28,6 @@ class PairStates(StatesGroup):
     """After declining a proposed pair: the reason for the curator. Data: pair (id)."""
 
     decline_reason = State()
+    # The curator types the school's order («12-О от 01.09.2026») or a new planned end.
+    order = State()
+    planned_end = State()

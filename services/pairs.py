@@ -3,6 +3,7 @@ matching works on; the individual plan proposed when a pair starts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -220,6 +221,36 @@ async def end(session: AsyncSession, pair: Pair, now: datetime, *,
         raise StaleAction("the pair has already ended")
     pair.status, pair.ended_at, pair.end_reason = status, now, reason
     await session.commit()
+
+
+ORDER_PATTERN = re.compile(r"^(?:№\s*)?(\S.{0,60}?)\s+(?:от\s+|of\s+|dated\s+)?"
+                           r"(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.IGNORECASE)
+MIN_LENGTH, MAX_LENGTH = timedelta(days=28), timedelta(days=366)
+
+
+async def set_order(session: AsyncSession, pair: Pair, typed: str) -> bool:
+    """«12-О от 01.09.2026»: the school's order that formed the pair; False if unreadable."""
+    match = ORDER_PATTERN.match(typed.strip())
+    if match is None:
+        return False
+    number, day, month, year = match.groups()
+    try:
+        pair.order_date = date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    pair.order_number = number
+    await session.commit()
+    return True
+
+
+async def set_planned_end(session: AsyncSession, pair: Pair, end_on: date, today: date) -> bool:
+    """From one month to one school year after the start; False outside that."""
+    start = pair.started_on or today
+    if not MIN_LENGTH <= end_on - start <= MAX_LENGTH:
+        return False
+    pair.planned_end = end_on
+    await session.commit()
+    return True
 
 
 async def bind_chat(session: AsyncSession, pair: Pair, chat_id: int) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers.callbacks import AcceptMatch, PairReply
+from handlers.callbacks import AcceptMatch, PairAction, PairReply
 from models import Pair, PairMember
 from tests.flows import TEACHER_MENTEE, TEACHER_MENTOR, register, stored_user
 from tests.telegram import texts
@@ -181,3 +181,31 @@ async def test_ending_a_pair_sends_the_final_questionnaires(running):
     assert "Вопрос 1 из 10" in anna.last.text  # a new response: the re-diagnosis
     pair = await the_pair(running)
     assert pair.status == "completed" and pair.ended_at is not None
+
+
+async def test_curator_records_the_order_and_the_planned_end(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    await curator.send("/pairs")
+    assert "До 31.05.2027 · приказ — от —" in curator.last.text
+    await curator.press("Приказ")
+    said = texts(await curator.send("приказ"))
+    assert said == ["Не понял. Напишите номер и дату, например: 12-О от 01.09.2026"]
+    said = texts(await curator.send("№ 12-О от 01.09.2026"))
+    assert said == ["Приказ 12-О от 01.09.2026 сохранён."]
+    await curator.send("/pairs")
+    await curator.press("Срок")
+    said = texts(await curator.send("15.12"))
+    assert said == ["Срок работы пары — от одного месяца до одного учебного года. "
+                    "Напишите другую дату."]
+    said = texts(await curator.send("30.04.2027"))
+    assert said == ["Плановое окончание: 30.04.2027."]
+    pair = await the_pair(running)
+    assert (pair.order_number, pair.order_date, pair.planned_end) == (
+        "12-О", date(2026, 9, 1), date(2027, 4, 30))
+    # The mentee cannot do the same with a forged button.
+    said = texts(await anna.press_data(PairAction(pair=pair.id, act="order").pack()))
+    assert said == ["Эта кнопка больше не действует."]
