@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
-from models import User
-from tests.telegram import Person
+from models import Pair, User
+from tests.conftest import CURATOR_ID
+from tests.telegram import Person, texts
+
+SCHOOL = "МОУ СОШ №1"
 
 TEACHER_MENTEE = {"role": "Наставляемый (педагог)", "name": "Иванова Анна Сергеевна",
                   "school": "МОУ СОШ №1", "subjects": ["Математика", "Физика"],
@@ -70,3 +75,66 @@ async def user_count(session) -> int:
 
 async def stored_user(session, telegram_id: int) -> User | None:
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
+    curator = running.person(user_id)
+    await consent(curator)
+    # A curator is asked no programme role, only a name and a school.
+    assert "ФИО" in curator.last.text or "фамилию" in curator.last.text
+    await curator.send("Куратор Мария Ивановна")
+    await curator.send(school)
+    assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])
+    return curator
+
+async def make_invite(curator, role_label="Наставляемый (педагог)") -> tuple[str, str]:
+    await curator.send("/invites")
+    said = texts(await curator.press(role_label))
+    text = next(t for t in said if "Приглашение:" in t)
+    link = re.search(r"https://t\.me/mentoring_test_bot\?start=(i_[A-Z0-9]+)", text).group(1)
+    code = re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>", text).group(1)
+    return link, code
+
+async def join(running, curator, person, profile, role_label):
+    _, code = await make_invite(curator, role_label)
+    await register(person, profile)
+    await person.send(f"/join {code}")
+
+async def diagnose(person, scores, title="Диагностика"):
+    await person.press(f"Начать: {title}")
+    for score in scores:
+        await person.press(str(score))
+    if person.last.buttons() and "Пропустить" in str(person.last.buttons()):
+        await person.press("Пропустить")
+    else:
+        await person.press("Молодой специалист")
+        await person.send("Помощь с уроками")
+
+async def school_with_pair_candidates(running, mentors=1, mentees=1, capacity="2"):
+    curator = await register_curator(running)
+    mentor_people, mentee_people = [], []
+    for index in range(mentors):
+        person = running.person(100 + index)
+        await join(running, curator, person, {**TEACHER_MENTOR, "capacity": capacity,
+                                              "name": f"Наставник {index}"},
+                   "Наставник (педагог)")
+        await diagnose(person, [3, 3, 3, 3, 0, 0, 0, 0], "Диагностика: сильные")
+        mentor_people.append(person)
+    for index in range(mentees):
+        person = running.person(200 + index)
+        await join(running, curator, person, {**TEACHER_MENTEE, "name": f"Наставляемая {index}"},
+                   "Наставляемый (педагог)")
+        await diagnose(person, [3, 2, 0, 0, 0, 0, 0, 3])
+        mentee_people.append(person)
+    return curator, mentor_people, mentee_people
+
+async def the_pair(running) -> Pair:
+    async with running.session() as session:
+        return await session.scalar(select(Pair))
+
+async def active_pair(running):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    return curator, petr, anna

@@ -4,29 +4,16 @@ from datetime import UTC, datetime
 
 import pytest
 from aiogram.types import Chat, ChatMemberLeft, ChatMemberMember, ChatMemberUpdated
-from sqlalchemy import select
 
-from models import Pair
-from tests.flows import PUPIL_MENTEE, register
+from tests.flows import PUPIL_MENTEE, active_pair, register, the_pair
 from tests.telegram import BOT_USER, texts
-from tests.test_pairs import school_with_pair_candidates
 
 pytestmark = pytest.mark.db
 GROUP = Chat(id=-100500, type="supergroup", title="Наша пара")
 
 
-async def the_pair(running) -> Pair:
-    async with running.session() as session:
-        return await session.scalar(select(Pair))
 
 
-async def active_pair(running):
-    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
-    await curator.send("/match")
-    await curator.press("Принять")
-    await anna.press("Согласен")
-    await petr.press("Согласен")
-    return curator, petr, anna
 
 
 async def test_only_a_member_binds_and_notices_follow(running):

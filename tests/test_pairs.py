@@ -7,53 +7,27 @@ import pytest
 from sqlalchemy import select
 
 from handlers.callbacks import AcceptMatch, PairAction, PairReply
-from models import Pair, PairMember
-from tests.flows import TEACHER_MENTEE, TEACHER_MENTOR, register, stored_user
+from models import PairMember
+from tests.flows import (
+    TEACHER_MENTEE,
+    active_pair,
+    register,
+    register_curator,
+    school_with_pair_candidates,
+    stored_user,
+    the_pair,
+)
 from tests.telegram import texts
-from tests.test_schools import make_invite, register_curator
 
 pytestmark = pytest.mark.db
 
 
-async def join(running, curator, person, profile, role_label):
-    _, code = await make_invite(curator, role_label)
-    await register(person, profile)
-    await person.send(f"/join {code}")
 
 
-async def diagnose(person, scores, title="Диагностика"):
-    await person.press(f"Начать: {title}")
-    for score in scores:
-        await person.press(str(score))
-    if person.last.buttons() and "Пропустить" in str(person.last.buttons()):
-        await person.press("Пропустить")
-    else:
-        await person.press("Молодой специалист")
-        await person.send("Помощь с уроками")
 
 
-async def school_with_pair_candidates(running, mentors=1, mentees=1, capacity="2"):
-    curator = await register_curator(running)
-    mentor_people, mentee_people = [], []
-    for index in range(mentors):
-        person = running.person(100 + index)
-        await join(running, curator, person, {**TEACHER_MENTOR, "capacity": capacity,
-                                              "name": f"Наставник {index}"},
-                   "Наставник (педагог)")
-        await diagnose(person, [3, 3, 3, 3, 0, 0, 0, 0], "Диагностика: сильные")
-        mentor_people.append(person)
-    for index in range(mentees):
-        person = running.person(200 + index)
-        await join(running, curator, person, {**TEACHER_MENTEE, "name": f"Наставляемая {index}"},
-                   "Наставляемый (педагог)")
-        await diagnose(person, [3, 2, 0, 0, 0, 0, 0, 3])
-        mentee_people.append(person)
-    return curator, mentor_people, mentee_people
 
 
-async def the_pair(running) -> Pair:
-    async with running.session() as session:
-        return await session.scalar(select(Pair))
 
 
 async def test_match_then_both_agree_starts_the_pair_with_a_plan(running):
@@ -162,11 +136,7 @@ async def test_unconfirmed_people_are_not_matched_until_confirmed(running):
 
 
 async def test_ending_a_pair_sends_the_final_questionnaires(running):
-    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
-    await curator.send("/match")
-    await curator.press("Принять")
-    await anna.press("Согласен")
-    await petr.press("Согласен")
+    curator, petr, anna = await active_pair(running)
     await curator.send("/pairs")
     assert "Наставник 0 → Наставляемая 0 — работает" in curator.last.text
     await curator.press("Завершить")
@@ -184,11 +154,7 @@ async def test_ending_a_pair_sends_the_final_questionnaires(running):
 
 
 async def test_curator_records_the_order_and_the_planned_end(running):
-    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
-    await curator.send("/match")
-    await curator.press("Принять")
-    await anna.press("Согласен")
-    await petr.press("Согласен")
+    curator, _, anna = await active_pair(running)
     await curator.send("/pairs")
     assert "До 31.05.2027 · приказ — от —" in curator.last.text
     await curator.press("Приказ")

@@ -4,21 +4,15 @@ ticked off by either side."""
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from handlers.callbacks import PlanAdd, PlanDelete
-from models import Pair
 from services.plans import parse_due
-from tests.flows import TEACHER_MENTEE, register
+from tests.flows import TEACHER_MENTEE, active_pair, register, the_pair
 from tests.telegram import texts
-from tests.test_groups import active_pair
 
 pytestmark = pytest.mark.db
 
 
-async def the_pair(running) -> Pair:
-    async with running.session() as session:
-        return await session.scalar(select(Pair))
 
 
 async def test_plan_is_proposed_then_ticked_and_edited(running):

@@ -9,9 +9,16 @@ from sqlalchemy import select
 
 from handlers.callbacks import JoinPair
 from models import Pair
-from tests.flows import PUPIL_MENTEE, PUPIL_MENTOR, TEACHER_MENTEE, register, stored_user
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    register,
+    register_curator,
+    stored_user,
+    the_pair,
+)
 from tests.telegram import texts
-from tests.test_schools import register_curator
 
 pytestmark = pytest.mark.db
 
@@ -23,9 +30,6 @@ async def pair_invite(pupil) -> tuple[str, str]:
     return payload, re.search(r"<code>([A-Z0-9-]+)</code>", text).group(1)
 
 
-async def the_pair(running) -> Pair | None:
-    async with running.session() as session:
-        return await session.scalar(select(Pair))
 
 
 async def test_invited_pupil_and_inviter_agree_and_the_curator_is_told(running):

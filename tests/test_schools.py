@@ -1,6 +1,5 @@
 """Schools and curators: invitation links and codes, /join, confirming people, new curators."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -8,32 +7,22 @@ from sqlalchemy import select
 
 from handlers.callbacks import NewInvite
 from models import Invite, SchoolCurator
-from tests.conftest import CURATOR_ID
-from tests.flows import TEACHER_MENTEE, TEACHER_MENTOR, consent, register, stored_user
+from tests.flows import (
+    SCHOOL,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    make_invite,
+    register,
+    register_curator,
+    stored_user,
+)
 from tests.telegram import texts
 
 pytestmark = pytest.mark.db
-SCHOOL = "МОУ СОШ №1"
 
 
-async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
-    curator = running.person(user_id)
-    await consent(curator)
-    # A curator is asked no programme role, only a name and a school.
-    assert "ФИО" in curator.last.text or "фамилию" in curator.last.text
-    await curator.send("Куратор Мария Ивановна")
-    await curator.send(school)
-    assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])
-    return curator
 
 
-async def make_invite(curator, role_label="Наставляемый (педагог)") -> tuple[str, str]:
-    await curator.send("/invites")
-    said = texts(await curator.press(role_label))
-    text = next(t for t in said if "Приглашение:" in t)
-    link = re.search(r"https://t\.me/mentoring_test_bot\?start=(i_[A-Z0-9]+)", text).group(1)
-    code = re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>", text).group(1)
-    return link, code
 
 
 async def test_invite_link_puts_a_newcomer_into_the_school_and_role(running):
