@@ -17,6 +17,7 @@ class StartupError(Exception):
 async def run(settings: Settings) -> None:
     # Imported here so that a settings error is reported before aiogram's slow import.
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.factory import build_app, create_bot
 
@@ -36,9 +37,18 @@ async def run(settings: Settings) -> None:
             raise StartupError(f"cannot reach the Telegram Bot API at {where}: "
                                f"{error.message}") from None
         log.info("running as @%s", me.username)
-        # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
-        # which register the command menus.
-        await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        worker = app.outbox_worker(bot)
+        scheduler = AsyncIOScheduler(timezone=settings.timezone)
+        worker.start(scheduler)
+        scheduler.start()
+        try:
+            # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
+            # which register the command menus.
+            await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+        finally:
+            scheduler.shutdown(wait=False)
+            # An orderly stop finishes the batch in hand, so nothing is sent twice.
+            await worker.drain()
     finally:
         await bot.session.close()
         await app.close()

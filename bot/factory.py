@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -18,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.commands import register_commands
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
+from bot.delivery import Delivery
 from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager
+from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
@@ -42,12 +45,20 @@ class App:
     profiles: Profiles
     dispatcher: Dispatcher
     i18n_core: FluentRuntimeCore
+    clock: Clock
 
     async def prepare_database(self) -> None:
         """Migrate to the newest schema and record the questionnaire versions in use."""
         await upgrade_database(self.engine)
         async with self.sessionmaker() as session:
             await sync_catalog(session, self.surveys.catalog)
+
+    def outbox_worker(self, bot: Bot, **delivery: Any) -> OutboxWorker:
+        """The sender of owed messages for this bot; handlers find it as `outbox`."""
+        worker = OutboxWorker(self.sessionmaker, Delivery(bot, **delivery), self.i18n_core,
+                              self.settings, self.clock)
+        self.dispatcher["outbox"] = worker
+        return worker
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -101,6 +112,6 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     sessionmaker = create_sessionmaker(engine)
     surveys, profiles = Surveys(catalog), Profiles(profile_form)
     storage = create_storage(settings, sessionmaker)
-    dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage,
-                                         clock or Clock())
-    return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core)
+    clock = clock or Clock()
+    dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage, clock)
+    return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core, clock)

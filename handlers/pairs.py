@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -18,9 +17,11 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.outbox_worker import OutboxWorker
 from domain import matching
 from domain.roles import Form
 from handlers.callbacks import AcceptMatch, ChooseMentor, OpenSurvey, PairAction, PairReply
+from handlers.outgoing import button, localized, owe
 from handlers.rendering import drop_buttons
 from handlers.states import PairStates
 from models import Pair, School, User
@@ -33,31 +34,14 @@ from services.surveys import StaleAction, Surveys
 log = logging.getLogger(__name__)
 SHOWN_SUGGESTIONS = 10
 MAX_REASON = 1000
-Render = Callable[[I18nContext], tuple[str, InlineKeyboardMarkup | None]]
 
 
-async def notify(bot: Bot, i18n: I18nContext, user: User, render: Render) -> bool:
-    """A message to someone else, in their language; False if they cannot be reached."""
-    with i18n.use_locale(user.locale or i18n.core.default_locale):
-        text, markup = render(i18n)
-    try:
-        await bot.send_message(user.telegram_id, text, reply_markup=markup)
-    except (TelegramForbiddenError, TelegramBadRequest) as error:
-        log.info("user %s unreachable: %s", user.id, error.message)
-        return False
-    return True
-
-
-async def tell_pair_chat(bot: Bot, i18n: I18nContext, bound: Pair, key: str, **params) -> None:
-    """A notice to the group chat bound with /link, if any, in the default language."""
-    if bound.chat_id is None:
-        return
-    with i18n.use_locale(i18n.core.default_locale):
-        text = i18n.get(key, **params)
-    try:
-        await bot.send_message(bound.chat_id, text)
-    except (TelegramForbiddenError, TelegramBadRequest) as error:
-        log.info("pair %s chat unreachable: %s", bound.id, error.message)
+async def tell_pair_chat(session: AsyncSession, clock: Clock, worker: OutboxWorker,
+                         bound: Pair, key: str, **params: Any) -> None:
+    """A notice to the group chat bound with /link, if any."""
+    if bound.chat_id is not None:
+        await owe(session, clock, worker, None, key, params=params, chat_id=bound.chat_id,
+                  is_group=True)
 
 
 def name_of(user: User | None) -> str:
@@ -157,34 +141,27 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
                                reply_markup=builder.as_markup())
 
 
-def consent_request(pair: Pair, mentor: User, mentees: list[User]) -> Render:
-    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
-        variant = i18n.get(f"variant-{pair.variant}") if pair.variant else "—"
-        text = i18n.get("pair-proposed", mentor=name_of(mentor),
-                        mentees=", ".join(name_of(m) for m in mentees),
-                        form=i18n.get(f"form-{pair.form}"), variant=variant)
-        return text, InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=i18n.get("button-pair-agree"),
-                                 callback_data=PairReply(pair=pair.id, agree=True).pack()),
-            InlineKeyboardButton(text=i18n.get("button-pair-decline"),
-                                 callback_data=PairReply(pair=pair.id, agree=False).pack()),
-        ]])
-    return render
-
-
-async def ask_consent(bot: Bot, i18n: I18nContext, session: AsyncSession, pair: Pair) -> None:
+async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
+                      pair: Pair) -> None:
     """Ask everybody in the pair who has not agreed yet."""
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-    mentor = people[pairs.mentor_of(pair).user_id]
-    mentees = [people[m.user_id] for m in pairs.mentees_of(pair)]
+    params = {
+        "mentor": name_of(people[pairs.mentor_of(pair).user_id]),
+        "mentees": ", ".join(name_of(people[m.user_id]) for m in pairs.mentees_of(pair)),
+        "form": localized(f"form-{pair.form}"),
+        "variant": localized(f"variant-{pair.variant}") if pair.variant else "—",
+    }
+    buttons = [[button("button-pair-agree", PairReply(pair=pair.id, agree=True).pack()),
+                button("button-pair-decline", PairReply(pair=pair.id, agree=False).pack())]]
     for joined in pair.members:
         if joined.consent is None:
-            await notify(bot, i18n, people[joined.user_id], consent_request(pair, mentor, mentees))
+            await owe(session, clock, worker, people[joined.user_id], "pair-proposed",
+                      params=params, buttons=buttons, kind="pair-consent")
 
 
-async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, bot: Bot,
-                          i18n: I18nContext, session: AsyncSession, user: User,
-                          settings: Settings) -> None:
+async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n: I18nContext,
+                          session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                          outbox: OutboxWorker) -> None:
     school = await _mentee_school(session, user, callback_data.mentee, settings)
     _, mentors, names = await pairs.bases(session, school.id) if school else (None, [], {})
     mentor = next((m for m in mentors if m.id == callback_data.mentor and m.free_slots > 0), None)
@@ -200,7 +177,7 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, bot:
     await query.message.answer(i18n.get("match-proposed",
                                         mentee=escape(names[callback_data.mentee]),
                                         mentor=escape(names[mentor.id])))
-    await ask_consent(bot, i18n, session, pair)
+    await ask_consent(session, clock, outbox, pair)
 
 
 async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings) -> list[User]:
@@ -216,7 +193,7 @@ async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings
 
 async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot,
                         state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
-                        settings: Settings, clock: Clock) -> None:
+                        settings: Settings, clock: Clock, outbox: OutboxWorker) -> None:
     now = clock.now()
     try:
         pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
@@ -229,41 +206,33 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         await drop_buttons(query.message)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     curators = await curators_to_tell(session, pair, settings)
+    title = pair_title(pair, people)
     if not callback_data.agree:
         await state.set_state(PairStates.decline_reason)
         await state.set_data({"pair": pair.id})
         await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
         for other in people.values():
             if other.id != user.id:
-                await notify(bot, i18n, other, lambda t: (t.get(
-                    "pair-cancelled-partner", name=name_of(user)), None))
+                await owe(session, clock, outbox, other, "pair-cancelled-partner",
+                          params={"name": name_of(user)})
         for curator in curators:
-            await notify(bot, i18n, curator, lambda t: (t.get(
-                "pair-declined-curator", name=name_of(user), pair=pair_title(pair, people)), None))
+            await owe(session, clock, outbox, curator, "pair-declined-curator",
+                      params={"name": name_of(user), "pair": title})
         return
     if pair.status != pairs.PairStatus.ACTIVE:
         await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
         return
     for joined in people.values():
-        partners = [p for p in people.values() if p.id != joined.id]
-        await notify(bot, i18n, joined, lambda t, partners=partners: (t.get(
-            "pair-started", partners=", ".join(f"{name_of(p)} ({contact(p)})" for p in partners),
-            end=pair.planned_end.strftime("%d.%m.%Y")), None))
+        partners = ", ".join(f"{name_of(p)} ({contact(p)})" for p in people.values()
+                             if p.id != joined.id)
+        await owe(session, clock, outbox, joined, "pair-started", params={
+            "partners": partners, "end": pair.planned_end.strftime("%d.%m.%Y")})
+    # Pairs the pupils formed themselves come with a button to cancel them.
+    cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act="cancel").pack())]]
     for curator in curators:
-        await notify(bot, i18n, curator, started_for_curator(pair, people))
-
-
-def started_for_curator(pair: Pair, people: dict[int, User]) -> Render:
-    """Pairs the pupils formed themselves come with a button to cancel them."""
-    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup | None]:
-        text = i18n.get("pair-started-curator", pair=pair_title(pair, people),
-                        form=i18n.get(f"form-{pair.form}"))
-        if pair.form != Form.PUPIL_PUPIL:
-            return text, None
-        return text, InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=i18n.get("button-pair-cancel"),
-            callback_data=PairAction(pair=pair.id, act="cancel").pack())]])
-    return render
+        await owe(session, clock, outbox, curator, "pair-started-curator",
+                  params={"pair": title, "form": localized(f"form-{pair.form}")},
+                  buttons=cancel if pair.form == Form.PUPIL_PUPIL else None)
 
 
 def pair_title(pair: Pair, people: dict[int, User]) -> str:
@@ -272,8 +241,9 @@ def pair_title(pair: Pair, people: dict[int, User]) -> str:
     return f"{mentor} → {mentees}"
 
 
-async def on_decline_reason(message: Message, state: FSMContext, bot: Bot, i18n: I18nContext,
-                            session: AsyncSession, user: User, settings: Settings) -> None:
+async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nContext,
+                            session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                            outbox: OutboxWorker) -> None:
     if not message.text or message.text.startswith("/"):
         await message.answer(i18n.get("pair-reason-hint"))
         return
@@ -290,9 +260,9 @@ async def on_decline_reason(message: Message, state: FSMContext, bot: Bot, i18n:
         return
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for curator in await curators_to_tell(session, pair, settings):
-        await notify(bot, i18n, curator, lambda t: (t.get(
-            "pair-decline-reason-curator", name=name_of(user), pair=pair_title(pair, people),
-            reason=escape(message.text.strip())), None))
+        await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
+            "name": name_of(user), "pair": pair_title(pair, people),
+            "reason": escape(message.text.strip())})
     await message.answer(i18n.get("pair-reason-sent"))
 
 
@@ -403,24 +373,19 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
                 [button("end"), button("reassign")], [button("order"), button("until")]]))
 
 
-def final_surveys(surveys: Surveys, person: User, side: str) -> Render:
-    """The questionnaires that close a pair: satisfaction for all, re-diagnosis for mentees."""
+def final_surveys(surveys: Surveys, person: User, side: str) -> list[list[dict[str, Any]]]:
+    """Buttons for the questionnaires that close a pair: satisfaction for all, the re-diagnosis
+    for mentees."""
     kinds = {"satisfaction", "diagnosis"} if side == pairs.MENTEE else {"satisfaction"}
-    wanted = [q for q, _ in surveys.open_to(person) if q.kind in kinds]
-
-    def render(i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
-        builder = InlineKeyboardBuilder()
-        for questionnaire in wanted:
-            builder.row(InlineKeyboardButton(
-                text=i18n.get("button-survey-start", title=questionnaire.title.get(i18n.locale)),
-                callback_data=OpenSurvey(code=questionnaire.id, again=True).pack()))
-        return i18n.get("pair-ended"), builder.as_markup()
-    return render
+    return [[button("button-survey-start", OpenSurvey(code=q.id, again=True).pack(),
+                    title=q.title.model_dump())]
+            for q, _ in surveys.open_to(person) if q.kind in kinds]
 
 
-async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: Bot,
-                         state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
-                         settings: Settings, clock: Clock, surveys: Surveys) -> None:
+async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state: FSMContext,
+                         i18n: I18nContext, session: AsyncSession, user: User,
+                         settings: Settings, clock: Clock, surveys: Surveys,
+                         outbox: OutboxWorker) -> None:
     pair = await session.get(Pair, callback_data.pair)
     allowed = pair is not None and pair.status in pairs.OPEN and callback_data.act in (
         "end", "reassign", "cancel", "order", "until") and \
@@ -447,23 +412,24 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, bot: B
     await query.answer()
     await drop_buttons(query.message)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-    await tell_pair_chat(bot, i18n, pair, "pair-chat-ended" if ending else "pair-chat-cancelled",
+    await tell_pair_chat(session, clock, outbox, pair,
+                         "pair-chat-ended" if ending else "pair-chat-cancelled",
                          pair=pair_title(pair, people))
     if ending:
         for joined in pair.members:
-            await notify(bot, i18n, people[joined.user_id],
-                         final_surveys(surveys, people[joined.user_id], joined.side))
+            person = people[joined.user_id]
+            await owe(session, clock, outbox, person, "pair-ended",
+                      buttons=final_surveys(surveys, person, joined.side))
         await query.message.answer(i18n.get("pair-ended-curator", pair=pair_title(pair, people)))
         return
     if callback_data.act == "cancel":
         for joined in pair.members:
-            await notify(bot, i18n, people[joined.user_id],
-                         lambda t: (t.get("pair-cancelled-by-curator"), None))
+            await owe(session, clock, outbox, people[joined.user_id], "pair-cancelled-by-curator")
         await query.message.answer(i18n.get("pair-cancelled-curator",
                                             pair=pair_title(pair, people)))
         return
     for joined in pair.members:
-        await notify(bot, i18n, people[joined.user_id], lambda t: (t.get("pair-reassigned"), None))
+        await owe(session, clock, outbox, people[joined.user_id], "pair-reassigned")
     builder = InlineKeyboardBuilder()
     for mentee in pairs.mentees_of(pair):
         builder.row(InlineKeyboardButton(

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.outbox_worker import OutboxWorker
 from domain.roles import Role
 from handlers.callbacks import JoinPair
 from handlers.pairs import ask_consent, name_of
@@ -51,9 +52,9 @@ async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession,
         ]]))
 
 
-async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, bot: Bot,
-                       i18n: I18nContext, session: AsyncSession, user: User,
-                       clock: Clock) -> None:
+async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18nContext,
+                       session: AsyncSession, user: User, clock: Clock,
+                       outbox: OutboxWorker) -> None:
     if not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
@@ -73,7 +74,7 @@ async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, bot: Bot,
     await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("pair-waiting"))
-    await ask_consent(bot, i18n, session, pair)
+    await ask_consent(session, clock, outbox, pair)
 
 
 def router() -> Router:

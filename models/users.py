@@ -21,6 +21,10 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The /start deep-link payload (school or pair invitations use it).
     start_payload: Mapped[str | None] = mapped_column(String(64))
+    # IANA zone for reminders; None: the school's TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Set when Telegram answers 403 (the person blocked the bot); cleared when they write again.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     roles: Mapped[list["UserRole"]] = relationship(

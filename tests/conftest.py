@@ -72,12 +72,34 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
     return make_settings()
 
 
+class FakeTime:
+    """Monotonic time for the delivery path that moves only when it sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class Running:
-    """The app as `python -m bot` builds it, started over a mocked Bot API session."""
+    """The app as `python -m bot` builds it, started over a mocked Bot API session.
+
+    After every update the test feeds, the outbox is pumped, as the scheduler would.
+    """
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.bot = mocked_bot()
+        self.time = FakeTime()
+        self.outbox = app.outbox_worker(self.bot, sleep=self.time.sleep,
+                                        monotonic=self.time.monotonic)
+        self.outbox.auto_kick = False
 
     async def start(self) -> Running:
         await self.app.prepare_database()
@@ -94,7 +116,8 @@ class Running:
         await self.app.close()
 
     def person(self, user_id: int = 1001, language_code: str = "ru", **kwargs) -> Person:
-        return Person(self.app.dispatcher, self.bot, user_id, language_code, **kwargs)
+        return Person(self.app.dispatcher, self.bot, user_id, language_code,
+                      after_update=self.outbox.pump, **kwargs)
 
     def session(self):
         return self.app.sessionmaker()

@@ -7,6 +7,7 @@ and records them; `Person` turns text and button presses into real Update object
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -112,8 +113,10 @@ class Person:
     """Somebody in a private chat with the bot."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, user_id: int,
-                 language_code: str = "ru", first_name: str = "Анна") -> None:
+                 language_code: str = "ru", first_name: str = "Анна",
+                 after_update: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.dispatcher, self.bot = dispatcher, bot
+        self.after_update = after_update
         self.user = User(id=user_id, is_bot=False, first_name=first_name,
                          language_code=language_code)
         self.chat = Chat(id=user_id, type="private")
@@ -137,6 +140,8 @@ class Person:
     async def _feed(self, update: Update) -> list[TelegramMethod]:
         before = len(self.session.requests)
         await self.dispatcher.feed_update(self.bot, update)
+        if self.after_update is not None:
+            await self.after_update()
         return self.session.requests[before:]
 
     async def send(self, text: str | None = None, chat: Chat | None = None,

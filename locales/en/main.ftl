@@ -165,6 +165,7 @@ help-curator =
     /curators — the school's curators, appoint a new one
 
 ## Pairs
+outbox-late-note = ⏰ This message is late: the bot was unavailable.
 area-area_methods = teaching forms and methods
 area-area_technologies = teaching technologies
 area-area_assessment = assessing learning outcomes

@@ -165,6 +165,7 @@ help-curator =
     /curators — кураторы школы, назначить нового
 
 ## Пары
+outbox-late-note = ⏰ Сообщение запоздало: бот был недоступен.
 area-area_methods = формы и методы обучения
 area-area_technologies = педагогические технологии
 area-area_assessment = оценка результатов обучения

@@ -1,0 +1,154 @@
+"""Sends what the outbox owes, when it is due: rendered in the recipient's language, delayed past
+quiet hours, dropped when too old, and handed to the one delivery path.
+
+APScheduler wakes the worker every few seconds; the due messages themselves stay rows in the
+database, so a hundred thousand future reminders cost nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram_i18n.cores import FluentRuntimeCore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import Settings
+from bot.delivery import Delivery, Outcome
+from models import OutboxMessage, User
+from services import outbox
+from services.clock import Clock
+from services.people import roles_of
+
+log = logging.getLogger(__name__)
+PUMP_SECONDS = 2
+BATCH = 100
+CONCURRENCY = 32
+
+
+def _resolve(core: FluentRuntimeCore, locale: str, value: Any) -> Any:
+    """Parameters may be plain values, a locale key ({"key": …, "params": …}) or a text in
+    both languages ({"ru": …, "en": …}), so a row renders in the language of the moment."""
+    if isinstance(value, dict) and "key" in value:
+        params = {k: _resolve(core, locale, v) for k, v in (value.get("params") or {}).items()}
+        return core.get(value["key"], locale, **params)
+    if isinstance(value, dict) and "ru" in value:
+        return value.get(locale) or value["ru"]
+    return value
+
+
+def render(core: FluentRuntimeCore, locale: str, row: OutboxMessage,
+           late: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+    params = {k: _resolve(core, locale, v) for k, v in (row.params or {}).items()}
+    text = core.get(row.text_key, locale, **params)
+    if late:
+        text = core.get("outbox-late-note", locale) + "\n" + text
+    if not row.buttons:
+        return text, None
+    rows = [[InlineKeyboardButton(text=_resolve(core, locale, button["label"]),
+                                  callback_data=button["data"]) for button in line]
+            for line in row.buttons]
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class OutboxWorker:
+    def __init__(self, sessionmaker: async_sessionmaker, delivery: Delivery,
+                 core: FluentRuntimeCore, settings: Settings, clock: Clock,
+                 policy: outbox.Policy | None = None, name: str | None = None) -> None:
+        self.sessionmaker, self.delivery, self.core = sessionmaker, delivery, core
+        self.settings, self.clock = settings, clock
+        self.policy = policy or outbox.Policy()
+        self.name = name or f"{socket.gethostname()}:{id(self):x}"
+        self.auto_kick = True
+        self._running = asyncio.Lock()
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._kicks: set[asyncio.Task] = set()
+
+    def start(self, scheduler: AsyncIOScheduler) -> None:
+        scheduler.add_job(self.pump, "interval", seconds=PUMP_SECONDS, id="outbox",
+                          max_instances=1, coalesce=True, replace_existing=True)
+
+    def kick(self) -> None:
+        """Send what just became due without waiting for the next wake-up."""
+        if self.auto_kick:
+            task = asyncio.create_task(self.pump())
+            self._kicks.add(task)
+            task.add_done_callback(self._kicks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the batch in hand to be sent and recorded."""
+        async with self._running:
+            pass
+
+    async def pump(self) -> int:
+        """Send every message due now; the number of rows handled."""
+        handled = 0
+        async with self._running:
+            async with self.sessionmaker() as session:
+                await outbox.recover(session, self.clock.now(), self.policy)
+            while True:
+                async with self.sessionmaker() as session:
+                    rows = await outbox.claim_due(session, self.clock.now(), self.name, BATCH)
+                if not rows:
+                    return handled
+                await asyncio.gather(*(self._guarded(row) for row in rows))
+                handled += len(rows)
+
+    async def _guarded(self, row: OutboxMessage) -> None:
+        async with self._slots:
+            try:
+                await self._handle(row)
+            except Exception:
+                log.exception("outbox row %s failed", row.id)
+                async with self.sessionmaker() as session:
+                    await outbox.finish(session, row.id, outbox.Status.FAILED, self.clock.now(),
+                                        error="internal error")
+
+    async def _handle(self, row: OutboxMessage) -> None:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            user = await session.get(User, row.user_id) if row.user_id else None
+            zone = ZoneInfo((user and user.timezone) or self.settings.timezone)
+            pupil = user is not None and bool(roles_of(user)) and not any(
+                role.is_teacher for role in roles_of(user))
+            decision, until = outbox.decide(row, now, zone, pupil, self.policy)
+            if decision is outbox.Decision.DROP:
+                log.warning("outbox row %s (%s) dropped: due %s, now %s", row.id, row.kind,
+                            row.due_at, now)
+                await outbox.finish(session, row.id, outbox.Status.DROPPED, now,
+                                    error="too late")
+                return
+            if decision is outbox.Decision.POSTPONE:
+                await outbox.finish(session, row.id, outbox.Status.PENDING, now,
+                                    due_at=until.astimezone(UTC))
+                return
+            if user is not None and user.unreachable_at is not None:
+                await outbox.finish(session, row.id, outbox.Status.FAILED, now,
+                                    error="unreachable")
+                return
+            locale = (user and user.locale) or self.settings.default_locale
+        text, markup = render(self.core, locale, row, decision is outbox.Decision.SEND_LATE)
+        outcome, error = await self.delivery.send(row.chat_id, text, markup,
+                                                  is_group=row.is_group)
+        async with self.sessionmaker() as session:
+            if outcome is Outcome.SENT:
+                await outbox.finish(session, row.id, outbox.Status.SENT, self.clock.now())
+            elif outcome is Outcome.BLOCKED:
+                if user is not None:
+                    await session.execute(update(User).where(User.id == user.id)
+                                          .values(unreachable_at=self.clock.now()))
+                await outbox.finish(session, row.id, outbox.Status.FAILED, self.clock.now(),
+                                    error=f"blocked: {error}")
+            elif outcome is Outcome.FAILED and row.attempts < self.policy.max_attempts:
+                await outbox.finish(session, row.id, outbox.Status.PENDING, self.clock.now(),
+                                    error=error, due_at=now + self.policy.retry_delay)
+            else:
+                await outbox.finish(session, row.id, outbox.Status.FAILED, self.clock.now(),
+                                    error=error)
