@@ -13,7 +13,7 @@ from aiogram_i18n.managers import BaseManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import User
-from services.people import find_user, set_locale
+from services.people import find_user, mark_reachable, set_locale
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -34,7 +34,11 @@ class CurrentUser(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: TelegramUser | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
-        data["user"] = await find_user(session, sender.id) if sender and not sender.is_bot else None
+        user = await find_user(session, sender.id) if sender and not sender.is_bot else None
+        if user is not None and user.unreachable_at is not None:
+            # Writing to the bot again means they unblocked it.
+            await mark_reachable(session, user)
+        data["user"] = user
         return await handler(event, data)
 
 

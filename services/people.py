@@ -94,6 +94,11 @@ async def forget(session: AsyncSession, user: User) -> None:
     await session.commit()
 
 
+async def mark_reachable(session: AsyncSession, user: User) -> None:
+    user.unreachable_at = None
+    await session.commit()
+
+
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:
     user.locale = locale
     await session.commit()

@@ -52,6 +52,8 @@ class ChatMessage:
 class MockedSession(BaseSession):
     requests: list[TelegramMethod] = field(default_factory=list)
     chats: dict[int, dict[int, ChatMessage]] = field(default_factory=dict)
+    # Errors to raise instead of sending the next messages to a chat, in order (429, 5xx, 403…).
+    failures: dict[int, list[Exception]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -59,6 +61,8 @@ class MockedSession(BaseSession):
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):  # noqa: ASYNC109
         self.requests.append(method)
+        if isinstance(method, SendMessage) and self.failures.get(int(method.chat_id)):
+            raise self.failures[int(method.chat_id)].pop(0)
         if isinstance(method, SendMessage):
             message_id = next(self._ids)
             self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
