@@ -98,18 +98,24 @@ class OutboxWorker:
                     rows = await outbox.claim_due(session, self.clock.now(), self.name, BATCH)
                 if not rows:
                     return handled
-                await asyncio.gather(*(self._guarded(row) for row in rows))
+                by_chat: dict[int, list[OutboxMessage]] = {}
+                for row in rows:
+                    by_chat.setdefault(row.chat_id, []).append(row)
+                # Chats in parallel, each chat's messages in the order they fell due.
+                await asyncio.gather(*(self._in_order(chat_rows)
+                                       for chat_rows in by_chat.values()))
                 handled += len(rows)
 
-    async def _guarded(self, row: OutboxMessage) -> None:
+    async def _in_order(self, rows: list[OutboxMessage]) -> None:
         async with self._slots:
-            try:
-                await self._handle(row)
-            except Exception:
-                log.exception("outbox row %s failed", row.id)
-                async with self.sessionmaker() as session:
-                    await outbox.finish(session, row.id, outbox.Status.FAILED, self.clock.now(),
-                                        error="internal error")
+            for row in rows:
+                try:
+                    await self._handle(row)
+                except Exception:
+                    log.exception("outbox row %s failed", row.id)
+                    async with self.sessionmaker() as session:
+                        await outbox.finish(session, row.id, outbox.Status.FAILED,
+                                            self.clock.now(), error="internal error")
 
     async def _handle(self, row: OutboxMessage) -> None:
         now = self.clock.now()

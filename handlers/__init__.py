@@ -17,6 +17,7 @@ def build_router() -> Router:
         curators,
         fallback,
         groups,
+        meetings,
         onboarding,
         pairs,
         plan,
@@ -32,7 +33,7 @@ def build_router() -> Router:
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
     gated = [curators.router(), pairs.router(), pupil_pairs.router(), plan.router(),
-             profile.router(), surveys.router(), answering.router()]
+             meetings.router(), profile.router(), surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

@@ -116,5 +116,49 @@ class PlanDelete(CallbackData, prefix="pdel"):
     item: int
 
 
+class MeetPair(CallbackData, prefix="mpair"):
+    pair: int
+
+
+class MeetDay(CallbackData, prefix="mday"):
+    day: str  # YYYYMMDD
+
+
+class MeetTime(CallbackData, prefix="mtime"):
+    at: str  # HHMM
+
+
+class MeetModel(CallbackData, prefix="mmodel"):
+    model: str
+
+
+class MeetRepeat(CallbackData, prefix="mrep"):
+    repeat: str
+
+
+class MeetReply(CallbackData, prefix="mrsvp"):
+    meeting: int
+    act: str  # accept, decline, other
+
+
+class MeetReminder(CallbackData, prefix="mrem"):
+    meeting: int
+    act: str  # ok, move
+
+
+class MeetHeld(CallbackData, prefix="mheld"):
+    meeting: int
+    held: bool
+
+
+class MeetRate(CallbackData, prefix="mrate"):
+    meeting: int
+    score: int
+
+
+class ReminderSetting(CallbackData, prefix="remset"):
+    minutes: int  # 0 turns every reminder off
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

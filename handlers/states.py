@@ -17,6 +17,18 @@ class Answering(StatesGroup):
     question = State()
 
 
+class MeetingStates(StatesGroup):
+    """Proposing a meeting. Data: pair, day, time, place, topic; note: the meeting logged."""
+
+    day = State()
+    time = State()
+    place = State()
+    topic = State()
+    model = State()
+    repeat = State()
+    note = State()
+
+
 class PlanStates(StatesGroup):
     """The mentor adds a plan item: its goal, then its due date. Data: pair, goal."""
 

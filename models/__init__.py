@@ -1,12 +1,14 @@
 """Database models and the queries the services use."""
 
 from models.base import Base
+from models.meetings import Meeting
 from models.outbox import OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
 from models.surveys import Answer, QuestionnaireVersion, Response
 from models.users import FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
-    "Answer", "Base", "FsmRecord", "Invite", "OutboxMessage", "Pair", "PairMember", "PlanItem",
-    "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator", "User", "UserRole",
+    "Answer", "Base", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair", "PairMember",
+    "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator", "User",
+    "UserRole",
 ]

@@ -28,6 +28,8 @@ class OutboxMessage(Base):
     params: Mapped[dict[str, Any] | None] = mapped_column(JsonValue)
     buttons: Mapped[list[Any] | None] = mapped_column(JsonValue)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Past this moment the message is pointless (a reminder of a meeting that has begun).
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Urgent messages ignore quiet hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")

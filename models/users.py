@@ -23,6 +23,8 @@ class User(Base):
     start_payload: Mapped[str | None] = mapped_column(String(64))
     # IANA zone for reminders; None: the school's TIMEZONE.
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Minutes before a meeting to remind; None: the defaults (a day and an hour), [] turns off.
+    reminder_minutes: Mapped[list[int] | None] = mapped_column(JsonValue)
     # Set when Telegram answers 403 (the person blocked the bot); cleared when they write again.
     unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

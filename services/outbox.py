@@ -51,7 +51,7 @@ async def schedule(
     session: AsyncSession, *, kind: str, chat_id: int, text_key: str, due_at: datetime,
     user_id: int | None = None, params: dict[str, Any] | None = None,
     buttons: list[Any] | None = None, urgent: bool = False, is_group: bool = False,
-    dedupe_key: str | None = None, commit: bool = True,
+    dedupe_key: str | None = None, commit: bool = True, expires_at: datetime | None = None,
 ) -> OutboxMessage:
     """Owe a message. Planning one with the same dedupe_key again moves the pending one."""
     row = None
@@ -65,7 +65,7 @@ async def schedule(
         return row  # already sent or on its way: planning it again must not repeat it
     row.chat_id, row.user_id, row.is_group = chat_id, user_id, is_group
     row.text_key, row.params, row.buttons = text_key, params, buttons
-    row.due_at, row.urgent = due_at, urgent
+    row.due_at, row.urgent, row.expires_at = due_at, urgent, expires_at
     if commit:
         await session.commit()
     return row
@@ -150,7 +150,7 @@ def decide(row: OutboxMessage, now: datetime, zone: ZoneInfo, pupil: bool,
     """What to do with a claimed row now: send, send with a «late» note, postpone past quiet
     hours (with the new due time), or drop as too old."""
     late_by = now - row.due_at
-    if late_by > policy.grace:
+    if late_by > policy.grace or (row.expires_at is not None and now >= row.expires_at):
         return Decision.DROP, None
     if not row.urgent and not row.is_group:
         start, end = ((policy.pupil_quiet_start, policy.pupil_quiet_end) if pupil

@@ -7,6 +7,9 @@ cmd-help = What the bot does
 cmd-cancel = Stop the current action
 cmd-pair = My pairs and partners
 cmd-plan = The pair's individual plan
+cmd-meet = Propose a meeting
+cmd-meetings = My meetings
+cmd-settings = Reminders
 cmd-invite = Invite a pupil into a pair (pupil mentors)
 cmd-join = Join with an invitation code
 cmd-forget = Withdraw consent and delete my data
@@ -119,6 +122,7 @@ help-text =
     /join CODE — join a school or a pair with an invitation code
     /pair — my pairs and partners
     /plan — the pair's individual plan
+    /meet — propose a meeting, /meetings — my meetings, /settings — reminders
     /invite — invite a pupil into a pair (pupil mentors)
     /language — change the language
     /cancel — stop the current action (answers are kept)
@@ -287,3 +291,63 @@ pair-bad-order = I did not understand. Type the number and date, for example: 12
 pair-bad-end = A pair works from one month to one school year. Please type another date.
 pair-order-saved = Order { $order } of { $date } saved.
 pair-end-saved = Planned end: { $date }.
+
+## Meetings
+meet-no-pair = You can arrange a meeting once your pair has started. Your pairs — /pair.
+meet-pick-pair = Who is the meeting with?
+meet-pick-day = Choose the day of the meeting:
+meet-pick-time = { $day }: choose a time or type it, for example 15:30.
+meet-bad-time = Type the time like this: 15:30.
+meet-in-past = That time has already passed. Choose another.
+meet-ask-place = Where is the meeting? A room, an address or a link (up to { $limit } characters).
+meet-ask-topic = What is the topic (up to { $limit } characters)?
+meet-ask-model = Interaction model:
+meet-ask-repeat = Repeat the meeting?
+model-tell_listen = “I tell, you listen”
+model-show_watch = “I show, you watch”
+model-together = “Let's do it together”
+model-do_hint = “You do it, I'll give hints”
+model-do_tell = “You do it, then tell me what you did”
+repeat-once = Once
+repeat-weekly = Every week
+repeat-biweekly = Every two weeks
+meet-sent = The proposal is sent to your partner. I will tell you when they answer.
+meet-proposed =
+    <b>{ $name } proposes a meeting</b>
+    When: { $when }
+    Where: { $place }
+    Topic: { $topic }
+    Model: { $model }; { $repeat }
+button-meet-accept = ✅ Accept
+button-meet-decline = ✖️ Decline
+button-meet-other = 🔄 Another time
+meet-accepted = The meeting is in the calendar. I will remind you beforehand.
+meet-accepted-proposer = { $name } accepted the meeting on { $when }: { $topic }.
+meet-declined-proposer = { $name } cannot meet on { $when } ({ $topic }).
+meet-declined = All right, the meeting is declined.
+meeting-reminder =
+    ⏰ <b>Meeting reminder</b>
+    When: { $when }
+    Where: { $place }
+    Topic: { $topic }
+button-meet-ok = 👍 I'll be there
+button-meet-move = 🔄 Reschedule
+meet-see-you = See you there!
+meet-moved-partner = { $name } asks to move the meeting on { $when } ({ $topic }). A new proposal will follow.
+meeting-followup-mentor = Did the meeting on { $when } ({ $topic }) take place?
+meeting-followup-mentee = How was the meeting on { $when } ({ $topic })? Rate it from 1 to 5.
+button-rate = { $score }
+meet-ask-note = Briefly: what did you do at the meeting? (up to { $limit } characters) It goes into the mentor's report.
+meet-not-held = Noted that the meeting did not take place. Arrange a new one: /meet
+meet-note-saved = Saved. Thank you!
+meet-rated = Thank you for the rating!
+meetings-none = No meetings yet. Propose one: /meet
+meetings-upcoming = <b>Upcoming meetings</b>
+meetings-past = <b>Past meetings</b>
+meeting-status-proposed = awaiting an answer
+meeting-status-accepted = agreed
+remind-1440 = A day before
+remind-60 = An hour before
+remind-off = 🔕 Turn meeting reminders off
+settings-reminders = When should I remind you of meetings? Changes apply to new meetings.
+settings-saved = Saved.

@@ -7,6 +7,9 @@ cmd-help = Что умеет бот
 cmd-cancel = Прервать текущее действие
 cmd-pair = Мои пары и партнёры
 cmd-plan = Индивидуальный план пары
+cmd-meet = Предложить встречу
+cmd-meetings = Мои встречи
+cmd-settings = Напоминания
 cmd-invite = Пригласить ученика в пару (для учеников-наставников)
 cmd-join = Войти по коду приглашения
 cmd-forget = Отозвать согласие и удалить мои данные
@@ -119,6 +122,7 @@ help-text =
     /join КОД — войти в школу или пару по коду приглашения
     /pair — мои пары и партнёры
     /plan — индивидуальный план пары
+    /meet — предложить встречу, /meetings — мои встречи, /settings — напоминания
     /invite — пригласить ученика в пару (для учеников-наставников)
     /language — сменить язык
     /cancel — прервать текущее действие (ответы сохраняются)
@@ -287,3 +291,63 @@ pair-bad-order = Не понял. Напишите номер и дату, на�
 pair-bad-end = Срок работы пары — от одного месяца до одного учебного года. Напишите другую дату.
 pair-order-saved = Приказ { $order } от { $date } сохранён.
 pair-end-saved = Плановое окончание: { $date }.
+
+## Встречи
+meet-no-pair = Встречу можно назначить, когда пара начала работу. Ваши пары — /pair.
+meet-pick-pair = С кем встреча?
+meet-pick-day = Выберите день встречи:
+meet-pick-time = { $day }: выберите время или напишите его, например 15:30.
+meet-bad-time = Напишите время так: 15:30.
+meet-in-past = Это время уже прошло. Выберите другое.
+meet-ask-place = Где встреча? Кабинет, адрес или ссылка (до { $limit } символов).
+meet-ask-topic = Тема встречи (до { $limit } символов)?
+meet-ask-model = Модель взаимодействия:
+meet-ask-repeat = Повторять встречу?
+model-tell_listen = «Я расскажу, ты послушай»
+model-show_watch = «Я покажу, ты посмотри»
+model-together = «Сделаем вместе»
+model-do_hint = «Сделай сам, я подскажу»
+model-do_tell = «Сделай сам, расскажи, что сделал»
+repeat-once = Один раз
+repeat-weekly = Каждую неделю
+repeat-biweekly = Раз в две недели
+meet-sent = Предложение отправлено партнёру. Когда он ответит, я сообщу.
+meet-proposed =
+    <b>{ $name } предлагает встречу</b>
+    Когда: { $when }
+    Где: { $place }
+    Тема: { $topic }
+    Модель: { $model }; { $repeat }
+button-meet-accept = ✅ Принять
+button-meet-decline = ✖️ Отклонить
+button-meet-other = 🔄 Другое время
+meet-accepted = Встреча в календаре. Я напомню о ней заранее.
+meet-accepted-proposer = { $name } принял(а) встречу { $when }: { $topic }.
+meet-declined-proposer = { $name } не может встретиться { $when } ({ $topic }).
+meet-declined = Хорошо, встреча отклонена.
+meeting-reminder =
+    ⏰ <b>Напоминание о встрече</b>
+    Когда: { $when }
+    Где: { $place }
+    Тема: { $topic }
+button-meet-ok = 👍 Буду
+button-meet-move = 🔄 Перенести
+meet-see-you = До встречи!
+meet-moved-partner = { $name } просит перенести встречу { $when } ({ $topic }). Новое предложение придёт отдельно.
+meeting-followup-mentor = Встреча { $when } ({ $topic }) состоялась?
+meeting-followup-mentee = Как прошла встреча { $when } ({ $topic })? Оцените от 1 до 5.
+button-rate = { $score }
+meet-ask-note = Коротко: что сделали на встрече? (до { $limit } символов) Запись попадёт в отчёт наставника.
+meet-not-held = Понятно, отметил, что встреча не состоялась. Назначьте новую: /meet
+meet-note-saved = Записал. Спасибо!
+meet-rated = Спасибо за оценку!
+meetings-none = Встреч пока нет. Предложить встречу: /meet
+meetings-upcoming = <b>Предстоящие встречи</b>
+meetings-past = <b>Прошедшие встречи</b>
+meeting-status-proposed = ждёт ответа
+meeting-status-accepted = согласована
+remind-1440 = За сутки
+remind-60 = За час
+remind-off = 🔕 Выключить напоминания о встречах
+settings-reminders = Когда напоминать о встречах? Изменения действуют для новых встреч.
+settings-saved = Сохранено.

@@ -3,7 +3,7 @@ and their time zone.
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 11:56:39.565008
+Create Date: 2026-11-22 12:07:03.059087
 """
 
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("params", JSON_VALUE, nullable=True),
         sa.Column("buttons", JSON_VALUE, nullable=True),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("dedupe_key", sa.String(length=128), nullable=True),

@@ -1,0 +1,175 @@
+"""Meetings of a pair and the reminders around them.
+
+Reminders and the follow-up questions are outbox rows with keys derived from the meeting, so
+moving or cancelling a meeting replans or withdraws exactly its own messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Meeting, Pair, User
+from services import outbox, pairs
+from services.surveys import StaleAction
+
+MODELS = ("tell_listen", "show_watch", "together", "do_hint", "do_tell")
+REPEAT_DAYS = {"once": 0, "weekly": 7, "biweekly": 14}
+DEFAULT_REMINDERS = (24 * 60, 60)
+MAX_SERIES = 40
+Buttons = list[list[dict[str, Any]]]
+
+
+class MeetingStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+def reminder_minutes(user: User) -> tuple[int, ...]:
+    return DEFAULT_REMINDERS if user.reminder_minutes is None else tuple(user.reminder_minutes)
+
+
+def local_text(moment: datetime, user: User, default_zone: str) -> str:
+    return moment.astimezone(ZoneInfo(user.timezone or default_zone)).strftime("%d.%m.%Y %H:%M")
+
+
+async def propose(session: AsyncSession, pair: Pair, proposer: User, *, starts_at: datetime,
+                  place: str, topic: str, model: str, repeat: str, now: datetime) -> Meeting:
+    if pairs.member(pair, proposer.id) is None or pair.status != pairs.PairStatus.ACTIVE:
+        raise StaleAction("not an active pair of this person")
+    if model not in MODELS or repeat not in REPEAT_DAYS or starts_at <= now:
+        raise StaleAction("not a meeting that can be proposed")
+    meeting = Meeting(pair_id=pair.id, proposed_by=proposer.id, starts_at=starts_at, place=place,
+                      topic=topic, model=model, repeat=repeat, status=MeetingStatus.PROPOSED)
+    session.add(meeting)
+    await session.commit()
+    return meeting
+
+
+async def _own(session: AsyncSession, meeting_id: int, user: User) -> tuple[Meeting, Pair]:
+    meeting = await session.get(Meeting, meeting_id)
+    pair = await session.get(Pair, meeting.pair_id) if meeting is not None else None
+    if pair is None or pairs.member(pair, user.id) is None:
+        raise StaleAction("not this person's meeting")
+    return meeting, pair
+
+
+async def respond(session: AsyncSession, meeting_id: int, user: User, accept: bool,
+                  now: datetime) -> tuple[Meeting, Pair]:
+    """The other side accepts or declines; an accepted series gets its repeats up to the
+    pair's planned end."""
+    meeting, pair = await _own(session, meeting_id, user)
+    if (meeting.status != MeetingStatus.PROPOSED or meeting.proposed_by == user.id
+            or meeting.starts_at <= now):
+        raise StaleAction("no proposal to answer")
+    meeting.status = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
+    step = REPEAT_DAYS[meeting.repeat]
+    if accept and step:
+        last = pair.planned_end
+        moment = meeting.starts_at + timedelta(days=step)
+        for _ in range(MAX_SERIES):
+            if last is not None and moment.date() > last:
+                break
+            session.add(Meeting(
+                pair_id=pair.id, proposed_by=meeting.proposed_by, starts_at=moment,
+                minutes=meeting.minutes, place=meeting.place, topic=meeting.topic,
+                model=meeting.model, repeat=meeting.repeat, status=MeetingStatus.ACCEPTED,
+                series_id=meeting.id))
+            moment += timedelta(days=step)
+    await session.commit()
+    return meeting, pair
+
+
+async def series(session: AsyncSession, meeting: Meeting) -> list[Meeting]:
+    rows = await session.scalars(select(Meeting).where(
+        (Meeting.id == meeting.id) | (Meeting.series_id == meeting.id)).order_by(
+        Meeting.starts_at))
+    return list(rows.all())
+
+
+async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
+                        people: dict[int, User], now: datetime, default_zone: str, *,
+                        reminder_buttons: Callable[[Meeting], Buttons],
+                        followup_buttons: Callable[[Meeting, str], Buttons]) -> int:
+    """Owe each member their reminders before the meeting and the follow-up after it."""
+    planned = 0
+    ends = meeting.starts_at + timedelta(minutes=meeting.minutes)
+    for joined in pair.members:
+        person = people[joined.user_id]
+        params = {"when": local_text(meeting.starts_at, person, default_zone),
+                  "place": meeting.place, "topic": meeting.topic}
+        for minutes in reminder_minutes(person):
+            due = meeting.starts_at - timedelta(minutes=minutes)
+            if due <= now:
+                continue
+            await outbox.schedule(
+                session, kind="meeting-reminder", chat_id=person.telegram_id, user_id=person.id,
+                text_key="meeting-reminder", params=params, due_at=due,
+                buttons=reminder_buttons(meeting), commit=False, expires_at=meeting.starts_at,
+                # An hour's notice cannot wait for quiet hours to end.
+                urgent=minutes <= 120,
+                dedupe_key=f"meeting:{meeting.id}:u{person.id}:before{minutes}")
+            planned += 1
+        await outbox.schedule(
+            session, kind="meeting-followup", chat_id=person.telegram_id, user_id=person.id,
+            text_key=f"meeting-followup-{joined.side}", params=params, due_at=ends,
+            buttons=followup_buttons(meeting, joined.side), commit=False,
+            dedupe_key=f"meeting:{meeting.id}:u{person.id}:after")
+        planned += 1
+    await session.commit()
+    return planned
+
+
+async def withdraw(session: AsyncSession, meeting_id: int, user: User) -> Meeting:
+    """Cancel a meeting (to move it, say) and the messages it still owes."""
+    meeting, _ = await _own(session, meeting_id, user)
+    if meeting.status not in (MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED):
+        raise StaleAction("nothing to cancel")
+    meeting.status = MeetingStatus.CANCELLED
+    await outbox.cancel(session, f"meeting:{meeting.id}:")
+    return meeting
+
+
+async def record_held(session: AsyncSession, meeting_id: int, user: User,
+                      held: bool) -> Meeting:
+    meeting, pair = await _own(session, meeting_id, user)
+    if pairs.member(pair, user.id).side != pairs.MENTOR or meeting.status != "accepted":
+        raise StaleAction("only the mentor logs the meeting")
+    meeting.held = held
+    await session.commit()
+    return meeting
+
+
+async def record_note(session: AsyncSession, meeting_id: int, user: User, note: str) -> Meeting:
+    meeting = await record_held(session, meeting_id, user, True)
+    meeting.mentor_note = note
+    await session.commit()
+    return meeting
+
+
+async def record_rating(session: AsyncSession, meeting_id: int, user: User,
+                        rating: int) -> Meeting:
+    meeting, pair = await _own(session, meeting_id, user)
+    if (pairs.member(pair, user.id).side != pairs.MENTEE or not 1 <= rating <= 5
+            or meeting.status != "accepted"):
+        raise StaleAction("only the mentee rates, from 1 to 5")
+    meeting.mentee_rating = rating
+    await session.commit()
+    return meeting
+
+
+async def of_person(session: AsyncSession, user: User) -> list[Meeting]:
+    rows = await session.scalars(
+        select(Meeting).join(Pair, Pair.id == Meeting.pair_id)
+        .where(Pair.id.in_([p.id for p in await pairs.pairs_of(session, user)]),
+               Meeting.status.in_([MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED]))
+        .order_by(Meeting.starts_at))
+    return list(rows.all())

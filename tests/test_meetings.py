@@ -1,0 +1,127 @@
+"""Meetings through the bot: proposal with the inline calendar, acceptance, reminders at the
+right local time, rescheduling from a reminder, the mentor's log and the mentee's rating."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from handlers.callbacks import MeetReply
+from models import Meeting, OutboxMessage
+from tests.flows import TEACHER_MENTEE, active_pair, register, stored_user
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+
+
+async def propose(person, day="25.11", at="15:30", repeat="Один раз"):
+    await person.send("/meet")
+    await person.press(day)
+    await person.send(at)
+    await person.send("Кабинет 12")
+    await person.send("Разбор урока")
+    await person.press("Сделаем вместе")
+    return texts(await person.press(repeat))
+
+
+async def the_meetings(running) -> list[Meeting]:
+    async with running.session() as session:
+        return list((await session.scalars(select(Meeting).order_by(Meeting.starts_at))).all())
+
+
+async def owed(running, kind) -> list[OutboxMessage]:
+    async with running.session() as session:
+        return list((await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == kind).order_by(OutboxMessage.due_at))).all())
+
+
+async def test_proposed_accepted_reminded_and_logged(running, clock):
+    _, petr, anna = await active_pair(running)
+    said = await propose(petr)
+    assert "Предложение отправлено партнёру. Когда он ответит, я сообщу." in said
+    proposal = anna.last.text
+    assert "Наставник 0 предлагает встречу" in proposal and "25.11.2026 15:30" in proposal
+    assert "«Сделаем вместе»" in proposal
+    await anna.press("Принять")
+    assert "принял(а) встречу 25.11.2026 15:30" in petr.last.text
+    (meeting,) = await the_meetings(running)
+    assert meeting.status == "accepted"
+    assert meeting.starts_at == datetime(2026, 11, 25, 12, 30, tzinfo=UTC)  # 15:30 in Moscow
+    reminders = await owed(running, "meeting-reminder")
+    assert sorted({r.due_at for r in reminders}) == [
+        datetime(2026, 11, 24, 12, 30, tzinfo=UTC), datetime(2026, 11, 25, 11, 30, tzinfo=UTC)]
+    assert len(reminders) == 4
+    clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    for person in (anna, petr):
+        assert "Напоминание о встрече" in person.last.text
+        assert "25.11.2026 15:30" in person.last.text
+    said = texts(await anna.press("Буду"))
+    assert "До встречи!" in said
+    clock.current = datetime(2026, 11, 25, 13, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    assert "состоялась?" in petr.last.text
+    assert "Оцените от 1 до 5" in anna.last.text
+    await petr.press("Да")
+    await petr.send("Разобрали урок, составили план на неделю")
+    await anna.press("4")
+    (meeting,) = await the_meetings(running)
+    assert (meeting.held, meeting.mentor_note, meeting.mentee_rating) == (
+        True, "Разобрали урок, составили план на неделю", 4)
+    await anna.send("/meetings")
+    assert "Прошедшие встречи" in anna.last.text and "Разбор урока" in anna.last.text
+
+
+async def test_reschedule_from_a_reminder_withdraws_its_messages(running, clock):
+    _, petr, anna = await active_pair(running)
+    await propose(petr)
+    await anna.press("Принять")
+    clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    said = texts(await anna.press("Перенести"))
+    assert "Выберите день встречи:" in said
+    assert "просит перенести встречу 25.11.2026 15:30" in petr.last.text
+    (meeting,) = await the_meetings(running)
+    assert meeting.status == "cancelled"
+    statuses = {r.status for r in await owed(running, "meeting-reminder") + await owed(
+        running, "meeting-followup") if r.due_at > clock.now()}
+    assert statuses == {"cancelled"}
+
+
+async def test_weekly_series_and_personal_reminder_settings(running):
+    _, petr, anna = await active_pair(running)
+    await petr.send("/settings")
+    await petr.press("За час")  # off: Petr wants only the day-before reminder
+    async with running.session() as session:
+        assert (await stored_user(session, petr.user.id)).reminder_minutes == [1440]
+    await propose(petr, repeat="Каждую неделю")
+    await anna.press("Принять")
+    series = await the_meetings(running)
+    assert len(series) == 27 and series[-1].starts_at.date().isoformat() == "2027-05-26"
+    reminders = await owed(running, "meeting-reminder")
+    async with running.session() as session:
+        petr_id = (await stored_user(session, petr.user.id)).id
+    assert len([r for r in reminders if r.user_id == petr_id]) == 27
+    assert len([r for r in reminders if r.user_id != petr_id]) == 54
+
+
+async def test_bad_time_stale_and_forged_answers(running):
+    _, petr, anna = await active_pair(running)
+    await petr.send("/meet")
+    await petr.press("22.11")
+    said = texts(await petr.send("в три"))
+    assert said == ["Напишите время так: 15:30."]
+    said = texts(await petr.send("08:00"))  # 08:00 in Moscow has passed at 12:00
+    assert said == ["Это время уже прошло. Выберите другое."]
+    await petr.send("/cancel")
+    await propose(petr)
+    (meeting,) = await the_meetings(running)
+    stranger = running.person(999)
+    await register(stranger, TEACHER_MENTEE)
+    accept = MeetReply(meeting=meeting.id, act="accept").pack()
+    assert texts(await stranger.press_data(accept)) == ["Эта кнопка больше не действует."]
+    assert texts(await petr.press_data(accept)) == ["Эта кнопка больше не действует."]
+    await anna.press("Отклонить")
+    assert texts(await anna.press_data(accept)) == ["Эта кнопка больше не действует."]
+    assert "не может встретиться 25.11.2026 15:30" in petr.last.text
+    assert (await the_meetings(running))[0].status == "declined"
