@@ -40,13 +40,20 @@ async def run(settings: Settings) -> None:
         worker = app.outbox_worker(bot)
         scheduler = AsyncIOScheduler(timezone=settings.timezone)
         worker.start(scheduler)
-        scheduler.start()
+        app.daily_planner(worker).start(scheduler)
+
+        async def start_scheduler() -> None:
+            # After the other startup hooks, which load the locales the worker renders with.
+            scheduler.start()
+
+        app.dispatcher.startup.register(start_scheduler)
         try:
             # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
             # which register the command menus.
             await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
         finally:
-            scheduler.shutdown(wait=False)
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
             # An orderly stop finishes the batch in hand, so nothing is sent twice.
             await worker.drain()
     finally:

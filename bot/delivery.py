@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 class Outcome(StrEnum):
     SENT = "sent"
+    DEFERRED = "deferred"    # this chat is rate-limited for a while: try again later
     BLOCKED = "blocked"      # 403: stop writing to this person
     REJECTED = "rejected"    # 400: the message itself is wrong; retrying will not help
     FAILED = "failed"        # network or server trouble outlasted the retries
@@ -37,9 +38,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Limits:
-    per_second: float = 30.0
-    per_chat_interval: float = 1.0
+    per_second: int = 30
+    # A little over a second: the gap Telegram sees is the gap between arrivals, not sends.
+    per_chat_interval: float = 1.05
     group_per_minute: int = 20
+    # A chat that cannot be written to for longer than this is deferred, not waited for, so
+    # one busy group does not hold up everybody else.
+    max_wait: float = 5.0
     attempts: int = 4
     first_backoff: float = 1.0
     # Telegram may answer 429 again after a pause; past this many in a row the message fails.
@@ -52,16 +57,40 @@ class RateLimiter:
     def __init__(self, limits: Limits, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.limits, self.sleep, self.monotonic = limits, sleep, monotonic
-        self.next_any = 0.0
+        self.paused_until = 0.0
+        self.recent: deque[float] = deque()
         self.next_in_chat: dict[int, float] = {}
         self.group_sends: dict[int, deque[float]] = {}
+        self.last_flood: tuple[float, int] | None = None
 
-    def pause(self, seconds: float) -> None:
-        """Telegram asked for a pause (429): nothing goes out until it is over."""
-        self.next_any = max(self.next_any, self.monotonic() + seconds)
+    def flood(self, chat_id: int, seconds: float) -> None:
+        """Telegram answered 429: that chat waits; a second chat refused within a second means
+        the bot as a whole is over the limit, and everything waits."""
+        now = self.monotonic()
+        self.next_in_chat[chat_id] = max(self.next_in_chat.get(chat_id, 0.0), now + seconds)
+        if self.last_flood and self.last_flood[1] != chat_id and now - self.last_flood[0] < 1.0:
+            self.paused_until = max(self.paused_until, now + seconds)
+        self.last_flood = (now, chat_id)
+
+    def chat_wait(self, chat_id: int, is_group: bool) -> float:
+        """How long this chat alone must wait before its next message."""
+        now = self.monotonic()
+        wait = self.next_in_chat.get(chat_id, 0.0) - now
+        if is_group:
+            window = self.group_sends.get(chat_id) or ()
+            recent = [t for t in window if t > now - 60.0]
+            if len(recent) >= self.limits.group_per_minute:
+                wait = max(wait, recent[0] + 60.0 - now)
+        return max(wait, 0.0)
 
     def _wait(self, chat_id: int, is_group: bool, now: float) -> float:
-        wait = max(self.next_any - now, self.next_in_chat.get(chat_id, 0.0) - now)
+        # A sliding window of the last second's sends, so a late wake-up is not added to the
+        # next gap the way a fixed interval would add it.
+        while self.recent and self.recent[0] <= now - 1.0:
+            self.recent.popleft()
+        wait = max(self.paused_until - now, self.next_in_chat.get(chat_id, 0.0) - now)
+        if len(self.recent) >= self.limits.per_second:
+            wait = max(wait, self.recent[0] + 1.0 - now)
         if is_group:
             window = self.group_sends.setdefault(chat_id, deque())
             while window and window[0] <= now - 60.0:
@@ -78,7 +107,7 @@ class RateLimiter:
                 break
             await self.sleep(wait)
         # Reserved without an await in between, so concurrent senders cannot take the same slot.
-        self.next_any = now + 1.0 / self.limits.per_second
+        self.recent.append(now)
         self.next_in_chat[chat_id] = now + self.limits.per_chat_interval
         if is_group:
             self.group_sends[chat_id].append(now)
@@ -101,13 +130,15 @@ class Delivery:
         error: str | None = None
         attempt = floods = 0
         while attempt < self.limits.attempts and floods < self.limits.max_floods:
+            if self.limiter.chat_wait(chat_id, is_group) > self.limits.max_wait:
+                return Outcome.DEFERRED, f"{self.limiter.chat_wait(chat_id, is_group):.0f}"
             await self.limiter.acquire(chat_id, is_group)
             try:
                 await self.bot.send_message(chat_id, text, reply_markup=markup)
                 return Outcome.SENT, None
             except TelegramRetryAfter as flood:
                 # Not a failed attempt: Telegram said exactly when to come back.
-                self.limiter.pause(flood.retry_after)
+                self.limiter.flood(chat_id, flood.retry_after)
                 error = f"429 retry after {flood.retry_after}"
                 floods += 1
                 continue

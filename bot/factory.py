@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.commands import register_commands
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
+from bot.jobs import DailyPlanner
 from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager
 from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage
+from domain.calendar import Calendar, load_calendars
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
 from handlers import build_router
@@ -46,6 +48,7 @@ class App:
     dispatcher: Dispatcher
     i18n_core: FluentRuntimeCore
     clock: Clock
+    calendars: dict[str, Calendar]
 
     async def prepare_database(self) -> None:
         """Migrate to the newest schema and record the questionnaire versions in use."""
@@ -59,6 +62,9 @@ class App:
                               self.settings, self.clock)
         self.dispatcher["outbox"] = worker
         return worker
+
+    def daily_planner(self, worker: OutboxWorker) -> DailyPlanner:
+        return DailyPlanner(self.sessionmaker, self.calendars, self.settings, self.clock, worker)
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -107,6 +113,7 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
               clock: Clock | None = None) -> App:
     """Load and validate the content files, then wire everything. Raises DefinitionError."""
     catalog = Catalog.from_directory(settings.content_dir / "questionnaires")
+    calendars = load_calendars(settings.content_dir / "calendars", {q.id for q in catalog})
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
@@ -114,4 +121,6 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     storage = create_storage(settings, sessionmaker)
     clock = clock or Clock()
     dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage, clock)
-    return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core, clock)
+    dispatcher["calendars"] = calendars
+    return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core, clock,
+               calendars)

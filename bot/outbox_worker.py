@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -113,9 +113,13 @@ class OutboxWorker:
                     await self._handle(row)
                 except Exception:
                     log.exception("outbox row %s failed", row.id)
+                    gave_up = row.attempts >= self.policy.max_attempts
                     async with self.sessionmaker() as session:
-                        await outbox.finish(session, row.id, outbox.Status.FAILED,
-                                            self.clock.now(), error="internal error")
+                        await outbox.finish(
+                            session, row.id,
+                            outbox.Status.FAILED if gave_up else outbox.Status.PENDING,
+                            self.clock.now(), error="internal error",
+                            due_at=None if gave_up else self.clock.now() + self.policy.retry_delay)
 
     async def _handle(self, row: OutboxMessage) -> None:
         now = self.clock.now()
@@ -146,6 +150,11 @@ class OutboxWorker:
         async with self.sessionmaker() as session:
             if outcome is Outcome.SENT:
                 await outbox.finish(session, row.id, outbox.Status.SENT, self.clock.now())
+            elif outcome is Outcome.DEFERRED:
+                # Not an attempt: the chat is busy (a group's minute is full, say).
+                await outbox.finish(session, row.id, outbox.Status.PENDING, self.clock.now(),
+                                    due_at=self.clock.now() + timedelta(seconds=float(error)),
+                                    attempts=row.attempts - 1)
             elif outcome is Outcome.BLOCKED:
                 if user is not None:
                     await session.execute(update(User).where(User.id == user.id)

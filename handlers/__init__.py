@@ -13,6 +13,7 @@ from bot.middlewares import RequireConsent
 def build_router() -> Router:
     from handlers import (
         answering,
+        calendar,
         common,
         curators,
         fallback,
@@ -32,8 +33,9 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), pairs.router(), pupil_pairs.router(), plan.router(),
-             meetings.router(), profile.router(), surveys.router(), answering.router()]
+    gated = [curators.router(), calendar.router(), pairs.router(), pupil_pairs.router(),
+             plan.router(), meetings.router(), profile.router(), surveys.router(),
+             answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

@@ -160,5 +160,15 @@ class ReminderSetting(CallbackData, prefix="remset"):
     minutes: int  # 0 turns every reminder off
 
 
+class PickCalendar(CallbackData, prefix="cal"):
+    school_id: int
+    calendar: str
+
+
+class ShiftCalendar(CallbackData, prefix="calshift"):
+    school_id: int
+    days: int
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

@@ -13,19 +13,20 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from domain.calendar import Calendar
 from domain.roles import Role
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
-from handlers.school_context import with_school
+from handlers.school_context import Desk, with_school
 from models import School, User
 from services import invites, schools
 from services.clock import Clock
 from services.profiles import Profiles
 
-ACTIONS = ("invites", "curators", "confirm", "match", "pairs")
+ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar")
 
 
 async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
-                            school: School, profiles: Profiles | None = None) -> None:
+                            school: School, desk: Desk | None = None) -> None:
     builder = InlineKeyboardBuilder()
     for role in Role:
         builder.row(InlineKeyboardButton(
@@ -36,7 +37,7 @@ async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncS
 
 
 async def show_curators(message: Message, i18n: I18nContext, session: AsyncSession,
-                        school: School, profiles: Profiles | None = None) -> None:
+                        school: School, desk: Desk | None = None) -> None:
     current = await schools.curators_of(session, school.id)
     current_ids = {user_id for user_id, _ in current}
     names = "\n".join(f"• {escape(name or '—')}" for _, name in current) or "—"
@@ -53,7 +54,7 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
 
 
 async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSession,
-                           school: School, profiles: Profiles | None = None) -> None:
+                           school: School, desk: Desk | None = None) -> None:
     waiting = await schools.members(session, school.id, confirmed=False)
     if not waiting:
         await message.answer(i18n.get("confirm-none", school=escape(school.name)))
@@ -69,23 +70,27 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
 
 
 def _views():
+    from handlers.calendar import show_calendar
     from handlers.pairs import show_school_pairs, show_suggestions
 
     return {"invites": show_invite_roles, "curators": show_curators,
-            "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs}
+            "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
+            "calendar": show_calendar}
 
 
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
-               school: School, profiles: Profiles) -> None:
-    await _views()[action](message, i18n, session, school, profiles)
+               school: School, desk: Desk) -> None:
+    await _views()[action](message, i18n, session, school, desk)
 
 
 def _command(action: str):
     async def handler(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                      settings: Settings, profiles: Profiles) -> None:
+                      settings: Settings, profiles: Profiles, calendars: dict[str, Calendar],
+                      clock: Clock) -> None:
         school = await with_school(message, i18n, session, user, settings, action)
         if school is not None:
-            await _run(action, message, i18n, session, school, profiles)
+            await _run(action, message, i18n, session, school,
+                       Desk(profiles, calendars, settings, clock))
 
     handler.__name__ = f"on_{action}"
     return handler
@@ -93,7 +98,8 @@ def _command(action: str):
 
 async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings,
-                           profiles: Profiles) -> None:
+                           profiles: Profiles, calendars: dict[str, Calendar],
+                           clock: Clock) -> None:
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
@@ -101,7 +107,8 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
         return
     await query.answer()
     school = await session.get(School, callback_data.school_id)
-    await _run(callback_data.action, query.message, i18n, session, school, profiles)
+    await _run(callback_data.action, query.message, i18n, session, school,
+               Desk(profiles, calendars, settings, clock))
 
 
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,

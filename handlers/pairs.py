@@ -23,6 +23,7 @@ from domain.roles import Form
 from handlers.callbacks import AcceptMatch, ChooseMentor, OpenSurvey, PairAction, PairReply
 from handlers.outgoing import button, localized, owe
 from handlers.rendering import drop_buttons
+from handlers.school_context import Desk
 from handlers.states import PairStates
 from models import Pair, School, User
 from services import pairs, plans, schools
@@ -68,7 +69,7 @@ def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) 
 
 
 async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSession,
-                           school: School, profiles: Profiles) -> None:
+                           school: School, desk: Desk) -> None:
     mentees, mentors, names = await pairs.bases(session, school.id)
     if not mentees:
         await message.answer(i18n.get("match-none", school=escape(school.name)))
@@ -79,7 +80,7 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
         places=sum(m.free_slots for m in mentors), suggested=len(suggestions),
         shown=min(len(suggestions), SHOWN_SUGGESTIONS)))
     for suggestion in suggestions[:SHOWN_SUGGESTIONS]:
-        reasons = "\n".join("• " + reason_text(i18n, reason, profiles)
+        reasons = "\n".join("• " + reason_text(i18n, reason, desk.profiles)
                             for reason in suggestion.reasons)
         accept = AcceptMatch(mentee=suggestion.mentee_id, mentor=suggestion.mentor_id)
         await message.answer(
@@ -350,7 +351,7 @@ async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession
 
 
 async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncSession,
-                            school: School, profiles: Profiles) -> None:
+                            school: School, desk: Desk | None = None) -> None:
     current = await pairs.school_pairs(session, school.id)
     if not current:
         await message.answer(i18n.get("school-pairs-none", school=escape(school.name)))

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from domain.calendar import Calendar
 from handlers.callbacks import PickSchool
 from models import School, User
 from services import schools
+from services.clock import Clock
+from services.profiles import Profiles
 
 MAX_SCHOOL_BUTTONS = 50
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the curator's views use besides the school: app-wide objects from handler data."""
+
+    profiles: Profiles
+    calendars: dict[str, Calendar]
+    settings: Settings
+    clock: Clock
 
 
 async def with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,

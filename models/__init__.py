@@ -1,6 +1,7 @@
 """Database models and the queries the services use."""
 
 from models.base import Base
+from models.calendars import SchoolCalendar
 from models.meetings import Meeting
 from models.outbox import OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
@@ -9,6 +10,6 @@ from models.users import FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
     "Answer", "Base", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair", "PairMember",
-    "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator", "User",
-    "UserRole",
+    "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCalendar",
+    "SchoolCurator", "User", "UserRole",
 ]

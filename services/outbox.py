@@ -164,9 +164,12 @@ def decide(row: OutboxMessage, now: datetime, zone: ZoneInfo, pupil: bool,
 
 
 async def finish(session: AsyncSession, row_id: int, status: Status, now: datetime,
-                 error: str | None = None, due_at: datetime | None = None) -> None:
+                 error: str | None = None, due_at: datetime | None = None,
+                 attempts: int | None = None) -> None:
     """Record what happened to a claimed row; PENDING with due_at puts it back for later."""
     values: dict[str, Any] = {"status": status, "claimed_by": None, "last_error": error}
+    if attempts is not None:
+        values["attempts"] = attempts
     if status == Status.SENT:
         values["sent_at"] = now
     if due_at is not None:

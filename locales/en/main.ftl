@@ -167,6 +167,8 @@ help-curator =
     /invites — invitation links to the school for each role
     /confirm — confirm participants who came without an invitation
     /curators — the school's curators, appoint a new one
+    /match — pair suggestions, /pairs — the school's pairs
+    /calendar — the programme calendar and deadlines
 
 ## Pairs
 outbox-late-note = ⏰ This message is late: the bot was unavailable.
@@ -351,3 +353,20 @@ remind-60 = An hour before
 remind-off = 🔕 Turn meeting reminders off
 settings-reminders = When should I remind you of meetings? Changes apply to new meetings.
 settings-saved = Saved.
+
+## Programme calendar, deadlines, warnings
+calendar-title = <b>Programme calendar: { $school }</b>
+calendar-none = No calendar chosen. Pick a ready one — its dates move to the current school year.
+calendar-chosen = { $title } (shift: { $shift } days)
+calendar-saved = Saved.
+button-calendar-shift = { $days } d
+deadline-reminder =
+    📅 <b>Due: { $due }</b>
+    { $event }
+    Please fill in the questionnaire — it takes a few minutes.
+button-deadline-open = ▶️ Fill in the questionnaire
+deadline-digest =
+    ⌛ <b>Overdue: { $event }</b> (due { $due })
+    Not done: { $count } — { $names }
+warning-quiet-pair = ⚠️ The pair { $pair } has had no meetings for { $days } days. The mentoring may have become a formality.
+warning-unreachable = ⚠️ { $name } blocked the bot: reminders do not reach them.

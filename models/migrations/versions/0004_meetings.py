@@ -1,8 +1,8 @@
-"""Meetings of pairs; each person's reminder times.
+"""Meetings of pairs, each person's reminder times, the calendar each school follows.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-22 12:07:05.420998
+Create Date: 2026-11-22 12:10:48.995235
 """
 
 import sqlalchemy as sa
@@ -21,6 +21,27 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "school_calendars",
+        sa.Column("school_id", BIG_ID, nullable=False),
+        sa.Column("calendar_id", sa.String(length=32), nullable=False),
+        sa.Column("shift_days", sa.Integer(), nullable=False),
+        sa.Column("chosen_by", BIG_ID, nullable=True),
+        sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["chosen_by"],
+            ["users.id"],
+            name=op.f("fk_school_calendars_chosen_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_calendars_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("school_id", name=op.f("pk_school_calendars")),
+    )
     op.create_table(
         "meetings",
         sa.Column("id", BIG_ID, nullable=False),
@@ -70,3 +91,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_meetings_pair_starts")
 
     op.drop_table("meetings")
+    op.drop_table("school_calendars")

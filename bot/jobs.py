@@ -1,0 +1,50 @@
+"""Daily planning: stage deadlines, late digests and early warnings go into the outbox."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import Settings
+from bot.outbox_worker import OutboxWorker
+from domain.calendar import Calendar
+from handlers.callbacks import OpenSurvey
+from handlers.outgoing import button
+from services import deadlines
+from services.clock import Clock
+
+log = logging.getLogger(__name__)
+PLAN_AT_HOUR = 9
+
+
+def survey_button(code: str) -> list[list[dict]]:
+    return [[button("button-deadline-open", OpenSurvey(code=code).pack())]]
+
+
+class DailyPlanner:
+    def __init__(self, sessionmaker: async_sessionmaker, calendars: dict[str, Calendar],
+                 settings: Settings, clock: Clock, worker: OutboxWorker) -> None:
+        self.sessionmaker, self.calendars, self.settings = sessionmaker, calendars, settings
+        self.clock, self.worker = clock, worker
+
+    def start(self, scheduler: AsyncIOScheduler) -> None:
+        # Also right away: a bot started late in the day still plans today's messages.
+        scheduler.add_job(self.run, "cron", hour=PLAN_AT_HOUR, id="daily-plan",
+                          timezone=self.settings.timezone, replace_existing=True,
+                          coalesce=True, max_instances=1)
+        scheduler.add_job(self.run, id="plan-on-start", replace_existing=True)
+
+    async def run(self) -> int:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            planned = await deadlines.plan_deadlines(
+                session, self.calendars, now, ZoneInfo(self.settings.timezone),
+                set(self.settings.curator_ids), survey_button)
+            planned += await deadlines.plan_warnings(session, now,
+                                                     set(self.settings.curator_ids))
+        log.info("daily planning: %d messages owed", planned)
+        self.worker.kick()
+        return planned

@@ -1,0 +1,100 @@
+"""/calendar for a curator: pick the programme calendar the school follows and shift its dates;
+the bot then reminds people of the deadlines and tells the curator who is late."""
+
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain.calendar import Calendar, school_year_of
+from handlers.callbacks import PickCalendar, ShiftCalendar
+from handlers.school_context import Desk
+from models import School, SchoolCalendar, User
+from services import deadlines, schools
+from services.clock import Clock
+from services.profiles import Profiles
+
+SHIFTS = (-7, -1, 1, 7)
+
+
+async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSession,
+                        school: School, desk: Desk, *, edit: bool = False) -> None:
+    chosen = await session.get(SchoolCalendar, school.id)
+    builder = InlineKeyboardBuilder()
+    for calendar in desk.calendars.values():
+        mark = "✅ " if chosen and chosen.calendar_id == calendar.id else ""
+        builder.row(InlineKeyboardButton(
+            text=mark + calendar.title.get(i18n.locale),
+            callback_data=PickCalendar(school_id=school.id, calendar=calendar.id).pack()))
+    lines = [i18n.get("calendar-title", school=escape(school.name))]
+    calendar = desk.calendars.get(chosen.calendar_id) if chosen else None
+    if calendar is None:
+        lines.append(i18n.get("calendar-none"))
+    else:
+        today = desk.clock.now().astimezone(ZoneInfo(desk.settings.timezone)).date()
+        year = school_year_of(today)
+        lines.append(i18n.get("calendar-chosen", title=escape(calendar.title.get(i18n.locale)),
+                              shift=chosen.shift_days))
+        for stage in calendar.stages:
+            lines.append(f"<b>{escape(stage.title.get(i18n.locale))}</b>")
+            for event in stage.events:
+                opens, due = event.window(year, chosen.shift_days)
+                lines.append(f"• {opens:%d.%m}–{due:%d.%m.%Y} "
+                             f"{escape(event.title.get(i18n.locale))}")
+        builder.row(*[InlineKeyboardButton(
+            text=i18n.get("button-calendar-shift", days=f"{days:+d}"),
+            callback_data=ShiftCalendar(school_id=school.id, days=days).pack())
+            for days in SHIFTS])
+    text, markup = "\n".join(lines), builder.as_markup()
+    if edit:
+        await message.edit_text(text, reply_markup=markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+async def _school(query: CallbackQuery, session: AsyncSession, user: User, school_id: int,
+                  settings: Settings) -> School | None:
+    if not isinstance(query.message, Message) or not await schools.curates(
+            session, user, school_id, settings.curator_ids):
+        return None
+    return await session.get(School, school_id)
+
+
+async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nContext,
+                  session: AsyncSession, user: User, settings: Settings,
+                  calendars: dict[str, Calendar], clock: Clock, profiles: Profiles) -> None:
+    school = await _school(query, session, user, callback_data.school_id, settings)
+    if school is None or callback_data.calendar not in calendars:
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await deadlines.choose(session, school.id, callback_data.calendar, user.id)
+    await query.answer(i18n.get("calendar-saved"))
+    await show_calendar(query.message, i18n, session, school,
+                        Desk(profiles, calendars, settings, clock), edit=True)
+
+
+async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18nContext,
+                   session: AsyncSession, user: User, settings: Settings,
+                   calendars: dict[str, Calendar], clock: Clock, profiles: Profiles) -> None:
+    school = await _school(query, session, user, callback_data.school_id, settings)
+    if school is None or callback_data.days not in SHIFTS or \
+            await deadlines.shift(session, school.id, callback_data.days) is None:
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await query.answer(i18n.get("calendar-saved"))
+    await show_calendar(query.message, i18n, session, school,
+                        Desk(profiles, calendars, settings, clock), edit=True)
+
+
+def router() -> Router:
+    calendar = Router(name="calendar")
+    calendar.callback_query.register(on_pick, PickCalendar.filter())
+    calendar.callback_query.register(on_shift, ShiftCalendar.filter())
+    return calendar
