@@ -1,4 +1,4 @@
-"""The one path every bot-initiated message takes to Telegram.
+"""The one path every message takes to Telegram.
 
 It keeps to Telegram's limits (about 30 messages a second overall, one a second per chat,
 20 a minute per group), waits out 429 `retry_after`, retries network errors and 5xx with
@@ -14,8 +14,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -23,9 +25,15 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 
 log = logging.getLogger(__name__)
+
+
+BUCKET = 2
+# Aim just under the limit: Telegram counts arrivals, which jitter around our send times.
+RATE_SHARE = 0.97
 
 
 class Outcome(StrEnum):
@@ -59,6 +67,9 @@ class RateLimiter:
         self.limits, self.sleep, self.monotonic = limits, sleep, monotonic
         self.paused_until = 0.0
         self.recent: deque[float] = deque()
+        # A small token bucket spaces sends evenly and lets a late wake-up catch up a little.
+        self.tokens = float(BUCKET)
+        self.filled_at = monotonic()
         self.next_in_chat: dict[int, float] = {}
         self.group_sends: dict[int, deque[float]] = {}
         self.last_flood: tuple[float, int] | None = None
@@ -84,12 +95,15 @@ class RateLimiter:
         return max(wait, 0.0)
 
     def _wait(self, chat_id: int, is_group: bool, now: float) -> float:
-        # A sliding window of the last second's sends, so a late wake-up is not added to the
-        # next gap the way a fixed interval would add it.
+        rate = self.limits.per_second * RATE_SHARE
+        self.tokens = min(float(BUCKET), self.tokens + (now - self.filled_at) * rate)
+        self.filled_at = now
+        wait = max(self.paused_until - now, self.next_in_chat.get(chat_id, 0.0) - now,
+                   (1.0 - self.tokens) / rate)
+        # And never more than the limit within any second, whatever the bucket allows.
         while self.recent and self.recent[0] <= now - 1.0:
             self.recent.popleft()
-        wait = max(self.paused_until - now, self.next_in_chat.get(chat_id, 0.0) - now)
-        if len(self.recent) >= self.limits.per_second:
+        if len(self.recent) >= self.limits.per_second - 1:
             wait = max(wait, self.recent[0] + 1.0 - now)
         if is_group:
             window = self.group_sends.setdefault(chat_id, deque())
@@ -103,16 +117,36 @@ class RateLimiter:
         while True:
             now = self.monotonic()
             wait = self._wait(chat_id, is_group, now)
-            if wait <= 0:
+            if wait <= 1e-6:  # rounding: a microsecond is no reason to sleep
                 break
             await self.sleep(wait)
         # Reserved without an await in between, so concurrent senders cannot take the same slot.
+        self.tokens -= 1.0
         self.recent.append(now)
         self.next_in_chat[chat_id] = now + self.limits.per_chat_interval
         if is_group:
             self.group_sends[chat_id].append(now)
         if len(self.next_in_chat) > 10_000:
             self.next_in_chat = {c: t for c, t in self.next_in_chat.items() if t > now}
+
+
+class SharedLimits(BaseRequestMiddleware):
+    """Every message the bot sends, replies included, takes its slot from the same limiter, so
+    answering people and sending reminders together still keeps to Telegram's limits."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        chat_id = getattr(method, "chat_id", None)
+        if type(method).__name__.startswith("Send") and isinstance(chat_id, int):
+            await self.limiter.acquire(chat_id, is_group=chat_id < 0)
+        try:
+            return await make_request(bot, method)
+        except TelegramRetryAfter as flood:
+            if isinstance(chat_id, int):
+                self.limiter.flood(chat_id, flood.retry_after)
+            raise
 
 
 class Delivery:
@@ -123,6 +157,7 @@ class Delivery:
         self.limits = limits or Limits()
         self.sleep = sleep
         self.limiter = RateLimiter(self.limits, sleep, monotonic)
+        bot.session.middleware(SharedLimits(self.limiter))
 
     async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
                    *, is_group: bool = False) -> tuple[Outcome, str | None]:
@@ -132,13 +167,12 @@ class Delivery:
         while attempt < self.limits.attempts and floods < self.limits.max_floods:
             if self.limiter.chat_wait(chat_id, is_group) > self.limits.max_wait:
                 return Outcome.DEFERRED, f"{self.limiter.chat_wait(chat_id, is_group):.0f}"
-            await self.limiter.acquire(chat_id, is_group)
             try:
+                # The session's SharedLimits takes the slot for this chat.
                 await self.bot.send_message(chat_id, text, reply_markup=markup)
                 return Outcome.SENT, None
             except TelegramRetryAfter as flood:
                 # Not a failed attempt: Telegram said exactly when to come back.
-                self.limiter.flood(chat_id, flood.retry_after)
                 error = f"429 retry after {flood.retry_after}"
                 floods += 1
                 continue

@@ -28,6 +28,8 @@ from models import (
 from services import outbox, pairs, schools
 
 QUIET_PAIR_DAYS = 21
+SILENT_AFTER = timedelta(days=2)
+SILENT_WINDOW = timedelta(days=14)
 Buttons = list[list[dict[str, Any]]]
 
 
@@ -118,6 +120,16 @@ async def _names(session: AsyncSession, people: list[User], limit: int = 30) -> 
     return names + (f" … (+{len(people) - limit})" if len(people) > limit else "")
 
 
+async def _pair_title(session: AsyncSession, pair: Pair) -> str:
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+
+    def name(user_id: int) -> str:
+        return people[user_id].profile.full_name or "—"
+
+    return escape(f"{name(pairs.mentor_of(pair).user_id)} → "
+                  + ", ".join(name(m.user_id) for m in pairs.mentees_of(pair)))
+
+
 async def _curators(session: AsyncSession, school_id: int,
                     root_ids: set[int]) -> list[User]:
     ids = [user_id for user_id, _ in await schools.curators_of(session, school_id)]
@@ -127,8 +139,9 @@ async def _curators(session: AsyncSession, school_id: int,
 
 async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: set[int],
                         quiet_days: int = QUIET_PAIR_DAYS) -> int:
-    """Early warnings for curators: active pairs without a meeting for `quiet_days`, and
-    participants who blocked the bot («формализованное наставничество» starts there)."""
+    """Early warnings for curators: active pairs without a meeting for `quiet_days`, meetings
+    whose reminders and follow-up questions nobody answered, and participants who blocked the
+    bot («формализованное наставничество» starts there)."""
     planned = 0
     week = now.strftime("%G-W%V")
     since = now - timedelta(days=quiet_days)
@@ -140,16 +153,28 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
         .where(Pair.status == pairs.PairStatus.ACTIVE,
                func.coalesce(last_meeting.c.last, Pair.created_at) < since))
     for pair in quiet.scalars().all():
-        people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-        title = escape(" → ".join(
-            [people[pairs.mentor_of(pair).user_id].profile.full_name or "—",
-             ", ".join(people[m.user_id].profile.full_name or "—"
-                       for m in pairs.mentees_of(pair))]))
+        title = await _pair_title(session, pair)
         for curator in await _curators(session, pair.school_id, root_curator_ids):
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-quiet-pair", params={"pair": title, "days": quiet_days},
                 due_at=now, commit=False, dedupe_key=f"warn:quiet:{pair.id}:{week}:c{curator.id}")
+            planned += 1
+    # Reminders and the questions after a meeting that nobody reacted to.
+    silent = await session.scalars(select(Meeting).where(
+        Meeting.status == "accepted", Meeting.held.is_(None), Meeting.mentee_rating.is_(None),
+        Meeting.starts_at < now - SILENT_AFTER, Meeting.starts_at > now - SILENT_WINDOW))
+    for meeting in silent.all():
+        pair = await session.get(Pair, meeting.pair_id)
+        if pair.status != pairs.PairStatus.ACTIVE:
+            continue
+        title = await _pair_title(session, pair)
+        for curator in await _curators(session, pair.school_id, root_curator_ids):
+            await outbox.schedule(
+                session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
+                text_key="warning-no-reaction",
+                params={"pair": title, "when": meeting.starts_at.strftime("%d.%m.%Y")},
+                due_at=now, commit=False, dedupe_key=f"warn:silent:{meeting.id}:c{curator.id}")
             planned += 1
     blocked = await session.execute(
         select(User, UserRole.school_id).join(UserRole, UserRole.user_id == User.id)

@@ -126,3 +126,21 @@ async def test_warnings_for_a_quiet_pair_and_a_blocked_participant(running, cloc
     await planner.run()
     await running.outbox.pump()
     assert "Наставляемая 0 заблокировал(а) бота" in curator.last.text
+
+
+async def test_warning_when_nobody_reacts_to_a_meeting(running, clock):
+    from tests.test_meetings import propose
+
+    curator, petr, anna = await active_pair(running)
+    await propose(petr)
+    await anna.press("Принять")
+    clock.current = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a day after: not yet
+    planner = running.app.daily_planner(running.outbox)
+    await planner.run()
+    await running.outbox.pump()
+    assert "никто не ответил" not in curator.last.text
+    clock.current = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    await planner.run()
+    await running.outbox.pump()
+    assert "Пара Наставник 0 → Наставляемая 0: после встречи 25.11.2026 никто не ответил" \
+        in curator.last.text

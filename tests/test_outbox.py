@@ -221,7 +221,7 @@ async def test_rate_limits_per_chat_overall_and_per_group():
     started = time_.now
     for chat in range(100, 190):
         await delivery.send(chat, "many chats")
-    assert time_.now - started == pytest.approx(2.0)  # thirty in any second overall
+    assert 28.0 <= 90 / (time_.now - started) <= 30.0  # just under thirty a second overall
     sent_at = []
     for _ in range(20):
         assert (await delivery.send(-500, "group", is_group=True))[0] is Outcome.SENT

@@ -370,3 +370,4 @@ deadline-digest =
     Not done: { $count } — { $names }
 warning-quiet-pair = ⚠️ The pair { $pair } has had no meetings for { $days } days. The mentoring may have become a formality.
 warning-unreachable = ⚠️ { $name } blocked the bot: reminders do not reach them.
+warning-no-reaction = ⚠️ Pair { $pair }: nobody answered the bot's reminders and questions after the meeting on { $when }.
