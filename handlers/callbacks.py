@@ -170,5 +170,9 @@ class ShiftCalendar(CallbackData, prefix="calshift"):
     days: int
 
 
+class SetZone(CallbackData, prefix="zone"):
+    zone: str
+
+
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str

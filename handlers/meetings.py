@@ -30,6 +30,7 @@ from handlers.callbacks import (
     MeetReply,
     MeetTime,
     ReminderSetting,
+    SetZone,
 )
 from handlers.outgoing import button, localized, owe
 from handlers.pairs import name_of
@@ -45,6 +46,10 @@ SLOTS = [f"{hour:02d}00" for hour in range(8, 20)]
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_TEXT = 300
 REMINDER_CHOICES = (24 * 60, 60)
+# Russia's time zones, west to east: a school may be anywhere from Kaliningrad to Kamchatka.
+ZONES = ("Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg",
+         "Asia/Omsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok",
+         "Asia/Magadan", "Asia/Kamchatka")
 
 
 def zone_of(user: User, settings: Settings) -> ZoneInfo:
@@ -398,22 +403,40 @@ async def on_list(message: Message, i18n: I18nContext, session: AsyncSession, us
     await message.answer("\n".join(parts))
 
 
-def settings_keyboard(i18n: I18nContext, user: User) -> InlineKeyboardMarkup:
+def settings_keyboard(i18n: I18nContext, user: User, settings: Settings) -> InlineKeyboardMarkup:
     chosen = meetings.reminder_minutes(user)
     rows = [[InlineKeyboardButton(
         text=("✅ " if minutes in chosen else "▫️ ") + i18n.get(f"remind-{minutes}"),
         callback_data=ReminderSetting(minutes=minutes).pack())] for minutes in REMINDER_CHOICES]
     rows.append([InlineKeyboardButton(text=i18n.get("remind-off"),
                                       callback_data=ReminderSetting(minutes=0).pack())])
+    current = user.timezone or settings.timezone
+    zones = [InlineKeyboardButton(
+        text=("✅ " if zone == current else "") + i18n.get(f"zone-{zone.split('/')[1].lower()}"),
+        callback_data=SetZone(zone=zone).pack()) for zone in ZONES]
+    rows += [zones[i:i + 3] for i in range(0, len(zones), 3)]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def on_settings(message: Message, i18n: I18nContext, user: User) -> None:
-    await message.answer(i18n.get("settings-reminders"), reply_markup=settings_keyboard(i18n, user))
+async def on_settings(message: Message, i18n: I18nContext, user: User,
+                      settings: Settings) -> None:
+    await message.answer(i18n.get("settings-reminders"),
+                         reply_markup=settings_keyboard(i18n, user, settings))
+
+
+async def on_zone(query: CallbackQuery, callback_data: SetZone, i18n: I18nContext,
+                  session: AsyncSession, user: User, settings: Settings) -> None:
+    if callback_data.zone not in ZONES or not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    user.timezone = callback_data.zone
+    await session.commit()
+    await query.answer(i18n.get("settings-saved"))
+    await query.message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user, settings))
 
 
 async def on_setting(query: CallbackQuery, callback_data: ReminderSetting, i18n: I18nContext,
-                     session: AsyncSession, user: User) -> None:
+                     session: AsyncSession, user: User, settings: Settings) -> None:
     if callback_data.minutes not in (0, *REMINDER_CHOICES) or \
             not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
@@ -428,7 +451,7 @@ async def on_setting(query: CallbackQuery, callback_data: ReminderSetting, i18n:
     user.reminder_minutes = chosen
     await session.commit()
     await query.answer(i18n.get("settings-saved"))
-    await query.message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user))
+    await query.message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user, settings))
 
 
 def router() -> Router:
@@ -450,4 +473,5 @@ def router() -> Router:
     meet.callback_query.register(on_held, MeetHeld.filter())
     meet.callback_query.register(on_rate, MeetRate.filter())
     meet.callback_query.register(on_setting, ReminderSetting.filter())
+    meet.callback_query.register(on_zone, SetZone.filter())
     return meet

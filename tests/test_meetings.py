@@ -92,9 +92,14 @@ async def test_weekly_series_and_personal_reminder_settings(running):
     _, petr, anna = await active_pair(running)
     await petr.send("/settings")
     await petr.press("За час")  # off: Petr wants only the day-before reminder
+    await anna.send("/settings")
+    await anna.press("Екатеринбург")
     async with running.session() as session:
         assert (await stored_user(session, petr.user.id)).reminder_minutes == [1440]
+        assert (await stored_user(session, anna.user.id)).timezone == "Asia/Yekaterinburg"
     await propose(petr, repeat="Каждую неделю")
+    # Proposed for 15:30 in Moscow: Anna sees it in her own time, 17:30 in Yekaterinburg.
+    assert "25.11.2026 17:30" in anna.last.text
     await anna.press("Принять")
     series = await the_meetings(running)
     assert len(series) == 27 and series[-1].starts_at.date().isoformat() == "2027-05-26"

@@ -351,7 +351,7 @@ meeting-status-accepted = agreed
 remind-1440 = A day before
 remind-60 = An hour before
 remind-off = 🔕 Turn meeting reminders off
-settings-reminders = When should I remind you of meetings? Changes apply to new meetings.
+settings-reminders = When should I remind you of meetings, and which time zone are you in? Changes apply to new meetings.
 settings-saved = Saved.
 
 ## Programme calendar, deadlines, warnings
@@ -371,3 +371,14 @@ deadline-digest =
 warning-quiet-pair = ⚠️ The pair { $pair } has had no meetings for { $days } days. The mentoring may have become a formality.
 warning-unreachable = ⚠️ { $name } blocked the bot: reminders do not reach them.
 warning-no-reaction = ⚠️ Pair { $pair }: nobody answered the bot's reminders and questions after the meeting on { $when }.
+zone-kaliningrad = Kaliningrad (MSK−1)
+zone-moscow = Moscow (MSK)
+zone-samara = Samara (MSK+1)
+zone-yekaterinburg = Yekaterinburg (MSK+2)
+zone-omsk = Omsk (MSK+3)
+zone-krasnoyarsk = Krasnoyarsk (MSK+4)
+zone-irkutsk = Irkutsk (MSK+5)
+zone-yakutsk = Yakutsk (MSK+6)
+zone-vladivostok = Vladivostok (MSK+7)
+zone-magadan = Magadan (MSK+8)
+zone-kamchatka = Kamchatka (MSK+9)

@@ -351,7 +351,7 @@ meeting-status-accepted = согласована
 remind-1440 = За сутки
 remind-60 = За час
 remind-off = 🔕 Выключить напоминания о встречах
-settings-reminders = Когда напоминать о встречах? Изменения действуют для новых встреч.
+settings-reminders = Когда напоминать о встречах и в каком вы часовом поясе? Изменения действуют для новых встреч.
 settings-saved = Сохранено.
 
 ## Календарь программы, сроки, предупреждения
@@ -371,3 +371,14 @@ deadline-digest =
 warning-quiet-pair = ⚠️ У пары { $pair } не было встреч { $days } дн. Возможно, наставничество стало формальным.
 warning-unreachable = ⚠️ { $name } заблокировал(а) бота: напоминания до него не доходят.
 warning-no-reaction = ⚠️ Пара { $pair }: после встречи { $when } никто не ответил на напоминания и вопросы бота.
+zone-kaliningrad = Калининград (МСК−1)
+zone-moscow = Москва (МСК)
+zone-samara = Самара (МСК+1)
+zone-yekaterinburg = Екатеринбург (МСК+2)
+zone-omsk = Омск (МСК+3)
+zone-krasnoyarsk = Красноярск (МСК+4)
+zone-irkutsk = Иркутск (МСК+5)
+zone-yakutsk = Якутск (МСК+6)
+zone-vladivostok = Владивосток (МСК+7)
+zone-magadan = Магадан (МСК+8)
+zone-kamchatka = Камчатка (МСК+9)
