@@ -20,6 +20,7 @@ from models import School, SchoolCalendar, User
 from services import deadlines, schools
 from services.clock import Clock
 from services.profiles import Profiles
+from services.surveys import Surveys
 
 SHIFTS = (-7, -1, 1, 7)
 
@@ -69,7 +70,8 @@ async def _school(query: CallbackQuery, session: AsyncSession, user: User, schoo
 
 async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nContext,
                   session: AsyncSession, user: User, settings: Settings,
-                  calendars: dict[str, Calendar], clock: Clock, profiles: Profiles) -> None:
+                  calendars: dict[str, Calendar], clock: Clock, profiles: Profiles,
+                  surveys: Surveys) -> None:
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.calendar not in calendars:
         await query.answer(i18n.get("error-stale"), show_alert=True)
@@ -77,12 +79,13 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
     await deadlines.choose(session, school.id, callback_data.calendar, user.id)
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock), edit=True)
+                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18nContext,
                    session: AsyncSession, user: User, settings: Settings,
-                   calendars: dict[str, Calendar], clock: Clock, profiles: Profiles) -> None:
+                   calendars: dict[str, Calendar], clock: Clock, profiles: Profiles,
+                  surveys: Surveys) -> None:
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.days not in SHIFTS or \
             await deadlines.shift(session, school.id, callback_data.days) is None:
@@ -90,7 +93,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
         return
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock), edit=True)
+                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 def router() -> Router:

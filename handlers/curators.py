@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
@@ -21,8 +21,9 @@ from models import School, User
 from services import invites, schools
 from services.clock import Clock
 from services.profiles import Profiles
+from services.surveys import Surveys
 
-ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar")
+ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar", "summary")
 
 
 async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
@@ -72,10 +73,11 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
 def _views():
     from handlers.calendar import show_calendar
     from handlers.pairs import show_school_pairs, show_suggestions
+    from handlers.summary import show_summary
 
     return {"invites": show_invite_roles, "curators": show_curators,
             "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
-            "calendar": show_calendar}
+            "calendar": show_calendar, "summary": show_summary}
 
 
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
@@ -84,13 +86,13 @@ async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncS
 
 
 def _command(action: str):
-    async def handler(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                      settings: Settings, profiles: Profiles, calendars: dict[str, Calendar],
-                      clock: Clock) -> None:
+    async def handler(message: Message, command: CommandObject, i18n: I18nContext,
+                      session: AsyncSession, user: User, settings: Settings, profiles: Profiles,
+                      calendars: dict[str, Calendar], clock: Clock, surveys: Surveys) -> None:
         school = await with_school(message, i18n, session, user, settings, action)
         if school is not None:
             await _run(action, message, i18n, session, school,
-                       Desk(profiles, calendars, settings, clock))
+                       Desk(profiles, calendars, settings, clock, surveys, command.args))
 
     handler.__name__ = f"on_{action}"
     return handler
@@ -99,7 +101,7 @@ def _command(action: str):
 async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings,
                            profiles: Profiles, calendars: dict[str, Calendar],
-                           clock: Clock) -> None:
+                           clock: Clock, surveys: Surveys) -> None:
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
             or not await schools.curates(session, user, callback_data.school_id,
                                          settings.curator_ids)):
@@ -108,7 +110,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
     await query.answer()
     school = await session.get(School, callback_data.school_id)
     await _run(callback_data.action, query.message, i18n, session, school,
-               Desk(profiles, calendars, settings, clock))
+               Desk(profiles, calendars, settings, clock, surveys))
 
 
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,

@@ -16,6 +16,7 @@ from models import School, User
 from services import schools
 from services.clock import Clock
 from services.profiles import Profiles
+from services.surveys import Surveys
 
 MAX_SCHOOL_BUTTONS = 50
 
@@ -28,6 +29,8 @@ class Desk:
     calendars: dict[str, Calendar]
     settings: Settings
     clock: Clock
+    surveys: Surveys
+    args: str | None = None
 
 
 async def with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,

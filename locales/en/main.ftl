@@ -169,6 +169,7 @@ help-curator =
     /curators — the school's curators, appoint a new one
     /match — pair suggestions, /pairs — the school's pairs
     /calendar — the programme calendar and deadlines
+    /summary — the programme's summary and indicators (period: /summary 2026-09-01 2026-12-31)
 
 ## Pairs
 outbox-late-note = ⏰ This message is late: the bot was unavailable.
@@ -382,3 +383,21 @@ zone-yakutsk = Yakutsk (MSK+6)
 zone-vladivostok = Vladivostok (MSK+7)
 zone-magadan = Magadan (MSK+8)
 zone-kamchatka = Kamchatka (MSK+9)
+
+## Curator's summary
+summary-bad-period = Give the period as two dates: /summary 2026-09-01 2026-12-31
+summary-title = 📊 <b>Summary: { $school }</b> · { $since } – { $until }
+summary-people = Participants: mentor teachers { $mentor-teacher }, mentee teachers { $mentee-teacher }, pupil mentors { $mentor-pupil }, pupil mentees { $mentee-pupil }
+summary-pairs = Pairs:
+summary-questionnaires = <b>Questionnaires</b> (done / started / not started):
+summary-completion = • { $title }: { $done } / { $started } / { $not_started }
+summary-satisfaction = <b>{ $title }</b> (average, share 8+):
+summary-item = • { $item }…: { $average } ({ $high }%, { $count } answers)
+summary-deficits = Frequent deficits: { $areas }
+summary-meetings = Meetings in the period: { $held }, per active pair: { $per_pair }
+summary-unreachable = Blocked the bot: { $count }
+summary-kpi = <b>Programme indicators</b> (section 3.2):
+kpi-young_involved = { $mark } Young specialists involved: { $done } of { $total } ({ $percent }), target { $target }%
+kpi-teachers_involved = { $mark } Teachers involved: { $done } of { $total } ({ $percent }), target { $target }%
+kpi-young_retained = { $mark } Young specialists still working: { $done } of { $total } ({ $percent }), target { $target }%
+kpi-deficits_improved = { $mark } Deficits improved: { $done } of { $total } ({ $percent }), target { $target }%

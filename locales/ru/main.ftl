@@ -169,6 +169,7 @@ help-curator =
     /curators — кураторы школы, назначить нового
     /match — подбор пар, /pairs — пары школы
     /calendar — календарь программы и сроки
+    /summary — сводка и показатели программы (период: /summary 2026-09-01 2026-12-31)
 
 ## Пары
 outbox-late-note = ⏰ Сообщение запоздало: бот был недоступен.
@@ -382,3 +383,21 @@ zone-yakutsk = Якутск (МСК+6)
 zone-vladivostok = Владивосток (МСК+7)
 zone-magadan = Магадан (МСК+8)
 zone-kamchatka = Камчатка (МСК+9)
+
+## Сводка куратора
+summary-bad-period = Период пишется двумя датами: /summary 2026-09-01 2026-12-31
+summary-title = 📊 <b>Сводка: { $school }</b> · { $since } – { $until }
+summary-people = Участники: наставники-педагоги { $mentor-teacher }, наставляемые педагоги { $mentee-teacher }, ученики-наставники { $mentor-pupil }, ученики-наставляемые { $mentee-pupil }
+summary-pairs = Пары:
+summary-questionnaires = <b>Анкеты</b> (заполнили / начали / не начинали):
+summary-completion = • { $title }: { $done } / { $started } / { $not_started }
+summary-satisfaction = <b>{ $title }</b> (среднее, доля 8+):
+summary-item = • { $item }…: { $average } ({ $high }%, ответов { $count })
+summary-deficits = Частые дефициты: { $areas }
+summary-meetings = Встречи за период: { $held }, на активную пару: { $per_pair }
+summary-unreachable = Заблокировали бота: { $count }
+summary-kpi = <b>Показатели программы</b> (раздел 3.2):
+kpi-young_involved = { $mark } Вовлечено молодых специалистов: { $done } из { $total } ({ $percent }), цель { $target }%
+kpi-teachers_involved = { $mark } Вовлечено педагогов: { $done } из { $total } ({ $percent }), цель { $target }%
+kpi-young_retained = { $mark } Молодые специалисты продолжают работу: { $done } из { $total } ({ $percent }), цель { $target }%
+kpi-deficits_improved = { $mark } Положительная динамика дефицитов: { $done } из { $total } ({ $percent }), цель { $target }%

@@ -1,0 +1,51 @@
+"""The curator's /summary: counts, questionnaire completion, satisfaction, deficits, meetings
+and the KPIs of programme 001, from data made through the bot."""
+
+import pytest
+
+from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+
+
+async def test_summary_of_a_school(running):
+    curator, _, anna = await active_pair(running)
+    # Boris: a second young mentee, diagnosed but not paired. Anna (paired, diagnosed by
+    # active_pair) takes the diagnosis again with fewer difficulties.
+    boris = running.person(201)
+    await join(running, curator, boris, {**TEACHER_MENTEE, "name": "Борис"},
+               "Наставляемый (педагог)")
+    await diagnose(boris, [3, 3, 3, 0, 0, 0, 0, 0])
+    await anna.send("/surveys")
+    await anna.press("Пройти заново: Диагностика")
+    for score in [1, 1, 0, 0, 0, 0, 0, 1]:
+        await anna.press(str(score))
+    await anna.press("Молодой специалист")
+    await anna.send("Уже лучше")
+    await anna.send("/surveys")
+    await anna.press("Начать: Анкета удовлетворённости наставляемого")
+    for score in ["9", "8", "10", "7", "6", "5", "4", "3", "2"]:
+        await anna.press(score)
+    said = texts(await curator.send("/summary"))
+    (summary,) = [t for t in said if "Сводка" in t]
+    assert "01.08.2026 – 22.11.2026" in summary
+    assert "наставники-педагоги 1, наставляемые педагоги 2" in summary
+    assert "работает · учитель – учитель: 1" in summary
+    assert "• Диагностика профессиональных дефицитов: 2 / 0 / 0" in summary
+    assert "• Анкета удовлетворённости наставляемого: 0 / 1 / 1" in summary
+    assert "Частые дефициты: формы и методы обучения 50.0%; педагогические технологии 50.0%" \
+        in summary
+    assert "Вовлечено молодых специалистов: 1 из 2 (50.0%), цель 100%" in summary
+    assert "Вовлечено педагогов: 2 из 3 (66.7%), цель 70%" in summary
+    assert "Молодые специалисты продолжают работу: 1 из 1 (100.0%), цель 90%" in summary
+    assert "✅ Положительная динамика дефицитов: 1 из 1 (100.0%), цель 90%" in summary
+
+
+async def test_summary_period_and_rights(running):
+    curator, petr, _ = await active_pair(running)
+    said = texts(await curator.send("/summary 2026-09-01"))
+    assert said == ["Период пишется двумя датами: /summary 2026-09-01 2026-12-31"]
+    said = texts(await curator.send("/summary 2026-09-01 2026-09-30"))
+    assert any("01.09.2026 – 30.09.2026" in t for t in said)
+    assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
