@@ -67,12 +67,6 @@ def step_of(questions: Sequence[Question], answers: Answers, current_id: str) ->
     return number, len(ids)
 
 
-def is_button_question(question: Question) -> bool:
-    return question.type in (
-        QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE, QuestionType.YES_NO
-    )
-
-
 def parse_text(question: Question, text: str | None) -> Any:
     """Turn a typed message into an answer, or raise AnswerError with a hint."""
     raw = (text or "").strip()

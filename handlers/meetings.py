@@ -56,6 +56,12 @@ def zone_of(user: User, settings: Settings) -> ZoneInfo:
     return ZoneInfo(user.timezone or settings.timezone)
 
 
+def local_start(day: str, hhmm: str, user: User, settings: Settings) -> datetime:
+    """The moment a day (ISO) and a time (HHMM) picked by this person stand for."""
+    return datetime.combine(date.fromisoformat(day), datetime.strptime(hhmm, "%H%M").time(),
+                            tzinfo=zone_of(user, settings))
+
+
 def calendar(i18n: I18nContext, today: date) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     days = [today + timedelta(days=n) for n in range(CALENDAR_DAYS)]
@@ -135,10 +141,7 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext
 async def _take_time(message: Message, state: FSMContext, i18n: I18nContext, hhmm: str,
                      user: User, settings: Settings, clock: Clock) -> None:
     data = await state.get_data()
-    local = datetime.combine(date.fromisoformat(data["day"]),
-                             datetime.strptime(hhmm, "%H%M").time(),
-                             tzinfo=zone_of(user, settings))
-    if local <= clock.now():
+    if local_start(data["day"], hhmm, user, settings) <= clock.now():
         await message.answer(i18n.get("meet-in-past"))
         return
     await state.update_data(time=hhmm)
@@ -225,12 +228,11 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
             not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    local = datetime.combine(date.fromisoformat(data["day"]),
-                             datetime.strptime(data["time"], "%H%M").time(),
-                             tzinfo=zone_of(user, settings))
     try:
         meeting = await meetings.propose(
-            session, pair, user, starts_at=local, place=data["place"], topic=data["topic"],
+            session, pair, user,
+            starts_at=local_start(data["day"], data["time"], user, settings),
+            place=data["place"], topic=data["topic"],
             model=data["model"], repeat=callback_data.repeat, now=clock.now())
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)

@@ -183,13 +183,11 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
 
 async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings) -> list[User]:
     """Whoever proposed the pair, else the school's curators, else the regional ones."""
-    ids = [pair.created_by] if pair.created_by else []
-    if not ids or pair.created_by in {m.user_id for m in pair.members}:
-        ids = [user_id for user_id, _ in await schools.curators_of(session, pair.school_id)]
-    people = list((await pairs.users_by_id(session, ids)).values())
-    if not people:
-        people = await schools.root_curators(session, settings.curator_ids)
-    return people
+    if pair.created_by and pair.created_by not in {m.user_id for m in pair.members}:
+        proposer = await session.get(User, pair.created_by)
+        if proposer is not None:
+            return [proposer]
+    return await schools.responsible_curators(session, pair.school_id, settings.curator_ids)
 
 
 async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot,

@@ -75,6 +75,10 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
     """Owe reminders to those who have not done an event yet (from a few days before its
     deadline) and, after the deadline, a digest of who is late to the school's curators."""
     today = now.astimezone(zone).date()
+
+    async def curators_of_school(school_id: int) -> list[User]:
+        return await schools.responsible_curators(session, school_id, root_curator_ids)
+
     year = school_year_of(today)
     planned = 0
     for chosen in (await session.scalars(select(SchoolCalendar))).all():
@@ -100,7 +104,7 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
                     planned += 1
             elif today > due and owing:
                 names = await _names(session, owing)
-                for curator in await _curators(session, chosen.school_id, root_curator_ids):
+                for curator in await curators_of_school(chosen.school_id):
                     await outbox.schedule(
                         session, kind="late-digest", chat_id=curator.telegram_id,
                         user_id=curator.id, text_key="deadline-digest",
@@ -130,18 +134,14 @@ async def _pair_title(session: AsyncSession, pair: Pair) -> str:
                   + ", ".join(name(m.user_id) for m in pairs.mentees_of(pair)))
 
 
-async def _curators(session: AsyncSession, school_id: int,
-                    root_ids: set[int]) -> list[User]:
-    ids = [user_id for user_id, _ in await schools.curators_of(session, school_id)]
-    people = list((await pairs.users_by_id(session, ids)).values())
-    return people or await schools.root_curators(session, root_ids)
-
-
 async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: set[int],
                         quiet_days: int = QUIET_PAIR_DAYS) -> int:
     """Early warnings for curators: active pairs without a meeting for `quiet_days`, meetings
     whose reminders and follow-up questions nobody answered, and participants who blocked the
     bot («формализованное наставничество» starts there)."""
+    async def curators_of_school(school_id: int) -> list[User]:
+        return await schools.responsible_curators(session, school_id, root_curator_ids)
+
     planned = 0
     week = now.strftime("%G-W%V")
     since = now - timedelta(days=quiet_days)
@@ -154,7 +154,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
                func.coalesce(last_meeting.c.last, Pair.created_at) < since))
     for pair in quiet.scalars().all():
         title = await _pair_title(session, pair)
-        for curator in await _curators(session, pair.school_id, root_curator_ids):
+        for curator in await curators_of_school(pair.school_id):
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-quiet-pair", params={"pair": title, "days": quiet_days},
@@ -169,7 +169,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
         if pair.status != pairs.PairStatus.ACTIVE:
             continue
         title = await _pair_title(session, pair)
-        for curator in await _curators(session, pair.school_id, root_curator_ids):
+        for curator in await curators_of_school(pair.school_id):
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-no-reaction",
@@ -182,7 +182,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
         .distinct())
     for person, school_id in blocked.all():
         name = person.profile.full_name if person.profile else None
-        for curator in await _curators(session, school_id, root_curator_ids):
+        for curator in await curators_of_school(school_id):
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-unreachable", params={"name": escape(name or "—")}, due_at=now,

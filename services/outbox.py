@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage
@@ -117,11 +117,6 @@ async def claim_due(session: AsyncSession, now: datetime, worker: str,
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .execution_options(populate_existing=True))
     return list(rows.all())
-
-
-async def next_due(session: AsyncSession) -> datetime | None:
-    return await session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == Status.PENDING))
 
 
 def quiet_until(local_now: datetime, start: time, end: time) -> datetime | None:

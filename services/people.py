@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.profile import ProfileForm
 from domain.questionnaire import Question
 from domain.roles import DEFAULT_FORM, Form, Role
 from models import Profile, School, User, UserRole
@@ -151,8 +150,3 @@ async def save_profile_answer(
     else:
         setattr(profile, question.field, value)
     await session.commit()
-
-
-def profile_complete(form: ProfileForm, user: User) -> bool:
-    return form.next_missing(roles_of(user), profile_values(user)) is None
-

@@ -23,6 +23,15 @@ async def root_curators(session: AsyncSession, root_ids: Collection[int]) -> lis
         select(User).where(User.telegram_id.in_(list(root_ids))))).all())
 
 
+async def responsible_curators(session: AsyncSession, school_id: int,
+                               root_ids: Collection[int]) -> list[User]:
+    """Who hears about a school: its own curators, else the regional ones."""
+    own = await session.scalars(
+        select(User).join(SchoolCurator, SchoolCurator.user_id == User.id)
+        .where(SchoolCurator.school_id == school_id).order_by(User.id))
+    return list(own.unique().all()) or await root_curators(session, root_ids)
+
+
 async def curated_schools(
     session: AsyncSession, user: User, root_ids: Collection[int]
 ) -> list[School]:
