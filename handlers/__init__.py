@@ -16,6 +16,7 @@ def build_router() -> Router:
         calendar,
         common,
         curators,
+        desk,
         fallback,
         groups,
         meetings,
@@ -33,9 +34,9 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), calendar.router(), pairs.router(), pupil_pairs.router(),
-             plan.router(), meetings.router(), profile.router(), surveys.router(),
-             answering.router()]
+    gated = [curators.router(), desk.router(), calendar.router(), pairs.router(),
+             pupil_pairs.router(), plan.router(), meetings.router(), profile.router(),
+             surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

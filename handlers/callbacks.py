@@ -176,3 +176,39 @@ class SetZone(CallbackData, prefix="zone"):
 
 class SetLanguage(CallbackData, prefix="lang"):
     locale: str
+
+
+class DeskView(StrEnum):
+    SUMMARY = "s"
+    LAGGARDS = "l"
+    SCHOOLS = "sc"
+    CHART_DEFICITS = "cd"
+    CHART_SATISFACTION = "cs"
+    CHART_MEETINGS = "cm"
+
+
+class DeskButton(CallbackData, prefix="desk"):
+    """A view of the curator's desk with its filters. school 0: every school the curator
+    curates; form "" : every form (else a short code, see handlers.desk_scope.FORMS); since and
+    until: day ordinals, 0 for the school year so far; code: a questionnaire."""
+
+    view: DeskView
+    school: int = 0
+    form: str = ""
+    since: int = 0
+    until: int = 0
+    code: str = ""
+
+
+class PairCard(CallbackData, prefix="pcard"):
+    pair: int
+
+
+class PersonCard(CallbackData, prefix="who"):
+    user: int
+
+
+class ProgressChart(CallbackData, prefix="pchart"):
+    """One mentee's diagnosis before and after."""
+
+    user: int

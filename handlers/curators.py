@@ -23,7 +23,7 @@ from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
 
-ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar", "summary")
+ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar")
 
 
 async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
@@ -73,11 +73,10 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
 def _views():
     from handlers.calendar import show_calendar
     from handlers.pairs import show_school_pairs, show_suggestions
-    from handlers.summary import show_summary
 
     return {"invites": show_invite_roles, "curators": show_curators,
             "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
-            "calendar": show_calendar, "summary": show_summary}
+            "calendar": show_calendar}
 
 
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,

@@ -1,26 +1,61 @@
-"""The curator's summary of a school: participants, pairs, questionnaires, satisfaction,
-deficits, meetings and the programme KPIs of programme 001 (section 3.2)."""
+"""The curator's figures for a scope (a school, several schools or the whole region, a form, a
+period): participants, pairs, questionnaires, satisfaction, deficits, meetings and the programme
+KPIs of programme 001 (section 3.2).
+
+Every query filters by joining the people's roles instead of passing lists of ids, so a region
+of a hundred thousand people stays within the database's parameter limits.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import AREAS, WEAK_FROM
 from domain.roles import Role
-from models import Meeting, Pair, Profile, Response, User, UserRole
+from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 from services.pairs import OPEN, PairStatus
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
 HIGH_SCORE = 8
+SATISFACTION = ("satisfaction_mentor", "satisfaction_mentee", "satisfaction_pupil")
+DIAGNOSIS = "diagnosis_mentee"
 # Targets of programme 001, section 3.2.
 TARGETS = {"young_involved": 100, "teachers_involved": 70, "young_retained": 90,
            "deficits_improved": 90}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure covers: schools (None: every school), a form (None: all) and a period
+    [since, until) as moments."""
+
+    school_ids: tuple[int, ...] | None
+    form: str | None
+    since: datetime
+    until: datetime
+
+    def roles(self, query: Select) -> Select:
+        """Limit a query that joins UserRole to the people of the scope."""
+        query = query.where(UserRole.is_active.is_(True))
+        if self.school_ids is not None:
+            query = query.where(UserRole.school_id.in_(self.school_ids))
+        if self.form is not None:
+            query = query.where(UserRole.form == self.form)
+        return query
+
+    def pairs(self, query: Select) -> Select:
+        if self.school_ids is not None:
+            query = query.where(Pair.school_id.in_(self.school_ids))
+        if self.form is not None:
+            query = query.where(Pair.form == self.form)
+        return query
 
 
 @dataclass
@@ -51,115 +86,195 @@ class Summary:
     kpis: list[Kpi] = field(default_factory=list)
 
 
-async def _people(session: AsyncSession, school_id: int) -> list[tuple[int, Role, Profile]]:
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    role: Role
+    experience_years: int | None
+
+
+async def people(session: AsyncSession, scope: Scope) -> list[Person]:
+    rows = await session.execute(scope.roles(
+        select(UserRole.user_id, UserRole.role, Profile.experience_years)
+        .join(Profile, Profile.user_id == UserRole.user_id)))
+    return [Person(user_id, Role(role), years) for user_id, role, years in rows]
+
+
+def _people_with(scope: Scope, roles: Iterable[str]) -> Select:
+    return scope.roles(select(UserRole.user_id).where(UserRole.role.in_(list(roles))))
+
+
+async def latest_completion(session: AsyncSession, scope: Scope, code: str,
+                            roles: Iterable[str]) -> dict[int, datetime | None]:
+    """For everyone of `roles` in the scope who began `code` before the period ended: their
+    latest completion (None: begun, never finished)."""
     rows = await session.execute(
-        select(UserRole.user_id, UserRole.role, Profile)
+        select(Response.user_id, func.max(Response.completed_at))
+        .where(Response.user_id.in_(_people_with(scope, roles)),
+               Response.questionnaire_code == code, Response.started_at < scope.until)
+        .group_by(Response.user_id))
+    return {user_id: completed for user_id, completed in rows}
+
+
+def _done(completed: datetime | None, scope: Scope) -> bool:
+    return completed is not None and completed >= scope.since
+
+
+async def laggards(session: AsyncSession, scope: Scope, code: str,
+                   roles: Iterable[str]) -> list[tuple[int, str | None, bool]]:
+    """Who of `roles` has not completed `code` in the period: (user id, name, has begun), by
+    name."""
+    roles = list(roles)
+    latest = await latest_completion(session, scope, code, roles)
+    rows = await session.execute(scope.roles(
+        select(UserRole.user_id, Profile.full_name)
         .join(Profile, Profile.user_id == UserRole.user_id)
-        .where(UserRole.school_id == school_id, UserRole.is_active.is_(True)))
-    return [(user_id, Role(role), profile) for user_id, role, profile in rows]
+        .where(UserRole.role.in_(roles))).distinct())
+    behind = [(user_id, name, user_id in latest) for user_id, name in rows
+              if not _done(latest.get(user_id), scope)]
+    return sorted(behind, key=lambda row: ((row[1] or "").lower(), row[0]))
 
 
-async def _completed(session: AsyncSession, user_ids: list[int], code: str,
-                     since: datetime, until: datetime) -> list[Response]:
-    rows = await session.scalars(
-        select(Response).where(Response.user_id.in_(user_ids),
-                               Response.questionnaire_code == code,
-                               Response.completed_at.is_not(None),
-                               Response.completed_at >= since, Response.completed_at < until)
-        .order_by(Response.user_id, Response.completed_at))
-    return list(rows.all())
+async def satisfaction_scores(session: AsyncSession,
+                              scope: Scope) -> dict[str, dict[str, list[int]]]:
+    """Every 1–10 score of the satisfaction questionnaires completed in the period, by
+    questionnaire and item."""
+    rows = await session.execute(
+        select(Response.questionnaire_code, Answer.question_id, Answer.value)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.questionnaire_code.in_(SATISFACTION),
+               Response.user_id.in_(_people_with(scope, [r.value for r in Role])),
+               Response.completed_at >= scope.since, Response.completed_at < scope.until)
+        .order_by(Response.questionnaire_code, Response.id))
+    scores: dict[str, dict[str, list[int]]] = {}
+    for code, item, value in rows:
+        if isinstance(value, int) and not isinstance(value, bool):
+            scores.setdefault(code, {}).setdefault(item, []).append(value)
+    return scores
 
 
-async def summarize(session: AsyncSession, school_id: int, questionnaires: list[tuple[str, set]],
-                    since: datetime, until: datetime, now: datetime) -> Summary:
-    """`questionnaires`: (id, roles it is open to) for the completion table."""
-    summary = Summary()
-    people = await _people(session, school_id)
-    ids = sorted({user_id for user_id, _, _ in people})
-    summary.roles = Counter(role.value for _, role, _ in people)
-    pairs = list((await session.scalars(select(Pair).where(Pair.school_id == school_id))).all())
-    summary.pairs = Counter((p.status, p.form) for p in pairs)
-    for code, roles in questionnaires:
-        concerned = sorted({u for u, role, _ in people if role in roles})
-        if not concerned:
-            continue
-        latest = await session.execute(
-            select(Response.user_id, func.max(Response.completed_at), func.count(Response.id))
-            .where(Response.user_id.in_(concerned), Response.questionnaire_code == code,
-                   Response.started_at < until)
-            .group_by(Response.user_id))
-        done = started = 0
-        for _, completed_at, _count in latest:
-            if completed_at is not None and completed_at >= since:
-                done += 1
-            else:
-                started += 1
-        summary.completion[code] = Counter(done=done, started=started,
-                                           not_started=len(concerned) - done - started)
-    for code in ("satisfaction_mentor", "satisfaction_mentee", "satisfaction_pupil"):
-        items: dict[str, list[int]] = {}
-        for response in await _completed(session, ids, code, since, until):
-            for answer in response.answers:
-                if isinstance(answer.value, int) and not isinstance(answer.value, bool):
-                    items.setdefault(answer.question_id, []).append(answer.value)
-        if items:
-            summary.satisfaction[code] = {
-                item: (round(sum(v) / len(v), 1),
-                       round(100 * sum(1 for x in v if x >= HIGH_SCORE) / len(v), 1), len(v))
-                for item, v in items.items()}
-    mentees = [u for u, role, _ in people if role is Role.MENTEE_TEACHER]
-    # The entry diagnosis may predate the period: the KPI compares it with the latest one.
-    diagnoses = await _completed(session, mentees, "diagnosis_mentee", EARLIEST, until)
-    first, last = _first_and_last(diagnoses)
-    if last:
-        weak = Counter(area for answers in last.values() for area in AREAS
-                       if isinstance(answers.get(area), int) and answers[area] >= WEAK_FROM)
-        summary.deficits = [(area, round(100 * weak[area] / len(last), 1))
-                            for area, _ in weak.most_common(5)]
-    summary.active_pairs = sum(1 for p in pairs if p.status == PairStatus.ACTIVE)
-    summary.meetings_held = await session.scalar(
-        select(func.count(Meeting.id)).join(Pair, Pair.id == Meeting.pair_id)
-        .where(Pair.school_id == school_id, Meeting.status == "accepted",
-               Meeting.held.is_not(False), Meeting.starts_at >= since,
-               Meeting.starts_at < min(until, now))) or 0
-    summary.unreachable = await session.scalar(
-        select(func.count(func.distinct(User.id))).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.school_id == school_id, User.unreachable_at.is_not(None))) or 0
-    summary.kpis = await _kpis(session, people, pairs, first, last)
-    return summary
-
-
-def _first_and_last(responses: list[Response]) -> tuple[dict[int, dict], dict[int, dict]]:
+async def diagnoses(session: AsyncSession, scope: Scope,
+                    user_id: int | None = None) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The first and the latest completed deficit diagnosis of each mentee up to the end of the
+    period (area → score). The entry diagnosis may predate the period."""
+    query = (select(Response.id, Response.user_id, Answer.question_id, Answer.value)
+             .join(Answer, Answer.response_id == Response.id)
+             .where(Response.questionnaire_code == DIAGNOSIS,
+                    Response.completed_at.is_not(None), Response.completed_at < scope.until,
+                    Answer.question_id.in_(AREAS))
+             .order_by(Response.user_id, Response.completed_at, Response.id))
+    if user_id is not None:
+        query = query.where(Response.user_id == user_id)
+    else:
+        query = query.where(Response.user_id.in_(
+            _people_with(scope, [Role.MENTEE_TEACHER.value])))
     first: dict[int, dict] = {}
     last: dict[int, dict] = {}
-    for response in responses:
-        answers = {a.question_id: a.value for a in response.answers}
-        first.setdefault(response.user_id, answers)
-        last[response.user_id] = answers
+    first_response: dict[int, int] = {}
+    last_response: dict[int, int] = {}
+    for response_id, person, area, value in await session.execute(query):
+        if person not in first_response:
+            first_response[person] = response_id
+            first[person] = {}
+        if last_response.get(person) != response_id:
+            last_response[person] = response_id
+            # One diagnosis only: first and last are the same object.
+            last[person] = first[person] if response_id == first_response[person] else {}
+        last[person][area] = value
     return first, last
 
 
-def _difficulty(answers: dict) -> int:
-    return sum(answers.get(area) or 0 for area in AREAS
-               if isinstance(answers.get(area), int))
+def deficit_shares(last: dict[int, dict]) -> list[tuple[str, float]]:
+    """Share of mentees (percent) whose latest diagnosis marks each area as a deficit, every
+    area, the most frequent first."""
+    if not last:
+        return []
+    weak = Counter(area for answers in last.values() for area in AREAS
+                   if isinstance(answers.get(area), int) and answers[area] >= WEAK_FROM)
+    shares = [(area, round(100 * weak[area] / len(last), 1)) for area in AREAS]
+    return sorted(shares, key=lambda share: -share[1])
 
 
-async def _kpis(session: AsyncSession, people: list[tuple[int, Role, Profile]],
-                pairs: list[Pair], first: dict[int, dict], last: dict[int, dict]) -> list[Kpi]:
+def difficulty(answers: dict) -> int:
+    return sum(value for area in AREAS
+               if isinstance(value := answers.get(area), int) and not isinstance(value, bool))
+
+
+def held_meetings(scope: Scope, now: datetime) -> Select:
+    return scope.pairs(
+        select(Meeting.starts_at).join(Pair, Pair.id == Meeting.pair_id)
+        .where(Meeting.status == "accepted", Meeting.held.is_not(False),
+               Meeting.starts_at >= scope.since, Meeting.starts_at < min(scope.until, now)))
+
+
+async def meetings_per_week(session: AsyncSession, scope: Scope, now: datetime,
+                            zone) -> list[tuple[date, int]]:
+    """Meetings held in each week (by its Monday, local time) of the period so far."""
+    starts = (await session.scalars(held_meetings(scope, now))).all()
+    weeks = Counter()
+    for moment in starts:
+        day = moment.astimezone(zone).date()
+        weeks[day - timedelta(days=day.weekday())] += 1
+    first = scope.since.astimezone(zone).date()
+    last = (min(scope.until, now) - timedelta(microseconds=1)).astimezone(zone).date()
+    monday = first - timedelta(days=first.weekday())
+    result = []
+    while monday <= last:
+        result.append((monday, weeks.get(monday, 0)))
+        monday += timedelta(days=7)
+    return result
+
+
+async def summarize(session: AsyncSession, scope: Scope,
+                    questionnaires: list[tuple[str, set]], now: datetime) -> Summary:
+    """`questionnaires`: (id, roles it is open to) for the completion table."""
+    summary = Summary()
+    persons = await people(session, scope)
+    summary.roles = Counter(person.role.value for person in persons)
+    pairs = list((await session.scalars(scope.pairs(select(Pair)))).all())
+    summary.pairs = Counter((p.status, p.form) for p in pairs)
+    for code, roles in questionnaires:
+        concerned = {p.user_id for p in persons if p.role in roles}
+        if not concerned:
+            continue
+        latest = await latest_completion(session, scope, code, [r.value for r in roles])
+        done = sum(1 for completed in latest.values() if _done(completed, scope))
+        summary.completion[code] = Counter(done=done, started=len(latest) - done,
+                                           not_started=len(concerned) - len(latest))
+    for code, items in (await satisfaction_scores(session, scope)).items():
+        summary.satisfaction[code] = {
+            item: (round(sum(v) / len(v), 1),
+                   round(100 * sum(1 for x in v if x >= HIGH_SCORE) / len(v), 1), len(v))
+            for item, v in items.items()}
+    first, last = await diagnoses(session, scope)
+    summary.deficits = [share for share in deficit_shares(last) if share[1] > 0][:5]
+    summary.active_pairs = sum(1 for p in pairs if p.status == PairStatus.ACTIVE)
+    held = (held_meetings(scope, now)).subquery()
+    summary.meetings_held = await session.scalar(select(func.count()).select_from(held)) or 0
+    summary.unreachable = await session.scalar(
+        scope.roles(select(func.count(func.distinct(User.id)))
+                    .join(UserRole, UserRole.user_id == User.id)
+                    .where(User.unreachable_at.is_not(None)))) or 0
+    summary.kpis = await _kpis(session, scope, persons, pairs, first, last)
+    return summary
+
+
+async def _kpis(session: AsyncSession, scope: Scope, persons: list[Person], pairs: list[Pair],
+                first: dict[int, dict], last: dict[int, dict]) -> list[Kpi]:
     in_pairs = {m.user_id for p in pairs if p.status in (*OPEN, PairStatus.COMPLETED)
                 for m in p.members if m.consent != "declined"}
-    teachers = {u for u, role, _ in people if role.is_teacher}
-    young = {u for u, role, profile in people if role is Role.MENTEE_TEACHER
-             and profile.experience_years is not None and profile.experience_years <= YOUNG_YEARS}
+    teachers = {p.user_id for p in persons if p.role.is_teacher}
+    young = {p.user_id for p in persons if p.role is Role.MENTEE_TEACHER
+             and p.experience_years is not None and p.experience_years <= YOUNG_YEARS}
     mentored_young = young & in_pairs
-    active = set((await session.scalars(select(User.id).where(
-        User.id.in_(list(mentored_young)), User.is_active.is_(True)))).all())
+    inactive = set((await session.scalars(
+        _people_with(scope, [Role.MENTEE_TEACHER.value])
+        .join(User, User.id == UserRole.user_id).where(User.is_active.is_(False)))).all())
     rediagnosed = [u for u in first if first[u] is not last[u]]
-    improved = [u for u in rediagnosed if _difficulty(last[u]) < _difficulty(first[u])]
+    improved = [u for u in rediagnosed if difficulty(last[u]) < difficulty(first[u])]
     return [
         Kpi("young_involved", len(mentored_young), len(young)),
         Kpi("teachers_involved", len(teachers & in_pairs), len(teachers)),
-        Kpi("young_retained", len(active), len(mentored_young)),
+        Kpi("young_retained", len(mentored_young - inactive), len(mentored_young)),
         Kpi("deficits_improved", len(improved), len(rediagnosed)),
     ]
-

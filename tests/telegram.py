@@ -18,7 +18,9 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -68,6 +70,12 @@ class MockedSession(BaseSession):
             self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
                 message_id, method.text, method.reply_markup)
             return self._message(int(method.chat_id), message_id, method.text)
+        if isinstance(method, SendPhoto | SendDocument):
+            # Shown with its caption as the text, so a test can find its buttons.
+            message_id = next(self._ids)
+            self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
+                message_id, method.caption or "", method.reply_markup)
+            return self._message(int(method.chat_id), message_id, method.caption or "")
         if isinstance(method, EditMessageText):
             shown = self._shown(int(method.chat_id), method.message_id)
             after = (method.text, method.reply_markup)
@@ -190,3 +198,10 @@ def texts(requests: list[TelegramMethod]) -> list[str]:
         if isinstance(text, str):
             said.append(text)
     return said
+
+
+def files(requests: list[TelegramMethod]) -> list[tuple[str, bytes]]:
+    """The photos and documents sent in response: (file name, content)."""
+    sent = [request.photo if isinstance(request, SendPhoto) else request.document
+            for request in requests if isinstance(request, SendPhoto | SendDocument)]
+    return [(upload.filename, upload.data) for upload in sent]

@@ -1,0 +1,242 @@
+"""The curator's desk: /summary with its filters (school, form, period), who has not completed
+a questionnaire, and the charts. Every button carries its whole filter and is checked again
+against what the curator may see."""
+
+from __future__ import annotations
+
+import asyncio
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain.roles import Form
+from handlers.callbacks import DeskButton, DeskView, PersonCard
+from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
+from models import User
+from services import charts, reports
+from services.clock import Clock
+from services.surveys import Surveys
+
+MAX_LISTED = 100
+MAX_PERSON_BUTTONS = 20
+MAX_SCHOOL_BUTTONS = 50
+TITLE_IN_BUTTON = 32
+
+
+def _title(i18n: I18nContext, view: DeskScope) -> str:
+    if view.school is not None:
+        place = escape(view.school.name)
+    else:
+        place = i18n.get("desk-all-schools", count=len(view.schools))
+    form = i18n.get(f"form-{view.scope.form}") if view.scope.form else i18n.get("desk-all-forms")
+    return i18n.get("summary-title", school=place, since=f"{view.first_day:%d.%m.%Y}",
+                    until=f"{view.last_day:%d.%m.%Y}") + "\n" + i18n.get("desk-form", form=form)
+
+
+def summary_text(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
+                 surveys: Surveys) -> str:
+    catalog = surveys.catalog
+    lines = [_title(i18n, view),
+             i18n.get("summary-people", **{r.replace("_", "-"): summary.roles.get(r, 0) for r in (
+                 "mentor_teacher", "mentee_teacher", "mentor_pupil", "mentee_pupil")})]
+    pair_lines = [f"{i18n.get(f'pair-status-{status}')} · {i18n.get(f'form-{form}')}: {count}"
+                  for (status, form), count in sorted(summary.pairs.items())]
+    lines.append(i18n.get("summary-pairs") + (" " + "; ".join(pair_lines) if pair_lines
+                                               else " —"))
+    lines.append(i18n.get("summary-questionnaires"))
+    for code, counts in summary.completion.items():
+        title = catalog.get(code).title.get(i18n.locale)
+        lines.append(i18n.get("summary-completion", title=escape(title), **counts))
+    for code, items in summary.satisfaction.items():
+        questionnaire = catalog.get(code)
+        lines.append(i18n.get("summary-satisfaction",
+                              title=escape(questionnaire.title.get(i18n.locale))))
+        for item, (average, high, count) in items.items():
+            question = questionnaire.question(item)
+            name = question.text.get(i18n.locale)[:60] if question else item
+            lines.append(i18n.get("summary-item", item=escape(name), average=average,
+                                  high=high, count=count))
+    if summary.deficits:
+        lines.append(i18n.get("summary-deficits", areas="; ".join(
+            f"{i18n.get(f'area-{area}')} {share}%" for area, share in summary.deficits)))
+    per_pair = round(summary.meetings_held / summary.active_pairs, 1) if summary.active_pairs \
+        else 0
+    lines.append(i18n.get("summary-meetings", held=summary.meetings_held, per_pair=per_pair))
+    lines.append(i18n.get("summary-unreachable", count=summary.unreachable))
+    lines.append(i18n.get("summary-kpi"))
+    for kpi in summary.kpis:
+        reached = kpi.percent is not None and kpi.percent >= kpi.target
+        lines.append(i18n.get(f"kpi-{kpi.key}", done=kpi.done, total=kpi.total,
+                              percent="—" if kpi.percent is None else f"{kpi.percent}%",
+                              target=kpi.target, mark="✅" if reached else "⚠️"))
+    return "\n".join(lines)
+
+
+def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
+                     surveys: Surveys, today_ordinal: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, counts in summary.completion.items():
+        if counts["started"] + counts["not_started"]:
+            title = surveys.catalog.get(code).title.get(i18n.locale)
+            builder.row(InlineKeyboardButton(
+                text=i18n.get("desk-button-laggards", title=title[:TITLE_IN_BUTTON]),
+                callback_data=view.go(DeskView.LAGGARDS, code=code)))
+    forms = [("", i18n.get("desk-all-forms"))] + [
+        (FORM_CODES[form], i18n.get(f"form-{form.value}")) for form in Form]
+    buttons = [InlineKeyboardButton(
+        text=("✓ " if code == view.button.form else "") + label,
+        callback_data=view.go(DeskView.SUMMARY, form=code)) for code, label in forms]
+    builder.row(*buttons[:2])
+    builder.row(*buttons[2:])
+    presets = [("desk-period-year", 0, 0), ("desk-period-30", today_ordinal - 29, today_ordinal),
+               ("desk-period-7", today_ordinal - 6, today_ordinal)]
+    builder.row(*(InlineKeyboardButton(
+        text=("✓ " if (since, until) == (view.button.since, view.button.until) else "")
+        + i18n.get(key), callback_data=view.go(DeskView.SUMMARY, since=since, until=until))
+        for key, since, until in presets))
+    builder.row(*(InlineKeyboardButton(text=i18n.get(f"desk-chart-{name}"),
+                                       callback_data=view.go(chart))
+                  for name, chart in (("deficits", DeskView.CHART_DEFICITS),
+                                      ("satisfaction", DeskView.CHART_SATISFACTION),
+                                      ("meetings", DeskView.CHART_MEETINGS))))
+    if len(view.schools) > 1 or view.button.school:
+        builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
+                                         callback_data=view.go(DeskView.SCHOOLS)))
+    return builder.as_markup()
+
+
+async def _summary(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
+                   clock: Clock, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
+    catalog = surveys.catalog
+    summary = await reports.summarize(
+        session, view.scope, [(q.id, set(q.audience.roles)) for q in catalog], clock.now())
+    today = clock.now().astimezone(ZoneInfo(settings.timezone)).date().toordinal()
+    return (summary_text(i18n, view, summary, surveys),
+            summary_keyboard(i18n, view, summary, surveys, today))
+
+
+async def on_summary(message: Message, command: CommandObject, i18n: I18nContext,
+                     session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                     surveys: Surveys) -> None:
+    period = parse_period(command.args)
+    if period is None:
+        await message.answer(i18n.get("summary-bad-period"))
+        return
+    try:
+        view = await resolve(session, user, settings, clock.now(),
+                             DeskButton(view=DeskView.SUMMARY, since=period[0], until=period[1]))
+    except Refused as refusal:
+        await message.answer(i18n.get(refusal.key))
+        return
+    text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
+                    surveys: Surveys) -> tuple[str, InlineKeyboardMarkup]:
+    questionnaire = surveys.catalog.get(view.button.code)
+    if questionnaire is None:
+        raise Refused("error-stale")
+    behind = await reports.laggards(session, view.scope, questionnaire.id,
+                                    [role.value for role in questionnaire.audience.roles])
+    title = escape(questionnaire.title.get(i18n.locale))
+    lines = [i18n.get("desk-laggards", title=title, count=len(behind))]
+    lines += [f"{number}. {escape(name or '—')}"
+              + (" — " + i18n.get("desk-laggard-started") if started else "")
+              for number, (_, name, started) in enumerate(behind[:MAX_LISTED], start=1)]
+    if len(behind) > MAX_LISTED:
+        lines.append(i18n.get("desk-and-more", count=len(behind) - MAX_LISTED))
+    builder = InlineKeyboardBuilder()
+    for user_id, name, _ in behind[:MAX_PERSON_BUTTONS]:
+        builder.button(text=(name or "—")[:40], callback_data=PersonCard(user=user_id).pack())
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
+
+
+def _schools(view: DeskScope, i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(view.schools)),
+                                     callback_data=view.go(DeskView.SUMMARY, school=0)))
+    for school in view.schools[:MAX_SCHOOL_BUTTONS]:
+        builder.row(InlineKeyboardButton(text=school.name[:60], callback_data=view.go(
+            DeskView.SUMMARY, school=school.id)))
+    return i18n.get("curator-pick-school"), builder.as_markup()
+
+
+async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
+                 clock: Clock, settings: Settings) -> bytes:
+    empty = i18n.get("chart-empty")
+    if view.button.view is DeskView.CHART_DEFICITS:
+        _, last = await reports.diagnoses(session, view.scope)
+        shares = reports.deficit_shares(last)
+        return await asyncio.to_thread(
+            charts.deficit_profile, i18n.get("chart-deficits-title", count=len(last)),
+            [(i18n.get(f"area-{area}"), share) for area, share in shares],
+            i18n.get("chart-deficits-axis"), empty)
+    if view.button.view is DeskView.CHART_SATISFACTION:
+        scores = await reports.satisfaction_scores(session, view.scope)
+        series = [(surveys.catalog.get(code).title.get(i18n.locale),
+                   [score for values in items.values() for score in values])
+                  for code, items in scores.items()]
+        return await asyncio.to_thread(
+            charts.satisfaction_distribution, i18n.get("chart-satisfaction-title"), series,
+            i18n.get("chart-score-axis"), i18n.get("chart-count-axis"), empty)
+    weeks = await reports.meetings_per_week(session, view.scope, clock.now(),
+                                            ZoneInfo(settings.timezone))
+    return await asyncio.to_thread(
+        charts.meetings_per_week, i18n.get("chart-meetings-title"), weeks,
+        i18n.get("chart-week-axis"), i18n.get("chart-count-axis"), empty)
+
+
+async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,
+                  session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                  surveys: Surveys) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    try:
+        view = await resolve(session, user, settings, clock.now(), callback_data)
+        if callback_data.view is DeskView.SUMMARY:
+            text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
+            await query.answer()
+            try:
+                await query.message.edit_text(text, reply_markup=keyboard)
+            except TelegramBadRequest:
+                pass  # the same filter pressed again: nothing changed
+        elif callback_data.view is DeskView.LAGGARDS:
+            text, keyboard = await _laggards(view, i18n, session, surveys)
+            await query.answer()
+            await query.message.answer(text, reply_markup=keyboard)
+        elif callback_data.view is DeskView.SCHOOLS:
+            text, keyboard = _schools(view, i18n)
+            await query.answer()
+            await query.message.answer(text, reply_markup=keyboard)
+        else:
+            await query.answer(i18n.get("chart-drawing"))
+            png = await _chart(view, i18n, session, surveys, clock, settings)
+            await query.message.answer_photo(
+                BufferedInputFile(png, filename=f"{callback_data.view.name.lower()}.png"),
+                caption=_title(i18n, view))
+    except Refused as refusal:
+        await query.answer(i18n.get(refusal.key), show_alert=True)
+
+
+def router() -> Router:
+    desk = Router(name="desk")
+    desk.message.register(on_summary, Command("summary"))
+    desk.callback_query.register(on_desk, DeskButton.filter())
+    return desk

@@ -1,0 +1,99 @@
+"""What a curator's desk button or command covers, checked against what the curator may see:
+a school they curate (or all of theirs), a form and a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from domain.calendar import school_year_of
+from domain.roles import Form
+from handlers.callbacks import DeskButton, DeskView
+from models import School, User
+from services import schools
+from services.reports import Scope
+
+FORMS = {"tt": Form.TEACHER_TEACHER, "pp": Form.PUPIL_PUPIL, "tp": Form.TEACHER_PUPIL}
+FORM_CODES = {form: code for code, form in FORMS.items()}
+
+
+class Refused(Exception):
+    """The curator may not see this (or the button was forged); `key` is the answer."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class DeskScope:
+    button: DeskButton
+    schools: list[School]
+    everything: bool
+    first_day: date
+    last_day: date
+    scope: Scope
+
+    @property
+    def school(self) -> School | None:
+        """The one school in view, if only one."""
+        return self.schools[0] if len(self.schools) == 1 else None
+
+    def go(self, view: DeskView, **changes) -> str:
+        return self.button.model_copy(update={"view": view, **changes}).pack()
+
+
+def parse_period(args: str | None) -> tuple[int, int] | None:
+    """`2026-09-01 2026-12-31` as day ordinals; (0, 0) without arguments; None if malformed."""
+    if not args or not args.strip():
+        return 0, 0
+    parts = args.split()
+    try:
+        start, end = (date.fromisoformat(part) for part in parts)
+    except ValueError:
+        return None
+    if len(parts) != 2 or start > end:
+        return None
+    return start.toordinal(), end.toordinal()
+
+
+def default_period(today: date) -> tuple[date, date]:
+    return date(school_year_of(today), 8, 1), today
+
+
+async def resolve(session: AsyncSession, user: User, settings: Settings, now: datetime,
+                  button: DeskButton) -> DeskScope:
+    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    if not curated:
+        curator = await schools.is_curator(session, user, settings.curator_ids)
+        raise Refused("curator-no-schools" if curator else "curator-only")
+    if button.school:
+        chosen = [school for school in curated if school.id == button.school]
+        if not chosen:
+            raise Refused("error-stale")
+    else:
+        chosen = curated
+    if button.form and button.form not in FORMS:
+        raise Refused("error-stale")
+    zone = ZoneInfo(settings.timezone)
+    today = now.astimezone(zone).date()
+    if button.since or button.until:
+        try:
+            first, last = date.fromordinal(button.since), date.fromordinal(button.until)
+        except ValueError:
+            raise Refused("error-stale") from None
+        if first > last:
+            raise Refused("error-stale")
+    else:
+        first, last = default_period(today)
+    everything = not button.school and schools.is_root_curator(user, settings.curator_ids)
+    scope = Scope(
+        school_ids=None if everything else tuple(school.id for school in chosen),
+        form=FORMS[button.form].value if button.form else None,
+        since=datetime.combine(first, time.min, tzinfo=zone),
+        until=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
+    return DeskScope(button, chosen, everything, first, last, scope)
