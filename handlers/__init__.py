@@ -14,6 +14,7 @@ def build_router() -> Router:
     from handlers import (
         answering,
         calendar,
+        cards,
         common,
         curators,
         desk,
@@ -34,7 +35,7 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), desk.router(), calendar.router(), pairs.router(),
+    gated = [curators.router(), desk.router(), cards.router(), calendar.router(), pairs.router(),
              pupil_pairs.router(), plan.router(), meetings.router(), profile.router(),
              surveys.router(), answering.router()]
     for router in gated:

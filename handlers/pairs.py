@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from html import escape
+from html import escape, unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,14 @@ from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain import matching
 from domain.roles import Form
-from handlers.callbacks import AcceptMatch, ChooseMentor, OpenSurvey, PairAction, PairReply
+from handlers.callbacks import (
+    AcceptMatch,
+    ChooseMentor,
+    OpenSurvey,
+    PairAction,
+    PairCard,
+    PairReply,
+)
 from handlers.outgoing import button, localized, owe
 from handlers.rendering import drop_buttons
 from handlers.school_context import Desk
@@ -344,8 +351,15 @@ async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession
         await message.answer(i18n.get("pairs-none"))
         return
     people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
+    # A mentor may look into their own pairs in detail (plan, meetings, progress).
+    details = [[InlineKeyboardButton(
+        text=unescape(f"{i18n.get('button-pair-card')} · {pair_title(p, people)}")[:64],
+        callback_data=PairCard(pair=p.id).pack())]
+               for p in mine[:10] if pairs.mentor_of(p).user_id == user.id]
     await message.answer("\n\n".join(pair_card(i18n, p, user, people, profiles)
-                                     for p in mine[:10]))
+                                     for p in mine[:10]),
+                         reply_markup=InlineKeyboardMarkup(inline_keyboard=details)
+                         if details else None)
 
 
 async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncSession,
@@ -369,7 +383,9 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
             i18n.get("school-pair", pair=pair_title(pair, people),
                      status=i18n.get(f"pair-status-{pair.status}")) + "\n" + details,
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-                [button("end"), button("reassign")], [button("order"), button("until")]]))
+                [button("end"), button("reassign")], [button("order"), button("until")],
+                [InlineKeyboardButton(text=i18n.get("button-pair-card"),
+                                      callback_data=PairCard(pair=pair.id).pack())]]))
 
 
 def final_surveys(surveys: Surveys, person: User, side: str) -> list[list[dict[str, Any]]]:

@@ -51,6 +51,8 @@ async def test_filters_laggards_and_charts(running):
     assert "Не прошли «Анкета удовлетворённости наставляемого»</b>: 1" in listing
     assert "1. Наставляемая 0" in listing
     assert [label for label, _ in curator.last.buttons()] == ["Наставляемая 0"]
+    said = texts(await curator.press("Наставляемая 0"))
+    assert any(t.startswith("<b>Наставляемая 0</b>") for t in said)
     # Nobody is behind on the mentee diagnosis: no button for it.
     await curator.send("/summary")
     assert not any("Диагностика профессиональных" in label
