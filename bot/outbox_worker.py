@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import Settings
 from bot.delivery import Delivery, Outcome
 from models import OutboxMessage, User
-from services import outbox
+from services import outbox, outreach
 from services.clock import Clock
 from services.people import roles_of
 
@@ -97,6 +97,8 @@ class OutboxWorker:
                 async with self.sessionmaker() as session:
                     rows = await outbox.claim_due(session, self.clock.now(), self.name, BATCH)
                 if not rows:
+                    if await self._report_campaigns():
+                        continue  # the reports themselves are due now
                     return handled
                 by_chat: dict[int, list[OutboxMessage]] = {}
                 for row in rows:
@@ -105,6 +107,27 @@ class OutboxWorker:
                 await asyncio.gather(*(self._in_order(chat_rows)
                                        for chat_rows in by_chat.values()))
                 handled += len(rows)
+
+    async def _report_campaigns(self) -> int:
+        """Tell each curator how their finished reminder or announcement went."""
+        reported = 0
+        async with self.sessionmaker() as session:
+            for campaign in await outreach.finished_unreported(session):
+                if not await outreach.mark_reported(session, campaign.id, self.clock.now()):
+                    continue  # another process reports it
+                if campaign.created_by is None:
+                    continue
+                creator = await session.get(User, campaign.created_by)
+                counts = await outreach.tally(session, campaign.id)
+                await outbox.schedule(
+                    session, kind="campaign_report", chat_id=creator.telegram_id,
+                    user_id=creator.id, text_key="outreach-report", due_at=self.clock.now(),
+                    urgent=True, params={"what": {"key": f"outreach-kind-{campaign.kind}"},
+                                         "total": counts.total, "delivered": counts.delivered,
+                                         "unreachable": counts.unreachable,
+                                         "failed": counts.failed})
+                reported += 1
+        return reported
 
     async def _in_order(self, rows: list[OutboxMessage]) -> None:
         async with self._slots:

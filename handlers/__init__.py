@@ -22,6 +22,7 @@ def build_router() -> Router:
         groups,
         meetings,
         onboarding,
+        outreach,
         pairs,
         plan,
         profile,
@@ -35,9 +36,10 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    gated = [curators.router(), desk.router(), cards.router(), calendar.router(), pairs.router(),
-             pupil_pairs.router(), plan.router(), meetings.router(), profile.router(),
-             surveys.router(), answering.router()]
+    # outreach before desk: it takes the desk's «remind» buttons.
+    gated = [curators.router(), outreach.router(), desk.router(), cards.router(),
+             calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
+             meetings.router(), profile.router(), surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

@@ -185,6 +185,8 @@ class DeskView(StrEnum):
     CHART_DEFICITS = "cd"
     CHART_SATISFACTION = "cs"
     CHART_MEETINGS = "cm"
+    REMIND = "r"
+    REMIND_SEND = "rs"
 
 
 class DeskButton(CallbackData, prefix="desk"):
@@ -212,3 +214,28 @@ class ProgressChart(CallbackData, prefix="pchart"):
     """One mentee's diagnosis before and after."""
 
     user: int
+
+
+class CampaignStatus(CallbackData, prefix="camp"):
+    campaign: int
+
+
+class BroadcastField(StrEnum):
+    SCHOOL = "s"
+    FORM = "f"
+    ROLE = "r"
+
+
+class BroadcastPick(CallbackData, prefix="bpick"):
+    field: BroadcastField
+    value: str = ""
+
+
+class BroadcastStep(StrEnum):
+    WRITE = "write"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
+class BroadcastGo(CallbackData, prefix="bgo"):
+    step: BroadcastStep

@@ -164,6 +164,9 @@ async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
     for user_id, name, _ in behind[:MAX_PERSON_BUTTONS]:
         builder.button(text=(name or "—")[:40], callback_data=PersonCard(user=user_id).pack())
     builder.adjust(2)
+    if behind:
+        builder.row(InlineKeyboardButton(text=i18n.get("desk-button-remind"),
+                                         callback_data=view.go(DeskView.REMIND)))
     return "\n".join(lines), builder.as_markup()
 
 

@@ -43,3 +43,12 @@ class PairStates(StatesGroup):
     # The curator types the school's order («12-О от 01.09.2026») or a new planned end.
     order = State()
     planned_end = State()
+
+
+class BroadcastStates(StatesGroup):
+    """A curator's announcement. Data: school (0: all theirs), form, role ("" for all), text
+    (escaped), token (one per previewed text, so «send» pressed twice sends once)."""
+
+    audience = State()
+    text = State()
+    confirm = State()

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.calendars import SchoolCalendar
+from models.campaigns import Campaign
 from models.meetings import Meeting
 from models.outbox import OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
@@ -9,7 +10,7 @@ from models.surveys import Answer, QuestionnaireVersion, Response
 from models.users import FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
-    "Answer", "Base", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair", "PairMember",
-    "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCalendar",
-    "SchoolCurator", "User", "UserRole",
+    "Answer", "Base", "Campaign", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair",
+    "PairMember", "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School",
+    "SchoolCalendar", "SchoolCurator", "User", "UserRole",
 ]

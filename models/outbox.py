@@ -41,3 +41,6 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The curator's reminder or announcement this message belongs to (no foreign key: adding
+    # one to an existing SQLite table needs a table rebuild, and campaigns are never deleted).
+    campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

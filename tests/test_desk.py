@@ -50,7 +50,8 @@ async def test_filters_laggards_and_charts(running):
     (listing,) = [t for t in said if "Не прошли" in t]
     assert "Не прошли «Анкета удовлетворённости наставляемого»</b>: 1" in listing
     assert "1. Наставляемая 0" in listing
-    assert [label for label, _ in curator.last.buttons()] == ["Наставляемая 0"]
+    assert [label for label, _ in curator.last.buttons()] == ["Наставляемая 0",
+                                                             "🔔 Напомнить им"]
     said = texts(await curator.press("Наставляемая 0"))
     assert any(t.startswith("<b>Наставляемая 0</b>") for t in said)
     # Nobody is behind on the mentee diagnosis: no button for it.

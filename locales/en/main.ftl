@@ -169,7 +169,10 @@ help-curator =
     /curators — the school's curators, appoint a new one
     /match — pair suggestions, /pairs — the school's pairs
     /calendar — the programme calendar and deadlines
-    /summary — the programme's summary and indicators (period: /summary 2026-09-01 2026-12-31)
+    /summary — summary, indicators, charts; filters as buttons (period: /summary 2026-09-01 2026-12-31)
+    /export — an Excel export (/export csv for CSV)
+    /remind — remind those who have not completed a questionnaire
+    /broadcast — an announcement to participants (role, form, school)
 
 ## Pairs
 outbox-late-note = ⏰ This message is late: the bot was unavailable.

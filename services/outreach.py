@@ -1,0 +1,132 @@
+"""A curator reaching many people at once: a reminder to those who have not completed a
+questionnaire, or an announcement to a role, form or school. Each is a campaign whose messages
+are outbox rows, so they take the rate-limited delivery path, respect quiet hours, survive a
+restart, and their statuses tell the curator what was delivered."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Campaign, OutboxMessage, User, UserRole
+from services import reports
+from services.outbox import Status
+
+REMIND, BROADCAST = "remind", "broadcast"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    telegram_id: int
+
+
+@dataclass(frozen=True)
+class Tally:
+    total: int
+    delivered: int
+    unreachable: int
+    failed: int
+    waiting: int
+
+
+async def laggard_recipients(session: AsyncSession, scope: reports.Scope, code: str,
+                             roles: Iterable[str]) -> list[Recipient]:
+    behind = {user_id for user_id, _, _ in await reports.laggards(session, scope, code, roles)}
+    return await _recipients(session, behind)
+
+
+async def audience(session: AsyncSession, scope: reports.Scope,
+                   role: str | None) -> list[Recipient]:
+    query = scope.roles(select(UserRole.user_id))
+    if role is not None:
+        query = query.where(UserRole.role == role)
+    rows = await session.execute(
+        select(User.id, User.telegram_id).where(User.id.in_(query), User.is_active.is_(True))
+        .order_by(User.id))
+    return [Recipient(user_id, telegram_id) for user_id, telegram_id in rows]
+
+
+async def _recipients(session: AsyncSession, user_ids: set[int]) -> list[Recipient]:
+    found: list[Recipient] = []
+    ids = sorted(user_ids)
+    # In slices: a region's list would exceed the database's limit on parameters.
+    for start in range(0, len(ids), 5000):
+        rows = await session.execute(select(User.id, User.telegram_id).where(
+            User.id.in_(ids[start:start + 5000]), User.is_active.is_(True)))
+        found += [Recipient(user_id, telegram_id) for user_id, telegram_id in rows]
+    return found
+
+
+async def launch(session: AsyncSession, *, kind: str, creator_id: int,
+                 recipients: list[Recipient], text_key: str, params: dict[str, Any],
+                 buttons: list[Any] | None, now: datetime, dedupe: str,
+                 audience_spec: dict[str, Any], text: str | None = None) -> tuple[Campaign, int]:
+    """Owe every recipient the message, once per `dedupe` (a reminder of the day, a previewed
+    announcement): pressing «send» twice, or reminding again the same day, adds nobody twice.
+    Returns the campaign and how many were skipped as already owed."""
+    keys = {r.user_id: f"{kind}:{dedupe}:{r.user_id}" for r in recipients}
+    taken: set[str] = set()
+    values = list(keys.values())
+    for start in range(0, len(values), 5000):
+        taken |= set((await session.scalars(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.dedupe_key.in_(values[start:start + 5000])))).all())
+    fresh = [r for r in recipients if keys[r.user_id] not in taken]
+    campaign = Campaign(kind=kind, created_by=creator_id, audience=audience_spec, text=text,
+                        recipients=len(fresh), created_at=now)
+    session.add(campaign)
+    await session.flush()
+    rows = [{"kind": kind, "user_id": r.user_id, "chat_id": r.telegram_id, "is_group": False,
+             "text_key": text_key, "params": params, "buttons": buttons, "due_at": now,
+             "urgent": False, "status": Status.PENDING, "dedupe_key": keys[r.user_id],
+             "attempts": 0, "campaign_id": campaign.id, "created_at": now} for r in fresh]
+    for start in range(0, len(rows), 1000):
+        await session.execute(insert(OutboxMessage), rows[start:start + 1000])
+    if not fresh:
+        campaign.reported_at = now  # nothing to wait for
+    await session.commit()
+    return campaign, len(recipients) - len(fresh)
+
+
+async def tally(session: AsyncSession, campaign_id: int) -> Tally:
+    rows = await session.execute(
+        select(OutboxMessage.status, OutboxMessage.last_error, func.count())
+        .where(OutboxMessage.campaign_id == campaign_id)
+        .group_by(OutboxMessage.status, OutboxMessage.last_error))
+    counts: Counter = Counter()
+    for status, error, count in rows:
+        if status == Status.SENT:
+            counts["delivered"] += count
+        elif status in (Status.PENDING, Status.SENDING):
+            counts["waiting"] += count
+        elif status == Status.FAILED and error and (
+                error == "unreachable" or error.startswith("blocked")):
+            counts["unreachable"] += count
+        else:
+            counts["failed"] += count
+    return Tally(sum(counts.values()), counts["delivered"], counts["unreachable"],
+                 counts["failed"], counts["waiting"])
+
+
+async def finished_unreported(session: AsyncSession) -> list[Campaign]:
+    """Campaigns with nothing left to send whose curator has not been told yet."""
+    waiting = select(OutboxMessage.id).where(
+        OutboxMessage.campaign_id == Campaign.id,
+        OutboxMessage.status.in_([Status.PENDING, Status.SENDING]))
+    rows = await session.scalars(select(Campaign).where(
+        Campaign.reported_at.is_(None), ~waiting.exists()).order_by(Campaign.id))
+    return list(rows.all())
+
+
+async def mark_reported(session: AsyncSession, campaign_id: int, now: datetime) -> bool:
+    """True for the one process that gets to report it."""
+    result = await session.execute(update(Campaign).where(
+        Campaign.id == campaign_id, Campaign.reported_at.is_(None)).values(reported_at=now))
+    await session.commit()
+    return result.rowcount == 1
