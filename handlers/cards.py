@@ -16,12 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from domain.matching import AREAS
+from domain.questionnaire import Question
 from handlers.callbacks import PairCard, PersonCard, ProgressChart
 from handlers.pairs import name_of, pair_title
+from handlers.plan import item_text
+from handlers.rendering import describe
 from models import Pair, User
 from services import access, charts, dossiers, pairs, reports
 from services.clock import Clock
 from services.people import roles_of
+from services.profiles import Profiles
 from services.surveys import Surveys
 
 RECENT_MEETINGS = 8
@@ -59,8 +63,8 @@ def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys
                               name=name_of(dossier.people.get(member.user_id))))
     done = sum(1 for item in pair.plan if item.done_at)
     lines.append(i18n.get("card-plan", done=done, total=len(pair.plan)))
-    lines += [("✅ " if item.done_at else "▫️ ") + escape(item.goal[:80])
-              + (f" ({_day(item.due_on)})" if item.due_on else "") for item in pair.plan[:15]]
+    lines += [item_text(i18n, number, item)
+              for number, item in enumerate(pair.plan[:15], start=1)]
     held, upcoming = dossier.held(now), dossier.upcoming(now)
     missed = sum(1 for m in dossier.meetings if m.held is False)
     lines.append(i18n.get("card-meetings", held=len(held), upcoming=len(upcoming),
@@ -115,8 +119,8 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
         reply_markup=builder.as_markup())
 
 
-def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier,
-                statuses: list) -> str:
+def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: list,
+                subjects: Question | None) -> str:
     person = dossier.person
     profile = person.profile
     lines = [f"<b>{name_of(person)}</b>"]
@@ -133,8 +137,8 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier,
             facts.append(i18n.get("card-experience", years=profile.experience_years))
         if profile.grade is not None:
             facts.append(i18n.get("card-grade", grade=profile.grade))
-        if profile.subjects:
-            facts.append(escape(", ".join(profile.subjects)))
+        if profile.subjects and subjects is not None:
+            facts.append(escape(describe(i18n, subjects, profile.subjects)))
         if facts:
             lines.append(" · ".join(facts))
     lines.append(i18n.get("card-contact", contact=f"@{escape(person.username)}"
@@ -152,7 +156,7 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier,
 
 async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: I18nContext,
                          session: AsyncSession, user: User, settings: Settings,
-                         surveys: Surveys) -> None:
+                         surveys: Surveys, profiles: Profiles) -> None:
     person = await session.get(User, callback_data.user)
     if person is None or not isinstance(query.message, Message) or not \
             await access.curates_person(session, user, person.id, settings.curator_ids):
@@ -170,7 +174,8 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
                        callback_data=ProgressChart(user=person.id))
     builder.adjust(1)
     statuses = await surveys.statuses(session, person) if roles_of(person) else []
-    await query.message.answer(person_card(i18n, dossier, statuses),
+    subjects = next((q for q in profiles.form.questions if q.id == "subjects"), None)
+    await query.message.answer(person_card(i18n, dossier, statuses, subjects),
                                reply_markup=builder.as_markup())
 
 

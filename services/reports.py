@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import AREAS, WEAK_FROM
@@ -267,9 +267,11 @@ async def _kpis(session: AsyncSession, scope: Scope, persons: list[Person], pair
     young = {p.user_id for p in persons if p.role is Role.MENTEE_TEACHER
              and p.experience_years is not None and p.experience_years <= YOUNG_YEARS}
     mentored_young = young & in_pairs
+    # Left the programme: deactivated, or no longer reachable (blocked the bot).
     inactive = set((await session.scalars(
         _people_with(scope, [Role.MENTEE_TEACHER.value])
-        .join(User, User.id == UserRole.user_id).where(User.is_active.is_(False)))).all())
+        .join(User, User.id == UserRole.user_id)
+        .where(or_(User.is_active.is_(False), User.unreachable_at.is_not(None))))).all())
     rediagnosed = [u for u in first if first[u] is not last[u]]
     improved = [u for u in rediagnosed if difficulty(last[u]) < difficulty(first[u])]
     return [

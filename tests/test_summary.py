@@ -1,8 +1,12 @@
 """The curator's /summary: counts, questionnaire completion, satisfaction, deficits, meetings
 and the KPIs of programme 001, from data made through the bot."""
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import update
+
+from models import User
 from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join
 from tests.telegram import texts
 
@@ -40,6 +44,14 @@ async def test_summary_of_a_school(running):
     assert "Вовлечено педагогов: 2 из 3 (66.7%), цель 70%" in summary
     assert "Молодые специалисты продолжают работу: 1 из 1 (100.0%), цель 90%" in summary
     assert "✅ Положительная динамика дефицитов: 1 из 1 (100.0%), цель 90%" in summary
+    # Anna blocks the bot: she no longer counts as continuing, and as unreachable.
+    async with running.session() as session:
+        await session.execute(update(User).where(User.telegram_id == anna.user.id)
+                              .values(unreachable_at=datetime(2026, 11, 20, tzinfo=UTC)))
+        await session.commit()
+    (summary,) = [t for t in texts(await curator.send("/summary")) if "Сводка" in t]
+    assert "Молодые специалисты продолжают работу: 0 из 1 (0.0%), цель 90%" in summary
+    assert "Заблокировали бота: 1" in summary
 
 
 async def test_summary_period_and_rights(running):
