@@ -4,8 +4,8 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_i18n.cores import FluentRuntimeCore
 
-USER_COMMANDS = ("start", "surveys", "profile", "pair", "plan", "meet", "meetings", "invite",
-                 "join", "settings", "language", "help", "cancel", "forget")
+USER_COMMANDS = ("start", "surveys", "profile", "pair", "plan", "meet", "meetings", "report",
+                 "invite", "join", "settings", "language", "help", "cancel", "forget")
 
 
 def commands_for(core: FluentRuntimeCore, locale: str) -> list[BotCommand]:

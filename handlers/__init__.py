@@ -18,6 +18,7 @@ def build_router() -> Router:
         common,
         curators,
         desk,
+        exports,
         fallback,
         groups,
         meetings,
@@ -36,9 +37,9 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    # outreach before desk: it takes the desk's «remind» buttons.
-    gated = [curators.router(), outreach.router(), desk.router(), cards.router(),
-             calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
+    # outreach and exports before desk: they take the desk's «remind» and «export» buttons.
+    gated = [curators.router(), outreach.router(), exports.router(), desk.router(),
+             cards.router(), calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
              meetings.router(), profile.router(), surveys.router(), answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())

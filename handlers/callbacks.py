@@ -187,6 +187,8 @@ class DeskView(StrEnum):
     CHART_MEETINGS = "cm"
     REMIND = "r"
     REMIND_SEND = "rs"
+    EXPORT = "x"
+    EXPORT_CSV = "xc"
 
 
 class DeskButton(CallbackData, prefix="desk"):

@@ -113,6 +113,10 @@ def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: reports.Summar
                   for name, chart in (("deficits", DeskView.CHART_DEFICITS),
                                       ("satisfaction", DeskView.CHART_SATISFACTION),
                                       ("meetings", DeskView.CHART_MEETINGS))))
+    builder.row(InlineKeyboardButton(text=i18n.get("desk-button-export"),
+                                     callback_data=view.go(DeskView.EXPORT)),
+                InlineKeyboardButton(text=i18n.get("desk-button-export-csv"),
+                                     callback_data=view.go(DeskView.EXPORT_CSV)))
     if len(view.schools) > 1 or view.button.school:
         builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
                                          callback_data=view.go(DeskView.SCHOOLS)))

@@ -91,9 +91,15 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
     else:
         first, last = default_period(today)
     everything = not button.school and schools.is_root_curator(user, settings.curator_ids)
-    scope = Scope(
-        school_ids=None if everything else tuple(school.id for school in chosen),
-        form=FORMS[button.form].value if button.form else None,
-        since=datetime.combine(first, time.min, tzinfo=zone),
-        until=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
+    scope = days_scope(first, last, zone,
+                       school_ids=None if everything else tuple(school.id for school in chosen),
+                       form=FORMS[button.form].value if button.form else None)
     return DeskScope(button, chosen, everything, first, last, scope)
+
+
+def days_scope(first: date, last: date, zone: ZoneInfo, *,
+               school_ids: tuple[int, ...] | None = None, form: str | None = None) -> Scope:
+    """Whole local days, first to last inclusive."""
+    return Scope(school_ids=school_ids, form=form,
+                 since=datetime.combine(first, time.min, tzinfo=zone),
+                 until=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))

@@ -109,6 +109,16 @@ async def diagnose(person, scores, title="Диагностика"):
         await person.press("Молодой специалист")
         await person.send("Помощь с уроками")
 
+async def rediagnose(person, scores):
+    """The mentee takes the deficit diagnosis again (as at the end of the year)."""
+    await person.send("/surveys")
+    await person.press("Пройти заново: Диагностика")
+    for score in scores:
+        await person.press(str(score))
+    await person.press("Молодой специалист")
+    await person.send("Уже лучше")
+
+
 async def school_with_pair_candidates(running, mentors=1, mentees=1, capacity="2"):
     curator = await register_curator(running)
     mentor_people, mentee_people = [], []

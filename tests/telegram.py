@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -24,8 +25,10 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
+    FSInputFile,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -70,6 +73,10 @@ class MockedSession(BaseSession):
             self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
                 message_id, method.text, method.reply_markup)
             return self._message(int(method.chat_id), message_id, method.text)
+        if isinstance(method, SendDocument) and isinstance(method.document, FSInputFile):
+            # Read now, as Telegram would: the sender may delete the file right after.
+            method.document = BufferedInputFile(Path(method.document.path).read_bytes(),  # noqa: ASYNC240
+                                                filename=method.document.filename)
         if isinstance(method, SendPhoto | SendDocument):
             # Shown with its caption as the text, so a test can find its buttons.
             message_id = next(self._ids)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from handlers.callbacks import PairCard, PersonCard, ProgressChart
 from models import User
-from tests.flows import TEACHER_MENTOR, active_pair, register, the_pair
+from tests.flows import TEACHER_MENTOR, active_pair, rediagnose, register, the_pair
 from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
@@ -21,12 +21,7 @@ async def _user_id(running, telegram_id: int) -> int:
 
 async def test_pair_and_person_cards(running):
     curator, _, anna = await active_pair(running)
-    await anna.send("/surveys")
-    await anna.press("Пройти заново: Диагностика")
-    for score in [1, 1, 0, 0, 0, 0, 0, 1]:
-        await anna.press(str(score))
-    await anna.press("Молодой специалист")
-    await anna.send("Уже лучше")
+    await rediagnose(anna, [1, 1, 0, 0, 0, 0, 0, 1])
     await curator.send("/pairs")
     said = texts(await curator.press("Подробнее"))
     (card,) = [t for t in said if "Наставник 0 → Наставляемая 0" in t]

@@ -80,8 +80,8 @@ async def test_broadcast_to_a_role_after_preview(running):
     assert "Получат: 2 чел." in curator.last.text
     await curator.press("Написать текст")
     said = texts(await curator.send("x" * 3001))
-    assert said == ["Слишком длинно: 3\xa0001 символов, можно до 3\xa0000. Сократите текст и отправьте "
-                    "снова."]
+    assert said == ["Слишком длинно: 3\xa0001 символов, можно до 3\xa0000. Сократите текст "
+                    "и отправьте снова."]
     said = texts(await curator.send("Встреча наставников <b>в пятницу</b> в 15:00"))
     assert said[0] == "Так объявление увидят 2 чел. (МОУ СОШ №1 · учитель – учитель):"
     preview = said[1]

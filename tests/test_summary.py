@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from models import User
-from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join
+from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join, rediagnose
 from tests.telegram import texts
 
 pytestmark = pytest.mark.db
@@ -21,12 +21,7 @@ async def test_summary_of_a_school(running):
     await join(running, curator, boris, {**TEACHER_MENTEE, "name": "Борис"},
                "Наставляемый (педагог)")
     await diagnose(boris, [3, 3, 3, 0, 0, 0, 0, 0])
-    await anna.send("/surveys")
-    await anna.press("Пройти заново: Диагностика")
-    for score in [1, 1, 0, 0, 0, 0, 0, 1]:
-        await anna.press(str(score))
-    await anna.press("Молодой специалист")
-    await anna.send("Уже лучше")
+    await rediagnose(anna, [1, 1, 0, 0, 0, 0, 0, 1])
     await anna.send("/surveys")
     await anna.press("Начать: Анкета удовлетворённости наставляемого")
     for score in ["9", "8", "10", "7", "6", "5", "4", "3", "2"]:

@@ -9,6 +9,7 @@ cmd-pair = My pairs and partners
 cmd-plan = The pair's individual plan
 cmd-meet = Propose a meeting
 cmd-meetings = My meetings
+cmd-report = Mentor's report
 cmd-settings = Reminders
 cmd-invite = Invite a pupil into a pair (pupil mentors)
 cmd-join = Join with an invitation code
@@ -123,6 +124,7 @@ help-text =
     /pair — my pairs and partners
     /plan — the pair's individual plan
     /meet — propose a meeting, /meetings — my meetings, /settings — reminders
+    /report — the mentor's report (Excel): pairs, meetings, plan, results
     /invite — invite a pupil into a pair (pupil mentors)
     /language — change the language
     /cancel — stop the current action (answers are kept)

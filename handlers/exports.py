@@ -1,0 +1,143 @@
+"""/export: the curator's files (bases of mentors and mentees, pairs, meetings, plans, every
+questionnaire) as XLSX or CSV, for the scope of the summary; /report: a mentor's own report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, FSInputFile, Message
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from handlers.callbacks import DeskButton, DeskView
+from handlers.desk_scope import (
+    DeskScope,
+    Refused,
+    days_scope,
+    default_period,
+    parse_period,
+    resolve,
+)
+from models import User
+from services import export, pairs
+from services.clock import Clock
+from services.profiles import Profiles
+from services.surveys import Surveys
+
+# Telegram takes documents up to 50 MB from bots.
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def _parse(args: str | None) -> tuple[str, tuple[int, int] | None]:
+    words = (args or "").split()
+    fmt = "csv" if "csv" in (w.lower() for w in words) else "xlsx"
+    period = parse_period(" ".join(w for w in words if w.lower() not in export.FORMATS))
+    return fmt, period
+
+
+async def _send_export(message: Message, i18n: I18nContext, session: AsyncSession,
+                       view: DeskScope, fmt: str, surveys: Surveys, profiles: Profiles,
+                       settings: Settings, clock: Clock, *, mentor_id: int | None = None,
+                       name: str, caption: str) -> None:
+    await message.answer(i18n.get("desk-export-preparing"))
+    handle, path = tempfile.mkstemp(suffix=f".{'zip' if fmt == 'csv' else 'xlsx'}")
+    try:
+        with os.fdopen(handle, "wb") as target:
+            rows = await export.export(
+                session, view.scope, surveys.catalog,
+                lambda key, **params: i18n.get(key, **params), i18n.locale,
+                ZoneInfo(settings.timezone), fmt, target, mentor_id, now=clock.now(),
+                profile=profiles.form)
+            size = target.tell()
+        if size > MAX_UPLOAD:
+            await message.answer(i18n.get("desk-export-too-big"))
+            return
+        filename = f"{name}_{clock.now():%Y-%m-%d}.{'zip' if fmt == 'csv' else 'xlsx'}"
+        caption += "\n" + i18n.get("desk-export-rows", rows=rows)
+        await message.answer_document(FSInputFile(path, filename=filename), caption=caption)
+    finally:
+        os.unlink(path)
+
+
+def _caption(i18n: I18nContext, view: DeskScope) -> str:
+    place = escape(view.school.name) if view.school else i18n.get(
+        "desk-all-schools", count=len(view.schools))
+    form = i18n.get(f"form-{view.scope.form}") if view.scope.form else i18n.get("desk-all-forms")
+    return i18n.get("desk-export-caption", place=place, form=form,
+                    since=f"{view.first_day:%d.%m.%Y}", until=f"{view.last_day:%d.%m.%Y}")
+
+
+async def on_export(message: Message, command: CommandObject, i18n: I18nContext,
+                    session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                    surveys: Surveys, profiles: Profiles) -> None:
+    fmt, period = _parse(command.args)
+    if period is None:
+        await message.answer(i18n.get("desk-export-usage"))
+        return
+    try:
+        view = await resolve(session, user, settings, clock.now(),
+                             DeskButton(view=DeskView.EXPORT, since=period[0], until=period[1]))
+    except Refused as refusal:
+        await message.answer(i18n.get(refusal.key))
+        return
+    await _send_export(message, i18n, session, view, fmt, surveys, profiles, settings, clock,
+                       name="mentoring", caption=_caption(i18n, view))
+
+
+async def on_export_button(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,
+                           session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                           surveys: Surveys, profiles: Profiles) -> None:
+    try:
+        if not isinstance(query.message, Message):
+            raise Refused("error-stale")
+        view = await resolve(session, user, settings, clock.now(), callback_data)
+    except Refused as refusal:
+        await query.answer(i18n.get(refusal.key), show_alert=True)
+        return
+    await query.answer()
+    fmt = "csv" if callback_data.view is DeskView.EXPORT_CSV else "xlsx"
+    await _send_export(query.message, i18n, session, view, fmt, surveys, profiles, settings,
+                       clock, name="mentoring", caption=_caption(i18n, view))
+
+
+async def on_report(message: Message, command: CommandObject, i18n: I18nContext,
+                    session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                    surveys: Surveys, profiles: Profiles) -> None:
+    fmt, period = _parse(command.args)
+    if period is None:
+        await message.answer(i18n.get("report-usage"))
+        return
+    own = [p for p in await pairs.pairs_of(session, user)
+           if pairs.mentor_of(p).user_id == user.id and p.status != pairs.PairStatus.CANCELLED]
+    if not own:
+        await message.answer(i18n.get("report-mentors-only"))
+        return
+    zone = ZoneInfo(settings.timezone)
+    if period == (0, 0):
+        first, last = default_period(clock.now().astimezone(zone).date())
+    else:
+        first, last = date.fromordinal(period[0]), date.fromordinal(period[1])
+    button = DeskButton(view=DeskView.EXPORT, since=first.toordinal(), until=last.toordinal())
+    view = DeskScope(button, [], False, first, last, days_scope(first, last, zone))
+    done = sum(1 for p in own for item in p.plan if item.done_at)
+    caption = i18n.get("report-caption", pairs=len(own), done=done,
+                       total=sum(len(p.plan) for p in own),
+                       since=f"{first:%d.%m.%Y}", until=f"{last:%d.%m.%Y}")
+    await _send_export(message, i18n, session, view, fmt, surveys, profiles, settings, clock,
+                       mentor_id=user.id, name="mentor_report", caption=caption)
+
+
+def router() -> Router:
+    exports = Router(name="exports")
+    exports.message.register(on_export, Command("export"))
+    exports.message.register(on_report, Command("report"))
+    exports.callback_query.register(on_export_button, DeskButton.filter(
+        F.view.in_({DeskView.EXPORT, DeskView.EXPORT_CSV})))
+    return exports

@@ -1,0 +1,46 @@
+"""/export and /report through the bot: who gets which file, in which format."""
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.flows import active_pair
+from tests.telegram import files, texts
+
+pytestmark = pytest.mark.db
+
+
+async def test_curator_exports_and_mentor_reports(running):
+    curator, petr, anna = await active_pair(running)
+    ((name, content),) = files(await curator.send("/export"))
+    assert name == "mentoring_2026-11-22.xlsx"
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    assert book.sheetnames[:5] == ["База наставников", "База наставляемых", "Пары", "Встречи",
+                                   "Индивидуальные планы"]
+    mentees = [row for row in book["База наставляемых"].iter_rows(values_only=True)]
+    assert any("Наставляемая 0" in row for row in mentees[1:])
+    assert "Выгрузка: МОУ СОШ №1 · Все формы" in curator.last.text
+    ((name, content),) = files(await curator.send("/export csv"))
+    assert name.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert any(n.startswith("Пары") for n in archive.namelist())
+    # The summary's button exports the scope it shows.
+    await curator.send("/summary")
+    await curator.press("ученик – ученик")
+    ((name, content),) = files(await curator.press("Excel"))
+    pairs_sheet = list(load_workbook(io.BytesIO(content), read_only=True)["Пары"]
+                       .iter_rows(values_only=True))
+    assert len(pairs_sheet) == 1  # headers only: the pair is «учитель – учитель»
+    # The mentor's own report; the mentee and outsiders get none.
+    ((name, content),) = files(await petr.send("/report"))
+    assert name.startswith("mentor_report_")
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    assert "Результаты" in book.sheetnames and "База наставников" not in book.sheetnames
+    assert "пар 1" in petr.last.text
+    assert texts(await anna.send("/report")) == [
+        "Отчёт наставника доступен наставнику, у которого есть пара. Ваши пары — /pair."]
+    assert texts(await petr.send("/export")) == ["Эта команда — для куратора программы."]
+    assert texts(await curator.send("/export 2026-13-01")) == [
+        "Выгрузка: /export — Excel, /export csv — CSV; период: /export 2026-09-01 2026-12-31"]
