@@ -65,7 +65,9 @@ def summary_text(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
         questionnaire = catalog.get(code)
         lines.append(i18n.get("summary-satisfaction",
                               title=escape(questionnaire.title.get(i18n.locale))))
-        for item, (average, high, count) in items.items():
+        order = {question.id: index for index, question in enumerate(questionnaire.questions)}
+        for item, (average, high, count) in sorted(items.items(),
+                                                   key=lambda pair: order.get(pair[0], 999)):
             question = questionnaire.question(item)
             name = question.text.get(i18n.locale)[:60] if question else item
             lines.append(i18n.get("summary-item", item=escape(name), average=average,
@@ -197,7 +199,7 @@ async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surv
     if view.button.view is DeskView.CHART_SATISFACTION:
         scores = await reports.satisfaction_scores(session, view.scope)
         series = [(surveys.catalog.get(code).title.get(i18n.locale),
-                   [score for values in items.values() for score in values])
+                   [score for counts in items.values() for score in counts.elements()])
                   for code, items in scores.items()]
         return await asyncio.to_thread(
             charts.satisfaction_distribution, i18n.get("chart-satisfaction-title"), series,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import AREAS, WEAK_FROM
 from domain.roles import Role
-from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
+from models import Answer, Meeting, Pair, PairMember, Profile, Response, User, UserRole
 from services.pairs import OPEN, PairStatus
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -136,21 +136,22 @@ async def laggards(session: AsyncSession, scope: Scope, code: str,
 
 
 async def satisfaction_scores(session: AsyncSession,
-                              scope: Scope) -> dict[str, dict[str, list[int]]]:
-    """Every 1–10 score of the satisfaction questionnaires completed in the period, by
-    questionnaire and item."""
+                              scope: Scope) -> dict[str, dict[str, Counter]]:
+    """How many times each 1–10 score was given, by satisfaction questionnaire and item, in
+    the questionnaires completed in the period. Counted by the database: a region has hundreds
+    of thousands of these answers."""
     rows = await session.execute(
-        select(Response.questionnaire_code, Answer.question_id, Answer.value)
+        select(Response.questionnaire_code, Answer.question_id, Answer.value, func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.questionnaire_code.in_(SATISFACTION),
                Response.user_id.in_(_people_with(scope, [r.value for r in Role])),
                Response.completed_at >= scope.since, Response.completed_at < scope.until)
-        .order_by(Response.questionnaire_code, Response.id))
-    scores: dict[str, dict[str, list[int]]] = {}
-    for code, item, value in rows:
+        .group_by(Response.questionnaire_code, Answer.question_id, Answer.value))
+    scores: dict[str, dict[str, Counter]] = {}
+    for code, item, value, count in rows:
         if isinstance(value, int) and not isinstance(value, bool):
-            scores.setdefault(code, {}).setdefault(item, []).append(value)
-    return scores
+            scores.setdefault(code, {}).setdefault(item, Counter())[value] += count
+    return {code: scores[code] for code in SATISFACTION if code in scores}
 
 
 async def diagnoses(session: AsyncSession, scope: Scope,
@@ -231,8 +232,9 @@ async def summarize(session: AsyncSession, scope: Scope,
     summary = Summary()
     persons = await people(session, scope)
     summary.roles = Counter(person.role.value for person in persons)
-    pairs = list((await session.scalars(scope.pairs(select(Pair)))).all())
-    summary.pairs = Counter((p.status, p.form) for p in pairs)
+    summary.pairs = Counter({(status, form): count for status, form, count in await session.execute(
+        scope.pairs(select(Pair.status, Pair.form, func.count()).group_by(Pair.status,
+                                                                          Pair.form)))})
     for code, roles in questionnaires:
         concerned = {p.user_id for p in persons if p.role in roles}
         if not concerned:
@@ -242,27 +244,36 @@ async def summarize(session: AsyncSession, scope: Scope,
         summary.completion[code] = Counter(done=done, started=len(latest) - done,
                                            not_started=len(concerned) - len(latest))
     for code, items in (await satisfaction_scores(session, scope)).items():
-        summary.satisfaction[code] = {
-            item: (round(sum(v) / len(v), 1),
-                   round(100 * sum(1 for x in v if x >= HIGH_SCORE) / len(v), 1), len(v))
-            for item, v in items.items()}
+        summary.satisfaction[code] = {item: _averages(counts) for item, counts in items.items()}
     first, last = await diagnoses(session, scope)
     summary.deficits = [share for share in deficit_shares(last) if share[1] > 0][:5]
-    summary.active_pairs = sum(1 for p in pairs if p.status == PairStatus.ACTIVE)
+    summary.active_pairs = sum(count for (status, _), count in summary.pairs.items()
+                               if status == PairStatus.ACTIVE)
     held = (held_meetings(scope, now)).subquery()
     summary.meetings_held = await session.scalar(select(func.count()).select_from(held)) or 0
     summary.unreachable = await session.scalar(
         scope.roles(select(func.count(func.distinct(User.id)))
                     .join(UserRole, UserRole.user_id == User.id)
                     .where(User.unreachable_at.is_not(None)))) or 0
-    summary.kpis = await _kpis(session, scope, persons, pairs, first, last)
+    summary.kpis = await _kpis(session, scope, persons, first, last)
     return summary
 
 
-async def _kpis(session: AsyncSession, scope: Scope, persons: list[Person], pairs: list[Pair],
+def _averages(counts: Counter) -> tuple[float, float, int]:
+    """Average, share scoring HIGH_SCORE or more (percent), number of answers."""
+    total = sum(counts.values())
+    average = sum(score * n for score, n in counts.items()) / total
+    high = sum(n for score, n in counts.items() if score >= HIGH_SCORE)
+    return round(average, 1), round(100 * high / total, 1), total
+
+
+async def _kpis(session: AsyncSession, scope: Scope, persons: list[Person],
                 first: dict[int, dict], last: dict[int, dict]) -> list[Kpi]:
-    in_pairs = {m.user_id for p in pairs if p.status in (*OPEN, PairStatus.COMPLETED)
-                for m in p.members if m.consent != "declined"}
+    in_pairs = set((await session.scalars(scope.pairs(
+        select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
+        .where(Pair.status.in_([*OPEN, PairStatus.COMPLETED]),
+               or_(PairMember.consent.is_(None), PairMember.consent != "declined")))
+        .distinct())).all())
     teachers = {p.user_id for p in persons if p.role.is_teacher}
     young = {p.user_id for p in persons if p.role is Role.MENTEE_TEACHER
              and p.experience_years is not None and p.experience_years <= YOUNG_YEARS}
