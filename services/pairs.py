@@ -14,7 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching
 from domain.roles import Form, Role
-from models import Answer, Pair, PairMember, PlanItem, Profile, Response, User, UserRole
+from models import (
+    Answer,
+    Meeting,
+    Pair,
+    PairMember,
+    PlanItem,
+    Profile,
+    Response,
+    User,
+    UserRole,
+)
+from services import outbox
 from services.surveys import StaleAction
 
 
@@ -220,7 +231,15 @@ async def end(session: AsyncSession, pair: Pair, now: datetime, *,
     if pair.status not in OPEN:
         raise StaleAction("the pair has already ended")
     pair.status, pair.ended_at, pair.end_reason = status, now, reason
+    # Its future meetings are off, and nobody is reminded of them any more.
+    upcoming = list((await session.scalars(select(Meeting).where(
+        Meeting.pair_id == pair.id, Meeting.starts_at >= now,
+        Meeting.status.in_(["proposed", "accepted"])))).all())
+    for meeting in upcoming:
+        meeting.status = "cancelled"
     await session.commit()
+    for meeting in upcoming:
+        await outbox.cancel(session, f"meeting:{meeting.id}:")
 
 
 ORDER_PATTERN = re.compile(r"^(?:№\s*)?(\S.{0,60}?)\s+(?:от\s+|of\s+|dated\s+)?"

@@ -130,3 +130,14 @@ async def test_bad_time_stale_and_forged_answers(running):
     assert texts(await anna.press_data(accept)) == ["Эта кнопка больше не действует."]
     assert "не может встретиться 25.11.2026 15:30" in petr.last.text
     assert (await the_meetings(running))[0].status == "declined"
+
+
+async def test_ending_a_pair_cancels_its_future_meetings_and_reminders(running):
+    curator, petr, anna = await active_pair(running)
+    await propose(petr, repeat="Каждую неделю")
+    await anna.press("Принять")
+    assert any(r.status == "pending" for r in await owed(running, "meeting-reminder"))
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    assert {m.status for m in await the_meetings(running)} == {"cancelled"}
+    assert {r.status for r in await owed(running, "meeting-reminder")} == {"cancelled"}
