@@ -202,6 +202,7 @@ class DeskButton(CallbackData, prefix="desk"):
     since: int = 0
     until: int = 0
     code: str = ""
+    page: int = 0
 
 
 class PairCard(CallbackData, prefix="pcard"):

@@ -27,13 +27,13 @@ from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView, PersonCard
 from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
 from models import User
-from services import charts, reports
+from services import charts, reports, schools
 from services.clock import Clock
 from services.surveys import Surveys
 
 MAX_LISTED = 100
 MAX_PERSON_BUTTONS = 20
-MAX_SCHOOL_BUTTONS = 50
+SCHOOLS_PER_PAGE = 30
 TITLE_IN_BUTTON = 32
 
 
@@ -176,14 +176,23 @@ async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
     return "\n".join(lines), builder.as_markup()
 
 
-def _schools(view: DeskScope, i18n: I18nContext) -> tuple[str, InlineKeyboardMarkup]:
+async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, user: User,
+                   settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
+    """Every school the curator curates, a page at a time (a region has hundreds)."""
+    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
+    page = min(max(view.button.page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(view.schools)),
-                                     callback_data=view.go(DeskView.SUMMARY, school=0)))
-    for school in view.schools[:MAX_SCHOOL_BUTTONS]:
+    builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(curated)),
+                                     callback_data=view.go(DeskView.SUMMARY, school=0, page=0)))
+    for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
         builder.row(InlineKeyboardButton(text=school.name[:60], callback_data=view.go(
-            DeskView.SUMMARY, school=school.id)))
-    return i18n.get("curator-pick-school"), builder.as_markup()
+            DeskView.SUMMARY, school=school.id, page=0)))
+    turns = [InlineKeyboardButton(text=label, callback_data=view.go(DeskView.SCHOOLS, page=to))
+             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    if turns:
+        builder.row(*turns)
+    return i18n.get("desk-pick-school", page=page + 1, pages=pages), builder.as_markup()
 
 
 async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
@@ -231,7 +240,7 @@ async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nCon
             await query.answer()
             await query.message.answer(text, reply_markup=keyboard)
         elif callback_data.view is DeskView.SCHOOLS:
-            text, keyboard = _schools(view, i18n)
+            text, keyboard = await _schools(view, i18n, session, user, settings)
             await query.answer()
             await query.message.answer(text, reply_markup=keyboard)
         else:

@@ -79,6 +79,21 @@ async def test_only_curators_and_only_their_schools(running):
     await curator.press("Гимназия 2")
     assert "Сводка: Гимназия 2" in curator.last.text
     assert "наставники-педагоги 1, наставляемые педагоги 0" in curator.last.text
+    # From one school back to the list, which has pages once a region has many schools.
+    async with running.session() as session:
+        session.add_all(School(name=f"Школа {n:02}", normalized_name=f"школа {n:02}")
+                        for n in range(40))
+        await session.commit()
+    await curator.press("Школа")
+    assert curator.last.text == "Выберите школу (страница 1 из 2):"
+    labels = [label for label, _ in curator.last.buttons()]
+    assert labels[:3] == ["все школы (42)", "Гимназия 2", "МОУ СОШ №1"] and labels[-1] == "▶️"
+    await curator.press("▶️")
+    labels = [label for label, _ in curator.last.buttons()]
+    assert labels[1:] == [f"Школа {n}" for n in range(28, 40)] + ["◀️"]
+    await curator.press("◀️")
+    await curator.press("МОУ СОШ №1")
+    assert "Сводка: МОУ СОШ №1" in curator.last.text
     # Petr becomes the curator of the first school only.
     await curator.send("/curators")
     await curator.press("МОУ СОШ №1")

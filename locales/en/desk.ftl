@@ -33,3 +33,4 @@ desk-export-usage = Export: /export for Excel, /export csv for CSV; period: /exp
 report-usage = Mentor's report: /report (Excel), /report csv; period: /report 2026-09-01 2026-12-31
 report-mentors-only = The mentor's report is for a mentor who has a pair. Your pairs: /pair.
 report-caption = Mentor's report · { $since } – { $until }: { $pairs } pairs, { $done } of { $total } plan items done
+desk-pick-school = Pick a school (page { $page } of { $pages }):

@@ -33,3 +33,4 @@ desk-export-usage = Выгрузка: /export — Excel, /export csv — CSV; п
 report-usage = Отчёт наставника: /report (Excel), /report csv; период: /report 2026-09-01 2026-12-31
 report-mentors-only = Отчёт наставника доступен наставнику, у которого есть пара. Ваши пары — /pair.
 report-caption = Отчёт наставника · { $since } – { $until }: пар { $pairs }, пунктов плана выполнено { $done } из { $total }
+desk-pick-school = Выберите школу (страница { $page } из { $pages }):
