@@ -1,16 +1,29 @@
-"""The command menus users see in Telegram, one per language."""
+"""The command menus users see in Telegram, one per language; curators get theirs per chat."""
+
+import logging
+from collections.abc import Collection
 
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from aiogram_i18n.cores import FluentRuntimeCore
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from models import SchoolCurator, User
+
+log = logging.getLogger(__name__)
 USER_COMMANDS = ("start", "surveys", "profile", "pair", "plan", "meet", "meetings", "report",
                  "invite", "join", "settings", "language", "help", "cancel", "forget")
+CURATOR_COMMANDS = ("summary", "export", "remind", "broadcast", "invites", "confirm", "curators",
+                    "match", "pairs", "calendar")
 
 
-def commands_for(core: FluentRuntimeCore, locale: str) -> list[BotCommand]:
+def commands_for(core: FluentRuntimeCore, locale: str, *,
+                 curator: bool = False) -> list[BotCommand]:
+    names = USER_COMMANDS + (CURATOR_COMMANDS if curator else ())
     return [BotCommand(command=name, description=core.get(f"cmd-{name}", locale))
-            for name in USER_COMMANDS]
+            for name in names]
 
 
 async def register_commands(bot: Bot, core: FluentRuntimeCore, default_locale: str) -> None:
@@ -18,3 +31,25 @@ async def register_commands(bot: Bot, core: FluentRuntimeCore, default_locale: s
     for locale in core.available_locales:
         await bot.set_my_commands(commands_for(core, locale), scope=scope, language_code=locale)
     await bot.set_my_commands(commands_for(core, default_locale), scope=scope)
+
+
+async def show_curator_menu(bot: Bot, core: FluentRuntimeCore, curator: User,
+                            default_locale: str) -> None:
+    """The curator's own menu: everyone's commands, then the desk's."""
+    try:
+        await bot.set_my_commands(
+            commands_for(core, curator.locale or default_locale, curator=True),
+            scope=BotCommandScopeChat(chat_id=curator.telegram_id))
+    except TelegramAPIError as error:  # never opened a chat with the bot, say
+        log.info("no curator menu for %s: %s", curator.id, error)
+
+
+async def register_curator_menus(bot: Bot, core: FluentRuntimeCore,
+                                 sessionmaker: async_sessionmaker, root_ids: Collection[int],
+                                 default_locale: str) -> None:
+    async with sessionmaker() as session:
+        curators = (await session.scalars(select(User).where(or_(
+            User.telegram_id.in_(list(root_ids)),
+            User.id.in_(select(SchoolCurator.user_id)))))).all()
+    for curator in curators:
+        await show_curator_menu(bot, core, curator, default_locale)

@@ -17,7 +17,7 @@ from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.commands import register_commands
+from bot.commands import register_commands, register_curator_menus
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
 from bot.jobs import DailyPlanner
@@ -104,6 +104,8 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
 
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot, core, settings.default_locale)
+        await register_curator_menus(bot, core, sessionmaker, settings.curator_ids,
+                                     settings.default_locale)
 
     dispatcher.startup.register(on_startup)
     return dispatcher, core

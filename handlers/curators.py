@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import show_curator_menu
 from bot.config import Settings
 from domain.calendar import Calendar
 from domain.roles import Role
@@ -145,6 +146,9 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
         return
     granted = await schools.grant_curator(session, callback_data.school_id,
                                           callback_data.user_id, user.id)
+    if granted:
+        await show_curator_menu(bot, i18n.core, await session.get(User, callback_data.user_id),
+                                settings.default_locale)
     await query.answer(i18n.get("curator-granted" if granted else "curator-already"),
                        show_alert=True)
     await show_curators(query.message, i18n, session,

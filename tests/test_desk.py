@@ -4,10 +4,13 @@ questionnaire, charts, and who may press which button."""
 from datetime import date
 
 import pytest
+from aiogram.methods import SetMyCommands
 from sqlalchemy import select
 
+from bot.commands import register_curator_menus
 from handlers.callbacks import DeskButton, DeskView
 from models import School
+from tests.conftest import CURATOR_ID
 from tests.flows import PUPIL_MENTEE, TEACHER_MENTOR, active_pair, join, register, stored_user
 from tests.telegram import files, texts
 
@@ -97,7 +100,17 @@ async def test_only_curators_and_only_their_schools(running):
     # Petr becomes the curator of the first school only.
     await curator.send("/curators")
     await curator.press("МОУ СОШ №1")
-    await curator.press("Сделать куратором: Наставник 0")
+    sent = await curator.press("Сделать куратором: Наставник 0")
+    # The new curator's own command menu now has the desk's commands.
+    (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
+    assert menu.scope.chat_id == petr.user.id
+    assert {"summary", "export", "remind", "broadcast"} <= {c.command for c in menu.commands}
+    # At start-up every curator gets that menu: the regional one and Petr.
+    before = len(running.bot.session.requests)
+    await register_curator_menus(running.bot, running.app.i18n_core, running.app.sessionmaker,
+                                 running.app.settings.curator_ids, "ru")
+    menus = running.bot.session.requests[before:]
+    assert sorted(m.scope.chat_id for m in menus) == sorted([CURATOR_ID, petr.user.id])
     await petr.send("/summary")
     assert "Сводка: МОУ СОШ №1" in petr.last.text
     assert "Школа" not in str(petr.last.buttons())

@@ -4,7 +4,7 @@ import re
 
 from fluent.syntax import FluentParser, ast
 
-from bot.commands import USER_COMMANDS
+from bot.commands import CURATOR_COMMANDS, USER_COMMANDS
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from domain import matching
 from domain.profile import ProfileForm
@@ -41,7 +41,7 @@ def test_every_key_used_by_the_code_exists():
     form = ProfileForm.from_file(PROJECT_ROOT / "content" / "profile.yaml")
     used |= {f"profile-field-{question.id}" for question in form.questions}
     used |= {f"error-{code}" for code in ERROR_CODES}
-    used |= {f"cmd-{name}" for name in USER_COMMANDS}
+    used |= {f"cmd-{name}" for name in USER_COMMANDS + CURATOR_COMMANDS}
     used |= {f"form-{form.value}" for form in Form}
     used |= {f"variant-{variant}" for variant in VARIANT_BY_CATEGORY.values()}
     used |= {f"pair-status-{status.value}" for status in PairStatus}
