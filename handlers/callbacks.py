@@ -93,6 +93,8 @@ class PairReply(CallbackData, prefix="pairok"):
 class PairAction(CallbackData, prefix="pairdo"):
     pair: int
     act: str
+    # Ending, cancelling or reassigning a pair asks once more before it happens.
+    sure: bool = False
 
 
 class JoinPair(CallbackData, prefix="joinpair"):

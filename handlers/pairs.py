@@ -415,6 +415,16 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         await state.set_data({"pair": pair.id})
         await query.message.answer(i18n.get(f"pair-ask-{callback_data.act}"))
         return
+    if not callback_data.sure:
+        await query.answer()
+        people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+        await query.message.answer(
+            i18n.get(f"pair-confirm-{callback_data.act}", pair=pair_title(pair, people)),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+                text=i18n.get(f"button-pair-{callback_data.act}-sure"),
+                callback_data=PairAction(pair=pair.id, act=callback_data.act,
+                                         sure=True).pack())]]))
+        return
     ending = callback_data.act == "end"
     try:
         await pairs.end(session, pair, clock.now(),

@@ -123,6 +123,7 @@ async def test_warnings_for_a_quiet_pair_and_a_blocked_participant(running, cloc
         TelegramForbiddenError(SendMessage(chat_id=1, text="x"), "Forbidden: blocked")]
     await curator.send("/pairs")
     await curator.press("Завершить")
+    await curator.press("Да, завершить")
     await planner.run()
     await running.outbox.pump()
     assert "Наставляемая 0 заблокировал(а) бота" in curator.last.text

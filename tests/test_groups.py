@@ -34,6 +34,7 @@ async def test_only_a_member_binds_and_notices_follow(running):
     assert texts(await anna.send("Встречаемся в четверг?", chat=GROUP)) == []
     await curator.send("/pairs")
     await curator.press("Завершить")
+    await curator.press("Да, завершить")
     group_messages = list(running.bot.session.chats[GROUP.id].values())
     assert group_messages[-1].text == "Работа пары Наставник 0 → Наставляемая 0 завершена. Спасибо!"
 

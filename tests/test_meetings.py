@@ -139,5 +139,6 @@ async def test_ending_a_pair_cancels_its_future_meetings_and_reminders(running):
     assert any(r.status == "pending" for r in await owed(running, "meeting-reminder"))
     await curator.send("/pairs")
     await curator.press("Завершить")
+    await curator.press("Да, завершить")
     assert {m.status for m in await the_meetings(running)} == {"cancelled"}
     assert {r.status for r in await owed(running, "meeting-reminder")} == {"cancelled"}

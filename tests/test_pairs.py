@@ -139,7 +139,12 @@ async def test_ending_a_pair_sends_the_final_questionnaires(running):
     curator, petr, anna = await active_pair(running)
     await curator.send("/pairs")
     assert "Наставник 0 → Наставляемая 0 — работает" in curator.last.text
-    await curator.press("Завершить")
+    said = texts(await curator.press("Завершить"))
+    # Asked once more; nothing has happened yet.
+    assert said == ["Завершить работу пары Наставник 0 → Наставляемая 0? Участники получат "
+                    "итоговые анкеты."]
+    assert (await the_pair(running)).status == "active"
+    await curator.press("Да, завершить")
     assert "Пара завершена" in curator.last.text
     assert "итоговые анкеты" in anna.last.text
     anna_buttons = [label for label, _ in anna.last.buttons()]
@@ -151,6 +156,9 @@ async def test_ending_a_pair_sends_the_final_questionnaires(running):
     assert "Вопрос 1 из 10" in anna.last.text  # a new response: the re-diagnosis
     pair = await the_pair(running)
     assert pair.status == "completed" and pair.ended_at is not None
+    # The confirmation pressed again on an ended pair is stale.
+    said = texts(await curator.press_data(PairAction(pair=pair.id, act="end", sure=True).pack()))
+    assert said == ["Эта кнопка больше не действует."]
 
 
 async def test_curator_records_the_order_and_the_planned_end(running):

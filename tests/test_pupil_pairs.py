@@ -56,6 +56,7 @@ async def test_invited_pupil_and_inviter_agree_and_the_curator_is_told(running):
         assert kolya_user.profile.school.name == "МОУ СОШ №1"
     # The curator can cancel what the pupils formed.
     await curator.press("Отменить пару")
+    await curator.press("Да, отменить")
     assert (await the_pair(running)).status == "cancelled"
     assert "Куратор отменил вашу пару." in masha.last.text
 

@@ -41,7 +41,7 @@ welcome =
 consent-text =
     <b>Consent to personal-data processing</b>
     To take part we need your consent. We store: your Telegram ID, full name, school, role in the programme, profile data (subjects, experience, grade) and your questionnaire answers.
-    Why: so that the programme curator can form mentoring pairs and evaluate the results. Only your school's curator and, for your pair, your mentor or mentee see the data.
+    Why: so that the programme curator can form mentoring pairs and evaluate the results. Only the programme's curators (your school's and the regional mentoring centre's) and, for your pair, your mentor or mentee see the data.
     Nothing is stored before you agree.
 button-consent-agree = ✅ I agree
 button-consent-decline = ✖️ I do not agree
