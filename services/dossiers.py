@@ -48,7 +48,7 @@ class PairDossier:
 
 async def progress(session: AsyncSession, mentee_id: int) -> Progress:
     scope = reports.Scope(None, None, reports.EARLIEST, FAR_FUTURE)
-    first, last = await reports.diagnoses(session, scope, user_id=mentee_id)
+    first, last = await reports.diagnoses(session, scope, user_ids=[mentee_id])
     if mentee_id not in first:
         return Progress()
     return Progress(first[mentee_id], last[mentee_id])

@@ -458,29 +458,9 @@ class _Tables:
         return {pair_id: LIST_SEPARATOR.join(found) for pair_id, found in names.items()}
 
     async def diagnoses(self, user_ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
-        """First and latest completed deficit diagnosis (area → score) of each of these people
-        up to the end of the period; the same object when taken once (as reports.diagnoses)."""
         if not user_ids:
             return {}, {}
-        rows = await self.session.execute(
-            select(Response.id, Response.user_id, Answer.question_id, Answer.value)
-            .join(Answer, Answer.response_id == Response.id)
-            .where(Response.questionnaire_code == reports.DIAGNOSIS,
-                   Response.completed_at.is_not(None), Response.completed_at < self.scope.until,
-                   Answer.question_id.in_(AREAS), Response.user_id.in_(user_ids))
-            .order_by(Response.user_id, Response.completed_at, Response.id))
-        first: dict[int, dict] = {}
-        last: dict[int, dict] = {}
-        first_response: dict[int, int] = {}
-        last_response: dict[int, int] = {}
-        for response_id, person, area, value in rows:
-            if person not in first_response:
-                first_response[person], first[person] = response_id, {}
-            if last_response.get(person) != response_id:
-                last_response[person] = response_id
-                last[person] = first[person] if response_id == first_response[person] else {}
-            last[person][area] = value
-        return first, last
+        return await reports.diagnoses(self.session, self.scope, user_ids)
 
     async def strengths(self, user_ids: list[int]) -> dict[int, list[str]]:
         """The areas each mentor rated as strengths (COVERED_FROM and up) in their latest

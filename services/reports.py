@@ -9,7 +9,7 @@ of a hundred thousand people stays within the database's parameter limits.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -154,18 +154,19 @@ async def satisfaction_scores(session: AsyncSession,
     return {code: scores[code] for code in SATISFACTION if code in scores}
 
 
-async def diagnoses(session: AsyncSession, scope: Scope,
-                    user_id: int | None = None) -> tuple[dict[int, dict], dict[int, dict]]:
-    """The first and the latest completed deficit diagnosis of each mentee up to the end of the
-    period (area → score). The entry diagnosis may predate the period."""
+async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[int] | None = None
+                    ) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The first and the latest completed deficit diagnosis of each mentee of the scope (or of
+    `user_ids`, a few thousand at most) up to the end of the period (area → score). The entry
+    diagnosis may predate the period."""
     query = (select(Response.id, Response.user_id, Answer.question_id, Answer.value)
              .join(Answer, Answer.response_id == Response.id)
              .where(Response.questionnaire_code == DIAGNOSIS,
                     Response.completed_at.is_not(None), Response.completed_at < scope.until,
                     Answer.question_id.in_(AREAS))
              .order_by(Response.user_id, Response.completed_at, Response.id))
-    if user_id is not None:
-        query = query.where(Response.user_id == user_id)
+    if user_ids is not None:
+        query = query.where(Response.user_id.in_(list(user_ids)))
     else:
         query = query.where(Response.user_id.in_(
             _people_with(scope, [Role.MENTEE_TEACHER.value])))
