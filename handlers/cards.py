@@ -22,7 +22,7 @@ from handlers.pairs import name_of, pair_title
 from handlers.plan import item_text
 from handlers.rendering import describe
 from models import Pair, User
-from services import access, charts, dossiers, pairs, reports
+from services import access, charts, dossiers, pairs, reports, schools
 from services.clock import Clock
 from services.people import roles_of
 from services.profiles import Profiles
@@ -104,8 +104,7 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     await query.answer()
     dossier = await dossiers.pair_dossier(session, pair)
     builder = InlineKeyboardBuilder()
-    curator = await access.curates_person(session, user, pairs.mentor_of(pair).user_id,
-                                          settings.curator_ids)
+    curator = await schools.curates(session, user, pair.school_id, settings.curator_ids)
     for member in pair.members:
         name = name_of(dossier.people.get(member.user_id))
         if curator:

@@ -38,11 +38,7 @@ TITLE_IN_BUTTON = 32
 
 
 def _title(i18n: I18nContext, view: DeskScope) -> str:
-    if view.school is not None:
-        place = escape(view.school.name)
-    else:
-        place = i18n.get("desk-all-schools", count=len(view.schools))
-    form = i18n.get(f"form-{view.scope.form}") if view.scope.form else i18n.get("desk-all-forms")
+    place, form = view.names(i18n)
     return i18n.get("summary-title", school=place, since=f"{view.first_day:%d.%m.%Y}",
                     until=f"{view.last_day:%d.%m.%Y}") + "\n" + i18n.get("desk-form", form=form)
 

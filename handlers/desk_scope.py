@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
+from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -43,6 +45,14 @@ class DeskScope:
         """The one school in view, if only one."""
         return self.schools[0] if len(self.schools) == 1 else None
 
+    def names(self, i18n: I18nContext) -> tuple[str, str]:
+        """What the view covers, in words: the place (escaped) and the form."""
+        place = escape(self.school.name) if self.school is not None else i18n.get(
+            "desk-all-schools", count=len(self.schools))
+        form = (i18n.get(f"form-{self.scope.form}") if self.scope.form
+                else i18n.get("desk-all-forms"))
+        return place, form
+
     def go(self, view: DeskView, **changes) -> str:
         return self.button.model_copy(update={"view": view, **changes}).pack()
 
@@ -61,8 +71,17 @@ def parse_period(args: str | None) -> tuple[int, int] | None:
     return start.toordinal(), end.toordinal()
 
 
-def default_period(today: date) -> tuple[date, date]:
-    return date(school_year_of(today), 8, 1), today
+def period_days(since: int, until: int, today: date) -> tuple[date, date]:
+    """Day ordinals as dates, or the school year so far for (0, 0); Refused if impossible."""
+    if not since and not until:
+        return date(school_year_of(today), 8, 1), today
+    try:
+        first, last = date.fromordinal(since), date.fromordinal(until)
+    except ValueError:
+        raise Refused("error-stale") from None
+    if first > last:
+        raise Refused("error-stale")
+    return first, last
 
 
 async def resolve(session: AsyncSession, user: User, settings: Settings, now: datetime,
@@ -80,16 +99,7 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
     if button.form and button.form not in FORMS:
         raise Refused("error-stale")
     zone = ZoneInfo(settings.timezone)
-    today = now.astimezone(zone).date()
-    if button.since or button.until:
-        try:
-            first, last = date.fromordinal(button.since), date.fromordinal(button.until)
-        except ValueError:
-            raise Refused("error-stale") from None
-        if first > last:
-            raise Refused("error-stale")
-    else:
-        first, last = default_period(today)
+    first, last = period_days(button.since, button.until, now.astimezone(zone).date())
     everything = not button.school and schools.is_root_curator(user, settings.curator_ids)
     scope = days_scope(first, last, zone,
                        school_ids=None if everything else tuple(school.id for school in chosen),

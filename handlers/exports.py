@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -21,8 +19,8 @@ from handlers.desk_scope import (
     DeskScope,
     Refused,
     days_scope,
-    default_period,
     parse_period,
+    period_days,
     resolve,
 )
 from models import User
@@ -67,9 +65,7 @@ async def _send_export(message: Message, i18n: I18nContext, session: AsyncSessio
 
 
 def _caption(i18n: I18nContext, view: DeskScope) -> str:
-    place = escape(view.school.name) if view.school else i18n.get(
-        "desk-all-schools", count=len(view.schools))
-    form = i18n.get(f"form-{view.scope.form}") if view.scope.form else i18n.get("desk-all-forms")
+    place, form = view.names(i18n)
     return i18n.get("desk-export-caption", place=place, form=form,
                     since=f"{view.first_day:%d.%m.%Y}", until=f"{view.last_day:%d.%m.%Y}")
 
@@ -120,10 +116,7 @@ async def on_report(message: Message, command: CommandObject, i18n: I18nContext,
         await message.answer(i18n.get("report-mentors-only"))
         return
     zone = ZoneInfo(settings.timezone)
-    if period == (0, 0):
-        first, last = default_period(clock.now().astimezone(zone).date())
-    else:
-        first, last = date.fromordinal(period[0]), date.fromordinal(period[1])
+    first, last = period_days(*period, clock.now().astimezone(zone).date())
     button = DeskButton(view=DeskView.EXPORT, since=first.toordinal(), until=last.toordinal())
     view = DeskScope(button, [], False, first, last, days_scope(first, last, zone))
     done = sum(1 for p in own for item in p.plan if item.done_at)

@@ -43,10 +43,7 @@ MAX_SCHOOL_BUTTONS = 20
 
 
 def _where(i18n: I18nContext, view: DeskScope) -> str:
-    place = escape(view.school.name) if view.school else i18n.get(
-        "desk-all-schools", count=len(view.schools))
-    form = i18n.get(f"form-{view.scope.form}") if view.scope.form else i18n.get("desk-all-forms")
-    return f"{place} · {form}"
+    return " · ".join(view.names(i18n))
 
 
 def _queued(i18n: I18nContext, campaign: Campaign, skipped: int) -> tuple[str, object]:
@@ -164,7 +161,7 @@ async def _show_audience(message: Message, i18n: I18nContext, session: AsyncSess
                          user: User, settings: Settings, view: DeskScope, data: dict,
                          edit: bool) -> None:
     role = data.get("role") or None
-    count = len(await outreach.audience(session, view.scope, role))
+    count = await outreach.audience_size(session, view.scope, role)
     text = i18n.get("broadcast-audience", where=_where(i18n, view), count=count,
                     role=i18n.get(f"role-{role}") if role else i18n.get("broadcast-all-roles"))
     builder = InlineKeyboardBuilder()
@@ -268,7 +265,7 @@ async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
     await state.set_data(data)
     await state.set_state(BroadcastStates.confirm)
     role = data.get("role") or None
-    count = len(await outreach.audience(session, view.scope, role))
+    count = await outreach.audience_size(session, view.scope, role)
     await message.answer(i18n.get("broadcast-preview", count=count, where=_where(i18n, view)))
     await message.answer(
         i18n.get("outreach-broadcast", text=data["text"]),

@@ -42,15 +42,24 @@ async def laggard_recipients(session: AsyncSession, scope: reports.Scope, code: 
     return await _recipients(session, behind)
 
 
-async def audience(session: AsyncSession, scope: reports.Scope,
-                   role: str | None) -> list[Recipient]:
+def _audience(scope: reports.Scope, role: str | None):
+    """Active people of the scope, of one role or all; a condition on User.id."""
     query = scope.roles(select(UserRole.user_id))
     if role is not None:
         query = query.where(UserRole.role == role)
+    return (User.id.in_(query)) & User.is_active.is_(True)
+
+
+async def audience(session: AsyncSession, scope: reports.Scope,
+                   role: str | None) -> list[Recipient]:
     rows = await session.execute(
-        select(User.id, User.telegram_id).where(User.id.in_(query), User.is_active.is_(True))
-        .order_by(User.id))
+        select(User.id, User.telegram_id).where(_audience(scope, role)).order_by(User.id))
     return [Recipient(user_id, telegram_id) for user_id, telegram_id in rows]
+
+
+async def audience_size(session: AsyncSession, scope: reports.Scope, role: str | None) -> int:
+    """How many `audience` would reach, counted by the database."""
+    return await session.scalar(select(func.count(User.id)).where(_audience(scope, role))) or 0
 
 
 async def _recipients(session: AsyncSession, user_ids: set[int]) -> list[Recipient]:
