@@ -126,9 +126,9 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    surveys, profiles = Surveys(catalog), Profiles(profile_form)
-    storage = create_storage(settings, sessionmaker)
     clock = clock or Clock()
+    surveys, profiles = Surveys(catalog, clock), Profiles(profile_form)
+    storage = create_storage(settings, sessionmaker)
     dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage, clock)
     dispatcher["calendars"] = calendars
     return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core, clock,

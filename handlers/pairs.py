@@ -178,7 +178,7 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
         return
     pair = await pairs.propose(
         session, school_id=school.id, form=Form.TEACHER_TEACHER, mentor_id=mentor.id,
-        mentee_ids=[callback_data.mentee], created_by=user.id,
+        mentee_ids=[callback_data.mentee], created_by=user.id, now=clock.now(),
         variant=await pairs.variant_for(session, callback_data.mentee))
     await query.answer()
     await drop_buttons(query.message)

@@ -148,10 +148,11 @@ async def bases(session: AsyncSession, school_id: int) -> tuple[
 
 async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_id: int,
                   mentee_ids: list[int], created_by: int | None, variant: str | None = None,
-                  agreed: Iterable[int] = (), now: datetime | None = None) -> Pair:
+                  now: datetime, agreed: Iterable[int] = ()) -> Pair:
     """A new pair waiting for both sides' consent; `agreed` are those who already said yes."""
+    # The app's clock, not the wall clock: early warnings count a quiet pair's days from here.
     pair = Pair(school_id=school_id, form=form, variant=variant, status=PairStatus.PROPOSED,
-                created_by=created_by)
+                created_by=created_by, created_at=now)
     pair.members = [PairMember(user_id=mentor_id, side=MENTOR)] + [
         PairMember(user_id=mentee_id, side=MENTEE) for mentee_id in mentee_ids]
     pair.plan = []

@@ -27,7 +27,7 @@ from domain.questionnaire import (
 )
 from domain.roles import Role
 from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
-from models.base import utcnow
+from services.clock import Clock
 from services.people import roles_with_forms
 
 MISSING = object()
@@ -98,8 +98,10 @@ async def sync_catalog(session: AsyncSession, catalog: Catalog) -> None:
 class Surveys:
     """Questionnaire service; one instance for the app, sessions passed per call."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, clock: Clock | None = None) -> None:
         self.catalog = catalog
+        # The app's clock stamps answers, so reports over a period agree with the app's "now".
+        self.clock = clock or Clock()
         self._old_versions: dict[tuple[str, int], Questionnaire] = {}
 
     async def definition(self, session: AsyncSession, code: str, version: int) -> Questionnaire:
@@ -157,7 +159,7 @@ class Surveys:
         questionnaire = self.catalog.get(code)
         response = Response(
             user_id=user.id, questionnaire_code=code, questionnaire_version=questionnaire.version,
-            role=admitted[code],
+            role=admitted[code], started_at=self.clock.now(),
         )
         response.answers = []
         session.add(response)
@@ -234,17 +236,19 @@ class Surveys:
         self, session: AsyncSession, response: Response, question: Question, value: Any,
         *, skipped: bool = False,
     ) -> Step | None:
+        now = self.clock.now()
         existing = next((a for a in response.answers if a.question_id == question.id), None)
         if existing is None:
-            response.answers.append(Answer(question_id=question.id, value=value, skipped=skipped))
+            response.answers.append(Answer(question_id=question.id, value=value, skipped=skipped,
+                                           answered_at=now))
         else:
-            existing.value, existing.skipped, existing.answered_at = value, skipped, utcnow()
+            existing.value, existing.skipped, existing.answered_at = value, skipped, now
         _, questions = await self._questions(session, response)
         following = engine.first_unanswered(questions, self.answers_of(response))
         response.current_question = following.id if following else None
-        response.updated_at = utcnow()
+        response.updated_at = now
         if following is None:
-            response.completed_at = utcnow()
+            response.completed_at = now
         await session.commit()
         return await self.step(session, response)
 
@@ -264,7 +268,7 @@ class Surveys:
 
     async def _complete(self, session: AsyncSession, response: Response) -> None:
         response.current_question = None
-        response.completed_at = utcnow()
+        response.completed_at = self.clock.now()
         await session.commit()
 
 
