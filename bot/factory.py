@@ -11,7 +11,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
@@ -21,7 +22,7 @@ from bot.commands import register_commands, register_curator_menus
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
 from bot.jobs import DailyPlanner
-from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager
+from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager, OncePerUpdate
 from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage
 from domain.calendar import Calendar, load_calendars
@@ -92,13 +93,23 @@ def create_storage(settings: Settings, sessionmaker: async_sessionmaker) -> Base
     return DatabaseStorage(sessionmaker)
 
 
+def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
+    """One person's updates are handled one after another (a double press, a quick second
+    answer), across processes when they share Redis."""
+    if isinstance(storage, RedisStorage):
+        return storage.create_isolation()
+    return SimpleEventIsolation()
+
+
 def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
                       profiles: Profiles, storage: BaseStorage,
                       clock: Clock) -> tuple[Dispatcher, FluentRuntimeCore]:
-    dispatcher = Dispatcher(storage=storage, settings=settings, sessionmaker=sessionmaker,
-                            surveys=surveys, profiles=profiles, clock=clock)
-    # Order matters: the session first, then the person, then their language.
+    dispatcher = Dispatcher(storage=storage, events_isolation=create_isolation(storage),
+                            settings=settings, sessionmaker=sessionmaker, surveys=surveys,
+                            profiles=profiles, clock=clock)
+    # Order matters: the session first, a redelivery dropped, then the person, their language.
     dispatcher.update.outer_middleware(DatabaseSession(sessionmaker))
+    dispatcher.update.outer_middleware(OncePerUpdate())
     dispatcher.update.outer_middleware(CurrentUser())
     core = FluentRuntimeCore(path=LOCALES_DIR, default_locale=settings.default_locale)
     I18nMiddleware(

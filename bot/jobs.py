@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
@@ -13,11 +15,14 @@ from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
 from handlers.callbacks import OpenSurvey
 from handlers.outgoing import button
+from models import ProcessedUpdate
 from services import deadlines
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
 PLAN_AT_HOUR = 9
+# Telegram keeps an undelivered update for 24 hours; a mark older than that guards nothing.
+KEEP_PROCESSED = timedelta(days=2)
 
 
 def survey_button(code: str) -> list[list[dict]]:
@@ -36,6 +41,15 @@ class DailyPlanner:
                           timezone=self.settings.timezone, replace_existing=True,
                           coalesce=True, max_instances=1)
         scheduler.add_job(self.run, id="plan-on-start", replace_existing=True)
+        scheduler.add_job(self.forget_old_updates, "interval", hours=1, id="forget-old-updates",
+                          replace_existing=True, coalesce=True, max_instances=1)
+
+    async def forget_old_updates(self) -> int:
+        async with self.sessionmaker() as session:
+            result = await session.execute(delete(ProcessedUpdate).where(
+                ProcessedUpdate.processed_at < self.clock.now() - KEEP_PROCESSED))
+            await session.commit()
+        return result.rowcount
 
     async def run(self) -> int:
         now = self.clock.now()

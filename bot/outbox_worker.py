@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import Settings
 from bot.delivery import Delivery, Outcome
 from models import OutboxMessage, User
+from models.db import database_unavailable
 from services import outbox, outreach
 from services.clock import Clock
 from services.people import roles_of
@@ -72,13 +73,13 @@ class OutboxWorker:
         self._kicks: set[asyncio.Task] = set()
 
     def start(self, scheduler: AsyncIOScheduler) -> None:
-        scheduler.add_job(self.pump, "interval", seconds=PUMP_SECONDS, id="outbox",
+        scheduler.add_job(self.pump_in_background, "interval", seconds=PUMP_SECONDS, id="outbox",
                           max_instances=1, coalesce=True, replace_existing=True)
 
     def kick(self) -> None:
         """Send what just became due without waiting for the next wake-up."""
         if self.auto_kick:
-            task = asyncio.create_task(self.pump())
+            task = asyncio.create_task(self.pump_in_background())
             self._kicks.add(task)
             task.add_done_callback(self._kicks.discard)
 
@@ -86,6 +87,17 @@ class OutboxWorker:
         """Wait for the batch in hand to be sent and recorded."""
         async with self._running:
             pass
+
+    async def pump_in_background(self) -> None:
+        """pump() for the scheduler: a database that is away for a while is waited out (the
+        next wake-up tries again) with a line in the log, not a traceback every two seconds."""
+        try:
+            await self.pump()
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            log.warning("outbox: database unavailable, will retry: %s",
+                        str(error).splitlines()[0][:200])
 
     async def pump(self) -> int:
         """Send every message due now; the number of rows handled."""

@@ -1,19 +1,48 @@
-"""The last line of defence: log the failure, tell the person briefly that nothing was lost."""
+"""The last line of defence: log the failure, tell the person briefly that nothing was lost.
+
+A database that is briefly unavailable (locked, restarting, unreachable) is not a bug: the
+update's transaction is rolled back whole, the person is asked to try again, and the log gets
+one line instead of a traceback.
+"""
 
 import logging
 
 from aiogram.types import ErrorEvent
-from aiogram_i18n import I18nContext
+from aiogram.types import User as TelegramUser
+from aiogram_i18n import I18nContext, I18nMiddleware
+
+from models.db import database_unavailable
 
 log = logging.getLogger(__name__)
 
 
-async def report_error(event: ErrorEvent, i18n: I18nContext | None = None) -> bool:
-    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-    if i18n is None:
-        return True
-    text = i18n.get("error-internal")
+def _say(key: str, i18n: I18nContext | None, i18n_middleware: I18nMiddleware | None,
+         sender: TelegramUser | None) -> str | None:
+    if i18n is not None:
+        return i18n.get(key)
+    if i18n_middleware is None:
+        return None
+    # The failure came before the language was chosen (it is read from the database).
+    language = (sender.language_code or "") if sender else ""
+    locale = next((locale for locale in i18n_middleware.core.available_locales
+                   if language.lower().startswith(locale)), i18n_middleware.core.default_locale)
+    return i18n_middleware.core.get(key, locale)
+
+
+async def report_error(event: ErrorEvent, i18n: I18nContext | None = None,
+                       i18n_middleware: I18nMiddleware | None = None,
+                       event_from_user: TelegramUser | None = None) -> bool:
     update = event.update
+    if database_unavailable(event.exception):
+        log.warning("update %s: database unavailable, the person was asked to try again: %s",
+                    update.update_id, str(event.exception).splitlines()[0][:200])
+        key = "error-database-busy"
+    else:
+        log.exception("update %s failed", update.update_id, exc_info=event.exception)
+        key = "error-internal"
+    text = _say(key, i18n, i18n_middleware, event_from_user)
+    if text is None:
+        return True
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)

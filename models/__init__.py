@@ -7,10 +7,11 @@ from models.meetings import Meeting
 from models.outbox import OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
 from models.surveys import Answer, QuestionnaireVersion, Response
+from models.updates import ProcessedUpdate
 from models.users import FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
     "Answer", "Base", "Campaign", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair",
-    "PairMember", "PlanItem", "Profile", "QuestionnaireVersion", "Response", "School",
-    "SchoolCalendar", "SchoolCurator", "User", "UserRole",
+    "PairMember", "PlanItem", "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response",
+    "School", "SchoolCalendar", "SchoolCurator", "User", "UserRole",
 ]

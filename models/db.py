@@ -7,19 +7,21 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy import exc as db_errors
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, busy_timeout: float = 30) -> AsyncEngine:
+    """`busy_timeout`: how long an SQLite write waits for another writer before giving up."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": busy_timeout})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
@@ -31,6 +33,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the bot keep answering while a long report reads the same file.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """A failure of the database rather than of the code: locked, restarting, unreachable."""
+    if isinstance(error, db_errors.DBAPIError):
+        return (error.connection_invalidated
+                or isinstance(error, db_errors.OperationalError | db_errors.InterfaceError))
+    # Pool exhausted, or the server refused the connection before the driver was involved.
+    return isinstance(error, db_errors.TimeoutError | ConnectionError | TimeoutError)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -140,6 +140,7 @@ class Person:
                          language_code=language_code)
         self.chat = Chat(id=user_id, type="private")
         self._own_ids = itertools.count(1)
+        self.last_update: Update | None = None
 
     @property
     def session(self) -> MockedSession:
@@ -156,9 +157,17 @@ class Person:
         """Any other update (a chat member change, say) as seen by the bot."""
         return await self._feed(Update(update_id=next(_update_ids), **update))
 
-    async def _feed(self, update: Update) -> list[TelegramMethod]:
+    async def redeliver(self, dispatcher: Dispatcher | None = None) -> list[TelegramMethod]:
+        """The last update again, as Telegram sends it after a crash or a failed webhook call
+        (to another bot process if `dispatcher` is given)."""
+        assert self.last_update is not None, "nothing was sent yet"
+        return await self._feed(self.last_update, dispatcher)
+
+    async def _feed(self, update: Update,
+                    dispatcher: Dispatcher | None = None) -> list[TelegramMethod]:
+        self.last_update = update
         before = len(self.session.requests)
-        await self.dispatcher.feed_update(self.bot, update)
+        await (dispatcher or self.dispatcher).feed_update(self.bot, update)
         if self.after_update is not None:
             await self.after_update()
         return self.session.requests[before:]
@@ -173,6 +182,14 @@ class Person:
     async def press_data(self, data: str, message_id: int | None = None,
                          chat: Chat | None = None) -> list[TelegramMethod]:
         """Press a button with this callback data (a real one, a stale one or a forged one)."""
+        return await self._feed(self.pressing_data(data, message_id, chat))
+
+    def pressing(self, label: str) -> Update:
+        """The update a press of the button would make, not yet delivered."""
+        return self.pressing_data(*reversed(self.find_button(label)))
+
+    def pressing_data(self, data: str, message_id: int | None = None,
+                      chat: Chat | None = None) -> Update:
         chat = chat or self.chat
         message_id = message_id or self.last.message_id
         shown = self.session.chats.get(chat.id, {}).get(message_id)
@@ -180,7 +197,7 @@ class Person:
                           from_user=BOT_USER, text=shown.text if shown else "…")
         query = CallbackQuery(id=str(next(_update_ids)), from_user=self.user, chat_instance="ci",
                               message=message, data=data)
-        return await self._feed(Update(update_id=next(_update_ids), callback_query=query))
+        return Update(update_id=next(_update_ids), callback_query=query)
 
     def find_button(self, label: str, message: ChatMessage | None = None) -> tuple[int, str]:
         """The newest button whose text contains `label`: (message id, callback data)."""

@@ -120,6 +120,7 @@ error-too-few = Choose at least { $min }.
 error-not-optional = This question needs an answer.
 error-stale = This button no longer works.
 error-internal = Something went wrong. Your saved answers are not lost — try again or send /start.
+error-database-busy = The database is busy right now and this answer was not saved. Please try again in a minute; everything you answered before is safe.
 stale-button = This button is from an older message. Here is the current question.
 flow-gone = That question is no longer current. Open the section you need from the menu.
 need-start = Please send /start first and agree to the data processing.

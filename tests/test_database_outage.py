@@ -1,0 +1,110 @@
+"""The database briefly unavailable or locked: the person is told to try again, nothing is
+half-written, and the bot goes on as soon as the database is back."""
+
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from bot.factory import build_app
+from models import Answer
+from models.db import create_engine
+from tests.conftest import Running
+from tests.flows import TEACHER_MENTEE, register
+from tests.tcp_proxy import TcpProxy
+from tests.telegram import texts
+
+BUSY = "База данных сейчас занята"
+
+
+async def answers(running: Running) -> list[tuple[str, object]]:
+    async with running.session() as session:
+        rows = await session.execute(select(Answer.question_id, Answer.value).order_by(Answer.id))
+        return [tuple(row) for row in rows]
+
+
+async def into_the_diagnosis(running: Running):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    await anna.send("/surveys")
+    await anna.press("Начать: Диагностика")
+    await anna.press("2")
+    return anna
+
+
+@pytest.fixture
+async def sqlite_running(make_settings, clock, tmp_path) -> AsyncIterator[Running]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'locked.sqlite3'}"
+    settings = make_settings(database_url=url)
+    engine = create_engine(url, busy_timeout=0.3)
+    running = await Running(build_app(settings, engine=engine, clock=clock)).start()
+    yield running
+    await running.stop()
+
+
+async def test_a_locked_sqlite_database(sqlite_running, caplog):
+    running = sqlite_running
+    anna = await into_the_diagnosis(running)
+    before = await answers(running)
+    database = make_url(str(running.app.engine.url)).database
+    # Another program (a backup, a report) holds the write lock for a while.
+    holder = sqlite3.connect(database, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    pump, anna.after_update = anna.after_update, None  # the outbox waits for the lock too
+    try:
+        with caplog.at_level(logging.WARNING):
+            said = texts(await anna.press("3"))
+        assert any(BUSY in text for text in said), said
+        assert await answers(running) == before
+    finally:
+        holder.rollback()
+        holder.close()
+        anna.after_update = pump
+    assert "database unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+    # The lock is gone: the same button works and the questionnaire goes on.
+    said = texts(await anna.press("3"))
+    assert any("Вопрос 3 из 10" in text for text in said), said
+    assert [value for _, value in await answers(running)] == [2, 3]
+
+
+@pytest.fixture
+async def proxied_postgres(make_settings, clock) -> AsyncIterator[tuple[Running, TcpProxy]]:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if make_url(url or "sqlite://").get_backend_name() != "postgresql":
+        pytest.skip("needs TEST_DATABASE_URL of a PostgreSQL server (.ci/run sets it)")
+    target = make_url(url)
+    proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
+    await proxy.start()
+    proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    settings = make_settings(database_url=proxied)
+    running = await Running(build_app(settings, clock=clock)).start()
+    yield running, proxy
+    await proxy.resume()
+    await running.stop()
+    await proxy.stop()
+
+
+@pytest.mark.db
+async def test_postgres_unreachable_for_a_while(proxied_postgres, caplog):
+    running, proxy = proxied_postgres
+    anna = await into_the_diagnosis(running)
+    before = await answers(running)
+    await proxy.pause()  # the server restarts: connections cut, new ones refused
+    pump, anna.after_update = anna.after_update, None  # the outbox waits for the server too
+    with caplog.at_level(logging.WARNING):
+        said = texts(await anna.press("3"))
+        await running.outbox.pump_in_background()
+    assert any(BUSY in text for text in said), said
+    assert "outbox: database unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+    await proxy.resume()
+    anna.after_update = pump
+    assert await answers(running) == before
+    said = texts(await anna.press("3"))
+    assert any("Вопрос 3 из 10" in text for text in said), said
+    assert [value for _, value in await answers(running)] == [2, 3]

@@ -1,0 +1,90 @@
+"""The same update delivered twice (Telegram redelivers after a crash or a failed webhook call,
+possibly to another bot process) is handled once."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.factory import build_app
+from models import Answer, ProcessedUpdate
+from tests.conftest import Running
+from tests.flows import TEACHER_MENTEE, register
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+
+
+async def answer_rows(running) -> list[tuple[str, object]]:
+    async with running.session() as session:
+        rows = await session.execute(select(Answer.question_id, Answer.value)
+                                     .order_by(Answer.id))
+        return [tuple(row) for row in rows]
+
+
+async def test_a_redelivered_answer_is_saved_and_answered_once(running):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    await anna.send("/surveys")
+    await anna.press("Начать: Диагностика")
+    first = await anna.press("2")
+    assert any("Вопрос 2 из 10" in text for text in texts(first))
+    saved = await answer_rows(running)
+    assert len(saved) == 1
+
+    again = await anna.redeliver()
+    assert again == []  # not a word, not even an answer to the button press
+    assert await answer_rows(running) == saved
+
+    # The next question is answered as usual.
+    await anna.press("3")
+    assert [value for _, value in await answer_rows(running)] == [2, 3]
+
+
+async def test_a_redelivered_command_is_answered_once(running):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    assert texts(await anna.send("/help"))
+    assert await anna.redeliver() == []
+    async with running.session() as session:
+        marked = await session.scalar(select(ProcessedUpdate.processed_at).where(
+            ProcessedUpdate.update_id == anna.last_update.update_id))
+    assert marked == running.app.clock.now()
+
+
+async def test_two_processes_handed_the_same_update_handle_it_once(running, settings, clock):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    await anna.send("/surveys")
+    await anna.press("Начать: Диагностика")
+    # A second bot process over the same database and the same Bot API session.
+    other = await Running(build_app(settings, clock=clock)).start()
+    try:
+        update = anna.pressing("1")
+        requests_before = len(running.bot.session.requests)
+        await asyncio.gather(
+            running.app.dispatcher.feed_update(running.bot, update),
+            other.app.dispatcher.feed_update(running.bot, update))
+        said = running.bot.session.requests[requests_before:]
+    finally:
+        await other.stop()
+    assert [value for _, value in await answer_rows(running)] == [1]
+    # The loser's writes were rolled back before it could say anything.
+    assert len([text for text in texts(said) if "Вопрос 2 из 10" in text]) == 1
+    async with running.session() as session:
+        marks = await session.scalar(select(func.count()).select_from(ProcessedUpdate)
+                                     .where(ProcessedUpdate.update_id == update.update_id))
+    assert marks == 1
+
+
+async def test_marks_older_than_two_days_are_forgotten(running, clock):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    planner = running.app.daily_planner(running.outbox)
+    assert await planner.forget_old_updates() == 0
+    clock.advance(timedelta(days=2, minutes=1))
+    forgotten = await planner.forget_old_updates()
+    assert forgotten > 0
+    async with running.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 0
