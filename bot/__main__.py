@@ -1,9 +1,12 @@
-"""`python -m bot`: migrate the database, register the command menus, and long-poll."""
+"""`python -m bot`: migrate the database, register the command menus, then long-poll Telegram,
+or serve a webhook when WEBHOOK_URL is set."""
 
 import asyncio
 import logging
+import signal
 import sys
 
+from bot import redaction
 from bot.config import ConfigError, Settings, load_settings
 from domain.questionnaire import DefinitionError
 
@@ -28,8 +31,9 @@ async def run(settings: Settings) -> None:
         log.info("database ready, %d questionnaires loaded", len(app.surveys.catalog))
         try:
             me = await bot.get_me()
-            # A webhook left on the token would make long polling fail with 409 Conflict.
-            await bot.delete_webhook()
+            if not settings.webhook_url:
+                # A webhook left on the token would make long polling fail with 409 Conflict.
+                await bot.delete_webhook()
         except TelegramUnauthorizedError:
             raise StartupError("Telegram rejected BOT_TOKEN; check it with @BotFather") from None
         except TelegramNetworkError as error:
@@ -48,9 +52,13 @@ async def run(settings: Settings) -> None:
 
         app.dispatcher.startup.register(start_scheduler)
         try:
-            # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup hooks,
-            # which register the command menus.
-            await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            if settings.webhook_url:
+                await serve_webhook(app.dispatcher, bot, settings)
+            else:
+                # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup
+                # hooks, which register the command menus.
+                await app.dispatcher.start_polling(bot, handle_signals=True,
+                                                   close_bot_session=False)
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
@@ -61,11 +69,46 @@ async def run(settings: Settings) -> None:
         await app.close()
 
 
+async def serve_webhook(dispatcher, bot, settings: Settings) -> None:
+    """Serve Telegram's POSTs until SIGINT/SIGTERM. Several processes may serve one webhook
+    behind a proxy: they share the database (and Redis), and a redelivered update is handled
+    once. Each update is answered only after it is handled, so a process that dies mid-way
+    leaves it to Telegram to deliver again."""
+    from urllib.parse import urlsplit
+
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    path = urlsplit(settings.webhook_url).path or "/"
+    server = web.Application()
+    server.router.add_get("/healthz", lambda _request: web.Response(text="ok"))
+    SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
+                         secret_token=settings.webhook_secret).register(server, path=path)
+    setup_application(server, dispatcher, bot=bot, bots=[bot])
+    runner = web.AppRunner(server, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                          allowed_updates=dispatcher.resolve_used_update_types())
+    log.info("serving the webhook on %s:%d%s", settings.webhook_host, settings.webhook_port,
+             path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        # The webhook stays set: other processes may still be serving it.
+        await runner.cleanup()
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
+        redaction.install(settings)
         asyncio.run(run(settings))
     except (ConfigError, DefinitionError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+# What Telegram accepts as a webhook's secret_token.
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 SUPPORTED_LOCALES = ("ru", "en")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
 
@@ -30,6 +32,12 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Moscow"
     default_locale: str = "ru"
     redis_url: str | None = None
+    # Webhook mode when set: Telegram posts updates to this public HTTPS address.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    # Where the webhook server listens (behind the proxy that holds the certificate).
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     content_dir: Path = PROJECT_ROOT / "content"
 
     @field_validator("bot_token")
@@ -68,7 +76,29 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("telegram_api_url", "redis_url", mode="before")
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("must be the bot's public address, like https://bot.example.org/tg")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value is not None and not SECRET_PATTERN.match(value):
+            raise ValueError("must be 16 to 256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is not set: with WEBHOOK_URL every request is "
+                             "checked against it (e.g. openssl rand -hex 32)")
+        return self
+
+    @field_validator("telegram_api_url", "redis_url", "webhook_url", "webhook_secret",
+                     mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -84,7 +114,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if not first["loc"]:  # a rule about several settings names them itself
+            raise ConfigError(first["msg"].removeprefix("Value error, ")) from None
+        name = str(first["loc"][0]).upper()
         if first["type"] == "missing":
             raise ConfigError(f"{name} is not set: put it in .env or the environment "
                               "(see .env.example)") from None
