@@ -14,7 +14,8 @@ from models import SchoolCurator, User
 
 log = logging.getLogger(__name__)
 USER_COMMANDS = ("start", "surveys", "profile", "pair", "plan", "meet", "meetings", "report",
-                 "invite", "join", "settings", "language", "help", "cancel", "forget")
+                 "invite", "join", "settings", "language", "help", "cancel", "mydata",
+                 "delete_me")
 CURATOR_COMMANDS = ("summary", "export", "remind", "broadcast", "invites", "confirm", "curators",
                     "match", "pairs", "calendar")
 

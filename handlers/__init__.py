@@ -26,6 +26,7 @@ def build_router() -> Router:
         outreach,
         pairs,
         plan,
+        privacy,
         profile,
         pupil_pairs,
         surveys,
@@ -40,7 +41,8 @@ def build_router() -> Router:
     # outreach and exports before desk: they take the desk's «remind» and «export» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), desk.router(),
              cards.router(), calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
-             meetings.router(), profile.router(), surveys.router(), answering.router()]
+             meetings.router(), privacy.router(), profile.router(), surveys.router(),
+             answering.router()]
     for router in gated:
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())

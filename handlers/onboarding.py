@@ -18,7 +18,7 @@ from handlers.rendering import drop_buttons
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
-from services import invites, schools
+from services import invites, privacy, schools
 from services.clock import Clock
 from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
 from services.profiles import Profiles
@@ -120,11 +120,16 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             await query.message.answer(i18n.get("consent-declined"))
         return
     if user is None:
+        now = clock.now()
+        version = await privacy.remember_consent_text(session, i18n.locale,
+                                                      i18n.get("consent-text"), now)
         user = await register(session, Registration(
             telegram_id=query.from_user.id,
             locale=i18n.locale,
             start_payload=clean_payload(callback_data.payload),
             username=query.from_user.username,
+            consent_version=version,
+            consented_at=now,
         ))
         await query.message.answer(i18n.get("consent-thanks"))
         code = invites.code_from_payload(callback_data.payload)

@@ -1,26 +1,21 @@
-"""/profile: the profile card, editing one field, taking on another role; /forget withdraws
-consent and deletes everything stored about the person."""
+"""/profile: the profile card, editing one field, taking on another role."""
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
-    ReplyKeyboardRemove,
 )
 from aiogram_i18n import I18nContext, LazyFilter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.answering import ProfileFlow, present
-from handlers.callbacks import AddRole, EditProfile, Forget
-from handlers.rendering import drop_buttons
+from handlers.callbacks import AddRole, EditProfile
 from handlers.screens import role_keyboard, show_profile
 from handlers.states import Onboarding
 from models import User
-from services.people import forget, roles_of
+from services.people import roles_of
 from services.profiles import Profiles
 
 
@@ -49,36 +44,10 @@ async def on_add_role(query: CallbackQuery, state: FSMContext, i18n: I18nContext
                                    reply_markup=role_keyboard(i18n, roles_of(user)))
 
 
-async def on_forget(message: Message, i18n: I18nContext) -> None:
-    await message.answer(i18n.get("forget-confirm"), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=i18n.get("button-forget-yes"),
-                                  callback_data=Forget(confirm=True).pack())],
-            [InlineKeyboardButton(text=i18n.get("button-forget-no"),
-                                  callback_data=Forget(confirm=False).pack())],
-        ]))
-
-
-async def on_forget_answer(query: CallbackQuery, callback_data: Forget, state: FSMContext,
-                           i18n: I18nContext, session: AsyncSession, user: User) -> None:
-    await query.answer()
-    if not isinstance(query.message, Message):
-        return
-    await drop_buttons(query.message)
-    if not callback_data.confirm:
-        await query.message.answer(i18n.get("forget-kept"))
-        return
-    await forget(session, user)
-    await state.clear()
-    await query.message.answer(i18n.get("forget-done"), reply_markup=ReplyKeyboardRemove())
-
-
 def router() -> Router:
     profile = Router(name="profile")
     profile.message.register(on_profile, Command("profile"))
     profile.message.register(on_profile, LazyFilter("menu-profile"))
     profile.callback_query.register(on_edit, EditProfile.filter())
     profile.callback_query.register(on_add_role, AddRole.filter())
-    profile.message.register(on_forget, Command("forget"))
-    profile.callback_query.register(on_forget_answer, Forget.filter())
     return profile

@@ -8,10 +8,11 @@ from models.outbox import OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
 from models.surveys import Answer, QuestionnaireVersion, Response
 from models.updates import ProcessedUpdate
-from models.users import FsmRecord, Profile, School, User, UserRole
+from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
-    "Answer", "Base", "Campaign", "FsmRecord", "Invite", "Meeting", "OutboxMessage", "Pair",
-    "PairMember", "PlanItem", "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response",
-    "School", "SchoolCalendar", "SchoolCurator", "User", "UserRole",
+    "Answer", "Base", "Campaign", "ConsentText", "FsmRecord", "Invite", "Meeting",
+    "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate", "Profile",
+    "QuestionnaireVersion", "Response", "School", "SchoolCalendar", "SchoolCurator", "User",
+    "UserRole",
 ]

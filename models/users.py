@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, BigId, JsonValue, UtcDateTime, utcnow
@@ -18,6 +18,11 @@ class User(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(8))
     consent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Which consent text was agreed to: see ConsentText.
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    # /delete_me: the row stays, without anything that names the person, so that the school's
+    # aggregates keep their answers.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The /start deep-link payload (school or pair invitations use it).
     start_payload: Mapped[str | None] = mapped_column(String(64))
@@ -33,6 +38,17 @@ class User(Base):
         back_populates="user", lazy="selectin", order_by="UserRole.id"
     )
     profile: Mapped["Profile | None"] = relationship(back_populates="user", lazy="joined")
+
+
+class ConsentText(Base):
+    """Each consent text ever shown, by a digest of its words, so a consent can be proven."""
+
+    __tablename__ = "consent_texts"
+
+    version: Mapped[str] = mapped_column(String(16), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    first_agreed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class School(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -23,6 +24,8 @@ class Registration:
     locale: str
     start_payload: str | None
     username: str | None = None
+    consent_version: str | None = None
+    consented_at: datetime | None = None
 
 
 def clean_payload(payload: str | None) -> str | None:
@@ -43,7 +46,8 @@ async def register(session: AsyncSession, registration: Registration) -> User:
         user = User(
             telegram_id=registration.telegram_id,
             locale=registration.locale,
-            consent_at=utcnow(),
+            consent_at=registration.consented_at or utcnow(),
+            consent_version=registration.consent_version,
             is_active=True,
             start_payload=registration.start_payload,
             username=registration.username,

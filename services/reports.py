@@ -41,9 +41,14 @@ class Scope:
     since: datetime
     until: datetime
 
-    def roles(self, query: Select) -> Select:
-        """Limit a query that joins UserRole to the people of the scope."""
-        query = query.where(UserRole.is_active.is_(True))
+    def roles(self, query: Select, *, with_erased: bool = False) -> Select:
+        """Limit a query that joins UserRole to the people of the scope; `with_erased` also
+        keeps those who withdrew consent, whose answers stay in the figures anonymously."""
+        active = UserRole.is_active.is_(True)
+        if with_erased:
+            active = or_(active, UserRole.user_id.in_(
+                select(User.id).where(User.erased_at.is_not(None))))
+        query = query.where(active)
         if self.school_ids is not None:
             query = query.where(UserRole.school_id.in_(self.school_ids))
         if self.form is not None:
@@ -100,8 +105,9 @@ async def people(session: AsyncSession, scope: Scope) -> list[Person]:
     return [Person(user_id, Role(role), years) for user_id, role, years in rows]
 
 
-def _people_with(scope: Scope, roles: Iterable[str]) -> Select:
-    return scope.roles(select(UserRole.user_id).where(UserRole.role.in_(list(roles))))
+def _people_with(scope: Scope, roles: Iterable[str], *, with_erased: bool = False) -> Select:
+    return scope.roles(select(UserRole.user_id).where(UserRole.role.in_(list(roles))),
+                       with_erased=with_erased)
 
 
 async def latest_completion(session: AsyncSession, scope: Scope, code: str,
@@ -144,7 +150,8 @@ async def satisfaction_scores(session: AsyncSession,
         select(Response.questionnaire_code, Answer.question_id, Answer.value, func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.questionnaire_code.in_(SATISFACTION),
-               Response.user_id.in_(_people_with(scope, [r.value for r in Role])),
+               Response.user_id.in_(_people_with(scope, [r.value for r in Role],
+                                                 with_erased=True)),
                Response.completed_at >= scope.since, Response.completed_at < scope.until)
         .group_by(Response.questionnaire_code, Answer.question_id, Answer.value))
     scores: dict[str, dict[str, Counter]] = {}
@@ -169,7 +176,7 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
         query = query.where(Response.user_id.in_(list(user_ids)))
     else:
         query = query.where(Response.user_id.in_(
-            _people_with(scope, [Role.MENTEE_TEACHER.value])))
+            _people_with(scope, [Role.MENTEE_TEACHER.value], with_erased=True)))
     first: dict[int, dict] = {}
     last: dict[int, dict] = {}
     first_response: dict[int, int] = {}

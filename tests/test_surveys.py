@@ -231,28 +231,6 @@ async def test_retake_creates_a_new_response_and_keeps_history(running):
     assert "в процессе (ответов: 1)" in petr.last.text
 
 
-async def test_forget_deletes_everything_about_the_person(running):
-    anna, boris = running.person(1), running.person(2)
-    await register(anna, TEACHER_MENTEE)
-    await register(boris, TEACHER_MENTEE)
-    for person in (anna, boris):
-        await person.press("Начать: Диагностика")
-        await person.press("2")
-    await anna.send("/forget")
-    said = texts(await anna.press("Нет, оставить"))
-    assert "Хорошо, ничего не удалено." in said
-    await anna.send("/forget")
-    said = texts(await anna.press("Да, удалить"))
-    assert any("данные удалены" in t for t in said)
-    async with running.session() as session:
-        assert await stored_user(session, anna.user.id) is None
-        assert await stored_user(session, boris.user.id) is not None
-        assert (await session.scalars(select(Answer.value))).all() == [2]
-    assert await responses_of(running, anna) == []
-    said = texts(await anna.send("/surveys"))
-    assert said == ["Сначала отправьте /start и дайте согласие на обработку данных."]
-
-
 async def test_text_answers_keep_their_exact_content(running):
     anna = running.person()
     await register(anna, TEACHER_MENTEE)

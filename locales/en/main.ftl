@@ -23,7 +23,9 @@ cmd-calendar = Programme calendar
 cmd-settings = Reminders
 cmd-invite = Invite a pupil into a pair (pupil mentors)
 cmd-join = Join with an invitation code
-cmd-forget = Withdraw consent and delete my data
+cmd-mydata = All my data the bot keeps
+cmd-delete_me = Withdraw consent and delete my data
+mydata-caption = Everything the bot keeps about you: profile, roles, consent, questionnaire answers, pairs, meetings and plans. Nobody else's data is in it.
 
 ## Main menu
 menu-surveys = 📋 Questionnaires
@@ -77,7 +79,7 @@ profile-field-help_offered = Can help with
 button-edit = ✏️ { $field }
 button-add-role = ➕ Add a role
 
-forget-confirm = Withdraw your consent to personal-data processing? We will delete your profile, roles and all questionnaire answers. This cannot be undone.
+forget-confirm = Withdraw your consent to personal-data processing? We will delete your name, profile, Telegram ID, free-text answers and anything else that identifies you; questionnaire scores stay only anonymously in the school's totals. Your current pairs will end. This cannot be undone.
 button-forget-yes = 🗑 Yes, delete my data
 button-forget-no = No, keep it
 forget-kept = All right, nothing was deleted.
@@ -139,7 +141,8 @@ help-text =
     /invite — invite a pupil into a pair (pupil mentors)
     /language — change the language
     /cancel — stop the current action (answers are kept)
-    /forget — withdraw consent and delete all your data
+    /mydata — all your data the bot keeps (as a file)
+    /delete_me — withdraw consent and delete your data
     Every answer is saved at once: you can stop and continue later from the same question.
 cancelled = Stopped. Everything you answered is saved — continue from “Questionnaires”.
 nothing-to-cancel = There is nothing to stop.

@@ -1,0 +1,66 @@
+"""/mydata: everything stored about the person, as a file; /delete_me (or /forget): withdraw
+consent, after a confirmation, and erase what names them."""
+
+import json
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardRemove,
+)
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import Forget
+from handlers.rendering import drop_buttons
+from models import User
+from services import privacy
+from services.clock import Clock
+from services.surveys import Surveys
+
+
+async def on_my_data(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                     surveys: Surveys) -> None:
+    data = await privacy.personal_data(session, user, surveys, i18n.locale)
+    document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await message.answer_document(BufferedInputFile(document, filename="my-data.json"),
+                                  caption=i18n.get("mydata-caption"))
+
+
+async def on_delete_me(message: Message, i18n: I18nContext) -> None:
+    await message.answer(i18n.get("forget-confirm"), reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=i18n.get("button-forget-yes"),
+                                  callback_data=Forget(confirm=True).pack())],
+            [InlineKeyboardButton(text=i18n.get("button-forget-no"),
+                                  callback_data=Forget(confirm=False).pack())],
+        ]))
+
+
+async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: FSMContext,
+                           i18n: I18nContext, session: AsyncSession, user: User,
+                           surveys: Surveys, clock: Clock) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await drop_buttons(query.message)
+    if not callback_data.confirm:
+        await query.message.answer(i18n.get("forget-kept"))
+        return
+    await state.clear()
+    await privacy.erase(session, user, surveys, clock.now())
+    await query.message.answer(i18n.get("forget-done"), reply_markup=ReplyKeyboardRemove())
+
+
+def router() -> Router:
+    private = Router(name="privacy")
+    private.message.register(on_my_data, Command("mydata"))
+    private.message.register(on_delete_me, Command("delete_me", "forget"))
+    private.callback_query.register(on_delete_answer, Forget.filter())
+    return private

@@ -1,0 +1,195 @@
+"""A person's own data: the consent text they agreed to, everything stored about them (/mydata),
+and erasure (/delete_me) that keeps their answers only as anonymous figures of their school."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.questionnaire import Question, QuestionType
+from models import (
+    ConsentText,
+    FsmRecord,
+    Invite,
+    Meeting,
+    OutboxMessage,
+    PairMember,
+    Response,
+    SchoolCurator,
+    User,
+)
+from services import pairs
+from services.surveys import Surveys
+
+
+def consent_version(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+async def remember_consent_text(session: AsyncSession, locale: str, text: str,
+                                now: datetime) -> str:
+    """The version of the consent text shown; its words are kept the first time it is agreed
+    to (several processes may do that at once)."""
+    version = consent_version(text)
+    insert = (postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)
+    await session.execute(insert(ConsentText).values(
+        version=version, locale=locale, text=text, first_agreed_at=now,
+    ).on_conflict_do_nothing(index_elements=["version"]))
+    return version
+
+
+def _moment(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
+                        locale: str) -> dict[str, Any]:
+    """Everything stored about the person, as plain data (their partners appear by role only:
+    their data is theirs to ask for)."""
+    profile = user.profile
+    consent = await session.get(ConsentText, user.consent_version) if user.consent_version \
+        else None
+    data: dict[str, Any] = {
+        "person": {
+            "telegram_id": user.telegram_id, "username": user.username,
+            "language": user.locale, "time_zone": user.timezone,
+            "meeting_reminders_minutes_before": user.reminder_minutes,
+            "registered_at": _moment(user.created_at), "start_payload": user.start_payload,
+            "blocked_the_bot_at": _moment(user.unreachable_at),
+        },
+        "consent": {"agreed_at": _moment(user.consent_at), "text_version": user.consent_version,
+                    "text": consent.text if consent else None},
+        "profile": None if profile is None else {
+            "full_name": profile.full_name,
+            "school": profile.school.name if profile.school else None,
+            "subjects": profile.subjects, "experience_years": profile.experience_years,
+            "mentee_category": profile.mentee_category, "mentor_types": profile.mentor_types,
+            "mentee_capacity": profile.mentee_capacity, "grade": profile.grade,
+            "help_wanted": profile.help_wanted, "help_offered": profile.help_offered,
+        },
+        "roles": [{"role": r.role, "form": r.form, "school_id": r.school_id,
+                   "active": r.is_active, "confirmed_at": _moment(r.confirmed_at)}
+                  for r in user.roles],
+        "curates_school_ids": list(await session.scalars(
+            select(SchoolCurator.school_id).where(SchoolCurator.user_id == user.id))),
+        "questionnaires": await _responses(session, user, surveys, locale),
+        "pairs": await _pairs(session, user),
+        "invitations_made": [
+            {"code": invite.code, "kind": invite.kind, "role": invite.role,
+             "created_at": _moment(invite.created_at), "expires_at": _moment(invite.expires_at),
+             "uses": invite.uses, "revoked_at": _moment(invite.revoked_at)}
+            for invite in await session.scalars(
+                select(Invite).where(Invite.created_by == user.id).order_by(Invite.id))],
+        "messages_owed": [
+            {"kind": row.kind, "due_at": _moment(row.due_at), "status": row.status}
+            for row in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.user_id == user.id,
+                                            OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.due_at))],
+        "conversation_state": [
+            {"state": record.state, "data": record.data}
+            for record in await session.scalars(
+                select(FsmRecord).where(FsmRecord.key.contains(f":{user.telegram_id}:")))],
+    }
+    return data
+
+
+async def _responses(session: AsyncSession, user: User, surveys: Surveys,
+                     locale: str) -> list[dict[str, Any]]:
+    found = []
+    for response in await session.scalars(
+            select(Response).where(Response.user_id == user.id).order_by(Response.id)):
+        definition = await surveys.definition(session, response.questionnaire_code,
+                                              response.questionnaire_version)
+        questions = {q.id: q for q in definition.questions}
+        found.append({
+            "questionnaire": definition.title.get(locale), "version": definition.version,
+            "role": response.role, "started_at": _moment(response.started_at),
+            "completed_at": _moment(response.completed_at),
+            "answers": [{"question": _question_text(questions.get(a.question_id), locale,
+                                                    a.question_id),
+                         "answer": a.value, "skipped": a.skipped,
+                         "answered_at": _moment(a.answered_at)}
+                        for a in sorted(response.answers, key=lambda a: a.id)],
+        })
+    return found
+
+
+def _question_text(question: Question | None, locale: str, fallback: str) -> str:
+    return question.text.get(locale) if question is not None else fallback
+
+
+async def _pairs(session: AsyncSession, user: User) -> list[dict[str, Any]]:
+    found = []
+    for pair in await pairs.pairs_of(session, user):
+        own = pairs.member(pair, user.id)
+        meetings = await session.scalars(
+            select(Meeting).where(Meeting.pair_id == pair.id).order_by(Meeting.starts_at))
+        found.append({
+            "form": pair.form, "status": pair.status, "my_side": own.side,
+            "my_consent": own.consent, "my_consent_at": _moment(own.consent_at),
+            "my_decline_reason": own.decline_reason,
+            "partners": [m.side for m in pair.members if m.user_id != user.id],
+            "started_on": _moment(pair.started_on), "planned_end": _moment(pair.planned_end),
+            "ended_at": _moment(pair.ended_at),
+            "plan": [{"goal": item.goal, "area": item.area, "due_on": _moment(item.due_on),
+                      "done_at": _moment(item.done_at)} for item in pair.plan],
+            "meetings": [{"starts_at": _moment(m.starts_at), "minutes": m.minutes,
+                          "place": m.place, "topic": m.topic, "status": m.status,
+                          "held": m.held, "mentor_note": m.mentor_note,
+                          "mentee_rating": m.mentee_rating} for m in meetings],
+        })
+    return found
+
+
+# Answers that may name someone: typed text, and choices among colleagues by name.
+def _may_identify(question: Question) -> bool:
+    return question.type is QuestionType.TEXT or question.options_from is not None
+
+
+async def erase(session: AsyncSession, user: User, surveys: Surveys, now: datetime) -> None:
+    """Consent withdrawn: everything that names the person goes; the row stays as an anonymous
+    member of their school, so its satisfaction scores and diagnoses still count there."""
+    for pair in await pairs.pairs_of(session, user):
+        if pair.status in pairs.OPEN:
+            await pairs.end(session, pair, now, status=pairs.PairStatus.CANCELLED,
+                            reason="left the programme")
+    for response in await session.scalars(select(Response).where(Response.user_id == user.id)):
+        definition = await surveys.definition(session, response.questionnaire_code,
+                                              response.questionnaire_version)
+        identifying = {q.id for q in definition.questions if _may_identify(q)}
+        for answer in response.answers:
+            if answer.question_id in identifying:
+                answer.value = None
+    telegram_id = user.telegram_id
+    await session.execute(delete(OutboxMessage).where(or_(
+        OutboxMessage.user_id == user.id, OutboxMessage.chat_id == telegram_id)))
+    await session.execute(delete(FsmRecord).where(FsmRecord.key.contains(f":{telegram_id}:")))
+    await session.execute(delete(SchoolCurator).where(SchoolCurator.user_id == user.id))
+    await session.execute(update(Invite).where(Invite.created_by == user.id,
+                                               Invite.revoked_at.is_(None))
+                          .values(revoked_at=now))
+    await session.execute(update(PairMember).where(PairMember.user_id == user.id)
+                          .values(decline_reason=None))
+    await session.execute(update(Meeting).where(
+        Meeting.pair_id.in_(select(PairMember.pair_id).where(PairMember.user_id == user.id,
+                                                             PairMember.side == pairs.MENTOR)))
+        .values(mentor_note=None))
+    # Telegram's ids are positive: a negative one can never be found by a message.
+    user.telegram_id = -user.id
+    user.username = user.locale = user.start_payload = user.timezone = None
+    user.reminder_minutes = user.unreachable_at = None
+    user.is_active, user.erased_at = False, now
+    for role in user.roles:
+        role.is_active = False
+    profile = user.profile
+    if profile is not None:
+        profile.full_name = profile.subjects = profile.mentor_types = None
+        profile.help_wanted = profile.help_offered = profile.mentee_capacity = None
+    await session.commit()

@@ -1,0 +1,99 @@
+"""/mydata, /delete_me and the consent record, through the bot and in the database."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Answer, ConsentText, OutboxMessage, Pair, Profile, Response, User
+from services import privacy, reports
+from tests.flows import TEACHER_MENTEE, active_pair, register, stored_user
+from tests.telegram import files, texts
+
+pytestmark = pytest.mark.db
+
+
+def everything_scope() -> reports.Scope:
+    return reports.Scope(None, None, datetime(2026, 8, 1, tzinfo=UTC),
+                         datetime(2027, 1, 1, tzinfo=UTC))
+
+
+async def test_consent_is_recorded_with_its_time_and_text_version(running, clock):
+    anna, john = running.person(1001), running.person(1002, language_code="en")
+    await register(anna, TEACHER_MENTEE)
+    await john.send("/start")
+    english = john.last.text
+    await john.press("I agree")
+    async with running.session() as session:
+        stored_anna = await stored_user(session, anna.user.id)
+        stored_john = await stored_user(session, john.user.id)
+        texts_kept = {row.version: row for row in await session.scalars(select(ConsentText))}
+    assert stored_anna.consent_at == clock.now()
+    assert stored_anna.consent_version != stored_john.consent_version
+    assert texts_kept[stored_john.consent_version].text == english
+    assert texts_kept[stored_john.consent_version].locale == "en"
+    assert "Согласие на обработку персональных данных" in \
+        texts_kept[stored_anna.consent_version].text
+    assert stored_anna.consent_version == privacy.consent_version(
+        texts_kept[stored_anna.consent_version].text)
+
+
+async def test_mydata_sends_everything_about_the_person_and_nothing_about_others(running):
+    _curator, petr, anna = await active_pair(running)
+    said = await anna.send("/mydata")
+    (name, content), = files(said)
+    assert name == "my-data.json"
+    data = json.loads(content)
+    assert data["person"]["telegram_id"] == anna.user.id
+    assert data["profile"]["full_name"] == "Наставляемая 0"
+    assert data["consent"]["text_version"] and "Согласие" in data["consent"]["text"]
+    (diagnosis,) = data["questionnaires"]
+    assert diagnosis["completed_at"] and len(diagnosis["answers"]) == 10
+    assert diagnosis["answers"][0]["answer"] == 3
+    (pair,) = data["pairs"]
+    assert pair["status"] == "active" and pair["partners"] == ["mentor"]
+    # The partner and the curator are not in it.
+    for other in ("Наставник 0", "Куратор", str(petr.user.id)):
+        assert other not in content.decode("utf-8")
+
+
+async def test_delete_me_erases_what_names_the_person_and_keeps_anonymous_scores(running):
+    _curator, _petr, anna = await active_pair(running)
+    await anna.send("/delete_me")
+    assert "Хорошо, ничего не удалено." in texts(await anna.press("Нет, оставить"))
+    async with running.session() as session:
+        before = (await reports.diagnoses(session, everything_scope()))[1]
+        assert await stored_user(session, anna.user.id) is not None
+    await anna.send("/delete_me")
+    said = texts(await anna.press("Да, удалить"))
+    assert any("данные удалены" in text for text in said)
+
+    async with running.session() as session:
+        assert await stored_user(session, anna.user.id) is None
+        erased = await session.scalar(select(User).where(User.erased_at.is_not(None)))
+        assert erased.telegram_id < 0 and erased.username is None
+        profile = await session.get(Profile, erased.id)
+        assert profile.full_name is None and profile.school_id is not None
+        values = dict((await session.execute(
+            select(Answer.question_id, Answer.value).join(Response)
+            .where(Response.user_id == erased.id))).all())
+        assert values["expected_help"] is None  # typed text may name someone
+        assert values["area_methods"] == 3
+        pair = await session.scalar(select(Pair))
+        assert pair.status == "cancelled"
+        owed = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.chat_id == anna.user.id, OutboxMessage.status == "pending"))
+        assert owed == 0
+        # Her scores still count in the school's figures; she is no longer a participant.
+        after = (await reports.diagnoses(session, everything_scope()))[1]
+        assert after == before
+        people = await reports.people(session, everything_scope())
+        assert erased.id not in {person.user_id for person in people}
+
+    # The curator's lists no longer name her; she can come back as a new person.
+    said = texts(await anna.send("/surveys"))
+    assert said == ["Сначала отправьте /start и дайте согласие на обработку данных."]
+    await register(anna, TEACHER_MENTEE)
+    async with running.session() as session:
+        assert (await stored_user(session, anna.user.id)).id != erased.id
