@@ -5,9 +5,24 @@ restarted app get fresh ones. Order matters: commands and menu buttons come befo
 of typed answers, and the fallback comes last.
 """
 
-from aiogram import F, Router
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, F, Router
+from aiogram.types import Message, TelegramObject
 
 from bot.middlewares import RequireConsent
+
+
+class WithoutNul(BaseMiddleware):
+    """NUL characters in a message mean nothing, and PostgreSQL stores no text or JSON that
+    contains one: every handler gets the text without them."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message) and event.text and "\x00" in event.text:
+            event = event.model_copy(update={"text": event.text.replace("\x00", "")})
+        return await handler(event, data)
 
 
 def build_router() -> Router:
@@ -33,6 +48,7 @@ def build_router() -> Router:
     )
 
     top = Router(name="top")
+    top.message.outer_middleware(WithoutNul())
     top.include_router(groups.router())
     root = Router(name="private")
     # Everything so far happens in a private chat with the bot.

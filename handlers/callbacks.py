@@ -1,8 +1,15 @@
 """Every inline button's data, as typed CallbackData (Telegram allows 64 bytes)."""
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# A number in a button is a database id or a small count. Ids are 64-bit integers, so a larger
+# number can only come from a forged button: it does not unpack, and the press is answered as a
+# stale one instead of failing in the database.
+Int = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class Consent(CallbackData, prefix="consent"):
@@ -32,10 +39,10 @@ class AnswerButton(CallbackData, prefix="ans"):
     """A button under a question; `ref` is the response id (0 for the profile)."""
 
     flow: Flow
-    ref: int
+    ref: Int
     question: str
     act: Act
-    pick: int = -1
+    pick: Int = -1
 
 
 class OpenSurvey(CallbackData, prefix="survey"):
@@ -59,39 +66,39 @@ class PickSchool(CallbackData, prefix="school"):
     """A curator of several schools picks which one a command is about."""
 
     action: str
-    school_id: int
+    school_id: Int
 
 
 class NewInvite(CallbackData, prefix="inv"):
-    school_id: int
+    school_id: Int
     role: str
 
 
 class GrantCurator(CallbackData, prefix="grant"):
-    school_id: int
-    user_id: int
+    school_id: Int
+    user_id: Int
 
 
 class ConfirmMember(CallbackData, prefix="confirm"):
-    role_id: int
+    role_id: Int
 
 
 class AcceptMatch(CallbackData, prefix="match"):
-    mentee: int
-    mentor: int
+    mentee: Int
+    mentor: Int
 
 
 class ChooseMentor(CallbackData, prefix="pick"):
-    mentee: int
+    mentee: Int
 
 
 class PairReply(CallbackData, prefix="pairok"):
-    pair: int
+    pair: Int
     agree: bool
 
 
 class PairAction(CallbackData, prefix="pairdo"):
-    pair: int
+    pair: Int
     act: str
     # Ending, cancelling or reassigning a pair asks once more before it happens.
     sure: bool = False
@@ -103,23 +110,23 @@ class JoinPair(CallbackData, prefix="joinpair"):
 
 
 class LinkPair(CallbackData, prefix="link"):
-    pair: int
+    pair: Int
 
 
 class PlanTick(CallbackData, prefix="ptick"):
-    item: int
+    item: Int
 
 
 class PlanAdd(CallbackData, prefix="padd"):
-    pair: int
+    pair: Int
 
 
 class PlanDelete(CallbackData, prefix="pdel"):
-    item: int
+    item: Int
 
 
 class MeetPair(CallbackData, prefix="mpair"):
-    pair: int
+    pair: Int
 
 
 class MeetDay(CallbackData, prefix="mday"):
@@ -139,37 +146,37 @@ class MeetRepeat(CallbackData, prefix="mrep"):
 
 
 class MeetReply(CallbackData, prefix="mrsvp"):
-    meeting: int
+    meeting: Int
     act: str  # accept, decline, other
 
 
 class MeetReminder(CallbackData, prefix="mrem"):
-    meeting: int
+    meeting: Int
     act: str  # ok, move
 
 
 class MeetHeld(CallbackData, prefix="mheld"):
-    meeting: int
+    meeting: Int
     held: bool
 
 
 class MeetRate(CallbackData, prefix="mrate"):
-    meeting: int
-    score: int
+    meeting: Int
+    score: Int
 
 
 class ReminderSetting(CallbackData, prefix="remset"):
-    minutes: int  # 0 turns every reminder off
+    minutes: Int  # 0 turns every reminder off
 
 
 class PickCalendar(CallbackData, prefix="cal"):
-    school_id: int
+    school_id: Int
     calendar: str
 
 
 class ShiftCalendar(CallbackData, prefix="calshift"):
-    school_id: int
-    days: int
+    school_id: Int
+    days: Int
 
 
 class SetZone(CallbackData, prefix="zone"):
@@ -199,30 +206,30 @@ class DeskButton(CallbackData, prefix="desk"):
     until: day ordinals, 0 for the school year so far; code: a questionnaire."""
 
     view: DeskView
-    school: int = 0
+    school: Int = 0
     form: str = ""
-    since: int = 0
-    until: int = 0
+    since: Int = 0
+    until: Int = 0
     code: str = ""
-    page: int = 0
+    page: Int = 0
 
 
 class PairCard(CallbackData, prefix="pcard"):
-    pair: int
+    pair: Int
 
 
 class PersonCard(CallbackData, prefix="who"):
-    user: int
+    user: Int
 
 
 class ProgressChart(CallbackData, prefix="pchart"):
     """One mentee's diagnosis before and after."""
 
-    user: int
+    user: Int
 
 
 class CampaignStatus(CallbackData, prefix="camp"):
-    campaign: int
+    campaign: Int
 
 
 class BroadcastField(StrEnum):

@@ -21,6 +21,9 @@ from services.reports import Scope
 
 FORMS = {"tt": Form.TEACHER_TEACHER, "pp": Form.PUPIL_PUPIL, "tp": Form.TEACHER_PUPIL}
 FORM_CODES = {form: code for code, form in FORMS.items()}
+# The days a period may cover: any school year of the programme, and only days whose every
+# moment exists in every time zone and in the database (0001-01-01 in Moscow is year 0 in UTC).
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class Refused(Exception):
@@ -66,7 +69,7 @@ def parse_period(args: str | None) -> tuple[int, int] | None:
         start, end = (date.fromisoformat(part) for part in parts)
     except ValueError:
         return None
-    if len(parts) != 2 or start > end:
+    if len(parts) != 2 or not EARLIEST <= start <= end <= LATEST:
         return None
     return start.toordinal(), end.toordinal()
 
@@ -77,9 +80,9 @@ def period_days(since: int, until: int, today: date) -> tuple[date, date]:
         return date(school_year_of(today), 8, 1), today
     try:
         first, last = date.fromordinal(since), date.fromordinal(until)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Refused("error-stale") from None
-    if first > last:
+    if not EARLIEST <= first <= last <= LATEST:
         raise Refused("error-stale")
     return first, last
 

@@ -10,6 +10,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -426,6 +427,14 @@ async def on_settings(message: Message, i18n: I18nContext, user: User,
                          reply_markup=settings_keyboard(i18n, user, settings))
 
 
+async def redraw_settings(message: Message, i18n: I18nContext, user: User,
+                          settings: Settings) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user, settings))
+    except TelegramBadRequest:
+        pass  # the choice already made pressed again: nothing changed
+
+
 async def on_zone(query: CallbackQuery, callback_data: SetZone, i18n: I18nContext,
                   session: AsyncSession, user: User, settings: Settings) -> None:
     if callback_data.zone not in ZONES or not isinstance(query.message, Message):
@@ -434,7 +443,7 @@ async def on_zone(query: CallbackQuery, callback_data: SetZone, i18n: I18nContex
     user.timezone = callback_data.zone
     await session.commit()
     await query.answer(i18n.get("settings-saved"))
-    await query.message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user, settings))
+    await redraw_settings(query.message, i18n, user, settings)
 
 
 async def on_setting(query: CallbackQuery, callback_data: ReminderSetting, i18n: I18nContext,
@@ -453,7 +462,7 @@ async def on_setting(query: CallbackQuery, callback_data: ReminderSetting, i18n:
     user.reminder_minutes = chosen
     await session.commit()
     await query.answer(i18n.get("settings-saved"))
-    await query.message.edit_reply_markup(reply_markup=settings_keyboard(i18n, user, settings))
+    await redraw_settings(query.message, i18n, user, settings)
 
 
 def router() -> Router:

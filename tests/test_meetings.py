@@ -110,6 +110,18 @@ async def test_weekly_series_and_personal_reminder_settings(running):
     assert len([r for r in reminders if r.user_id != petr_id]) == 54
 
 
+async def test_pressing_a_setting_already_chosen(running):
+    # Telegram refuses to redraw a keyboard that has not changed; this used to fail the update.
+    anna = running.person()
+    await register(anna, TEACHER_MENTEE)
+    await anna.send("/settings")
+    for label in ("Москва", "Выключить", "Выключить"):
+        assert texts(await anna.press(label)) == ["Сохранено."]
+    async with running.session() as session:
+        user = await stored_user(session, anna.user.id)
+        assert (user.timezone, user.reminder_minutes) == ("Europe/Moscow", [])
+
+
 async def test_bad_time_stale_and_forged_answers(running):
     _, petr, anna = await active_pair(running)
     await petr.send("/meet")

@@ -124,6 +124,21 @@ async def test_number_input_is_checked(running):
         assert (await stored_user(session, anna.user.id)).profile.experience_years == 3
 
 
+async def test_nul_characters_are_dropped_from_typed_text(running):
+    # PostgreSQL stores no text with a NUL in it: such a name used to fail the update there.
+    anna = running.person()
+    await begin_profile(anna)
+    said = texts(await anna.send("Иванова\x00 Анна\x00"))
+    assert "В какой школе" in anna.last.text, said
+    said = texts(await anna.send("\x00"))
+    assert "Ответ пустой. Напишите, пожалуйста, текст." in said
+    await anna.send("Школа\x00 5")
+    assert "Какие предметы" in anna.last.text
+    async with running.session() as session:
+        user = await stored_user(session, anna.user.id)
+        assert (user.profile.full_name, user.profile.school.name) == ("Иванова Анна", "Школа 5")
+
+
 async def test_cancel_keeps_what_was_saved_and_start_resumes(running):
     anna = running.person()
     await begin_profile(anna, "Иванова Анна")
