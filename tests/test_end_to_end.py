@@ -1,45 +1,53 @@
-"""`python -m bot` as a real process, talking to a local Bot API stand-in over HTTP."""
+"""`python -m bot` as a real process, talking to a local Bot API stand-in over HTTP.
+
+The stand-in (tests/bot_api_standin.py) answers in Telegram's JSON and redelivers unconfirmed
+updates; people (tests/e2e_people.py) press buttons by their labels and type, as in Telegram.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import os
+import io
+import json
+import re
 import signal
 import socket
 import sqlite3
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
+from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiohttp import web
+from openpyxl import Workbook, load_workbook
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import PROJECT_ROOT
+from domain.questionnaire import Catalog
 from handlers.callbacks import Consent
 from tests.bot_api_standin import BotAPIStandIn, Recorded
+from tests.e2e_people import (
+    FAKE_TOKEN,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    BotProcess,
+    Person,
+    Screen,
+    bot_env,
+    register,
+    register_curator,
+    start_bot,
+)
 
-FAKE_TOKEN = "123456:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 USER_ID = 5550001
 USER = {"id": USER_ID, "is_bot": False, "first_name": "Анна", "language_code": "ru"}
 CHAT = {"id": USER_ID, "type": "private", "first_name": "Анна"}
-
-
-def bot_env(**values: str) -> dict[str, str]:
-    """The inherited environment without any of the bot's settings, plus `values`."""
-    fields = {name.upper() for name in Settings.model_fields}
-    env = {key: value for key, value in os.environ.items() if key.upper() not in fields}
-    env.update(PYTHONUNBUFFERED="1", **values)
-    return env
-
-
-async def start_bot(env: dict[str, str], logs: Path, name: str = "bot",
-                    cwd: Path = PROJECT_ROOT) -> asyncio.subprocess.Process:
-    """`python -m bot` with its output in `logs`/<name>.stdout and <name>.stderr."""
-    with (logs / f"{name}.stdout").open("wb") as stdout, \
-            (logs / f"{name}.stderr").open("wb") as stderr:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=cwd, env=env,
-            stdin=asyncio.subprocess.DEVNULL, stdout=stdout, stderr=stderr)
 
 
 @pytest.fixture
@@ -165,3 +173,302 @@ async def test_unreachable_telegram_is_one_line_and_exit_code_1(tmp_path: Path) 
     assert errors[0].startswith(
         f"error: cannot reach the Telegram Bot API at http://127.0.0.1:{closed_port}: "), stderr
     assert "Unclosed" not in stderr, stderr
+
+
+# -- the stand-in answers in Telegram's shapes (parsed by aiogram's own models) -------------
+
+
+def standin_bot(standin: BotAPIStandIn) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(standin.base_url))
+    return Bot(FAKE_TOKEN, session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def xlsx_bytes(*rows: tuple) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    target = io.BytesIO()
+    book.save(target)
+    return target.getvalue()
+
+
+async def test_standin_messages_files_and_errors_in_telegrams_shapes(
+        standin: BotAPIStandIn) -> None:
+    bot = standin_bot(standin)
+    anna = Person(standin, USER_ID)
+    try:
+        me = await bot.get_me()
+        assert (me.id, me.username, me.is_bot) == (123456, "standin_bot", True)
+        with pytest.raises(TelegramBadRequest, match="chat not found"):
+            await bot.send_message(USER_ID, "nobody has written yet")
+        anna.send("/start")
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text="Да", callback_data="yes"),
+            InlineKeyboardButton(text="Нет", callback_data="no")]])
+        sent = await bot.send_message(USER_ID, "<b>Вопрос</b> &amp; ответ: /help",
+                                      reply_markup=keyboard)
+        assert sent.message_id == 2  # one sequence per chat: Anna's /start was 1
+        assert sent.text == "Вопрос & ответ: /help"
+        assert [(e.type, e.offset, e.length) for e in sent.entities] == [
+            ("bold", 0, 6), ("bot_command", 16, 5)]
+        assert [(b.text, b.callback_data) for b in sent.reply_markup.inline_keyboard[0]] == [
+            ("Да", "yes"), ("Нет", "no")]
+        assert sent.chat.first_name == "Анна"
+        # The same content again is refused; new text without a keyboard drops the keyboard.
+        with pytest.raises(TelegramBadRequest, match="message is not modified"):
+            await bot.edit_message_text("<b>Вопрос</b> &amp; ответ: /help", chat_id=USER_ID,
+                                        message_id=sent.message_id, reply_markup=keyboard)
+        edited = await bot.edit_message_text("Готово", chat_id=USER_ID,
+                                             message_id=sent.message_id)
+        assert edited.edit_date is not None and edited.reply_markup is None
+        assert anna.last.text == "Готово" and anna.last.buttons() == []
+        with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+            await bot.edit_message_reply_markup(chat_id=USER_ID, message_id=999)
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await bot.send_message(USER_ID, "<b>unclosed")
+        with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+            await bot.send_message(USER_ID, "long data", reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="x", callback_data="x" * 65)]]))
+        # A document and a photo arrive as multipart uploads and are kept.
+        content = xlsx_bytes(("Вопрос", "Ответ"), ("area_methods", 3))
+        document = await bot.send_document(USER_ID, BufferedInputFile(content, "report.xlsx"),
+                                           caption="Выгрузка: <i>школа</i>")
+        assert document.document.file_name == "report.xlsx"
+        assert document.document.file_size == len(content)
+        assert document.document.mime_type.endswith("spreadsheetml.sheet")
+        assert document.caption == "Выгрузка: школа" and document.caption_entities[0].type \
+            == "italic"
+        (upload,) = anna.uploads()
+        assert upload.filename == "report.xlsx" and upload.data == content
+        rows = list(load_workbook(io.BytesIO(upload.data)).active.values)
+        assert rows == [("Вопрос", "Ответ"), ("area_methods", 3)]
+        again = await bot.send_document(USER_ID, document.document.file_id)
+        assert again.document.file_unique_id == document.document.file_unique_id
+        png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1600).to_bytes(4, "big")
+               + (900).to_bytes(4, "big") + b"\x08\x02\x00\x00\x00" + b"\x00" * 32)
+        photo = await bot.send_photo(USER_ID, BufferedInputFile(png, "chart.png"))
+        assert [(p.width, p.height) for p in photo.photo] == [
+            (90, 51), (320, 180), (800, 450), (1280, 720)]
+        with pytest.raises(TelegramBadRequest, match="IMAGE_PROCESS_FAILED"):
+            await bot.send_photo(USER_ID, BufferedInputFile(b"not an image", "x.png"))
+        # A callback query is answered once.
+        anna.press_data(anna.last, "anything")
+        query_id = anna.last_update["callback_query"]["id"]
+        assert await bot.answer_callback_query(query_id, text="Принято") is True
+        with pytest.raises(TelegramBadRequest, match="query is too old"):
+            await bot.answer_callback_query(query_id)
+        assert anna.alerts(since=0) == ["Принято"]
+        assert await bot.delete_message(USER_ID, photo.message_id) is True
+        with pytest.raises(TelegramBadRequest, match="message to delete not found"):
+            await bot.delete_message(USER_ID, photo.message_id)
+        assert await bot.send_chat_action(USER_ID, "typing") is True
+        commands = [BotCommand(command="start", description="Начать")]
+        assert await bot.set_my_commands(commands, language_code="ru") is True
+        assert [(c.command, c.description) for c in await bot.get_my_commands(
+            language_code="ru")] == [("start", "Начать")]
+        assert await bot.get_my_commands() == []
+    finally:
+        await bot.session.close()
+
+
+async def test_standin_redelivers_until_confirmed_and_posts_to_a_webhook(
+        standin: BotAPIStandIn) -> None:
+    bot = standin_bot(standin)
+    anna = Person(standin, USER_ID)
+    received: list[tuple[dict, str | None]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append((await request.json(), request.headers.get(
+            "X-Telegram-Bot-Api-Secret-Token")))
+        if len(received) == 1:
+            return web.Response(status=500)  # Telegram tries again
+        return web.json_response({"method": "sendMessage", "chat_id": USER_ID,
+                                  "text": "ответ из вебхука"})
+
+    app = web.Application()
+    app.router.add_post("/hook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        first, second = anna.send("/start")["update_id"], anna.send("привет")["update_id"]
+        # Handed out again and again until a later call confirms them with its offset.
+        for _ in range(2):
+            assert [u.update_id for u in await bot.get_updates(timeout=0)] == [first, second]
+        assert [u.update_id for u in await bot.get_updates(offset=second, timeout=0)] \
+            == [second]
+        assert await bot.get_updates(offset=second + 1, timeout=0) == []
+        assert standin.deliveries == {first: 2, second: 3}
+        # A second long poll ends the first with 409, as two bot instances would.
+        waiting = asyncio.ensure_future(bot.get_updates(offset=second + 1, timeout=1))
+        await asyncio.sleep(0.1)
+        assert await bot.get_updates(offset=second + 1, timeout=0) == []
+        with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
+            await waiting
+        # With a webhook, the update is POSTed (retried after a 500); the reply's method runs.
+        assert await bot.set_webhook(f"http://{host}:{port}/hook", secret_token="s3cret")
+        with pytest.raises(TelegramConflictError, match="webhook is active"):
+            await bot.get_updates(timeout=0)
+        third = anna.send("/help")["update_id"]
+        await standin.wait_until(lambda: any(r.via_webhook for r in standin.requests), 5.0)
+        assert [(u["update_id"], secret) for u, secret in received] == [
+            (third, "s3cret"), (third, "s3cret")]
+        assert anna.last.text == "ответ из вебхука"
+        info = await bot.get_webhook_info()
+        assert info.url.endswith("/hook") and info.pending_update_count == 0
+        assert info.last_error_message.startswith("Wrong response from the webhook: 500")
+        assert await bot.delete_webhook() is True
+        assert (await bot.get_webhook_info()).url == ""
+    finally:
+        await bot.session.close()
+        await runner.cleanup()
+
+
+# -- people over HTTP, and a SIGKILL in the middle of a questionnaire -----------------------
+
+CURATOR_ID = 5550900
+DIAGNOSIS_IDS = ["area_methods", "area_technologies", "area_assessment", "area_control",
+                 "area_programmes", "area_parents", "area_colleagues", "area_safety",
+                 "category", "expected_help"]
+
+
+async def take_diagnosis(person: Person, scores: list[int], category: str, help_text: str,
+                         *, first: int = 1) -> None:
+    """Answer the deficit diagnosis from question `first` on, each answer acknowledged."""
+    for number, score in enumerate(scores[first - 1:], first):
+        await person.expect(f"Вопрос {number} из 10")
+        await person.press(str(score))
+    await person.expect("Вопрос 9 из 10")
+    await person.press(category)
+    await person.expect("Вопрос 10 из 10")
+    person.send(help_text)
+    await person.expect("Анкета «Диагностика профессиональных дефицитов» заполнена")
+
+
+async def pupils_make_a_pair(masha: Person, kolya: Person, school: asyncio.Event) -> None:
+    await register(masha, PUPIL_MENTOR, school_exists=school)
+    masha.send("/invite")
+    invitation = await masha.expect("Приглашение в пару")
+    payload = re.search(r"\?start=(i_[A-Z0-9]+)", invitation.text).group(1)
+    link = next(e for e in invitation.message["entities"] if e["type"] == "url")
+    assert invitation.text[link["offset"]:].startswith("https://t.me/standin_bot?start=")
+    kolya.user["first_name"] = "Коля"
+    await register_start_with_payload(kolya, payload)
+    await kolya.press("Согласен")  # the pair, now
+    await kolya.expect("Ждём согласия второй стороны")
+    await masha.press("Согласен")  # the consent request comes through the outbox
+    await masha.expect("Пара начала работу")
+    await kolya.expect("Пара начала работу")
+
+
+async def register_start_with_payload(kolya: Person, payload: str) -> None:
+    kolya.send(f"/start {payload}")
+    await kolya.press("Согласен")  # personal data
+    await kolya.expect("Кузнецова Маша приглашает тебя в пару «ученик – ученик»")
+
+
+def rows_of(database: Path, sql: str, *args: object) -> list[tuple]:
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
+async def test_people_over_http_then_a_sigkill_mid_questionnaire(
+        standin: BotAPIStandIn, tmp_path: Path) -> None:
+    database = tmp_path / "people.sqlite3"
+    bot = BotProcess(standin, tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+                     CURATOR_IDS=str(CURATOR_ID))
+    anna, boris = Person(standin, 5550101, "Анна"), Person(standin, 5550102, "Борис")
+    curator = Person(standin, CURATOR_ID, "Мария")
+    masha, kolya = Person(standin, 5550301, "Маша"), Person(standin, 5550302, "Коля")
+    screen = Screen(Catalog.from_directory(PROJECT_ROOT / "content" / "questionnaires")
+                    .get("diagnosis_mentee"))
+    anna_scores, boris_scores = [3, 2, 0, 1, 0, 2, 1, 3], [2, 1, 3, 0, 2, 3, 1, 0]
+
+    # The curator names the school first (people typing a new school's name at the same moment
+    # collide in the app: see bench/crash.py).
+    school = asyncio.Event()
+
+    async def anna_answers() -> None:
+        await register(anna, TEACHER_MENTEE, school_exists=school)
+        await anna.press("Начать: Диагностика")
+        await anna.expect("Эта анкета помогает понять")  # the questionnaire's intro
+        await take_diagnosis(anna, anna_scores, "Новый сотрудник", "Посетить мои уроки")
+
+    async def boris_starts() -> None:
+        await register(boris, {**TEACHER_MENTEE, "name": "Борисов Борис"},
+                       school_exists=school)
+        await boris.press("Начать: Диагностика")
+        for number, score in enumerate(boris_scores[:4], 1):
+            await boris.expect(f"Вопрос {number} из 10")
+            await boris.press(str(score))
+        await boris.expect("Вопрос 5 из 10")
+
+    await bot.start()
+    try:
+        await bot.ready()
+        # Everybody at once, as in a school: the waits are mostly the one-message-a-second
+        # pace the bot keeps in each chat.
+        await asyncio.gather(anna_answers(), boris_starts(),
+                             register_curator(curator, school_created=school),
+                             pupils_make_a_pair(masha, kolya, school))
+        await curator.expect("Пара начала работу: Кузнецова Маша", since=0)
+
+        curator.send("/summary")
+        summary = await curator.expect("Сводка")
+        assert "наставляемые педагоги 2, ученики-наставники 1, ученики-наставляемые 1" \
+            in summary.text, summary.text
+        assert "Диагностика профессиональных дефицитов: 1 / 1 / 0" in summary.text, summary.text
+        curator.send("/export")
+        exported = await curator.expect("Выгрузка: ")
+        (upload,) = curator.uploads()
+        assert re.fullmatch(r"mentoring_\d{4}-\d{2}-\d{2}\.xlsx", upload.filename)
+        assert exported.message["document"]["file_name"] == upload.filename
+        book = load_workbook(io.BytesIO(upload.data), read_only=True)
+        rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+        (anna_row,) = [row for row in rows if "Посетить мои уроки" in row]
+        assert "Иванова Анна Сергеевна" in anna_row and "Новый сотрудник (смена места работы)" \
+            in anna_row, anna_row
+        assert [value for value in anna_row if isinstance(value, int)][-8:] == anna_scores
+        assert "Traceback" not in bot.stderr(), bot.stderr()
+
+        # Boris presses his answer to question 5 and the process dies at once: SIGKILL.
+        await boris.press("2")
+        await bot.kill()
+        await bot.start()
+        await bot.ready()
+        # Telegram hands the press to the new process unless the old one had confirmed it;
+        # if question 6 does not come, Boris presses again, as anybody would.
+
+        def moved_on() -> bool:
+            seen = screen.current(boris)
+            return seen is not None and seen.question is not None \
+                and seen.question.id != "area_programmes"
+
+        try:
+            await standin.wait_until(moved_on, 4.0)
+        except TimeoutError:
+            await boris.press("2", fresh=False)
+        await take_diagnosis(boris, boris_scores, "Молодой специалист", "Помочь с журналом",
+                             first=6)
+    finally:
+        await bot.kill()
+
+    # Nothing lost, nothing twice: one response, one answer per question, as Boris gave them.
+    (response_id, completed_at), = rows_of(
+        database, "SELECT r.id, r.completed_at FROM responses r JOIN users u ON u.id = r.user_id"
+        " WHERE u.telegram_id = ? AND r.questionnaire_code = 'diagnosis_mentee'", boris.id)
+    assert completed_at is not None
+    answers = rows_of(database, "SELECT question_id, value FROM answers WHERE response_id = ?"
+                      " ORDER BY id", response_id)
+    assert [question for question, _ in answers] == DIAGNOSIS_IDS
+    assert [json.loads(value) if isinstance(value, str) else value  # JSON, numeric affinity
+            for _, value in answers] == [
+        *boris_scores, "young_specialist", "Помочь с журналом"]
+    (pair,) = rows_of(database, "SELECT status, form FROM pairs")
+    assert pair == ("active", "pupil_pupil")
