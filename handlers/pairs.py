@@ -114,29 +114,34 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
                              reply_markup=builder.as_markup())
 
 
-async def _mentee_school(session: AsyncSession, curator: User, mentee_id: int,
-                         settings: Settings) -> School | None:
-    """The school of an unpaired mentee that this curator curates, or None."""
+async def _matchable(session: AsyncSession, curator: User, mentee_id: int,
+                     settings: Settings) -> tuple[School, list[matching.Mentor],
+                                                  dict[int, str]] | None:
+    """The school of a mentee this curator may pair now (a confirmed, unpaired mentee teacher of
+    a school they curate), with its mentors and names; None for anybody else (a stale or forged
+    button)."""
     mentee = await session.get(User, mentee_id)
     if mentee is None or mentee.profile is None or mentee.profile.school_id is None:
         return None
     school_id = mentee.profile.school_id
     if not await schools.curates(session, curator, school_id, settings.curator_ids):
         return None
-    if mentee_id in await pairs.open_mentee_ids(session, school_id):
+    mentees, mentors, names = await pairs.bases(session, school_id)
+    if mentee_id not in {m.id for m in mentees}:
         return None
-    return await session.get(School, school_id)
+    return await session.get(School, school_id), mentors, names
 
 
 async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings) -> None:
-    school = await _mentee_school(session, user, callback_data.mentee, settings)
-    if school is None or not isinstance(query.message, Message):
+    found = await _matchable(session, user, callback_data.mentee, settings)
+    if found is None or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer()
-    _, mentors, names = await pairs.bases(session, school.id)
-    free = [m for m in mentors if m.free_slots > 0]
+    _, mentors, names = found
+    # Somebody who mentors and is mentored too is never their own mentor.
+    free = [m for m in mentors if m.free_slots > 0 and m.id != callback_data.mentee]
     if not free:
         await query.message.answer(i18n.get("match-no-places"))
         return
@@ -170,9 +175,10 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
 async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n: I18nContext,
                           session: AsyncSession, user: User, settings: Settings, clock: Clock,
                           outbox: OutboxWorker) -> None:
-    school = await _mentee_school(session, user, callback_data.mentee, settings)
-    _, mentors, names = await pairs.bases(session, school.id) if school else (None, [], {})
-    mentor = next((m for m in mentors if m.id == callback_data.mentor and m.free_slots > 0), None)
+    school, mentors, names = await _matchable(session, user, callback_data.mentee, settings) \
+        or (None, [], {})
+    mentor = next((m for m in mentors if m.id == callback_data.mentor != callback_data.mentee
+                   and m.free_slots > 0), None)
     if school is None or mentor is None or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return

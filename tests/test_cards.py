@@ -73,3 +73,12 @@ async def test_who_may_open_cards(running):
     for forged in (PairCard(pair=pair.id), PersonCard(user=anna_id),
                    ProgressChart(user=anna_id)):
         assert texts(await olga.press_data(forged.pack())) == [STALE], forged
+
+
+async def test_forged_ids_beyond_64_bits_are_stale_buttons(running):
+    # Ids are 64-bit in the database; a larger one in a forged button used to fail the update.
+    curator, _, _ = await active_pair(running)
+    for data in (f"pcard:{2**63}", f"who:{10**30}", f"pchart:{-(2**63) - 1}", f"ptick:{2**64}",
+                 f"ans:s:{2**70}:area_methods:pick:1"):
+        assert texts(await curator.press_data(data)) == [STALE], data
+    assert texts(await curator.press_data(f"pcard:{2**63 - 1}")) == [STALE]

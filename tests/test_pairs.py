@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers.callbacks import AcceptMatch, PairAction, PairReply
+from handlers.callbacks import AcceptMatch, ChooseMentor, PairAction, PairReply
 from models import PairMember
 from tests.flows import (
+    PUPIL_MENTEE,
     TEACHER_MENTEE,
     active_pair,
     register,
@@ -120,6 +121,25 @@ async def test_only_curators_and_members_can_press_pair_buttons(running):
     await anna.press_data(reply)
     assert texts(await anna.press_data(reply)) == ["Эта кнопка больше не действует."]
     assert (await the_pair(running)).status == "proposed"
+
+
+async def test_match_buttons_only_for_an_unpaired_confirmed_mentee(running):
+    # A stale or forged «Подобрать наставника»/«Принять» for anybody else used to fail the
+    # update, after making a pair nobody was asked about (a pupil as the mentee).
+    curator, (petr,), _ = await school_with_pair_candidates(running)
+    kolya = running.person(301)
+    await register(kolya, PUPIL_MENTEE)  # the same school, not a mentee teacher
+    async with running.session() as session:
+        kolya_id = (await stored_user(session, kolya.user.id)).id
+        petr_id = (await stored_user(session, petr.user.id)).id
+    for forged in (ChooseMentor(mentee=kolya_id), AcceptMatch(mentee=kolya_id, mentor=petr_id),
+                   ChooseMentor(mentee=petr_id), AcceptMatch(mentee=petr_id, mentor=petr_id)):
+        assert texts(await curator.press_data(forged.pack())) == [
+            "Эта кнопка больше не действует."], forged
+    assert await the_pair(running) is None
+    await curator.send("/match")
+    await curator.press("Выбрать вручную")
+    assert "Наставник 0 (мест: 2)" in str(curator.last.buttons())
 
 
 async def test_unconfirmed_people_are_not_matched_until_confirmed(running):

@@ -1,11 +1,12 @@
 """The curator's /summary: counts, questionnaire completion, satisfaction, deficits, meetings
 and the KPIs of programme 001, from data made through the bot."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
 
+from handlers.callbacks import DeskButton, DeskView
 from models import User
 from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join, rediagnose
 from tests.telegram import texts
@@ -56,3 +57,17 @@ async def test_summary_period_and_rights(running):
     said = texts(await curator.send("/summary 2026-09-01 2026-09-30"))
     assert any("01.09.2026 – 30.09.2026" in t for t in said)
     assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
+
+
+async def test_periods_outside_the_calendar_are_refused(running):
+    # 0001-01-01 in Moscow is year 0 in UTC, 9999-12-31 has no next day, and ordinals beyond
+    # date.max do not convert: each used to fail the update instead of being refused.
+    curator, _, _ = await active_pair(running)
+    for args in ("0001-01-01 9999-12-31", "0001-01-01 0001-01-01", "1999-12-31 2026-01-01"):
+        assert texts(await curator.send(f"/summary {args}")) == [
+            "Период пишется двумя датами: /summary 2026-09-01 2026-12-31"], args
+    assert texts(await curator.send("/export 0001-01-01 0001-01-01")) == [
+        "Выгрузка: /export — Excel, /export csv — CSV; период: /export 2026-09-01 2026-12-31"]
+    for since, until in ((1, date.max.toordinal()), (10**10, 10**10), (0, 5)):
+        forged = DeskButton(view=DeskView.CHART_MEETINGS, since=since, until=until).pack()
+        assert texts(await curator.press_data(forged)) == ["Эта кнопка больше не действует."]
