@@ -169,9 +169,10 @@ async def on_text_instead_of_role(message: Message, i18n: I18nContext, user: Use
 
 def router() -> Router:
     onboarding = Router(name="onboarding")
-    onboarding.message.register(on_text_instead_of_role, Onboarding.choosing_role)
     onboarding.message.register(on_start, CommandStart())
     onboarding.message.register(on_join, Command("join"))
+    # After the commands: an invitation link or /join CODE must work while a role is pending.
+    onboarding.message.register(on_text_instead_of_role, Onboarding.choosing_role)
     onboarding.callback_query.register(on_consent, Consent.filter())
     onboarding.callback_query.register(on_role, PickRole.filter())
     return onboarding

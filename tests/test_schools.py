@@ -46,6 +46,27 @@ async def test_invite_link_puts_a_newcomer_into_the_school_and_role(running):
         assert invite.uses == 1 and invite.kind == "school"
 
 
+async def test_invitation_works_while_the_role_question_is_open(running):
+    # The role question used to swallow /start with a link and /join: the invitation was lost.
+    curator = await register_curator(running)
+    payload, code = await make_invite(curator)
+    anna = running.person(1)
+    await anna.send("/start")
+    await anna.press("Согласен")
+    assert "Кто вы в программе" in anna.last.text
+    said = texts(await anna.send(f"/join {code}"))
+    assert "Вы в программе школы «МОУ СОШ №1» в роли «Наставляемый (педагог)»." in said
+    boris = running.person(2)
+    await boris.send("/start")
+    await boris.press("Согласен")
+    said = texts(await boris.send(f"/start {payload}"))
+    assert "Вы в программе школы «МОУ СОШ №1» в роли «Наставляемый (педагог)»." in said
+    async with running.session() as session:
+        for person in (anna, boris):
+            (role,) = (await stored_user(session, person.user.id)).roles
+            assert role.role == "mentee_teacher" and role.confirmed_at is not None
+
+
 async def test_join_by_code_for_someone_already_registered(running):
     curator = await register_curator(running)
     _, code = await make_invite(curator, "Наставник (педагог)")
