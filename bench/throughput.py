@@ -38,7 +38,7 @@ through the Dispatcher, --in-flight at a time (each the moment another is done, 
 a concurrency limit takes updates). Printed: the process's resident memory when the app had
 started, before the round and its peak during it (VmRSS / VmHWM from /proc, the high-water mark
 reset just before the round), the growth in MB and in bytes per questionnaire in progress, what
-stays after the round, and the locks aiogram's event isolation keeps per person. With
+stays after the round, and the locks the event isolation still keeps afterwards. With
 --tracemalloc a second round is traced and the peak of Python allocations during it is printed
 as well (tracing slows that round about threefold, hence not by default).
 
@@ -564,10 +564,11 @@ async def memory(app: App, bot: Bot, session: BenchSession, holders: int, served
     print(f"  peak over the app just started (the whole run so far, harness included, an upper "
           f"bound): {mb(peak - at_start)} = {(peak - at_start) / holders:,.0f} bytes per "
           f"questionnaire in progress")
-    locks = getattr(app.dispatcher.fsm.events_isolation, "_locks", None)
+    isolation = app.dispatcher.fsm.events_isolation
+    locks = getattr(isolation, "_locks", None)
     if locks is not None:
-        print(f"  the Dispatcher's event isolation holds {len(locks):,} locks, one per person "
-              f"who wrote since the start (aiogram's SimpleEventIsolation never drops them)")
+        print(f"  the Dispatcher's event isolation ({type(isolation).__name__}) holds "
+              f"{len(locks):,} locks after everybody was served")
     if traced:
         (response,) = await rows_of(app, Response, Response.id == refs[people[0].user.id])
         question = response["current_question"]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from aiogram.fsm.storage.base import (
+    BaseEventIsolation,
+    BaseStorage,
+    DefaultKeyBuilder,
+    StateType,
+    StorageKey,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from models import FsmRecord
 
@@ -15,8 +23,10 @@ from models import FsmRecord
 class DatabaseStorage(BaseStorage):
     """Keeps one row per chat and user; a row with neither state nor data is deleted."""
 
-    def __init__(self, sessionmaker: async_sessionmaker) -> None:
-        self.sessionmaker = sessionmaker
+    def __init__(self, engine: AsyncEngine) -> None:
+        """`engine`: the storage's own, which it disposes of when closed."""
+        self.engine = engine
+        self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
@@ -53,4 +63,35 @@ class DatabaseStorage(BaseStorage):
         return dict(record.data) if record and record.data else {}
 
     async def close(self) -> None:
-        """The engine belongs to the app, which disposes of it."""
+        await self.engine.dispose()
+
+
+class PersonLocks(BaseEventIsolation):
+    """One person's updates one after another, in this process. Unlike aiogram's
+    SimpleEventIsolation, a lock nobody holds or waits for is dropped, so a region's worth of
+    people who wrote once do not stay in memory."""
+
+    def __init__(self) -> None:
+        self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    async def close(self) -> None:
+        self._locks.clear()
