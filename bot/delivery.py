@@ -25,7 +25,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,21 @@ class SharedLimits(BaseRequestMiddleware):
             raise
 
 
+class LateCallbackAnswers(BaseRequestMiddleware):
+    """Answering a button press can come too late: Telegram refuses after some seconds, or when
+    a process killed after answering left the redelivered press to another. The press itself is
+    still handled; only the little clock on the button is gone."""
+
+    async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as refusal:
+            if not isinstance(method, AnswerCallbackQuery):
+                raise
+            log.info("callback answer refused, the press goes on: %s", refusal.message)
+            return True
+
+
 class Delivery:
     def __init__(self, bot: Bot, limits: Limits | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -158,6 +173,7 @@ class Delivery:
         self.sleep = sleep
         self.limiter = RateLimiter(self.limits, sleep, monotonic)
         bot.session.middleware(SharedLimits(self.limiter))
+        bot.session.middleware(LateCallbackAnswers())
 
     async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
                    *, is_group: bool = False) -> tuple[Outcome, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
@@ -35,6 +37,7 @@ from services.profiles import Profiles
 from services.surveys import Surveys, sync_catalog
 
 log = logging.getLogger(__name__)
+UPDATES_FINISH_SECONDS = 30
 LOCALES_DIR = PROJECT_ROOT / "locales" / "{locale}"
 
 
@@ -129,7 +132,19 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
                                      settings.default_locale)
 
     dispatcher.startup.register(on_startup)
+    # First of all shutdown hooks (aiogram's own closes the FSM storage, aiogram-i18n's empties
+    # the locales): the updates in hand are already confirmed to Telegram and must finish.
+    dispatcher.shutdown.handlers.insert(0, HandlerObject(callback=finish_updates_in_hand))
     return dispatcher, core
+
+
+async def finish_updates_in_hand(dispatcher: Dispatcher, **_: Any) -> None:
+    # aiogram keeps the polling's update tasks here (pinned minor version).
+    in_hand = [task for task in getattr(dispatcher, "_handle_update_tasks", ())
+               if not task.done()]
+    if in_hand:
+        log.info("finishing %d updates in hand before stopping", len(in_hand))
+        await asyncio.wait(in_hand, timeout=UPDATES_FINISH_SECONDS)
 
 
 def build_app(settings: Settings, *, engine: AsyncEngine | None = None,

@@ -90,7 +90,10 @@ class PersonLocks(BaseEventIsolation):
             else:
                 self._locks[key] = (lock, users - 1)
 
-    def __len__(self) -> int:
+    @property
+    def held(self) -> int:
+        """Locks in memory now (one per person being served). Not __len__: aiogram takes a
+        falsy isolation for none at all."""
         return len(self._locks)
 
     async def close(self) -> None:

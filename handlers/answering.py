@@ -187,11 +187,14 @@ async def on_answer_button(
 
 
 async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow) -> None:
+    """The pressed message becomes the current question. Not a new copy: copies of questions
+    pressed twice would arrive after the answers (one message a second per chat) and a typed
+    answer would then be filed under whichever question is current."""
     try:
         step = await flow.current()
     except StaleAction:
         return  # nothing of this person's is open under that button
-    await present(message, state, i18n, flow, step)
+    await present(message, state, i18n, flow, step, edit=True)
 
 
 async def on_typed_answer(

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.questionnaire import Question
@@ -91,8 +93,8 @@ async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
 
 
 async def forget(session: AsyncSession, user: User) -> None:
-    """Withdrawn consent: the person and everything stored about them go (the database cascades
-    to roles, profile, responses and answers)."""
+    """The person and everything stored about them go (the database cascades to roles, profile,
+    responses and answers). /delete_me keeps an anonymous row instead (services.privacy)."""
     await session.execute(delete(User).where(User.id == user.id))
     await session.commit()
 
@@ -115,9 +117,13 @@ async def school_named(session: AsyncSession, name: str) -> School:
     normalized = normalize_school_name(name)
     school = await session.scalar(select(School).where(School.normalized_name == normalized))
     if school is None:
-        school = School(name=" ".join(name.split()), normalized_name=normalized)
-        session.add(school)
-        await session.flush()
+        # Two people may type a new school at the same moment: the second finds the first's.
+        insert = (postgresql_insert if session.bind.dialect.name == "postgresql"
+                  else sqlite_insert)
+        await session.execute(insert(School).values(
+            name=" ".join(name.split()), normalized_name=normalized, created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["normalized_name"]))
+        school = await session.scalar(select(School).where(School.normalized_name == normalized))
     return school
 
 

@@ -1,5 +1,7 @@
 """A restart (a new app and Dispatcher over the same database) resumes every flow in place."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -77,5 +79,29 @@ async def test_profile_in_progress_survives_restart(settings):
             user = await stored_user(session, anna.user.id)
             assert user.profile.school.name == "Лицей 3"
             assert user.profile.full_name == "Иванова Анна"
+    finally:
+        await second.stop()
+
+
+async def test_a_stop_finishes_the_updates_in_hand_first(settings, caplog):
+    running = await Running(build_app(settings)).start()
+    anna = running.person()
+    await register(anna, TEACHER_MENTEE)
+    await anna.press("Начать: Диагностика")
+    dispatcher = running.app.dispatcher
+    before = len(running.bot.session.requests)
+    # Polling has confirmed this update to Telegram and handed it to a task when Ctrl-C comes.
+    task = asyncio.create_task(dispatcher.feed_update(running.bot, anna.pressing("2")))
+    dispatcher._handle_update_tasks.add(task)
+    await running.stop()
+    assert task.done() and task.exception() is None
+    assert "failed" not in caplog.text
+    said = texts(running.bot.session.requests[before:])
+    assert any("Вопрос 2 из 10" in text for text in said), said
+    second = await Running(build_app(settings)).start()
+    try:
+        async with second.session() as session:
+            response = await session.scalar(select(Response))
+            assert {a.question_id: a.value for a in response.answers} == {"area_methods": 2}
     finally:
         await second.stop()

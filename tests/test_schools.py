@@ -1,12 +1,14 @@
 """Schools and curators: invitation links and codes, /join, confirming people, new curators."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from handlers.callbacks import NewInvite
-from models import Invite, SchoolCurator
+from models import Invite, School, SchoolCurator
+from services import people
 from tests.flows import (
     SCHOOL,
     TEACHER_MENTEE,
@@ -140,3 +142,17 @@ async def test_curator_appoints_a_curator_who_then_curates_only_that_school(runn
     await curator.send("/invites")
     labels = [label for label, _ in curator.last.buttons()]
     assert labels == ["Гимназия 2", SCHOOL]
+
+
+async def test_two_people_typing_a_new_school_at_once_get_one_school(running):
+    async with running.session() as first, running.session() as second:
+        mine = await people.school_named(first, "Новая  школа №9")
+        racing = asyncio.create_task(people.school_named(second, "новая школа №9"))
+        await asyncio.sleep(0.05)  # the second waits for the first's write
+        await first.commit()
+        theirs = await racing
+        await second.commit()
+    assert mine.id == theirs.id
+    async with running.session() as session:
+        names = (await session.scalars(select(School.name))).all()
+    assert names.count("Новая школа №9") == 1

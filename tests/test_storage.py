@@ -37,6 +37,10 @@ async def test_state_and_data_round_trip_and_leave_nothing_behind(running):
     await storage.close()
 
 
+async def test_the_app_serialises_each_persons_updates(running):
+    assert isinstance(running.app.dispatcher.fsm.events_isolation, PersonLocks)
+
+
 async def test_person_locks_keep_order_and_forget_idle_people():
     locks, order = PersonLocks(), []
     anna, boris = StorageKey(bot_id=1, chat_id=2, user_id=2), StorageKey(1, 3, 3)
@@ -51,4 +55,4 @@ async def test_person_locks_keep_order_and_forget_idle_people():
     # Anna's second update waits for her first; Boris is not held up by either.
     assert order.index("a1 out") < order.index("a2 in")
     assert order.index("b in") < order.index("a1 out")
-    assert len(locks) == 0
+    assert locks.held == 0
