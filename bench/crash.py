@@ -3,13 +3,14 @@
     .venv/bin/python -m bench.crash [RUNS] [--people N] [--seed S] [--project DIR]
 
 RUNS (default 200) runs of the deficit diagnosis, each one person taking it once (the first time
-«Начать», then «Пройти заново»), N people (default 30) at a time, over HTTP through the Bot API
+«Начать», then «Пройти заново»), N people (default 20) at a time, over HTTP through the Bot API
 stand-in (tests/bot_api_standin.py) against `python -m bot` as a real process on one SQLite file.
-After a random 2-8 s of polling the process gets SIGKILL and is started again on the same
-database, until every run is done. The stand-in redelivers what the killed process had not
-confirmed, as Telegram does; a person whose action got no answer within their patience
-(2.5-6 s) presses the same button again or sends /surveys and presses «Продолжить», and never
-types a text answer twice (a second text would rightly answer the next question).
+After a random 5-15 s of polling (--uptime) the process gets SIGKILL and is started again on the
+same database, until every run is done. The stand-in redelivers what the killed process had not
+confirmed, as Telegram does. A person answers the question the bot shows them last (the newest
+message, or the one edited last), by its button or by typing; one whose action got no answer
+within their patience (2.5-6 s) presses the same button again or sends /surveys and presses
+«Продолжить»; silence never makes them type a text answer again.
 
 Printed, with the definitions used:
 - answers lost: answers a person saw acknowledged (the bot then showed a later question, or
@@ -17,13 +18,20 @@ Printed, with the definitions used:
 - answers duplicated: answer rows beyond one per response and question, plus response rows
   beyond one per run (a run should create exactly one);
 - answers never given: rows for a question the person did not answer, or with a value they did
-  not give (a redelivered text filed under the next question, say);
+  not give to it (a text filed under another question, say);
 - resumed at the right question: runs in progress at a kill whose first screen from the new
   process (seen by the person) was the first unanswered question in the database (or
   «заполнена» for a response the database holds complete).
+
+Registration comes first and is not measured; the others type the school's name once a first
+person has created the school (people typing a new school's name at the same moment collide on
+its unique name: services/people.py school_named).
+
 The seed (CRASH_SEED or --seed) fixes the answers, patience and kill times; the bot's own timing
-still varies. The bench stops by itself: every wait is bounded, runs stuck for 4 minutes are
-reported as such, and the bot is killed on exit (and by the kernel if the bench dies).
+still varies. CRASH_KEEP=<folder> keeps the database, the bot's logs and each run's trace there.
+The bench stops by itself: every wait is bounded, a run going for 4 minutes is reported stuck, no
+run starts after --minutes (default 20), and the bot is killed on exit (and by the kernel if the
+bench dies). The exit code is 1 when an answer was lost or duplicated or a run got stuck.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +58,23 @@ from bot.config import PROJECT_ROOT
 from domain import engine
 from domain.questionnaire import Catalog, Question, QuestionType
 from tests.bot_api_standin import BotAPIStandIn
-from tests.e2e_people import TEACHER_MENTEE, BotProcess, Person, Screen, Seen, register
+from tests.e2e_people import (
+    PROGRESS,
+    TEACHER_MENTEE,
+    BotProcess,
+    Person,
+    Screen,
+    Seen,
+    register,
+)
 
 CODE = "diagnosis_mentee"
 FIRST_ID = 7_000_001
-UPTIME = (4.0, 14.0)  # seconds the bot polls before the next SIGKILL
+UPTIME = (5.0, 15.0)  # seconds the bot polls before the next SIGKILL
 PATIENCE = (2.5, 6.0)  # seconds a person waits for an answer before trying again
 THINK = (0.05, 0.4)  # seconds between seeing a question and answering it
 RUN_LIMIT = 240.0  # a run still going after this long is reported stuck
 INTERNAL_ERROR = "Что-то пошло не так"
-REGISTERING = 10  # people registering at a time, before the runs
 
 
 @dataclass
@@ -81,7 +97,7 @@ class Run:
     trace: list[str] = field(default_factory=list)  # what the person saw and did
 
     def log(self, text: str) -> None:
-        self.trace.append(f"{time.monotonic():.2f} {text}")
+        self.trace.append(f"{time.time():.2f} {text}")
 
 
 @dataclass
@@ -114,6 +130,13 @@ def decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def stamp(value: str | None) -> float | None:
+    """A timestamp column as stored by SQLite (UTC, no offset) to time.time()."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+
+
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -132,6 +155,19 @@ class Database:
             "WHERE u.telegram_id = ? AND r.questionnaire_code = ? AND r.id > ? ORDER BY r.id",
             telegram_id, CODE, after)
 
+    def stamped(self, telegram_id: int, after: int) -> list[tuple[int, float, float | None]]:
+        """(id, started, completed) of the person's diagnoses with id > after, as timestamps."""
+        return [(response_id, stamp(started), stamp(completed)) for response_id, started, completed
+                in self.query(
+                    "SELECT r.id, r.started_at, r.completed_at FROM responses r JOIN users u ON "
+                    "u.id = r.user_id WHERE u.telegram_id = ? AND r.questionnaire_code = ? AND "
+                    "r.id > ? ORDER BY r.id", telegram_id, CODE, after)]
+
+    def stamped_answers(self, response_id: int) -> list[tuple[str, Any, float]]:
+        return [(question, decoded(value), stamp(at)) for question, value, at in self.query(
+            "SELECT question_id, value, answered_at FROM answers WHERE response_id = ?",
+            response_id)]
+
     def answers(self, response_id: int) -> list[tuple[str, Any]]:
         return [(question, decoded(value)) for question, value in self.query(
             "SELECT question_id, value FROM answers WHERE response_id = ? ORDER BY id",
@@ -139,8 +175,11 @@ class Database:
 
 
 class Bench:
-    def __init__(self, runs: int, people: int, seed: int, project: Path, logs: Path) -> None:
+    def __init__(self, runs: int, people: int, seed: int, project: Path, logs: Path,
+                 minutes: float = 20.0) -> None:
         self.runs, self.people, self.seed = runs, people, seed
+        self.deadline = time.monotonic() + minutes * 60
+        self.uptime = UPTIME
         self.rng = random.Random(seed)
         self.logs = logs
         catalog = Catalog.from_directory(project / "content" / "questionnaires")
@@ -170,7 +209,7 @@ class Bench:
         assert self.bot is not None
         while not self.finished.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.finished.wait(), self.rng.uniform(*UPTIME))
+                await asyncio.wait_for(self.finished.wait(), self.rng.uniform(*self.uptime))
             if self.finished.is_set():
                 return
             await self.bot.kill()
@@ -184,10 +223,23 @@ class Bench:
             await self.bot.start()
             await self.bot.ready(120.0)
 
+    async def idle(self, quiet: float = 1.0, limit: float = 20.0) -> None:
+        """Until every update is confirmed and the bot has made no request for `quiet` s."""
+        def last_work() -> int:
+            return next((r.seq for r in reversed(self.standin.requests)
+                         if r.method != "getUpdates"), 0)
+
+        until = time.monotonic() + limit
+        while time.monotonic() < until:
+            seq = last_work()
+            await asyncio.sleep(quiet)
+            if last_work() == seq and not self.standin.pending:
+                return
+
     # -- people ----------------------------------------------------------------------------
 
     async def person_loop(self, person: Person, rng: random.Random) -> None:
-        while True:
+        while time.monotonic() < self.deadline:
             number = next(self.numbers)
             if number >= self.runs:
                 return
@@ -199,15 +251,20 @@ class Bench:
                 run.stuck = True
                 return  # this person's chat is in an unknown state; leave it
 
-    async def first_unanswered(self, run: Run) -> str:
-        """What the database says comes next for the person's latest response."""
-        rows = await asyncio.to_thread(self.database.responses, run.person.id, run.baseline)
+    async def first_unanswered(self, run: Run, as_of: float) -> str:
+        """What the database said came next, at `as_of` (time.time()), for the person's latest
+        response of the run: answers are stamped when given, so later ones (the person's
+        presses still queued at the restart, say) are left out."""
+        rows = await asyncio.to_thread(self.database.stamped, run.person.id, run.baseline)
+        rows = [row for row in rows if row[1] <= as_of]
         if not rows:
             return "(no response)"
-        response_id, completed_at = rows[-1]
-        if completed_at is not None:
+        response_id, _, completed_at = rows[-1]
+        if completed_at is not None and completed_at <= as_of:
             return "(completed)"
-        answers = dict(await asyncio.to_thread(self.database.answers, response_id))
+        answers = {question: value for question, value, at
+                   in await asyncio.to_thread(self.database.stamped_answers, response_id)
+                   if at <= as_of}
         following = engine.first_unanswered(self.questions, answers)
         return following.id if following else "(completed)"
 
@@ -217,7 +274,9 @@ class Bench:
             return
         run.awaiting_resume = False
         shown = seen.question.id if seen.kind == "question" else "(completed)"
-        expected = await self.first_unanswered(run)
+        # The database as it was when the bot sent or edited that message.
+        expected = await self.first_unanswered(run, self.standin.request(
+            seen.message.changed).wall)
         run.log(f"resumed: shown {shown}, database {expected}")
         acked_again = seen.kind == "question" and seen.question.id in run.acked
         if shown == expected and not acked_again:
@@ -255,7 +314,8 @@ class Bench:
             action = await self.act(run, seen, rng, last_action)
             if action == "finished":
                 return
-            run.log(f"{action} (seq {self.standin.seq})")
+            update = person.last_update or {}
+            run.log(f"{action} (seq {self.standin.seq}, update {update.get('update_id')})")
             if action == "look again":
                 continue
             last_action = action
@@ -345,7 +405,7 @@ class Bench:
             if len(examples[kind]) < 5:
                 examples[kind].append(text)
 
-        counted: set[int] = set()
+        causes: Counter[str] = Counter()
         by_person: dict[int, list[Run]] = {}
         for run in self.all_runs:
             by_person.setdefault(run.person.id, []).append(run)
@@ -374,7 +434,6 @@ class Bench:
                 final = (completed or rows or [None])[-1]
                 stored: dict[str, Any] = {}
                 for response_id, _ in rows:
-                    counted.add(response_id)
                     answers = self.database.answers(response_id)
                     per_question = Counter(q for q, _ in answers)
                     for question, times in per_question.items():
@@ -390,9 +449,14 @@ class Bench:
                 for question in run.acked:
                     if question not in stored:
                         note("lost", f"run {run.number}: {question} missing")
+                        causes[f"{question} missing"] += 1
                     elif stored[question] != run.given[question]:
                         note("lost", f"run {run.number}: {question}={stored[question]!r}, "
                              f"given {run.given[question]!r}")
+                        other = next((q for q, v in run.given.items()
+                                      if q != question and v == stored[question]), None)
+                        causes[f"{question} holds the answer to {other}" if other
+                               else f"{question} holds another value"] += 1
         people = {run.person.id: run.person for run in self.all_runs}
         for person in people.values():
             figures["errors shown"] += sum(INTERNAL_ERROR in m.text for m in person.messages())
@@ -403,9 +467,33 @@ class Bench:
                     traces.write(f"run {run.number} person {run.person.id} given {run.given} "
                                  f"acked {sorted(run.acked)}\n")
                     traces.writelines(f"  {line}\n" for line in run.trace)
+                    if run.resumed_wrong or any(f"run {run.number}:" in example
+                                                for kind in ("lost", "never given")
+                                                for example in examples.get(kind, [])):
+                        traces.writelines(f"    bot: {line}\n" for line in self.chat_log(run))
         figures["redelivered"] = sum(1 for times in self.standin.deliveries.values()
                                      if times > 1)
-        return {"figures": figures, "examples": examples}
+        return {"figures": figures, "examples": examples, "causes": causes}
+
+    def chat_log(self, run: Run) -> list[str]:
+        """What the bot did in the run's chat, for a trace: seq, method, message, text."""
+        lines = []
+        for request in self.standin.requests:
+            if request.seq <= run.began or request.method == "getUpdates":
+                continue
+            query = self.standin.queries.get(str(request.params.get("callback_query_id")))
+            if request.chat_id != str(run.person.id) and (query is None
+                                                          or query.user_id != run.person.id):
+                continue
+            text = str(request.params.get("text") or "")
+            progress = PROGRESS.search(text)
+            question = next((q.id for q in self.questions if q.text.ru in text), "")
+            sent = request.result.get("message_id") if isinstance(request.result, dict) else ""
+            lines.append(f"{request.seq} {request.wall:.2f} {request.method} "
+                         f"{request.params.get('message_id', sent)} "
+                         f"{progress.group() if progress else ''} {question} "
+                         f"{'' if request.ok else request.error.description[:60]}")
+        return lines
 
     def tracebacks(self) -> Counter[str]:
         assert self.bot is not None
@@ -421,8 +509,8 @@ def report(bench: Bench, measured: dict[str, Any], wall: float) -> str:
     lost, never = figures["lost"], figures["never given"]
     duplicated = figures["duplicated answers"] + figures["duplicated responses"]
     lines = [
-        f"runs                            {figures['runs']} (completed {figures['completed runs']}"
-        f", stuck {figures['stuck runs']})",
+        f"runs                            {figures['runs']} of {bench.runs} (completed "
+        f"{figures['completed runs']}, stuck {figures['stuck runs']})",
         f"kills (SIGKILL)                 {bench.totals.kills}",
         f"answers acknowledged            {figures['acknowledged']}",
         f"answers lost                    {lost}",
@@ -436,6 +524,9 @@ def report(bench: Bench, measured: dict[str, Any], wall: float) -> str:
         f"errors shown to people          {figures['errors shown']}",
         f"wall time                       {wall:.1f} s",
     ]
+    if measured["causes"]:
+        lines.append("  lost: " + "; ".join(f"{count} × {cause}"
+                                            for cause, count in measured["causes"].most_common()))
     for kind in ("lost", "duplicated responses", "duplicated answers", "never given",
                  "resumed wrong", "not completed"):
         if examples.get(kind):
@@ -447,9 +538,11 @@ def report(bench: Bench, measured: dict[str, Any], wall: float) -> str:
     return "\n".join(lines)
 
 
-async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Path) -> int:
+async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Path,
+                    minutes: float, uptime: tuple[float, float]) -> int:
     started = time.monotonic()
-    bench = Bench(runs, people, seed, project, folder)
+    bench = Bench(runs, people, seed, project, folder, minutes)
+    bench.uptime = uptime
     try:
         await bench.start()
         persons = [Person(bench.standin, FIRST_ID + index, f"Участник {index}")
@@ -458,9 +551,8 @@ async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Pa
             person.timeout = 120.0
         profiles = [{**TEACHER_MENTEE, "name": f"Участник {index}"}
                     for index in range(len(persons))]
-        # The others type the school's name once the first has created the school: people
-        # typing a new school's name at the same moment collide on its unique name (an app bug
-        # outside this bench's subject).
+        # The others type the school's name once the first has created the school (see the
+        # docstring).
         school = asyncio.Event()
 
         async def first() -> None:
@@ -470,15 +562,9 @@ async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Pa
             await persons[0].expect("Какие предметы", since=0)
             school.set()
 
-        # At most REGISTERING at a time: more concurrent updates exhaust the bot's connection
-        # pool (an app bug this bench reports; registration is not what it measures).
-        others = list(zip(persons[1:], profiles[1:], strict=True))
         await asyncio.gather(first(), created(), *(
             register(person, profile, school_exists=school)
-            for person, profile in others[:REGISTERING - 1]))
-        for start in range(REGISTERING - 1, len(others), REGISTERING):
-            await asyncio.gather(*(register(person, profile)
-                                   for person, profile in others[start:start + REGISTERING]))
+            for person, profile in zip(persons[1:], profiles[1:], strict=True)))
         print(f"{len(persons)} people registered in {time.monotonic() - started:.1f} s; "
               f"answering with kills", flush=True)
         killer = asyncio.create_task(bench.killer())
@@ -487,13 +573,16 @@ async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Pa
                                for person, rng in zip(persons, rngs, strict=True)))
         bench.finished.set()
         await killer
+        # Stopped once idle: a SIGINT with updates in flight fails them (KeyError: the shutdown
+        # hooks unload the locales under the running handlers), which is not this bench's topic.
+        await bench.idle()
         with contextlib.suppress(AssertionError):
             await bench.bot.interrupt(30.0)
         measured = await asyncio.to_thread(bench.measure)
         print(report(bench, measured, time.monotonic() - started))
         figures = measured["figures"]
         return 1 if figures["lost"] or figures["duplicated answers"] \
-            or figures["duplicated responses"] or figures["stuck runs"] else 0
+            or figures["duplicated responses"] or figures["completed runs"] < runs else 0
     finally:
         if bench.bot is not None:
             await bench.bot.kill()
@@ -503,23 +592,28 @@ async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Pa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="?", type=int, default=200)
-    parser.add_argument("--people", type=int, default=int(os.environ.get("CRASH_PEOPLE", 12)),
-                        help="people answering at a time (default 12: from 15 concurrent "
-                             "updates on, the bot's connection pool deadlocks, see the docstring)")
+    parser.add_argument("--people", type=int, default=int(os.environ.get("CRASH_PEOPLE", 20)),
+                        help="people answering at a time")
     parser.add_argument("--seed", type=int, default=os.environ.get("CRASH_SEED"))
+    parser.add_argument("--uptime", type=float, nargs=2, default=UPTIME, metavar=("MIN", "MAX"),
+                        help="seconds the bot polls between kills (default %(default)s)")
+    parser.add_argument("--minutes", type=float, default=20.0,
+                        help="start no run after this many minutes")
     parser.add_argument("--project", type=Path, default=PROJECT_ROOT,
                         help="the checkout whose `python -m bot` to run (default: this one)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
-    print(f"crash bench: {args.runs} runs of {CODE}, {args.people} people at a time, "
-          f"seed {seed} (CRASH_SEED={seed} to repeat), bot from {args.project}", flush=True)
+    print(f"crash bench: {args.runs} runs of {CODE}, {args.people} people at a time, a kill "
+          f"after {args.uptime[0]:g}-{args.uptime[1]:g} s of polling, seed {seed} "
+          f"(CRASH_SEED={seed} to repeat), bot from {args.project}", flush=True)
 
     async def guarded(folder: Path) -> int:
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, task.cancel)
-        return await run_bench(args.runs, args.people, seed, args.project.resolve(), folder)
+        return await run_bench(args.runs, args.people, seed, args.project.resolve(), folder,
+                               args.minutes, tuple(args.uptime))
 
     keep = os.environ.get("CRASH_KEEP")  # a folder to keep the database and the bot's logs in
     with contextlib.ExitStack() as stack:

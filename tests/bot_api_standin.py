@@ -96,7 +96,8 @@ class Recorded:
     files: dict[str, Upload] = field(default_factory=dict)
     error: BotAPIError | None = None
     seq: int = 0
-    at: float = 0.0
+    at: float = 0.0  # time.monotonic() when it arrived
+    wall: float = field(default_factory=time.time)  # time.time() when it arrived
     via_webhook: bool = False  # a method the bot returned in its answer to a webhook POST
 
     @property
@@ -422,6 +423,10 @@ class BotAPIStandIn:
                                                                 "type": "private"}),
                                 "message_id": message_id, "date": 0}
         return self.push_update({"callback_query": query})
+
+    def request(self, seq: int) -> Recorded:
+        """The request numbered `seq` (a Shown's `changed`, say)."""
+        return self.requests[seq - 1]
 
     def calls(self, method: str) -> list[Recorded]:
         return [request for request in self.requests if request.method == method]

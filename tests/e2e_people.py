@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import itertools
 import os
 import re
 import signal
@@ -28,7 +27,7 @@ from typing import Any
 
 from bot.config import PROJECT_ROOT, Settings
 from domain.questionnaire import Question, Questionnaire
-from tests.bot_api_standin import BotAPIStandIn, Recorded, Shown
+from tests.bot_api_standin import BotAPIStandIn, Shown
 
 FAKE_TOKEN = "123456:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 SCHOOL = "МОУ СОШ №1"
@@ -146,9 +145,6 @@ class BotProcess:
                                  f"stderr:\n{self.stderr()[-3000:]}") from None
 
 
-_people_ids = itertools.count(1)
-
-
 class Person:
     """Somebody in a private chat with the bot, over HTTP; `mark` is the stand-in's request
     count at their last action, so "fresh" means shown or changed since then."""
@@ -247,35 +243,10 @@ class Person:
             raise AssertionError(f"{self}: the bot did not say {text!r} within {timeout}s; "
                                  f"{self.describe()}") from None
 
-    async def reaction(self, timeout: float) -> bool:  # noqa: ASYNC109
-        """Whether the bot answered the last action at all (a message, an edit, a callback
-        answer) within `timeout` seconds."""
-        update = self.last_update or {}
-        query_id = (update.get("callback_query") or {}).get("id")
-
-        def answered() -> bool:
-            if self.fresh():
-                return True
-            query = self.standin.queries.get(query_id) if query_id else None
-            return query is not None and query.answer is not None
-
-        try:
-            await self.standin.wait_until(answered, timeout)
-        except TimeoutError:
-            return False
-        return True
-
     def describe(self) -> str:
         shown = self.messages()[-3:]
         return "last messages: " + " | ".join(
             f"{m.text[:120]!r} {[label for label, _ in m.buttons()]}" for m in shown)
-
-
-def was_sent(method: str, chat_id: int, containing: str = "") -> Any:
-    def matches(request: Recorded) -> bool:
-        return (request.method == method and request.chat_id == str(chat_id)
-                and containing in str(request.params.get("text", "")))
-    return matches
 
 
 # -- conversations -------------------------------------------------------------------------
