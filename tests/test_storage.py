@@ -5,6 +5,7 @@ import asyncio
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.redis import RedisEventIsolation
 from sqlalchemy import func, select
 
 from bot.factory import create_storage
@@ -38,7 +39,10 @@ async def test_state_and_data_round_trip_and_leave_nothing_behind(running):
 
 
 async def test_the_app_serialises_each_persons_updates(running):
-    assert isinstance(running.app.dispatcher.fsm.events_isolation, PersonLocks)
+    isolation = running.app.dispatcher.fsm.events_isolation
+    # Across processes through Redis when they share it, else in this process.
+    expected = RedisEventIsolation if running.app.settings.redis_url else PersonLocks
+    assert isinstance(isolation, expected)
 
 
 async def test_person_locks_keep_order_and_forget_idle_people():
