@@ -4,7 +4,7 @@ behind it, their language."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -136,6 +136,12 @@ class CurrentUser(BaseMiddleware):
         return await handler(event, data)
 
 
+def telegram_locale(sender: TelegramUser | None, available: Iterable[str], default: str) -> str:
+    """The locale Telegram's language setting asks for, if we have it."""
+    language = (sender.language_code or "").lower() if sender else ""
+    return next((locale for locale in available if language.startswith(locale)), default)
+
+
 class LocaleManager(BaseManager):
     """The stored choice first, then Telegram's language, then DEFAULT_LOCALE."""
 
@@ -147,11 +153,7 @@ class LocaleManager(BaseManager):
                          user: User | None = None) -> str:
         if user is not None and user.locale in self.available:
             return user.locale
-        language = (event_from_user.language_code or "") if event_from_user else ""
-        for locale in self.available:
-            if language.lower().startswith(locale):
-                return locale
-        return self.default_locale
+        return telegram_locale(event_from_user, self.available, self.default_locale)
 
     async def set_locale(self, locale: str, user: User | None = None,
                          session: AsyncSession | None = None) -> None:

@@ -11,6 +11,7 @@ from aiogram.types import ErrorEvent
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext, I18nMiddleware
 
+from bot.middlewares import telegram_locale
 from models.db import database_unavailable
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,8 @@ def _say(key: str, i18n: I18nContext | None, i18n_middleware: I18nMiddleware | N
     if i18n_middleware is None:
         return None
     # The failure came before the language was chosen (it is read from the database).
-    language = (sender.language_code or "") if sender else ""
-    locale = next((locale for locale in i18n_middleware.core.available_locales
-                   if language.lower().startswith(locale)), i18n_middleware.core.default_locale)
-    return i18n_middleware.core.get(key, locale)
+    core = i18n_middleware.core
+    return core.get(key, telegram_locale(sender, core.available_locales, core.default_locale))
 
 
 async def report_error(event: ErrorEvent, i18n: I18nContext | None = None,

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy import exc as db_errors
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -42,6 +50,12 @@ def database_unavailable(error: BaseException) -> bool:
                 or isinstance(error, db_errors.OperationalError | db_errors.InterfaceError))
     # Pool exhausted, or the server refused the connection before the driver was involved.
     return isinstance(error, db_errors.TimeoutError | ConnectionError | TimeoutError)
+
+
+def insert_unless_present(session: AsyncSession, model: type, key: str, **values: Any):
+    """INSERT … ON CONFLICT (key) DO NOTHING, for rows several processes may add at once."""
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

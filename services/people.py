@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.questionnaire import Question
 from domain.roles import DEFAULT_FORM, Form, Role
 from models import Profile, School, User, UserRole
 from models.base import utcnow
+from models.db import insert_unless_present
 
 PAYLOAD_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -118,11 +117,9 @@ async def school_named(session: AsyncSession, name: str) -> School:
     school = await session.scalar(select(School).where(School.normalized_name == normalized))
     if school is None:
         # Two people may type a new school at the same moment: the second finds the first's.
-        insert = (postgresql_insert if session.bind.dialect.name == "postgresql"
-                  else sqlite_insert)
-        await session.execute(insert(School).values(
-            name=" ".join(name.split()), normalized_name=normalized, created_at=utcnow(),
-        ).on_conflict_do_nothing(index_elements=["normalized_name"]))
+        await session.execute(insert_unless_present(
+            session, School, "normalized_name", name=" ".join(name.split()),
+            normalized_name=normalized, created_at=utcnow()))
         school = await session.scalar(select(School).where(School.normalized_name == normalized))
     return school
 

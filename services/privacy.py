@@ -8,8 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.questionnaire import Question, QuestionType
@@ -24,6 +22,7 @@ from models import (
     SchoolCurator,
     User,
 )
+from models.db import insert_unless_present
 from services import pairs
 from services.surveys import Surveys
 
@@ -37,10 +36,9 @@ async def remember_consent_text(session: AsyncSession, locale: str, text: str,
     """The version of the consent text shown; its words are kept the first time it is agreed
     to (several processes may do that at once)."""
     version = consent_version(text)
-    insert = (postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)
-    await session.execute(insert(ConsentText).values(
-        version=version, locale=locale, text=text, first_agreed_at=now,
-    ).on_conflict_do_nothing(index_elements=["version"]))
+    await session.execute(insert_unless_present(
+        session, ConsentText, "version", version=version, locale=locale, text=text,
+        first_agreed_at=now))
     return version
 
 

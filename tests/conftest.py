@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.factory import App, build_app
 from services.clock import Clock
+from tests.bot_api_standin import BotAPIStandIn
 from tests.telegram import TOKEN, Person, mocked_bot
 
 CURATOR_ID = 900
@@ -134,6 +135,15 @@ class ManualClock(Clock):
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotAPIStandIn]:
+    """A local Bot API stand-in for `python -m bot` run as a process."""
+    server = BotAPIStandIn()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import signal
 import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,14 +48,6 @@ from tests.e2e_people import (
 USER_ID = 5550001
 USER = {"id": USER_ID, "is_bot": False, "first_name": "Анна", "language_code": "ru"}
 CHAT = {"id": USER_ID, "type": "private", "first_name": "Анна"}
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    server = BotAPIStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def to_user(method: str, containing: str) -> Callable[[Recorded], bool]:

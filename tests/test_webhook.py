@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import FAKE_TOKEN, TEACHER_MENTEE, BotProcess, Person, register
@@ -22,14 +20,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    server = BotAPIStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def webhook_bot(standin: BotAPIStandIn, logs: Path, database: str, name: str) -> BotProcess:
