@@ -84,15 +84,11 @@ async def serve_webhook(dispatcher, bot, settings: Settings) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
+    from bot.factory import UPDATES_FINISH_SECONDS
+
     path = urlsplit(settings.webhook_url).path or "/"
-    in_flight = asyncio.Semaphore(UPDATES_IN_FLIGHT)
-
-    @web.middleware
-    async def one_of_a_few(request: web.Request, handler):
-        async with in_flight:
-            return await handler(request)
-
-    server = web.Application(middlewares=[one_of_a_few])
+    requests = RequestsInHand(UPDATES_IN_FLIGHT)
+    server = web.Application(middlewares=[requests])
     server.router.add_get("/healthz", lambda _request: web.Response(text="ok"))
     SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
                          secret_token=settings.webhook_secret).register(server, path=path)
@@ -111,8 +107,51 @@ async def serve_webhook(dispatcher, bot, settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
+        # aiohttp's cleanup runs the shutdown hooks (which close the FSM storage and the
+        # locales) before it waits for the requests in hand, so they are waited for first.
         # The webhook stays set: other processes may still be serving it.
+        await requests.finish(UPDATES_FINISH_SECONDS)
         await runner.cleanup()
+
+
+class RequestsInHand:
+    """At most `limit` webhook requests handled at a time; once stopping, new ones are refused
+    with 503 (Telegram delivers them again, perhaps to another process) and those in hand are
+    let finish: Telegram has not been answered for them yet, but their first effects are."""
+
+    __middleware_version__ = 1  # what aiohttp's @web.middleware marks: (request, handler)
+
+    def __init__(self, limit: int) -> None:
+        self.slots = asyncio.Semaphore(limit)
+        self.count = 0
+        self.stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    async def __call__(self, request, handler):
+        from aiohttp import web
+
+        if self.stopping:
+            return web.Response(status=503, text="stopping")
+        self.count += 1
+        self.idle.clear()
+        try:
+            async with self.slots:
+                return await handler(request)
+        finally:
+            self.count -= 1
+            if not self.count:
+                self.idle.set()
+
+    async def finish(self, timeout: float) -> None:  # noqa: ASYNC109
+        self.stopping = True
+        if self.count:
+            log.info("finishing %d updates in hand before stopping", self.count)
+        try:
+            await asyncio.wait_for(self.idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d updates still in hand after %g s; stopping anyway", self.count,
+                        timeout)
 
 
 def main() -> int:

@@ -308,6 +308,8 @@ class BotAPIStandIn:
     callback_query_ttl: float | None = None
     # Writing to a chat nobody opened is 400 "chat not found", as on Telegram.
     strict_chats: bool = True
+    # Seconds a method's answer is held back (a slow Telegram), by lower-case method name.
+    slow: dict[str, float] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     # Every update ever pushed, confirmed or not.
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -530,6 +532,9 @@ class BotAPIStandIn:
         if self._answers is None:
             self._answers = self._methods()
         answer = self._answers.get(method.lower())
+        if self.slow.get(method.lower()):
+            await self._notify()  # the call is seen at once; its answer comes later
+            await asyncio.sleep(self.slow[method.lower()])
         try:
             if answer is None:
                 raise BotAPIError(404, "Not Found")

@@ -3,14 +3,24 @@ requests without it are refused; two processes handed the same update handle it 
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
+import sqlite3
 import time
 from pathlib import Path
 
 import aiohttp
 
 from tests.bot_api_standin import BotAPIStandIn
-from tests.e2e_people import FAKE_TOKEN, TEACHER_MENTEE, BotProcess, Person, register
+from tests.e2e_people import (
+    FAKE_TOKEN,
+    TEACHER_MENTEE,
+    BotProcess,
+    Person,
+    consent,
+    register,
+)
 
 SECRET = "webhook-secret-for-the-e2e-test"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -101,3 +111,66 @@ async def test_webhook_secret_and_once_only_across_two_processes(standin, tmp_pa
     for log in (first.all_stderr(), second.all_stderr()):
         assert "Traceback" not in log
         assert SECRET not in log and FAKE_TOKEN.split(":")[1] not in log
+
+
+async def test_a_stop_finishes_the_updates_in_hand(standin, tmp_path):
+    """SIGTERM while an update waits on a slow Telegram: it is finished (its next message sent,
+    Telegram answered) before the storage and the locales close, and the process exits 0."""
+    database = tmp_path / "stop.sqlite3"
+    bot = webhook_bot(standin, tmp_path, f"sqlite+aiosqlite:///{database}", "stopping")
+    await bot.start()
+    try:
+        await serving(bot, standin)
+        lena = Person(standin, 7201, first_name="Лена")
+        await consent(lena)
+        standin.slow["answercallbackquery"] = 2.0
+        press = await lena.press(TEACHER_MENTEE["role"])
+        await standin.wait_for(lambda r: r.method == "answerCallbackQuery"
+                               and r.result is None and r.error is None)
+        bot.process.send_signal(signal.SIGTERM)  # what `docker stop` sends
+        assert await asyncio.wait_for(bot.process.wait(), 30.0) == 0
+    finally:
+        await bot.kill()
+    assert any("Как вас зовут" in m.text for m in lena.messages()), lena.describe()
+    assert press["update_id"] not in {u["update_id"] for u in standin.pending}
+    log = bot.all_stderr()
+    assert "finishing 1 updates in hand" in log
+    assert "Traceback" not in log
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM processed_updates WHERE update_id = ?",
+                                  (press["update_id"],)).fetchone() == (1,)
+
+
+async def test_once_stopping_new_requests_are_sent_back_and_those_in_hand_finish():
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.__main__ import RequestsInHand
+
+    requests = RequestsInHand(limit=2)
+    release = asyncio.Event()
+
+    async def slow(_request: web.Request) -> web.Response:
+        await release.wait()
+        return web.Response(text="handled")
+
+    app = web.Application(middlewares=[requests])
+    app.router.add_post("/hook", slow)
+    async with TestClient(TestServer(app)) as client:
+        in_hand = [asyncio.create_task(client.post("/hook")) for _ in range(3)]  # one waits
+
+        async def arrived() -> None:
+            while requests.count < 3:
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(arrived(), 10)
+        stopping = asyncio.create_task(requests.finish(timeout=10))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not stopping.done()
+        late = await client.post("/hook")
+        assert late.status == 503  # Telegram delivers it again, perhaps elsewhere
+        release.set()
+        await stopping
+        assert [response.status for response in await asyncio.gather(*in_hand)] == [200] * 3
+        assert requests.count == 0
