@@ -147,23 +147,24 @@ async def test_once_stopping_new_requests_are_sent_back_and_those_in_hand_finish
 
     from bot.__main__ import RequestsInHand
 
-    requests = RequestsInHand(limit=2)
-    release = asyncio.Event()
+    requests = RequestsInHand(limit=3)
+    release, all_in = asyncio.Event(), asyncio.Event()
+    entered = 0
 
     async def slow(_request: web.Request) -> web.Response:
+        nonlocal entered
+        entered += 1
+        if entered == 3:
+            all_in.set()
         await release.wait()
         return web.Response(text="handled")
 
     app = web.Application(middlewares=[requests])
     app.router.add_post("/hook", slow)
     async with TestClient(TestServer(app)) as client:
-        in_hand = [asyncio.create_task(client.post("/hook")) for _ in range(3)]  # one waits
-
-        async def arrived() -> None:
-            while requests.count < 3:
-                await asyncio.sleep(0)
-
-        await asyncio.wait_for(arrived(), 10)
+        in_hand = [asyncio.create_task(client.post("/hook")) for _ in range(3)]
+        await asyncio.wait_for(all_in.wait(), 10)
+        assert requests.count == 3
         stopping = asyncio.create_task(requests.finish(timeout=10))
         for _ in range(5):
             await asyncio.sleep(0)
