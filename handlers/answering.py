@@ -95,21 +95,42 @@ def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSessio
 
 async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
                   *, draft: list[str] | None = None, edit: bool = False) -> None:
-    """Show a question and remember, in FSM storage, which flow it belongs to."""
+    """Show a question, then remember in FSM storage which flow it belongs to and from which
+    message on the person has seen it."""
     memory = flow.memory()
     if draft is not None:
         memory["draft"] = {"question": step.question.id, "chosen": draft}
-    await state.set_state(Answering.question)
-    await state.set_data(memory)
     text = step_text(i18n, step, draft)
     keyboard = step_keyboard(i18n, step, flow.kind, flow.ref, draft)
+    shown = None
     if edit:
         try:
-            await message.edit_text(text, reply_markup=keyboard)
-            return
-        except TelegramBadRequest:
-            pass  # too old to edit, or unchanged: a fresh message is as good
-    await message.answer(text, reply_markup=keyboard)
+            shown = await message.edit_text(text, reply_markup=keyboard)
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                # It shows this question already; a copy would read as the question asked
+                # again, and the answer typed twice would go under the next one.
+                shown = message
+            # else too old to edit: a fresh message is as good
+    if not isinstance(shown, Message):
+        shown = await message.answer(text, reply_markup=keyboard)
+    earlier = (await state.get_data()).get("shown") or {}
+    same_question = earlier.get("question") == step.question.id and \
+        (earlier.get("flow"), earlier.get("ref")) == (flow.kind, flow.ref)
+    memory["shown"] = {"flow": flow.kind, "ref": flow.ref, "question": step.question.id,
+                       "since": earlier["since"] if same_question else shown.message_id}
+    await state.set_state(Answering.question)
+    await state.set_data(memory)
+
+
+def typed_before_shown(message: Message, memory: dict[str, Any], step: Step) -> bool:
+    """Whether the text was sent before the current question reached the person: Telegram
+    numbers a chat's messages, both sides', in the order they arrive. Such a text answered
+    an earlier question (or the same one again), so it is not this question's answer."""
+    shown = memory.get("shown") or {}
+    since = shown.get("since")
+    return shown.get("question") == step.question.id and isinstance(since, int) and \
+        message.message_id < since
 
 
 async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
@@ -209,6 +230,10 @@ async def on_typed_answer(
     except (StaleAction, ValueError):
         await state.clear()
         await message.answer(i18n.get("flow-gone"), reply_markup=main_menu(i18n))
+        return
+    if typed_before_shown(message, memory, step):
+        await message.answer(i18n.get("answer-before-question"))
+        await present(message, state, i18n, flow, step)
         return
     try:
         if message.text is None:

@@ -62,14 +62,13 @@ class MockedSession(BaseSession):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self._ids = itertools.count(1000)
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):  # noqa: ASYNC109
         self.requests.append(method)
         if isinstance(method, SendMessage) and self.failures.get(int(method.chat_id)):
             raise self.failures[int(method.chat_id)].pop(0)
         if isinstance(method, SendMessage):
-            message_id = next(self._ids)
+            message_id = next(_message_ids)
             self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
                 message_id, method.text, method.reply_markup)
             return self._message(int(method.chat_id), message_id, method.text)
@@ -79,7 +78,7 @@ class MockedSession(BaseSession):
                                                 filename=method.document.filename)
         if isinstance(method, SendPhoto | SendDocument):
             # Shown with its caption as the text, so a test can find its buttons.
-            message_id = next(self._ids)
+            message_id = next(_message_ids)
             self.chats.setdefault(int(method.chat_id), {})[message_id] = ChatMessage(
                 message_id, method.caption or "", method.reply_markup)
             return self._message(int(method.chat_id), message_id, method.caption or "")
@@ -126,6 +125,9 @@ def mocked_bot() -> Bot:
 
 
 _update_ids = itertools.count(1)
+# One sequence for the bot's and the people's messages, over restarts too: in a chat Telegram
+# numbers both sides' messages in the order they arrive, which the bot relies on.
+_message_ids = itertools.count(1)
 
 
 class Person:
@@ -139,7 +141,6 @@ class Person:
         self.user = User(id=user_id, is_bot=False, first_name=first_name,
                          language_code=language_code)
         self.chat = Chat(id=user_id, type="private")
-        self._own_ids = itertools.count(1)
         self.last_update: Update | None = None
 
     @property
@@ -175,9 +176,17 @@ class Person:
     async def send(self, text: str | None = None, chat: Chat | None = None,
                    **content: Any) -> list[TelegramMethod]:
         """A message from this person, in the private chat unless another chat is given."""
-        message = Message(message_id=next(self._own_ids), date=datetime.now(UTC),
+        return await self._feed(self.typing(text, chat, **content))
+
+    def typing(self, text: str | None = None, chat: Chat | None = None,
+               **content: Any) -> Update:
+        """The update a message sent now would make, delivered later with `deliver`."""
+        message = Message(message_id=next(_message_ids), date=datetime.now(UTC),
                           chat=chat or self.chat, from_user=self.user, text=text, **content)
-        return await self._feed(Update(update_id=next(_update_ids), message=message))
+        return Update(update_id=next(_update_ids), message=message)
+
+    async def deliver(self, update: Update) -> list[TelegramMethod]:
+        return await self._feed(update)
 
     async def press_data(self, data: str, message_id: int | None = None,
                          chat: Chat | None = None) -> list[TelegramMethod]:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.factory import build_app
 from models import Answer
@@ -70,6 +71,32 @@ async def test_a_locked_sqlite_database(sqlite_running, caplog):
     said = texts(await anna.press("3"))
     assert any("Вопрос 3 из 10" in text for text in said), said
     assert [value for _, value in await answers(running)] == [2, 3]
+
+
+async def test_no_free_connection_is_told_apart_from_an_outage(make_settings, clock, tmp_path,
+                                                               caplog):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'overloaded.sqlite3'}"
+    # A pool of one that waits a moment for it: overload, with the database itself healthy.
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    running = await Running(build_app(make_settings(database_url=url), engine=engine,
+                                      clock=clock)).start()
+    try:
+        anna = await into_the_diagnosis(running)
+        before = await answers(running)
+        pump, anna.after_update = anna.after_update, None
+        async with engine.connect() as held:  # another update holds the only connection
+            await held.exec_driver_sql("SELECT 1")
+            with caplog.at_level(logging.WARNING):
+                said = texts(await anna.press("3"))
+        anna.after_update = pump
+        assert any(BUSY in text for text in said), said
+        assert "no free database connection (overloaded)" in caplog.text
+        assert "database unavailable" not in caplog.text
+        assert await answers(running) == before
+        said = texts(await anna.press("3"))
+        assert any("Вопрос 3 из 10" in text for text in said), said
+    finally:
+        await running.stop()
 
 
 @pytest.fixture

@@ -134,6 +134,49 @@ async def test_stale_and_forged_buttons_change_nothing(running):
     assert await responses_of(running, boris) == []
 
 
+async def test_a_text_sent_before_its_question_is_not_taken_as_its_answer(running):
+    anna = running.person()
+    await register(anna, TEACHER_MENTEE)
+    await anna.press("Начать: Диагностика")
+    for _ in AREAS:
+        await anna.press("1")
+    await anna.press("выгорание")
+    # Two messages in a row, the second sent before the bot asked the next question: it
+    # continues the first, it is not the answer to a question not yet on the screen.
+    first, second = anna.typing("Устала от отчётов."), anna.typing("И от проверок тоже.")
+    await anna.deliver(first)
+    assert "Какую помощь" in anna.last.text
+    said = texts(await anna.deliver(second))
+    assert said[0] == ("Это сообщение пришло раньше, чем вопрос ниже, поэтому ответом на него "
+                       "не засчитано. Ответьте, пожалуйста, на вопрос.")
+    assert "Какую помощь" in said[1]
+    (response,) = await responses_of(running, anna)
+    assert answers(response)["burnout_details"] == "Устала от отчётов."
+    assert "expected_help" not in answers(response)
+    # Sent after the question: taken.
+    await anna.send("Наставник по документации.")
+    (response,) = await responses_of(running, anna)
+    assert answers(response)["expected_help"] == "Наставник по документации."
+    assert response.completed_at is not None
+
+
+async def test_a_button_pressed_twice_does_not_ask_the_next_question_twice(running):
+    anna = running.person()
+    await register(anna, TEACHER_MENTEE)
+    await anna.press("Начать: Диагностика")
+    twice = [anna.pressing("2"), anna.pressing("2")]
+    await anna.deliver(twice[0])
+    question_two = anna.last
+    assert "Вопрос 2 из 10" in question_two.text
+    sent = await anna.deliver(twice[1])
+    # The pressed message shows question 2 already: no copy of it, which would read as the
+    # question asked again (and a text typed again would answer the one after).
+    assert [type(r).__name__ for r in sent] == ["AnswerCallbackQuery", "EditMessageText"]
+    assert anna.last is question_two and "Вопрос 2 из 10" in anna.last.text
+    (response,) = await responses_of(running, anna)
+    assert answers(response) == {"area_methods": 2}
+
+
 async def test_preferences_rank_mentors_of_the_same_school(running):
     mentors = [running.person(10 + i) for i in range(3)]
     names = ["Петров Пётр", "Орлова Ольга", "Смирнов Семён"]

@@ -125,6 +125,7 @@ error-internal = Something went wrong. Your saved answers are not lost — try a
 error-database-busy = The database is busy right now and this answer was not saved. Please try again in a minute; everything you answered before is safe.
 stale-button = This button is from an older message. Here is the current question.
 flow-gone = That question is no longer current. Open the section you need from the menu.
+answer-before-question = That message arrived before the question below, so it was not taken as its answer. Please answer the question.
 need-start = Please send /start first and agree to the data processing.
 
 ## Other
