@@ -94,9 +94,10 @@ def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSessio
 
 
 async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
-                  *, draft: list[str] | None = None, edit: bool = False) -> None:
+                  *, draft: list[str] | None = None, edit: bool = False,
+                  before: dict[str, Any] | None = None) -> None:
     """Show a question, then remember in FSM storage which flow it belongs to and from which
-    message on the person has seen it."""
+    message on the person has seen it. `before`: the FSM data, if the caller has read it."""
     memory = flow.memory()
     if draft is not None:
         memory["draft"] = {"question": step.question.id, "chosen": draft}
@@ -114,7 +115,9 @@ async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, 
             # else too old to edit: a fresh message is as good
     if not isinstance(shown, Message):
         shown = await message.answer(text, reply_markup=keyboard)
-    earlier = (await state.get_data()).get("shown") or {}
+    if before is None:
+        before = await state.get_data()
+    earlier = before.get("shown") or {}
     same_question = earlier.get("question") == step.question.id and \
         (earlier.get("flow"), earlier.get("ref")) == (flow.kind, flow.ref)
     memory["shown"] = {"flow": flow.kind, "ref": flow.ref, "question": step.question.id,
@@ -175,13 +178,14 @@ async def on_answer_button(
         step = await flow.current(callback_data.question)
     except StaleAction:
         await query.answer(i18n.get("stale-button"), show_alert=True)
-        await resend_current(query.message, state, i18n, flow)
+        await resend_current(query.message, state, i18n, flow, memory)
         return
     try:
         if callback_data.act is Act.TOGGLE:
             chosen = engine.toggle(step.question, draft_of(memory, step), callback_data.pick)
             await query.answer()
-            await present(query.message, state, i18n, flow, step, draft=chosen, edit=True)
+            await present(query.message, state, i18n, flow, step, draft=chosen, edit=True,
+                          before=memory)
             return
         if callback_data.act is Act.DONE:
             value = engine.finish_selection(step.question, draft_of(memory, step))
@@ -204,10 +208,11 @@ async def on_answer_button(
         await drop_buttons(query.message)
         await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:
-        await present(query.message, state, i18n, flow, following, edit=True)
+        await present(query.message, state, i18n, flow, following, edit=True, before=memory)
 
 
-async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow) -> None:
+async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow,
+                         before: dict[str, Any]) -> None:
     """The pressed message becomes the current question. Not a new copy: copies of questions
     pressed twice would arrive after the answers (one message a second per chat) and a typed
     answer would then be filed under whichever question is current."""
@@ -215,7 +220,7 @@ async def resend_current(message: Message, state: FSMContext, i18n: I18nContext,
         step = await flow.current()
     except StaleAction:
         return  # nothing of this person's is open under that button
-    await present(message, state, i18n, flow, step, edit=True)
+    await present(message, state, i18n, flow, step, edit=True, before=before)
 
 
 async def on_typed_answer(
@@ -233,7 +238,7 @@ async def on_typed_answer(
         return
     if typed_before_shown(message, memory, step):
         await message.answer(i18n.get("answer-before-question"))
-        await present(message, state, i18n, flow, step)
+        await present(message, state, i18n, flow, step, before=memory)
         return
     try:
         if message.text is None:
@@ -243,13 +248,13 @@ async def on_typed_answer(
         value = engine.parse_text(step.question, message.text)
     except AnswerError as error:
         await message.answer(i18n.get(f"error-{error.code}", **error.params))
-        await present(message, state, i18n, flow, step)
+        await present(message, state, i18n, flow, step, before=memory)
         return
     following = await flow.answer(step, value)
     if following is None:
         await finish(message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:
-        await present(message, state, i18n, flow, following)
+        await present(message, state, i18n, flow, following, before=memory)
 
 
 def router() -> Router:
