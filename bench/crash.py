@@ -1,16 +1,18 @@
 """Crash bench: questionnaires answered while `python -m bot` is killed and restarted.
 
     .venv/bin/python -m bench.crash [RUNS] [--people N] [--seed S] [--project DIR]
+                                    [--database-url postgresql+asyncpg://…/scratch]
 
 RUNS (default 200) runs of the deficit diagnosis, each one person taking it once (the first time
 «Начать», then «Пройти заново»), N people (default 20) at a time, over HTTP through the Bot API
-stand-in (tests/bot_api_standin.py) against `python -m bot` as a real process on one SQLite file.
-After a random 5-15 s of polling (--uptime) the process gets SIGKILL and is started again on the
-same database, until every run is done. The stand-in redelivers what the killed process had not
-confirmed, as Telegram does. A person answers the question the bot shows them last (the newest
-message, or the one edited last), by its button or by typing; one whose action got no answer
-within their patience (2.5-6 s) presses the same button again or sends /surveys and presses
-«Продолжить»; silence never makes them type a text answer again.
+stand-in (tests/bot_api_standin.py) against `python -m bot` as a real process on one SQLite file
+(or on a PostgreSQL database of the bench's own, emptied first: --database-url or
+CRASH_DATABASE_URL). After a random 5-15 s of polling (--uptime) the process gets SIGKILL and is
+started again on the same database, until every run is done. The stand-in redelivers what the
+killed process had not confirmed, as Telegram does. A person answers the question the bot shows
+them last (the newest message, or the one edited last), by its button or by typing; one whose
+action got no answer within their patience (2.5-6 s) presses the same button again or sends
+/surveys and presses «Продолжить»; silence never makes them type a text answer again.
 
 Printed, with the definitions used:
 - answers lost: answers a person saw acknowledged (the bot then showed a later question, or
@@ -49,10 +51,13 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
 from domain import engine
@@ -130,23 +135,52 @@ def decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def stamp(value: str | None) -> float | None:
-    """A timestamp column as stored by SQLite (UTC, no offset) to time.time()."""
+def stamp(value: str | datetime | None) -> float | None:
+    """A timestamp column (SQLite: text in UTC with no offset; PostgreSQL: a datetime) to
+    time.time()."""
     if value is None:
         return None
-    return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 class Database:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    """The bot's database, read by the bench: an SQLite file in the bench's folder, or a
+    PostgreSQL database (--database-url) that is emptied first."""
+
+    def __init__(self, folder: Path, url: str | None = None) -> None:
+        self.path = folder / "crash.sqlite3"
+        self.url = url or f"sqlite+aiosqlite:///{self.path}"
+        self.postgres = url is not None
+
+    def empty(self) -> None:
+        if self.postgres:
+            asyncio.run(self._postgres(lambda connection: connection.execute(
+                "DROP SCHEMA public CASCADE; CREATE SCHEMA public")))
 
     def query(self, sql: str, *args: Any) -> list[tuple]:
+        if self.postgres:
+            numbers = itertools.count(1)
+            numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+            # Called from worker threads (asyncio.to_thread): a loop of its own each time.
+            return [tuple(row) for row in asyncio.run(self._postgres(
+                lambda connection: connection.fetch(numbered, *args)))]
         connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
         try:
             return connection.execute(sql, args).fetchall()
         finally:
             connection.close()
+
+    async def _postgres(self, work: Callable[[Any], Awaitable[Any]]) -> Any:
+        import asyncpg
+
+        dsn = make_url(self.url).set(drivername="postgresql").render_as_string(
+            hide_password=False)
+        connection = await asyncpg.connect(dsn)
+        try:
+            return await work(connection)
+        finally:
+            await connection.close()
 
     def responses(self, telegram_id: int, after: int = 0) -> list[tuple]:
         """(id, completed_at) of the person's diagnoses with id > after."""
@@ -176,7 +210,7 @@ class Database:
 
 class Bench:
     def __init__(self, runs: int, people: int, seed: int, project: Path, logs: Path,
-                 minutes: float = 20.0) -> None:
+                 minutes: float = 20.0, database_url: str | None = None) -> None:
         self.runs, self.people, self.seed = runs, people, seed
         self.deadline = time.monotonic() + minutes * 60
         self.uptime = UPTIME
@@ -186,7 +220,7 @@ class Bench:
         self.questionnaire = catalog.get(CODE)
         self.questions = list(self.questionnaire.questions)
         self.screen = Screen(self.questionnaire)
-        self.database = Database(logs / "crash.sqlite3")
+        self.database = Database(logs, database_url)
         self.standin = BotAPIStandIn()
         self.project = project
         self.bot: BotProcess | None = None
@@ -199,8 +233,9 @@ class Bench:
 
     async def start(self) -> None:
         await self.standin.start()
+        await asyncio.to_thread(self.database.empty)
         self.bot = BotProcess(self.standin, self.logs, project=self.project,
-                              DATABASE_URL=f"sqlite+aiosqlite:///{self.database.path}")
+                              DATABASE_URL=self.database.url)
         await self.bot.start()
         await self.bot.ready(120.0)
 
@@ -539,9 +574,10 @@ def report(bench: Bench, measured: dict[str, Any], wall: float) -> str:
 
 
 async def run_bench(runs: int, people: int, seed: int, project: Path, folder: Path,
-                    minutes: float, uptime: tuple[float, float]) -> int:
+                    minutes: float, uptime: tuple[float, float],
+                    database_url: str | None = None) -> int:
     started = time.monotonic()
-    bench = Bench(runs, people, seed, project, folder, minutes)
+    bench = Bench(runs, people, seed, project, folder, minutes, database_url)
     bench.uptime = uptime
     try:
         await bench.start()
@@ -601,11 +637,15 @@ def main() -> int:
                         help="start no run after this many minutes")
     parser.add_argument("--project", type=Path, default=PROJECT_ROOT,
                         help="the checkout whose `python -m bot` to run (default: this one)")
+    parser.add_argument("--database-url", default=os.environ.get("CRASH_DATABASE_URL"),
+                        help="a PostgreSQL database of the bench's own, emptied first "
+                             "(postgresql+asyncpg://…); default: an SQLite file")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     print(f"crash bench: {args.runs} runs of {CODE}, {args.people} people at a time, a kill "
           f"after {args.uptime[0]:g}-{args.uptime[1]:g} s of polling, seed {seed} "
-          f"(CRASH_SEED={seed} to repeat), bot from {args.project}", flush=True)
+          f"(CRASH_SEED={seed} to repeat), bot from {args.project}, database "
+          f"{args.database_url or 'SQLite'}", flush=True)
 
     async def guarded(folder: Path) -> int:
         task = asyncio.current_task()
@@ -613,7 +653,7 @@ def main() -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, task.cancel)
         return await run_bench(args.runs, args.people, seed, args.project.resolve(), folder,
-                               args.minutes, tuple(args.uptime))
+                               args.minutes, tuple(args.uptime), args.database_url)
 
     keep = os.environ.get("CRASH_KEEP")  # a folder to keep the database and the bot's logs in
     with contextlib.ExitStack() as stack:
