@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import Settings
 from bot.delivery import Delivery, Outcome
 from models import OutboxMessage, User
-from models.db import database_unavailable
+from models.db import database_trouble
 from services import outbox, outreach
 from services.clock import Clock
 from services.people import roles_of
@@ -94,10 +94,10 @@ class OutboxWorker:
         try:
             await self.pump()
         except Exception as error:
-            if not database_unavailable(error):
+            trouble = database_trouble(error)
+            if trouble is None:
                 raise
-            log.warning("outbox: database unavailable, will retry: %s",
-                        str(error).splitlines()[0][:200])
+            log.warning("outbox: %s; will retry", trouble)
 
     async def pump(self) -> int:
         """Send every message due now; the number of rows handled."""

@@ -10,10 +10,9 @@ import logging
 from aiogram.types import ErrorEvent
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext, I18nMiddleware
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.middlewares import telegram_locale
-from models.db import database_unavailable
+from models.db import database_trouble
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +32,10 @@ async def report_error(event: ErrorEvent, i18n: I18nContext | None = None,
                        i18n_middleware: I18nMiddleware | None = None,
                        event_from_user: TelegramUser | None = None) -> bool:
     update = event.update
-    if database_unavailable(event.exception):
-        # Both are told to try again; the log tells an operator which to look at.
-        cause = "no free database connection (overloaded)" \
-            if isinstance(event.exception, PoolTimeout) else "database unavailable"
-        log.warning("update %s: %s, the person was asked to try again: %s",
-                    update.update_id, cause, str(event.exception).splitlines()[0][:200])
+    trouble = database_trouble(event.exception)
+    if trouble is not None:
+        log.warning("update %s: %s; the person was asked to try again", update.update_id,
+                    trouble)
         key = "error-database-busy"
     else:
         log.exception("update %s failed", update.update_id, exc_info=event.exception)

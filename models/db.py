@@ -43,13 +43,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def database_unavailable(error: BaseException) -> bool:
-    """A failure of the database rather than of the code: locked, restarting, unreachable."""
+def database_trouble(error: BaseException) -> str | None:
+    """What is wrong with the database, for one log line; None when the failure is the code's.
+    Overload (no free pooled connection) is told apart from an outage (locked, restarting,
+    unreachable): the person is asked to try again either way, an operator looks elsewhere."""
+    first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    if isinstance(error, db_errors.TimeoutError):
+        return f"no free database connection (overloaded): {first_line}"
     if isinstance(error, db_errors.DBAPIError):
-        return (error.connection_invalidated
-                or isinstance(error, db_errors.OperationalError | db_errors.InterfaceError))
-    # Pool exhausted, or the server refused the connection before the driver was involved.
-    return isinstance(error, db_errors.TimeoutError | ConnectionError | TimeoutError)
+        unavailable = error.connection_invalidated or isinstance(
+            error, db_errors.OperationalError | db_errors.InterfaceError)
+    else:
+        # The server refused the connection before the driver was involved.
+        unavailable = isinstance(error, ConnectionError | TimeoutError)
+    return f"database unavailable: {first_line}" if unavailable else None
 
 
 def insert_unless_present(session: AsyncSession, model: type, key: str, **values: Any):
