@@ -119,8 +119,8 @@ async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, 
         before = await state.get_data()
     earlier = before.get("shown") or {}
     same_question = earlier.get("question") == step.question.id and \
-        (earlier.get("flow"), earlier.get("ref")) == (flow.kind, flow.ref)
-    memory["shown"] = {"flow": flow.kind, "ref": flow.ref, "question": step.question.id,
+        (before.get("flow"), before.get("ref")) == (flow.kind, flow.ref)
+    memory["shown"] = {"question": step.question.id,
                        "since": earlier.get("since") if same_question else shown.message_id}
     await state.set_state(Answering.question)
     await state.set_data(memory)
