@@ -20,9 +20,20 @@ from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.factory import App, build_app
 from services.clock import Clock
 from tests.bot_api_standin import BotAPIStandIn
-from tests.telegram import TOKEN, Person, mocked_bot
+from tests.telegram import SESSIONS, TOKEN, Person, mocked_bot
 
 CURATOR_ID = 900
+
+
+@pytest.fixture(autouse=True)
+def telegram_rules_kept():
+    """Every test fails if the bot sent anything Telegram would refuse or a person would see
+    garbled (markup shown as typed, a text over the limit): see tests/telegram_rules.py."""
+    SESSIONS.clear()
+    yield
+    broken = [problem for session in SESSIONS for problem in session.violations]
+    SESSIONS.clear()
+    assert not broken, "Telegram's rules broken:\n" + "\n".join(broken)
 
 
 async def _reset_server_database(url: str) -> None:

@@ -35,6 +35,8 @@ from aiogram.types import (
     User,
 )
 
+from tests import telegram_rules
+
 BOT_USER = User(id=42, is_bot=True, first_name="Mentoring bot", username="mentoring_test_bot")
 TOKEN = "4200:TEST-token-for-the-mocked-session-abcdefgh"
 
@@ -53,18 +55,31 @@ class ChatMessage:
         return [(b.text, b.callback_data) for row in self.markup.inline_keyboard for b in row]
 
 
+# Every mocked session of the running test; conftest fails the test if any of them was sent
+# something Telegram would refuse (tests/telegram_rules.py).
+SESSIONS: list[MockedSession] = []
+
+
 @dataclass
 class MockedSession(BaseSession):
     requests: list[TelegramMethod] = field(default_factory=list)
     chats: dict[int, dict[int, ChatMessage]] = field(default_factory=dict)
     # Errors to raise instead of sending the next messages to a chat, in order (429, 5xx, 403…).
     failures: dict[int, list[Exception]] = field(default_factory=dict)
+    # What broke Telegram's rules, with the request it was in.
+    violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__()
+        SESSIONS.append(self)
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):  # noqa: ASYNC109
         self.requests.append(method)
+        problems = telegram_rules.violations(method)
+        if problems:
+            self.violations += [f"{type(method).__name__}: {problem}" for problem in problems]
+            # As Telegram does: the request is refused.
+            raise TelegramBadRequest(method, "Bad Request: " + "; ".join(problems))
         if isinstance(method, SendMessage) and self.failures.get(int(method.chat_id)):
             raise self.failures[int(method.chat_id)].pop(0)
         if isinstance(method, SendMessage):
