@@ -25,8 +25,18 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.html import plain, shorten, split, visible_length
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +159,76 @@ class SharedLimits(BaseRequestMiddleware):
             raise
 
 
+@dataclass(frozen=True)
+class TelegramLimits:
+    """What Telegram takes from a bot (Bot API, sendMessage, answerCallbackQuery, the inline
+    keyboard), in characters after the markup is parsed."""
+
+    text: int = 4096
+    caption: int = 1024
+    alert: int = 200
+    buttons: int = 100
+
+
+class TelegramRules(BaseRequestMiddleware):
+    """Every request keeps Telegram's rules, whatever view made it, so no text a person typed
+    can make Telegram refuse a message:
+
+    * a text over the limit goes as several messages, cut at line breaks, the buttons under the
+      last; an edit or a caption over the limit is shortened with an ellipsis (a view that edits
+      pages its content, so this is a bug caught loudly in the log);
+    * button labels and callback alerts, which Telegram shows as plain text, are rendered HTML
+      turned into plain text; an alert is cut to its limit, a keyboard to its number of buttons.
+    """
+
+    def __init__(self, limits: TelegramLimits | None = None) -> None:
+        self.limits = limits or TelegramLimits()
+
+    async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        limits = self.limits
+        if isinstance(method, AnswerCallbackQuery) and method.text:
+            text = plain(method.text)
+            if len(text) > limits.alert:
+                text = text[:limits.alert - 1] + "…"
+            method = method.model_copy(update={"text": text})
+        markup = getattr(method, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            method = method.model_copy(update={"reply_markup": self._keyboard(markup)})
+        if isinstance(method, SendMessage) and visible_length(method.text) > limits.text:
+            *first, last = split(method.text, limits.text)
+            log.info("a text of %d characters went as %d messages",
+                     visible_length(method.text), len(first) + 1)
+            for part in first:
+                await make_request(bot, method.model_copy(
+                    update={"text": part, "reply_markup": None}))
+            method = method.model_copy(update={"text": last})
+        elif isinstance(method, EditMessageText) and visible_length(method.text) > limits.text:
+            log.warning("an edit of %d characters was shortened to Telegram's limit",
+                        visible_length(method.text))
+            method = method.model_copy(update={"text": shorten(method.text, limits.text)})
+        caption = getattr(method, "caption", None)
+        if isinstance(method, SendPhoto | SendDocument | EditMessageCaption) and caption and \
+                visible_length(caption) > limits.caption:
+            method = method.model_copy(update={"caption": shorten(caption, limits.caption)})
+        return await make_request(bot, method)
+
+    def _keyboard(self, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+        rows, count = [], 0
+        for row in markup.inline_keyboard:
+            kept = []
+            for button in row:
+                if count == self.limits.buttons:
+                    log.warning("a keyboard was cut to Telegram's %d buttons",
+                                self.limits.buttons)
+                    break
+                kept.append(button.model_copy(update={"text": plain(button.text)})
+                            if isinstance(button, InlineKeyboardButton) else button)
+                count += 1
+            if kept:
+                rows.append(kept)
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 class LateCallbackAnswers(BaseRequestMiddleware):
     """Answering a button press can come too late: Telegram refuses after some seconds, or when
     a process killed after answering left the redelivered press to another. The press itself is
@@ -172,6 +252,8 @@ class Delivery:
         self.limits = limits or Limits()
         self.sleep = sleep
         self.limiter = RateLimiter(self.limits, sleep, monotonic)
+        # Outermost: the parts of a long text each take their own slot.
+        bot.session.middleware(TelegramRules())
         bot.session.middleware(SharedLimits(self.limiter))
         bot.session.middleware(LateCallbackAnswers())
 

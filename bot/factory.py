@@ -16,12 +16,12 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_i18n import I18nMiddleware
-from aiogram_i18n.cores import FluentRuntimeCore
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.commands import register_commands, register_curator_menus
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
+from bot.html import HtmlFluentCore
 from bot.jobs import DailyPlanner
 from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager, OncePerUpdate
 from bot.outbox_worker import OutboxWorker
@@ -49,7 +49,7 @@ class App:
     surveys: Surveys
     profiles: Profiles
     dispatcher: Dispatcher
-    i18n_core: FluentRuntimeCore
+    i18n_core: HtmlFluentCore
     clock: Clock
     calendars: dict[str, Calendar]
 
@@ -109,7 +109,7 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 
 def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
                       profiles: Profiles, storage: BaseStorage,
-                      clock: Clock) -> tuple[Dispatcher, FluentRuntimeCore]:
+                      clock: Clock) -> tuple[Dispatcher, HtmlFluentCore]:
     dispatcher = Dispatcher(storage=storage, events_isolation=create_isolation(storage),
                             settings=settings, sessionmaker=sessionmaker, surveys=surveys,
                             profiles=profiles, clock=clock)
@@ -117,7 +117,8 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
     dispatcher.update.outer_middleware(DatabaseSession(sessionmaker))
     dispatcher.update.outer_middleware(OncePerUpdate())
     dispatcher.update.outer_middleware(CurrentUser())
-    core = FluentRuntimeCore(path=LOCALES_DIR, default_locale=settings.default_locale)
+    # Every parameter of a locale message is escaped as it is rendered (bot/html.py).
+    core = HtmlFluentCore(path=LOCALES_DIR, default_locale=settings.default_locale)
     I18nMiddleware(
         core=core,
         manager=LocaleManager(settings.default_locale, SUPPORTED_LOCALES),

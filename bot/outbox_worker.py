@@ -11,17 +11,16 @@ import asyncio
 import logging
 import socket
 from datetime import UTC, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram_i18n.cores import FluentRuntimeCore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
 from bot.delivery import Delivery, Outcome
+from bot.html import HtmlFluentCore, Markup, lines, render_value
 from models import OutboxMessage, User
 from models.db import database_trouble
 from services import outbox, outreach
@@ -34,26 +33,15 @@ BATCH = 100
 CONCURRENCY = 32
 
 
-def _resolve(core: FluentRuntimeCore, locale: str, value: Any) -> Any:
-    """Parameters may be plain values, a locale key ({"key": …, "params": …}) or a text in
-    both languages ({"ru": …, "en": …}), so a row renders in the language of the moment."""
-    if isinstance(value, dict) and "key" in value:
-        params = {k: _resolve(core, locale, v) for k, v in (value.get("params") or {}).items()}
-        return core.get(value["key"], locale, **params)
-    if isinstance(value, dict) and "ru" in value:
-        return value.get(locale) or value["ru"]
-    return value
-
-
-def render(core: FluentRuntimeCore, locale: str, row: OutboxMessage,
-           late: bool) -> tuple[str, InlineKeyboardMarkup | None]:
-    params = {k: _resolve(core, locale, v) for k, v in (row.params or {}).items()}
+def render(core: HtmlFluentCore, locale: str, row: OutboxMessage,
+           late: bool) -> tuple[Markup, InlineKeyboardMarkup | None]:
+    params = {k: render_value(core, locale, v) for k, v in (row.params or {}).items()}
     text = core.get(row.text_key, locale, **params)
     if late:
-        text = core.get("outbox-late-note", locale) + "\n" + text
+        text = lines([core.get("outbox-late-note", locale), text])
     if not row.buttons:
         return text, None
-    rows = [[InlineKeyboardButton(text=_resolve(core, locale, button["label"]),
+    rows = [[InlineKeyboardButton(text=render_value(core, locale, button["label"]),
                                   callback_data=button["data"]) for button in line]
             for line in row.buttons]
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
@@ -61,7 +49,7 @@ def render(core: FluentRuntimeCore, locale: str, row: OutboxMessage,
 
 class OutboxWorker:
     def __init__(self, sessionmaker: async_sessionmaker, delivery: Delivery,
-                 core: FluentRuntimeCore, settings: Settings, clock: Clock,
+                 core: HtmlFluentCore, settings: Settings, clock: Clock,
                  policy: outbox.Policy | None = None, name: str | None = None) -> None:
         self.sessionmaker, self.delivery, self.core = sessionmaker, delivery, core
         self.settings, self.clock = settings, clock

@@ -3,7 +3,6 @@ the bot then reminds people of the deadlines and tells the curator who is late."
 
 from __future__ import annotations
 
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -13,6 +12,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.callbacks import PickCalendar, ShiftCalendar
 from handlers.school_context import Desk
@@ -34,26 +34,26 @@ async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSessi
         builder.row(InlineKeyboardButton(
             text=mark + calendar.title.get(i18n.locale),
             callback_data=PickCalendar(school_id=school.id, calendar=calendar.id).pack()))
-    lines = [i18n.get("calendar-title", school=escape(school.name))]
+    shown = [i18n.get("calendar-title", school=school.name)]
     calendar = desk.calendars.get(chosen.calendar_id) if chosen else None
     if calendar is None:
-        lines.append(i18n.get("calendar-none"))
+        shown.append(i18n.get("calendar-none"))
     else:
         today = desk.clock.now().astimezone(ZoneInfo(desk.settings.timezone)).date()
         year = school_year_of(today)
-        lines.append(i18n.get("calendar-chosen", title=escape(calendar.title.get(i18n.locale)),
+        shown.append(i18n.get("calendar-chosen", title=calendar.title.get(i18n.locale),
                               shift=chosen.shift_days))
         for stage in calendar.stages:
-            lines.append(f"<b>{escape(stage.title.get(i18n.locale))}</b>")
+            shown.append(Markup("<b>{}</b>").format(stage.title.get(i18n.locale)))
             for event in stage.events:
                 opens, due = event.window(year, chosen.shift_days)
-                lines.append(f"• {opens:%d.%m}–{due:%d.%m.%Y} "
-                             f"{escape(event.title.get(i18n.locale))}")
+                shown.append(Markup("• {:%d.%m}–{:%d.%m.%Y} {}").format(
+                    opens, due, event.title.get(i18n.locale)))
         builder.row(*[InlineKeyboardButton(
             text=i18n.get("button-calendar-shift", days=f"{days:+d}"),
             callback_data=ShiftCalendar(school_id=school.id, days=days).pack())
             for days in SHIFTS])
-    text, markup = "\n".join(lines), builder.as_markup()
+    text, markup = lines(shown), builder.as_markup()
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:

@@ -5,7 +5,6 @@ chart. Curators see their schools, a mentor their own pairs, a mentee their own 
 from __future__ import annotations
 
 import asyncio
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -15,10 +14,11 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines, plain, shorten
 from domain.matching import AREAS
 from domain.questionnaire import Question
 from handlers.callbacks import PairCard, PersonCard, ProgressChart
-from handlers.pairs import name_of, pair_title
+from handlers.outgoing import full_name, pair_title, shown
 from handlers.plan import item_text
 from handlers.rendering import describe
 from models import Pair, User
@@ -36,61 +36,63 @@ def _day(value) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
 
-def _progress_lines(i18n: I18nContext, name: str, progress: dossiers.Progress) -> list[str]:
+def _progress_lines(i18n: I18nContext, who: str, progress: dossiers.Progress) -> list[Markup]:
     if not progress.taken:
-        return [i18n.get("card-progress-none", name=name)]
-    lines = [i18n.get("card-progress", name=name, before=reports.difficulty(progress.first),
+        return [i18n.get("card-progress-none", name=who)]
+    found = [i18n.get("card-progress", name=who, before=reports.difficulty(progress.first),
                       after=reports.difficulty(progress.last) if progress.taken > 1 else "—")]
     if progress.taken > 1:
-        lines += [f"  {i18n.get(f'area-{area}')}: {progress.first.get(area, '—')} → "
-                  f"{progress.last.get(area, '—')}" for area in AREAS
-                  if progress.first.get(area) != progress.last.get(area)]
-    return lines
+        found += [Markup("  {}: {} → {}").format(i18n.get(f"area-{area}"),
+                                                 progress.first.get(area, "—"),
+                                                 progress.last.get(area, "—"))
+                  for area in AREAS if progress.first.get(area) != progress.last.get(area)]
+    return found
 
 
 def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys,
-              clock: Clock, zone: ZoneInfo) -> str:
+              clock: Clock, zone: ZoneInfo) -> Markup:
     pair, now = dossier.pair, clock.now()
-    lines = [i18n.get("card-pair-title", pair=pair_title(pair, dossier.people),
-                      status=i18n.get(f"pair-status-{pair.status}")),
-             i18n.get("card-pair-facts", school=escape(dossier.school.name),
-                      form=i18n.get(f"form-{pair.form}"),
-                      variant=i18n.get(f"variant-{pair.variant}") if pair.variant else "—",
-                      start=_day(pair.started_on), end=_day(pair.planned_end),
-                      order=escape(pair.order_number or "—"))]
+    card = [i18n.get("card-pair-title", pair=shown(i18n, pair_title(pair, dossier.people)),
+                     status=i18n.get(f"pair-status-{pair.status}")),
+            i18n.get("card-pair-facts", school=dossier.school.name,
+                     form=i18n.get(f"form-{pair.form}"),
+                     variant=i18n.get(f"variant-{pair.variant}") if pair.variant else "—",
+                     start=_day(pair.started_on), end=_day(pair.planned_end),
+                     order=pair.order_number or "—")]
     for member in pair.members:
-        lines.append(i18n.get(f"card-consent-{member.consent or 'waiting'}",
-                              name=name_of(dossier.people.get(member.user_id))))
+        card.append(i18n.get(f"card-consent-{member.consent or 'waiting'}",
+                             name=full_name(dossier.people.get(member.user_id))))
     done = sum(1 for item in pair.plan if item.done_at)
-    lines.append(i18n.get("card-plan", done=done, total=len(pair.plan)))
-    lines += [item_text(i18n, number, item)
-              for number, item in enumerate(pair.plan[:15], start=1)]
+    card.append(i18n.get("card-plan", done=done, total=len(pair.plan)))
+    card += [item_text(i18n, number, item)
+             for number, item in enumerate(pair.plan[:15], start=1)]
     held, upcoming = dossier.held(now), dossier.upcoming(now)
     missed = sum(1 for m in dossier.meetings if m.held is False)
-    lines.append(i18n.get("card-meetings", held=len(held), upcoming=len(upcoming),
-                          missed=missed))
+    card.append(i18n.get("card-meetings", held=len(held), upcoming=len(upcoming),
+                         missed=missed))
     for meeting in [m for m in dossier.meetings if m.starts_at < now][-RECENT_MEETINGS:]:
         mark = {True: "✓", False: "✗", None: "·"}[meeting.held]
-        extra = ""
+        facts = [Markup("{} {:%d.%m %H:%M} — {}").format(
+            mark, meeting.starts_at.astimezone(zone), meeting.topic[:60])]
         if meeting.mentee_rating:
-            extra += " · " + i18n.get("card-rating", rating=meeting.mentee_rating)
+            facts.append(i18n.get("card-rating", rating=meeting.mentee_rating))
         if meeting.mentor_note:
-            extra += " · «" + escape(meeting.mentor_note[:100]) + "»"
-        lines.append(f"{mark} {meeting.starts_at.astimezone(zone):%d.%m %H:%M} — "
-                     f"{escape(meeting.topic[:60])}{extra}")
-    lines.append(i18n.get("card-diagnosis"))
+            facts.append(Markup("«{}»").format(meeting.mentor_note[:100]))
+        card.append(lines(facts, " · "))
+    card.append(i18n.get("card-diagnosis"))
     for member in pairs.mentees_of(pair):
-        lines += _progress_lines(i18n, name_of(dossier.people.get(member.user_id)),
-                                 dossier.progress.get(member.user_id, dossiers.Progress()))
+        card += _progress_lines(i18n, full_name(dossier.people.get(member.user_id)),
+                                dossier.progress.get(member.user_id, dossiers.Progress()))
     finished = []
     for code, people in dossier.questionnaires.items():
         questionnaire = surveys.catalog.get(code)
         if questionnaire is None or questionnaire.kind != "satisfaction":
             continue
-        finished += [f"{name_of(dossier.people.get(user_id))}: {_day(completed)}"
+        finished += [Markup("{}: {}").format(full_name(dossier.people.get(user_id)),
+                                             _day(completed))
                      for user_id, completed in people.items() if completed]
-    lines.append(i18n.get("card-satisfaction", done="; ".join(finished) or "—"))
-    return "\n".join(lines)
+    card.append(i18n.get("card-satisfaction", done=lines(finished, "; ") or "—"))
+    return lines(card)
 
 
 async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18nContext,
@@ -106,11 +108,12 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     builder = InlineKeyboardBuilder()
     curator = await schools.curates(session, user, pair.school_id, settings.curator_ids)
     for member in pair.members:
-        name = name_of(dossier.people.get(member.user_id))
+        who = full_name(dossier.people.get(member.user_id))
         if curator:
-            builder.button(text=f"👤 {name}", callback_data=PersonCard(user=member.user_id))
+            builder.button(text=Markup("👤 {}").format(who),
+                           callback_data=PersonCard(user=member.user_id))
         if member.side == pairs.MENTEE and dossier.progress[member.user_id].taken:
-            builder.button(text=i18n.get("card-button-progress", name=name),
+            builder.button(text=i18n.get("card-button-progress", name=who),
                            callback_data=ProgressChart(user=member.user_id))
     builder.adjust(1)
     await query.message.answer(
@@ -119,15 +122,15 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
 
 
 def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: list,
-                subjects: Question | None) -> str:
+                subjects: Question | None) -> Markup:
     person = dossier.person
     profile = person.profile
-    lines = [f"<b>{name_of(person)}</b>"]
+    card = [Markup("<b>{}</b>").format(full_name(person))]
     for role in person.roles:
         school = dossier.schools.get(role.school_id)
-        lines.append(i18n.get(
+        card.append(i18n.get(
             "card-role", role=i18n.get(f"role-{role.role}"), form=i18n.get(f"form-{role.form}"),
-            school=escape(school.name) if school else "—",
+            school=school.name if school else "—",
             confirmed=_day(role.confirmed_at) if role.confirmed_at
             else i18n.get("card-unconfirmed")))
     if profile is not None:
@@ -137,20 +140,20 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: li
         if profile.grade is not None:
             facts.append(i18n.get("card-grade", grade=profile.grade))
         if profile.subjects and subjects is not None:
-            facts.append(escape(describe(i18n, subjects, profile.subjects)))
+            facts.append(describe(i18n, subjects, profile.subjects))
         if facts:
-            lines.append(" · ".join(facts))
-    lines.append(i18n.get("card-contact", contact=f"@{escape(person.username)}"
-                          if person.username else "—"))
+            card.append(lines(facts, " · "))
+    card.append(i18n.get("card-contact", contact=Markup("@{}").format(person.username)
+                         if person.username else "—"))
     if person.unreachable_at:
-        lines.append(i18n.get("card-unreachable", date=_day(person.unreachable_at)))
-    lines.append(i18n.get("card-questionnaires"))
+        card.append(i18n.get("card-unreachable", date=_day(person.unreachable_at)))
+    card.append(i18n.get("card-questionnaires"))
     for status in statuses:
-        lines.append(i18n.get(f"card-survey-{status.status.value}",
-                              title=escape(status.questionnaire.title.get(i18n.locale)),
-                              date=_day(status.completed_at)))
-    lines.append(i18n.get("card-pairs", count=len(dossier.pairs)))
-    return "\n".join(lines)
+        card.append(i18n.get(f"card-survey-{status.status.value}",
+                             title=status.questionnaire.title.get(i18n.locale),
+                             date=_day(status.completed_at)))
+    card.append(i18n.get("card-pairs", count=len(dossier.pairs)))
+    return lines(card)
 
 
 async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: I18nContext,
@@ -165,11 +168,12 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
     dossier = await dossiers.person_dossier(session, person)
     builder = InlineKeyboardBuilder()
     for pair in dossier.pairs[:10]:
-        builder.button(text=i18n.get("card-button-pair", pair=pair_title(
-            pair, dossier.partners), status=i18n.get(f"pair-status-{pair.status}"))[:64],
+        builder.button(text=shorten(i18n.get(
+            "card-button-pair", pair=shown(i18n, pair_title(pair, dossier.partners)),
+            status=i18n.get(f"pair-status-{pair.status}")), 64),
             callback_data=PairCard(pair=pair.id))
     if dossier.progress.taken:
-        builder.button(text=i18n.get("card-button-progress", name=name_of(person)),
+        builder.button(text=i18n.get("card-button-progress", name=full_name(person)),
                        callback_data=ProgressChart(user=person.id))
     builder.adjust(1)
     statuses = await surveys.statuses(session, person) if roles_of(person) else []
@@ -188,19 +192,20 @@ async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
         return
     progress = await dossiers.progress(session, person.id)
     if not progress.taken:
-        await query.answer(i18n.get("card-progress-none", name=name_of(person)),
+        await query.answer(i18n.get("card-progress-none", name=full_name(person)),
                            show_alert=True)
         return
     await query.answer(i18n.get("chart-drawing"))
-    areas = [(i18n.get(f"area-{area}"), progress.first.get(area),
+    areas = [(plain(i18n.get(f"area-{area}")), progress.first.get(area),
               progress.last.get(area) if progress.taken > 1 else None) for area in AREAS]
     png = await asyncio.to_thread(
-        charts.before_after, i18n.get("chart-progress-title", name=name_of(person)), areas,
-        i18n.get("chart-before"), i18n.get("chart-after"), i18n.get("chart-difficulty-axis"),
-        DIAGNOSIS_SCALE, i18n.get("chart-empty"))
+        charts.before_after, plain(i18n.get("chart-progress-title", name=full_name(person))),
+        areas, plain(i18n.get("chart-before")), plain(i18n.get("chart-after")),
+        plain(i18n.get("chart-difficulty-axis")), DIAGNOSIS_SCALE,
+        plain(i18n.get("chart-empty")))
     await query.message.answer_photo(BufferedInputFile(png, filename="progress.png"),
                                      caption=i18n.get("chart-progress-title",
-                                                      name=name_of(person)))
+                                                      name=full_name(person)))
 
 
 def router() -> Router:

@@ -3,8 +3,6 @@ without an invite); /match and /pairs are shown by handlers.pairs."""
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
@@ -14,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import show_curator_menu
 from bot.config import Settings
+from bot.html import Markup, lines
 from domain.calendar import Calendar
 from domain.roles import Role
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
@@ -34,7 +33,7 @@ async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncS
         builder.row(InlineKeyboardButton(
             text=i18n.get(f"role-{role.value}"),
             callback_data=NewInvite(school_id=school.id, role=role).pack()))
-    await message.answer(i18n.get("invite-pick-role", school=escape(school.name)),
+    await message.answer(i18n.get("invite-pick-role", school=school.name),
                          reply_markup=builder.as_markup())
 
 
@@ -42,7 +41,7 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
                         school: School, desk: Desk | None = None) -> None:
     current = await schools.curators_of(session, school.id)
     current_ids = {user_id for user_id, _ in current}
-    names = "\n".join(f"• {escape(name or '—')}" for _, name in current) or "—"
+    names = lines(Markup("• {}").format(name or "—") for _, name in current) or "—"
     builder = InlineKeyboardBuilder()
     for role, name in await schools.members(session, school.id, confirmed=True):
         if role.user_id in current_ids or not Role(role.role).is_teacher or not name:
@@ -51,7 +50,7 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
         builder.row(InlineKeyboardButton(
             text=i18n.get("button-make-curator", name=name),
             callback_data=GrantCurator(school_id=school.id, user_id=role.user_id).pack()))
-    await message.answer(i18n.get("curators-list", school=escape(school.name), names=names),
+    await message.answer(i18n.get("curators-list", school=school.name, names=names),
                          reply_markup=builder.as_markup())
 
 
@@ -59,7 +58,7 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
                            school: School, desk: Desk | None = None) -> None:
     waiting = await schools.members(session, school.id, confirmed=False)
     if not waiting:
-        await message.answer(i18n.get("confirm-none", school=escape(school.name)))
+        await message.answer(i18n.get("confirm-none", school=school.name))
         return
     builder = InlineKeyboardBuilder()
     for role, name in waiting[:50]:
@@ -67,7 +66,7 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
             text=i18n.get("button-confirm-member", name=name or "—",
                           role=i18n.get(f"role-{role.role}")),
             callback_data=ConfirmMember(role_id=role.id).pack()))
-    await message.answer(i18n.get("confirm-list", school=escape(school.name),
+    await message.answer(i18n.get("confirm-list", school=school.name,
                                   count=len(waiting)), reply_markup=builder.as_markup())
 
 
@@ -128,7 +127,7 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
     school = await session.get(School, callback_data.school_id)
     me = await bot.me()
     await query.message.answer(i18n.get(
-        "invite-created", school=escape(school.name),
+        "invite-created", school=school.name,
         role=i18n.get(f"role-{callback_data.role}"),
         link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
         code=invites.printable(invite.code), days=invites.SCHOOL_INVITE_DAYS,

@@ -5,7 +5,6 @@ against what the curator may see."""
 from __future__ import annotations
 
 import asyncio
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -23,6 +22,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, escape, lines, plain
 from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView, PersonCard
 from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
@@ -37,51 +37,52 @@ SCHOOLS_PER_PAGE = 30
 TITLE_IN_BUTTON = 32
 
 
-def _title(i18n: I18nContext, view: DeskScope) -> str:
+def _title(i18n: I18nContext, view: DeskScope) -> Markup:
     place, form = view.names(i18n)
-    return i18n.get("summary-title", school=place, since=f"{view.first_day:%d.%m.%Y}",
-                    until=f"{view.last_day:%d.%m.%Y}") + "\n" + i18n.get("desk-form", form=form)
+    return lines([i18n.get("summary-title", school=place, since=f"{view.first_day:%d.%m.%Y}",
+                           until=f"{view.last_day:%d.%m.%Y}"), i18n.get("desk-form", form=form)])
 
 
 def summary_text(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
-                 surveys: Surveys) -> str:
+                 surveys: Surveys) -> Markup:
     catalog = surveys.catalog
-    lines = [_title(i18n, view),
+    shown = [_title(i18n, view),
              i18n.get("summary-people", **{r.replace("_", "-"): summary.roles.get(r, 0) for r in (
                  "mentor_teacher", "mentee_teacher", "mentor_pupil", "mentee_pupil")})]
-    pair_lines = [f"{i18n.get(f'pair-status-{status}')} · {i18n.get(f'form-{form}')}: {count}"
+    pair_lines = [Markup("{} · {}: {}").format(i18n.get(f"pair-status-{status}"),
+                                               i18n.get(f"form-{form}"), count)
                   for (status, form), count in sorted(summary.pairs.items())]
-    lines.append(i18n.get("summary-pairs") + (" " + "; ".join(pair_lines) if pair_lines
-                                               else " —"))
-    lines.append(i18n.get("summary-questionnaires"))
+    shown.append(lines([i18n.get("summary-pairs"), lines(pair_lines, "; ") or "—"], " "))
+    shown.append(i18n.get("summary-questionnaires"))
     for code, counts in summary.completion.items():
         title = catalog.get(code).title.get(i18n.locale)
-        lines.append(i18n.get("summary-completion", title=escape(title), **counts))
+        shown.append(i18n.get("summary-completion", title=title, **counts))
     for code, items in summary.satisfaction.items():
         questionnaire = catalog.get(code)
-        lines.append(i18n.get("summary-satisfaction",
-                              title=escape(questionnaire.title.get(i18n.locale))))
+        shown.append(i18n.get("summary-satisfaction",
+                              title=questionnaire.title.get(i18n.locale)))
         order = {question.id: index for index, question in enumerate(questionnaire.questions)}
         for item, (average, high, count) in sorted(items.items(),
                                                    key=lambda pair: order.get(pair[0], 999)):
             question = questionnaire.question(item)
             name = question.text.get(i18n.locale)[:60] if question else item
-            lines.append(i18n.get("summary-item", item=escape(name), average=average,
+            shown.append(i18n.get("summary-item", item=name, average=average,
                                   high=high, count=count))
     if summary.deficits:
-        lines.append(i18n.get("summary-deficits", areas="; ".join(
-            f"{i18n.get(f'area-{area}')} {share}%" for area, share in summary.deficits)))
+        shown.append(i18n.get("summary-deficits", areas=lines(
+            (Markup("{} {}%").format(i18n.get(f"area-{area}"), share)
+             for area, share in summary.deficits), "; ")))
     per_pair = round(summary.meetings_held / summary.active_pairs, 1) if summary.active_pairs \
         else 0
-    lines.append(i18n.get("summary-meetings", held=summary.meetings_held, per_pair=per_pair))
-    lines.append(i18n.get("summary-unreachable", count=summary.unreachable))
-    lines.append(i18n.get("summary-kpi"))
+    shown.append(i18n.get("summary-meetings", held=summary.meetings_held, per_pair=per_pair))
+    shown.append(i18n.get("summary-unreachable", count=summary.unreachable))
+    shown.append(i18n.get("summary-kpi"))
     for kpi in summary.kpis:
         reached = kpi.percent is not None and kpi.percent >= kpi.target
-        lines.append(i18n.get(f"kpi-{kpi.key}", done=kpi.done, total=kpi.total,
+        shown.append(i18n.get(f"kpi-{kpi.key}", done=kpi.done, total=kpi.total,
                               percent="—" if kpi.percent is None else f"{kpi.percent}%",
                               target=kpi.target, mark="✅" if reached else "⚠️"))
-    return "\n".join(lines)
+    return lines(shown)
 
 
 def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
@@ -155,21 +156,23 @@ async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
         raise Refused("error-stale")
     behind = await reports.laggards(session, view.scope, questionnaire.id,
                                     [role.value for role in questionnaire.audience.roles])
-    title = escape(questionnaire.title.get(i18n.locale))
-    lines = [i18n.get("desk-laggards", title=title, count=len(behind))]
-    lines += [f"{number}. {escape(name or '—')}"
-              + (" — " + i18n.get("desk-laggard-started") if started else "")
-              for number, (_, name, started) in enumerate(behind[:MAX_LISTED], start=1)]
+    title = questionnaire.title.get(i18n.locale)
+    shown = [i18n.get("desk-laggards", title=title, count=len(behind))]
+    shown += [Markup("{}. {}{}").format(
+        number, name or "—",
+        Markup(" — {}").format(i18n.get("desk-laggard-started")) if started else "")
+        for number, (_, name, started) in enumerate(behind[:MAX_LISTED], start=1)]
     if len(behind) > MAX_LISTED:
-        lines.append(i18n.get("desk-and-more", count=len(behind) - MAX_LISTED))
+        shown.append(i18n.get("desk-and-more", count=len(behind) - MAX_LISTED))
     builder = InlineKeyboardBuilder()
     for user_id, name, _ in behind[:MAX_PERSON_BUTTONS]:
-        builder.button(text=(name or "—")[:40], callback_data=PersonCard(user=user_id).pack())
+        builder.button(text=escape((name or "—")[:40]),
+                       callback_data=PersonCard(user=user_id).pack())
     builder.adjust(2)
     if behind:
         builder.row(InlineKeyboardButton(text=i18n.get("desk-button-remind"),
                                          callback_data=view.go(DeskView.REMIND)))
-    return "\n".join(lines), builder.as_markup()
+    return lines(shown), builder.as_markup()
 
 
 async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, user: User,
@@ -182,7 +185,7 @@ async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, us
     builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(curated)),
                                      callback_data=view.go(DeskView.SUMMARY, school=0, page=0)))
     for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
-        builder.row(InlineKeyboardButton(text=school.name[:60], callback_data=view.go(
+        builder.row(InlineKeyboardButton(text=escape(school.name[:60]), callback_data=view.go(
             DeskView.SUMMARY, school=school.id, page=0)))
     turns = [InlineKeyboardButton(text=label, callback_data=view.go(DeskView.SCHOOLS, page=to))
              for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
@@ -193,27 +196,31 @@ async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, us
 
 async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                  clock: Clock, settings: Settings) -> bytes:
-    empty = i18n.get("chart-empty")
+    def say(key: str, **params) -> str:
+        """Charts draw plain text."""
+        return plain(i18n.get(key, **params))
+
+    empty = say("chart-empty")
     if view.button.view is DeskView.CHART_DEFICITS:
         _, last = await reports.diagnoses(session, view.scope)
         shares = reports.deficit_shares(last)
         return await asyncio.to_thread(
-            charts.deficit_profile, i18n.get("chart-deficits-title", count=len(last)),
-            [(i18n.get(f"area-{area}"), share) for area, share in shares],
-            i18n.get("chart-deficits-axis"), empty)
+            charts.deficit_profile, say("chart-deficits-title", count=len(last)),
+            [(say(f"area-{area}"), share) for area, share in shares],
+            say("chart-deficits-axis"), empty)
     if view.button.view is DeskView.CHART_SATISFACTION:
         scores = await reports.satisfaction_scores(session, view.scope)
         series = [(surveys.catalog.get(code).title.get(i18n.locale),
                    [score for counts in items.values() for score in counts.elements()])
                   for code, items in scores.items()]
         return await asyncio.to_thread(
-            charts.satisfaction_distribution, i18n.get("chart-satisfaction-title"), series,
-            i18n.get("chart-score-axis"), i18n.get("chart-count-axis"), empty)
+            charts.satisfaction_distribution, say("chart-satisfaction-title"), series,
+            say("chart-score-axis"), say("chart-count-axis"), empty)
     weeks = await reports.meetings_per_week(session, view.scope, clock.now(),
                                             ZoneInfo(settings.timezone))
     return await asyncio.to_thread(
-        charts.meetings_per_week, i18n.get("chart-meetings-title"), weeks,
-        i18n.get("chart-week-axis"), i18n.get("chart-count-axis"), empty)
+        charts.meetings_per_week, say("chart-meetings-title"), weeks,
+        say("chart-week-axis"), say("chart-count-axis"), empty)
 
 
 async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,

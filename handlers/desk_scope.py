@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import escape
 from domain.calendar import school_year_of
 from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView
@@ -49,7 +49,7 @@ class DeskScope:
         return self.schools[0] if len(self.schools) == 1 else None
 
     def names(self, i18n: I18nContext) -> tuple[str, str]:
-        """What the view covers, in words: the place (escaped) and the form."""
+        """What the view covers, in words: the place and the form (HTML)."""
         place = escape(self.school.name) if self.school is not None else i18n.get(
             "desk-all-schools", count=len(self.schools))
         form = (i18n.get(f"form-{self.scope.form}") if self.scope.form

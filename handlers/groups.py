@@ -16,7 +16,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import LinkPair
-from handlers.pairs import pair_title
+from handlers.outgoing import pair_title, shown
 from handlers.rendering import drop_buttons
 from models import Pair, User
 from services import pairs
@@ -39,7 +39,7 @@ async def on_link(message: Message, i18n: I18nContext, session: AsyncSession,
         return
     people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
     await message.answer(i18n.get("link-pick"), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=pair_title(p, people),
+        inline_keyboard=[[InlineKeyboardButton(text=shown(i18n, pair_title(p, people)),
                                                callback_data=LinkPair(pair=p.id).pack())]
                          for p in mine]))
 
@@ -47,7 +47,7 @@ async def on_link(message: Message, i18n: I18nContext, session: AsyncSession,
 async def _bind(message: Message, i18n: I18nContext, session: AsyncSession, pair: Pair) -> None:
     await pairs.bind_chat(session, pair, message.chat.id)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-    await message.answer(i18n.get("link-done", pair=pair_title(pair, people)))
+    await message.answer(i18n.get("link-done", pair=shown(i18n, pair_title(pair, people))))
 
 
 async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, i18n: I18nContext,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -19,6 +18,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines
 from bot.outbox_worker import OutboxWorker
 from handlers.callbacks import (
     MeetDay,
@@ -33,8 +33,7 @@ from handlers.callbacks import (
     ReminderSetting,
     SetZone,
 )
-from handlers.outgoing import button, localized, owe
-from handlers.pairs import name_of
+from handlers.outgoing import button, full_name, localized, owe
 from handlers.rendering import drop_buttons
 from handlers.states import MeetingStates
 from models import Meeting, Pair, User
@@ -97,8 +96,8 @@ async def on_meet(message: Message, state: FSMContext, i18n: I18nContext, sessio
     people = await pairs.users_by_id(session, {m.user_id for p in active for m in p.members})
     builder = InlineKeyboardBuilder()
     for pair in active:
-        partners = ", ".join(name_of(people[m.user_id]) for m in pair.members
-                             if m.user_id != user.id)
+        partners = lines((full_name(people[m.user_id]) for m in pair.members
+                          if m.user_id != user.id), ", ")
         builder.row(InlineKeyboardButton(text=partners,
                                          callback_data=MeetPair(pair=pair.id).pack()))
     await message.answer(i18n.get("meet-pick-pair"), reply_markup=builder.as_markup())
@@ -250,15 +249,22 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
                       button("button-meet-decline", MeetReply(meeting=meeting.id,
                                                               act="decline").pack()),
                   ], [button("button-meet-other", MeetReply(meeting=meeting.id,
-                                                            act="other").pack())]])
+                                                            act="other").pack())]],
+                  about=meeting_about(meeting, user))
     await query.message.answer(i18n.get("meet-sent"))
+
+
+def meeting_about(meeting: Meeting, author: User) -> set[int]:
+    """Whose data a notice about the meeting carries: its author's name, and the place and
+    topic its proposer typed."""
+    return {author.id} | ({meeting.proposed_by} if meeting.proposed_by else set())
 
 
 def meeting_params(meeting: Meeting, recipient: User, author: User,
                    settings: Settings) -> dict:
-    return {"name": name_of(author),
+    return {"name": full_name(author),
             "when": meetings.local_text(meeting.starts_at, recipient, settings.timezone),
-            "place": escape(meeting.place), "topic": escape(meeting.topic),
+            "place": meeting.place, "topic": meeting.topic,
             "model": localized(f"model-{meeting.model}"),
             "repeat": localized(f"repeat-{meeting.repeat}")}
 
@@ -301,11 +307,13 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
         await query.message.answer(i18n.get("meet-accepted"))
         if proposer is not None:
             await owe(session, clock, outbox, proposer, "meet-accepted-proposer",
-                      params=meeting_params(meeting, proposer, user, settings))
+                      params=meeting_params(meeting, proposer, user, settings),
+                      about=meeting_about(meeting, user))
         return
     if proposer is not None:
         await owe(session, clock, outbox, proposer, "meet-declined-proposer",
-                  params=meeting_params(meeting, proposer, user, settings))
+                  params=meeting_params(meeting, proposer, user, settings),
+                  about=meeting_about(meeting, user))
     if callback_data.act == "other":
         await start_proposal(query.message, state, i18n, pair, user, settings, clock)
     else:
@@ -333,7 +341,8 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
         await owe(session, clock, outbox, partner, "meet-moved-partner",
-                  params=meeting_params(meeting, partner, user, settings))
+                  params=meeting_params(meeting, partner, user, settings),
+                  about=meeting_about(meeting, user))
     await start_proposal(query.message, state, i18n, pair, user, settings, clock)
 
 
@@ -395,15 +404,16 @@ async def on_list(message: Message, i18n: I18nContext, session: AsyncSession, us
 
     def line(meeting: Meeting) -> str:
         status = i18n.get(f"meeting-status-{meeting.status}")
-        return (f"• {meetings.local_text(meeting.starts_at, user, settings.timezone)} — "
-                f"{escape(meeting.topic)} ({escape(meeting.place)}) · {status}")
+        return Markup("• {} — {} ({}) · {}").format(
+            meetings.local_text(meeting.starts_at, user, settings.timezone), meeting.topic,
+            meeting.place, status)
 
     parts = []
     if upcoming:
         parts += [i18n.get("meetings-upcoming")] + [line(m) for m in upcoming]
     if past:
         parts += [i18n.get("meetings-past")] + [line(m) for m in past]
-    await message.answer("\n".join(parts))
+    await message.answer(lines(parts))
 
 
 def settings_keyboard(i18n: I18nContext, user: User, settings: Settings) -> InlineKeyboardMarkup:

@@ -1,7 +1,5 @@
 """/start: greeting, consent to personal-data processing, role, then the profile step by step."""
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -67,7 +65,7 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
     except invites.InviteError as error:
         await message.answer(i18n.get(f"invite-problem-{error.problem}"))
         return
-    await message.answer(i18n.get("invite-joined", school=escape(user.profile.school.name),
+    await message.answer(i18n.get("invite-joined", school=user.profile.school.name,
                                   role=i18n.get(f"role-{role.value}")))
 
 

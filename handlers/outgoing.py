@@ -1,16 +1,27 @@
 """Messages a handler owes somebody other than the person it is answering: they go into the
-outbox and through the rate-limited delivery path, rendered in the recipient's language."""
+outbox and through the rate-limited delivery path, rendered in the recipient's language.
+
+Parameters are data, not HTML: names and typed texts go in as people wrote them and are escaped
+when the message is rendered (bot/html.py); whose data a message carries is said with `about`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.html import render_value
 from bot.outbox_worker import OutboxWorker
 from models import User
 from services import outbox
 from services.clock import Clock
+from services.pairs import title as pair_title
+from services.people import full_name
+
+__all__ = ["button", "contact", "full_name", "localized", "owe", "pair_title", "shown"]
 
 
 def button(key: str, data: str, **params: Any) -> dict[str, Any]:
@@ -22,12 +33,25 @@ def localized(key: str, **params: Any) -> dict[str, Any]:
     return {"key": key, "params": params}
 
 
+def shown(i18n: I18nContext, value: Any) -> Any:
+    """A parameter value as above, rendered for the person being answered."""
+    return render_value(i18n.core, i18n.locale, value)
+
+
+def contact(user: User) -> dict[str, Any]:
+    """How to reach a person: their @username, else a link that opens their chat."""
+    if user.username:
+        return localized("contact-username", username=user.username)
+    return localized("contact-link", id=str(user.telegram_id), name=full_name(user))
+
+
 async def owe(session: AsyncSession, clock: Clock, worker: OutboxWorker, recipient: User | None,
               key: str, *, params: dict[str, Any] | None = None,
               buttons: list[list[dict[str, Any]]] | None = None, chat_id: int | None = None,
-              is_group: bool = False, kind: str = "notice") -> None:
+              is_group: bool = False, kind: str = "notice", about: Iterable[int] = ()) -> None:
+    """`about`: the people whose name, contact or words are in `params`."""
     await outbox.schedule(
         session, kind=kind, chat_id=chat_id if chat_id is not None else recipient.telegram_id,
         user_id=recipient.id if recipient is not None else None, text_key=key, params=params,
-        buttons=buttons, due_at=clock.now(), is_group=is_group)
+        buttons=buttons, due_at=clock.now(), is_group=is_group, about=about)
     worker.kick()

@@ -5,7 +5,6 @@ a count at once and a delivery report when the last message is sent."""
 from __future__ import annotations
 
 import secrets
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -18,6 +17,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, escape, lines
 from bot.outbox_worker import OutboxWorker
 from domain.roles import Form, Role
 from handlers.callbacks import (
@@ -42,8 +42,8 @@ MAX_TEXT = 3000
 MAX_SCHOOL_BUTTONS = 20
 
 
-def _where(i18n: I18nContext, view: DeskScope) -> str:
-    return " · ".join(view.names(i18n))
+def _where(i18n: I18nContext, view: DeskScope) -> Markup:
+    return lines(view.names(i18n), " · ")
 
 
 def _queued(i18n: I18nContext, campaign: Campaign, skipped: int) -> tuple[str, object]:
@@ -87,7 +87,7 @@ async def _confirm_reminder(message: Message, i18n: I18nContext, session: AsyncS
         raise Refused("error-stale")
     recipients = await outreach.laggard_recipients(
         session, view.scope, questionnaire.id, [r.value for r in questionnaire.audience.roles])
-    title = escape(questionnaire.title.get(i18n.locale))
+    title = questionnaire.title.get(i18n.locale)
     if not recipients:
         await message.answer(i18n.get("outreach-remind-nobody", title=title))
         return
@@ -189,7 +189,8 @@ async def _show_audience(message: Message, i18n: I18nContext, session: AsyncSess
         builder.row(pick(BroadcastField.SCHOOL, "", i18n.get(
             "desk-all-schools", count=len(curated)), chosen))
         for school in curated[:MAX_SCHOOL_BUTTONS]:
-            builder.row(pick(BroadcastField.SCHOOL, str(school.id), school.name[:60], chosen))
+            builder.row(pick(BroadcastField.SCHOOL, str(school.id), escape(school.name[:60]),
+                             chosen))
     builder.row(InlineKeyboardButton(text=i18n.get("broadcast-button-write"),
                                      callback_data=BroadcastGo(step=BroadcastStep.WRITE).pack()))
     if edit:
@@ -261,7 +262,8 @@ async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
         await state.clear()
         await message.answer(i18n.get(refusal.key))
         return
-    data.update(text=escape(message.text.strip()), token=secrets.token_hex(6))
+    # Kept as typed: the announcement is escaped when it is rendered, for each recipient.
+    data.update(text=message.text.strip(), token=secrets.token_hex(6))
     await state.set_data(data)
     await state.set_state(BroadcastStates.confirm)
     role = data.get("role") or None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from html import escape, unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines, shorten
 from bot.outbox_worker import OutboxWorker
 from domain import matching
 from domain.roles import Form
@@ -28,7 +28,7 @@ from handlers.callbacks import (
     PairCard,
     PairReply,
 )
-from handlers.outgoing import button, localized, owe
+from handlers.outgoing import button, contact, full_name, localized, owe, pair_title, shown
 from handlers.rendering import drop_buttons
 from handlers.school_context import Desk
 from handlers.states import PairStates
@@ -49,19 +49,7 @@ async def tell_pair_chat(session: AsyncSession, clock: Clock, worker: OutboxWork
     """A notice to the group chat bound with /link, if any."""
     if bound.chat_id is not None:
         await owe(session, clock, worker, None, key, params=params, chat_id=bound.chat_id,
-                  is_group=True)
-
-
-def name_of(user: User | None) -> str:
-    if user is None or user.profile is None or not user.profile.full_name:
-        return "—"
-    return escape(user.profile.full_name)
-
-
-def contact(user: User) -> str:
-    if user.username:
-        return f"@{escape(user.username)}"
-    return f'<a href="tg://user?id={user.telegram_id}">{name_of(user)}</a>'
+                  is_group=True, about=[m.user_id for m in bound.members])
 
 
 def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) -> str:
@@ -79,20 +67,20 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
                            school: School, desk: Desk) -> None:
     mentees, mentors, names = await pairs.bases(session, school.id)
     if not mentees:
-        await message.answer(i18n.get("match-none", school=escape(school.name)))
+        await message.answer(i18n.get("match-none", school=school.name))
         return
     suggestions = matching.suggest(mentees, mentors)
     await message.answer(i18n.get(
-        "match-summary", school=escape(school.name), mentees=len(mentees),
+        "match-summary", school=school.name, mentees=len(mentees),
         places=sum(m.free_slots for m in mentors), suggested=len(suggestions),
         shown=min(len(suggestions), SHOWN_SUGGESTIONS)))
     for suggestion in suggestions[:SHOWN_SUGGESTIONS]:
-        reasons = "\n".join("• " + reason_text(i18n, reason, desk.profiles)
-                            for reason in suggestion.reasons)
+        reasons = lines(Markup("• {}").format(reason_text(i18n, reason, desk.profiles))
+                        for reason in suggestion.reasons)
         accept = AcceptMatch(mentee=suggestion.mentee_id, mentor=suggestion.mentor_id)
         await message.answer(
-            i18n.get("match-suggestion", mentee=escape(names[suggestion.mentee_id]),
-                     mentor=escape(names[suggestion.mentor_id]), score=suggestion.score,
+            i18n.get("match-suggestion", mentee=names[suggestion.mentee_id],
+                     mentor=names[suggestion.mentor_id], score=suggestion.score,
                      reasons=reasons),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
                 InlineKeyboardButton(text=i18n.get("button-match-accept"),
@@ -110,7 +98,7 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
                 text=i18n.get("button-match-choose-for", name=names[user_id]),
                 callback_data=ChooseMentor(mentee=user_id).pack()))
         await message.answer(i18n.get("match-unmatched", count=len(unmatched),
-                                      names=", ".join(escape(names[i]) for i in unmatched)),
+                                      names=lines((names[i] for i in unmatched), ", ")),
                              reply_markup=builder.as_markup())
 
 
@@ -150,7 +138,7 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
         builder.row(InlineKeyboardButton(
             text=i18n.get("button-match-mentor", name=names[mentor.id], free=mentor.free_slots),
             callback_data=AcceptMatch(mentee=callback_data.mentee, mentor=mentor.id).pack()))
-    await query.message.answer(i18n.get("match-choose", mentee=escape(names[callback_data.mentee])),
+    await query.message.answer(i18n.get("match-choose", mentee=names[callback_data.mentee]),
                                reply_markup=builder.as_markup())
 
 
@@ -159,8 +147,8 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
     """Ask everybody in the pair who has not agreed yet."""
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     params = {
-        "mentor": name_of(people[pairs.mentor_of(pair).user_id]),
-        "mentees": ", ".join(name_of(people[m.user_id]) for m in pairs.mentees_of(pair)),
+        "mentor": full_name(people[pairs.mentor_of(pair).user_id]),
+        "mentees": [full_name(people[m.user_id]) for m in pairs.mentees_of(pair)],
         "form": localized(f"form-{pair.form}"),
         "variant": localized(f"variant-{pair.variant}") if pair.variant else "—",
     }
@@ -169,7 +157,7 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
     for joined in pair.members:
         if joined.consent is None:
             await owe(session, clock, worker, people[joined.user_id], "pair-proposed",
-                      params=params, buttons=buttons, kind="pair-consent")
+                      params=params, buttons=buttons, kind="pair-consent", about=people)
 
 
 async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n: I18nContext,
@@ -188,9 +176,8 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
         variant=await pairs.variant_for(session, callback_data.mentee))
     await query.answer()
     await drop_buttons(query.message)
-    await query.message.answer(i18n.get("match-proposed",
-                                        mentee=escape(names[callback_data.mentee]),
-                                        mentor=escape(names[mentor.id])))
+    await query.message.answer(i18n.get("match-proposed", mentee=names[callback_data.mentee],
+                                        mentor=names[mentor.id]))
     await ask_consent(session, clock, outbox, pair)
 
 
@@ -226,31 +213,26 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         for other in people.values():
             if other.id != user.id:
                 await owe(session, clock, outbox, other, "pair-cancelled-partner",
-                          params={"name": name_of(user)})
+                          params={"name": full_name(user)}, about=[user.id])
         for curator in curators:
             await owe(session, clock, outbox, curator, "pair-declined-curator",
-                      params={"name": name_of(user), "pair": title})
+                      params={"name": full_name(user), "pair": title}, about=people)
         return
     if pair.status != pairs.PairStatus.ACTIVE:
         await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
         return
     for joined in people.values():
-        partners = ", ".join(f"{name_of(p)} ({contact(p)})" for p in people.values()
-                             if p.id != joined.id)
+        partners = [p for p in people.values() if p.id != joined.id]
         await owe(session, clock, outbox, joined, "pair-started", params={
-            "partners": partners, "end": pair.planned_end.strftime("%d.%m.%Y")})
+            "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
+                         for p in partners],
+            "end": pair.planned_end.strftime("%d.%m.%Y")}, about=[p.id for p in partners])
     # Pairs the pupils formed themselves come with a button to cancel them.
     cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act="cancel").pack())]]
     for curator in curators:
         await owe(session, clock, outbox, curator, "pair-started-curator",
                   params={"pair": title, "form": localized(f"form-{pair.form}")},
-                  buttons=cancel if pair.form == Form.PUPIL_PUPIL else None)
-
-
-def pair_title(pair: Pair, people: dict[int, User]) -> str:
-    mentor = name_of(people.get(pairs.mentor_of(pair).user_id))
-    mentees = ", ".join(name_of(people.get(m.user_id)) for m in pairs.mentees_of(pair))
-    return f"{mentor} → {mentees}"
+                  buttons=cancel if pair.form == Form.PUPIL_PUPIL else None, about=people)
 
 
 async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nContext,
@@ -273,8 +255,8 @@ async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nConte
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for curator in await curators_to_tell(session, pair, settings):
         await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
-            "name": name_of(user), "pair": pair_title(pair, people),
-            "reason": escape(message.text.strip())})
+            "name": full_name(user), "pair": pair_title(pair, people),
+            "reason": message.text.strip()}, about=people)
     await message.answer(i18n.get("pair-reason-sent"))
 
 
@@ -299,7 +281,7 @@ async def on_order_text(message: Message, state: FSMContext, i18n: I18nContext,
         await message.answer(i18n.get("pair-bad-order"))
         return
     await state.clear()
-    await message.answer(i18n.get("pair-order-saved", order=escape(pair.order_number),
+    await message.answer(i18n.get("pair-order-saved", order=pair.order_number,
                                   date=pair.order_date.strftime("%d.%m.%Y")))
 
 
@@ -325,29 +307,29 @@ async def on_planned_end_text(message: Message, state: FSMContext, i18n: I18nCon
 
 
 def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, User],
-              profiles: Profiles) -> str:
+              profiles: Profiles) -> Markup:
     """A pair as one of its members sees it. A pupil sees a teacher's name and nothing else."""
     viewer_is_teacher = any(role.is_teacher for role in roles_of(viewer))
     subjects = profiles.form.question("subjects")
-    lines = [i18n.get("pair-card-title", form=i18n.get(f"form-{pair.form}"),
-                      status=i18n.get(f"pair-status-{pair.status}"))]
+    card = [i18n.get("pair-card-title", form=i18n.get(f"form-{pair.form}"),
+                     status=i18n.get(f"pair-status-{pair.status}"))]
     active = pair.status == pairs.PairStatus.ACTIVE
     for joined in pair.members:
         if joined.user_id == viewer.id:
             continue
         partner = people[joined.user_id]
-        line = i18n.get(f"pair-side-{joined.side}", name=name_of(partner))
+        facts = [i18n.get(f"pair-side-{joined.side}", name=full_name(partner))]
         if viewer_is_teacher and partner.profile and partner.profile.subjects:
-            line += " · " + ", ".join(escape(subjects.option_text(s, i18n.locale))
-                                      for s in partner.profile.subjects)
+            facts.append(lines((subjects.option_text(s, i18n.locale)
+                                for s in partner.profile.subjects), ", "))
         partner_is_teacher = any(role.is_teacher for role in roles_of(partner))
         if active and (viewer_is_teacher or not partner_is_teacher):
-            line += " · " + contact(partner)
-        lines.append(line)
+            facts.append(shown(i18n, contact(partner)))
+        card.append(lines(facts, " · "))
     if active and pair.planned_end:
-        lines.append(i18n.get("pair-card-dates", start=pair.started_on.strftime("%d.%m.%Y"),
-                              end=pair.planned_end.strftime("%d.%m.%Y")))
-    return "\n".join(lines)
+        card.append(i18n.get("pair-card-dates", start=pair.started_on.strftime("%d.%m.%Y"),
+                             end=pair.planned_end.strftime("%d.%m.%Y")))
+    return lines(card)
 
 
 async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
@@ -359,11 +341,12 @@ async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession
     people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
     # A mentor may look into their own pairs in detail (plan, meetings, progress).
     details = [[InlineKeyboardButton(
-        text=unescape(f"{i18n.get('button-pair-card')} · {pair_title(p, people)}")[:64],
+        text=shorten(lines([i18n.get("button-pair-card"), shown(i18n, pair_title(p, people))],
+                           " · "), 64),
         callback_data=PairCard(pair=p.id).pack())]
                for p in mine[:10] if pairs.mentor_of(p).user_id == user.id]
-    await message.answer("\n\n".join(pair_card(i18n, p, user, people, profiles)
-                                     for p in mine[:10]),
+    await message.answer(lines((pair_card(i18n, p, user, people, profiles) for p in mine[:10]),
+                               "\n\n"),
                          reply_markup=InlineKeyboardMarkup(inline_keyboard=details)
                          if details else None)
 
@@ -372,7 +355,7 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
                             school: School, desk: Desk | None = None) -> None:
     current = await pairs.school_pairs(session, school.id)
     if not current:
-        await message.answer(i18n.get("school-pairs-none", school=escape(school.name)))
+        await message.answer(i18n.get("school-pairs-none", school=school.name))
         return
     people = await pairs.users_by_id(session, {m.user_id for p in current for m in p.members})
     for pair in current[:30]:
@@ -382,12 +365,12 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
 
         details = i18n.get("school-pair-details",
                            end=pair.planned_end.strftime("%d.%m.%Y") if pair.planned_end else "—",
-                           order=escape(pair.order_number or "—"),
+                           order=pair.order_number or "—",
                            order_date=pair.order_date.strftime("%d.%m.%Y")
                            if pair.order_date else "—")
         await message.answer(
-            i18n.get("school-pair", pair=pair_title(pair, people),
-                     status=i18n.get(f"pair-status-{pair.status}")) + "\n" + details,
+            lines([i18n.get("school-pair", pair=shown(i18n, pair_title(pair, people)),
+                            status=i18n.get(f"pair-status-{pair.status}")), details]),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[
                 [button("end"), button("reassign")], [button("order"), button("until")],
                 [InlineKeyboardButton(text=i18n.get("button-pair-card"),
@@ -425,7 +408,8 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         await query.answer()
         people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
         await query.message.answer(
-            i18n.get(f"pair-confirm-{callback_data.act}", pair=pair_title(pair, people)),
+            i18n.get(f"pair-confirm-{callback_data.act}",
+                     pair=shown(i18n, pair_title(pair, people))),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
                 text=i18n.get(f"button-pair-{callback_data.act}-sure"),
                 callback_data=PairAction(pair=pair.id, act=callback_data.act,
@@ -451,22 +435,24 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
             person = people[joined.user_id]
             await owe(session, clock, outbox, person, "pair-ended",
                       buttons=final_surveys(surveys, person, joined.side))
-        await query.message.answer(i18n.get("pair-ended-curator", pair=pair_title(pair, people)))
+        await query.message.answer(i18n.get("pair-ended-curator",
+                                            pair=shown(i18n, pair_title(pair, people))))
         return
     if callback_data.act == "cancel":
         for joined in pair.members:
             await owe(session, clock, outbox, people[joined.user_id], "pair-cancelled-by-curator")
         await query.message.answer(i18n.get("pair-cancelled-curator",
-                                            pair=pair_title(pair, people)))
+                                            pair=shown(i18n, pair_title(pair, people))))
         return
     for joined in pair.members:
         await owe(session, clock, outbox, people[joined.user_id], "pair-reassigned")
     builder = InlineKeyboardBuilder()
     for mentee in pairs.mentees_of(pair):
         builder.row(InlineKeyboardButton(
-            text=i18n.get("button-match-choose-for", name=name_of(people[mentee.user_id])),
+            text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
             callback_data=ChooseMentor(mentee=mentee.user_id).pack()))
-    await query.message.answer(i18n.get("pair-reassign-curator", pair=pair_title(pair, people)),
+    await query.message.answer(i18n.get("pair-reassign-curator",
+                                        pair=shown(i18n, pair_title(pair, people))),
                                reply_markup=builder.as_markup())
 
 

@@ -3,7 +3,6 @@ side ticks them off."""
 
 from __future__ import annotations
 
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -15,8 +14,9 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines
 from handlers.callbacks import PlanAdd, PlanDelete, PlanTick
-from handlers.pairs import pair_title
+from handlers.outgoing import pair_title, shown
 from handlers.states import PlanStates
 from models import Pair, PlanItem, User
 from services import pairs, plans
@@ -24,18 +24,17 @@ from services.clock import Clock
 from services.surveys import StaleAction
 
 
-def item_text(i18n: I18nContext, number: int, item: PlanItem) -> str:
-    goal = escape(item.goal) if item.goal else i18n.get("plan-area-goal",
-                                                        area=i18n.get(f"area-{item.area}"))
+def item_text(i18n: I18nContext, number: int, item: PlanItem) -> Markup:
+    goal = item.goal or i18n.get("plan-area-goal", area=i18n.get(f"area-{item.area}"))
     due = i18n.get("plan-due", date=item.due_on.strftime("%d.%m.%Y")) if item.due_on else ""
-    return f"{number}. {'✅' if item.done_at else '▫️'} {goal}{due}"
+    return Markup("{}. {} {}{}").format(number, "✅" if item.done_at else "▫️", goal, due)
 
 
 async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, pair: Pair,
                     viewer: User, *, edit: bool = False) -> None:
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-    lines = [i18n.get("plan-title", pair=pair_title(pair, people))]
-    lines += [item_text(i18n, n, item) for n, item in enumerate(pair.plan, start=1)] or \
+    shown_lines = [i18n.get("plan-title", pair=shown(i18n, pair_title(pair, people)))]
+    shown_lines += [item_text(i18n, n, item) for n, item in enumerate(pair.plan, start=1)] or \
         [i18n.get("plan-empty")]
     builder = InlineKeyboardBuilder()
     is_mentor = pairs.member(pair, viewer.id).side == pairs.MENTOR
@@ -50,7 +49,7 @@ async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, 
     if is_mentor:
         builder.row(InlineKeyboardButton(text=i18n.get("button-plan-add"),
                                          callback_data=PlanAdd(pair=pair.id).pack()))
-    text, markup = "\n".join(lines), builder.as_markup()
+    text, markup = lines(shown_lines), builder.as_markup()
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox_worker import OutboxWorker
 from domain.roles import Role
 from handlers.callbacks import JoinPair
-from handlers.pairs import ask_consent, name_of
+from handlers.outgoing import full_name
+from handlers.pairs import ask_consent
 from handlers.rendering import drop_buttons
 from models import Invite, User
 from services import invites
@@ -43,7 +44,7 @@ async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession,
     await invites.check_pupil(user, invite)
     inviter = await session.get(User, invite.created_by)
     await message.answer(
-        i18n.get("pair-invite-offer", name=name_of(inviter)),
+        i18n.get("pair-invite-offer", name=full_name(inviter)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
             InlineKeyboardButton(text=i18n.get("button-pair-agree"),
                                  callback_data=JoinPair(code=invite.code, agree=True).pack()),

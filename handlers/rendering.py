@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from html import escape
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
@@ -17,6 +16,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 
+from bot.html import Markup, escape, lines
 from domain import engine
 from domain.questionnaire import Question, QuestionType
 from handlers.callbacks import Act, AnswerButton, Flow, OpenSurvey
@@ -69,24 +69,23 @@ def question_hint(i18n: I18nContext, question: Question) -> str:
     if kind is QuestionType.SCALE and (question.low_label or question.high_label):
         labels = [label.get(i18n.locale) for label in (question.low_label, question.high_label)
                   if label is not None]
-        return "; ".join(labels)
+        return lines(labels, "; ")
     return i18n.get("hint-buttons")
 
 
-def step_text(i18n: I18nContext, step: Step, draft: list[str] | None = None) -> str:
+def step_text(i18n: I18nContext, step: Step, draft: list[str] | None = None) -> Markup:
     question = step.question
     title = step.title.get(i18n.locale) if step.title is not None else i18n.get("profile-title")
-    lines = [
-        f"<b>{escape(title)}</b>",
+    shown = [
+        Markup("<b>{}</b>").format(title),
         i18n.get("question-progress", number=step.number, total=step.total),
         "",
-        escape(question.text.get(i18n.locale)),
-        f"<i>{escape(question_hint(i18n, question))}</i>",
+        question.text.get(i18n.locale),
+        Markup("<i>{}</i>").format(question_hint(i18n, question)),
     ]
     if step.current is not MISSING and draft is None:
-        answer = escape(describe(i18n, question, step.current))
-        lines.append(i18n.get("current-answer", answer=answer))
-    return "\n".join(lines)
+        shown.append(i18n.get("current-answer", answer=describe(i18n, question, step.current)))
+    return lines(shown)
 
 
 def step_keyboard(
@@ -104,7 +103,7 @@ def step_keyboard(
     if kind is QuestionType.SINGLE:
         for index, option in enumerate(question.options):
             mark = "✅ " if option.value == current else ""
-            builder.row(button(mark + option.text.get(i18n.locale), Act.PICK, index))
+            builder.row(button(mark + escape(option.text.get(i18n.locale)), Act.PICK, index))
     elif kind is QuestionType.MULTIPLE:
         chosen = draft if draft is not None else (current or [])
         for index, option in enumerate(question.options):
@@ -112,7 +111,7 @@ def step_keyboard(
                 mark = f"{chosen.index(option.value) + 1}. " if question.ranked else "☑️ "
             else:
                 mark = "▫️ "
-            builder.row(button(mark + option.text.get(i18n.locale), Act.TOGGLE, index))
+            builder.row(button(mark + escape(option.text.get(i18n.locale)), Act.TOGGLE, index))
         builder.row(button(i18n.get("button-done"), Act.DONE))
     elif kind is QuestionType.SCALE:
         points = engine.scale_points(question)
@@ -139,25 +138,24 @@ def step_keyboard(
 
 def survey_list(
     i18n: I18nContext, statuses: list[SurveyStatus], timezone: tzinfo
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[Markup, InlineKeyboardMarkup]:
     if not statuses:
         return i18n.get("surveys-none"), InlineKeyboardMarkup(inline_keyboard=[])
-    lines = [f"<b>{escape(i18n.get('surveys-title'))}</b>", ""]
+    shown = [Markup("<b>{}</b>").format(i18n.get("surveys-title")), ""]
     builder = InlineKeyboardBuilder()
     for item in statuses:
-        raw_title = item.questionnaire.title.get(i18n.locale)
-        title = escape(raw_title)
+        title = item.questionnaire.title.get(i18n.locale)
         if item.status is Status.NOT_STARTED:
-            lines.append(i18n.get("survey-not-started", title=title))
-            label, again = i18n.get("button-survey-start", title=raw_title), False
+            shown.append(i18n.get("survey-not-started", title=title))
+            label, again = i18n.get("button-survey-start", title=title), False
         elif item.status is Status.IN_PROGRESS:
-            lines.append(i18n.get("survey-in-progress", title=title, answered=item.answered))
-            label, again = i18n.get("button-survey-continue", title=raw_title), False
+            shown.append(i18n.get("survey-in-progress", title=title, answered=item.answered))
+            label, again = i18n.get("button-survey-continue", title=title), False
         else:
             date = item.completed_at.astimezone(timezone).strftime("%d.%m.%Y")
-            lines.append(i18n.get("survey-done", title=title, date=date))
-            label, again = i18n.get("button-survey-again", title=raw_title), True
+            shown.append(i18n.get("survey-done", title=title, date=date))
+            label, again = i18n.get("button-survey-again", title=title), True
         builder.row(InlineKeyboardButton(
             text=label, callback_data=OpenSurvey(code=item.questionnaire.id, again=again).pack()
         ))
-    return "\n".join(lines), builder.as_markup()
+    return lines(shown), builder.as_markup()

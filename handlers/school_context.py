@@ -10,6 +10,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import escape
 from domain.calendar import Calendar
 from handlers.callbacks import PickSchool
 from models import School, User
@@ -46,7 +47,7 @@ async def with_school(message: Message, i18n: I18nContext, session: AsyncSession
     builder = InlineKeyboardBuilder()
     for school in curated[:MAX_SCHOOL_BUTTONS]:
         builder.row(InlineKeyboardButton(
-            text=school.name,
+            text=escape(school.name),
             callback_data=PickSchool(action=action, school_id=school.id).pack()))
     await message.answer(i18n.get("curator-pick-school"), reply_markup=builder.as_markup())
     return None

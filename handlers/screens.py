@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -11,6 +10,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import Markup, lines
 from domain.roles import Role
 from handlers.callbacks import AddRole, EditProfile, PickRole
 from handlers.rendering import describe, main_menu, survey_list
@@ -46,15 +46,15 @@ def role_keyboard(i18n: I18nContext, held: list[Role]) -> InlineKeyboardMarkup:
 async def show_profile(message: Message, i18n: I18nContext, user: User, profiles: Profiles) -> None:
     values = profile_values(user)
     held = roles_of(user)
-    lines = [f"<b>{escape(i18n.get('profile-title'))}</b>"]
-    role_names = ", ".join(i18n.get(f"role-{r.value}") for r in held) or "—"
-    lines.append(i18n.get("profile-roles", roles=role_names))
+    card = [Markup("<b>{}</b>").format(i18n.get("profile-title"))]
+    role_names = lines((i18n.get(f"role-{r.value}") for r in held), ", ") or "—"
+    card.append(i18n.get("profile-roles", roles=role_names))
     builder = InlineKeyboardBuilder()
     answers = profiles.form.answers_from(values)
     for question in profiles.form.for_roles(held):
         shown = describe(i18n, question, answers.get(question.id))
         label = i18n.get(f"profile-field-{question.id}")
-        lines.append(f"{escape(label)}: {escape(shown)}")
+        card.append(Markup("{}: {}").format(label, shown))
         builder.row(InlineKeyboardButton(
             text=i18n.get("button-edit", field=label),
             callback_data=EditProfile(question=question.id).pack(),
@@ -62,4 +62,4 @@ async def show_profile(message: Message, i18n: I18nContext, user: User, profiles
     if len(held) < len(Role):
         builder.row(InlineKeyboardButton(text=i18n.get("button-add-role"),
                                          callback_data=AddRole().pack()))
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    await message.answer(lines(card), reply_markup=builder.as_markup())

@@ -4,7 +4,7 @@ from models.base import Base
 from models.calendars import SchoolCalendar
 from models.campaigns import Campaign
 from models.meetings import Meeting
-from models.outbox import OutboxMessage
+from models.outbox import OutboxAbout, OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
 from models.surveys import Answer, QuestionnaireVersion, Response
 from models.updates import ProcessedUpdate
@@ -12,7 +12,7 @@ from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
     "Answer", "Base", "Campaign", "ConsentText", "FsmRecord", "Invite", "Meeting",
-    "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate", "Profile",
+    "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate", "Profile",
     "QuestionnaireVersion", "Response", "School", "SchoolCalendar", "SchoolCurator", "User",
     "UserRole",
 ]

@@ -44,3 +44,15 @@ class OutboxMessage(Base):
     # The curator's reminder or announcement this message belongs to (no foreign key: adding
     # one to an existing SQLite table needs a table rebuild, and campaigns are never deleted).
     campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class OutboxAbout(Base):
+    """Whose data an owed message carries (a name, a contact, a text they typed), besides the
+    recipient's: /delete_me removes every message about the person, sent or not."""
+
+    __tablename__ = "outbox_about"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)

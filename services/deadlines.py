@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,8 +25,10 @@ from models import (
     UserRole,
 )
 from services import outbox, pairs, schools
+from services.people import full_name
 
 QUIET_PAIR_DAYS = 21
+NAMES_IN_DIGEST = 30
 SILENT_AFTER = timedelta(days=2)
 SILENT_WINDOW = timedelta(days=14)
 Buttons = list[list[dict[str, Any]]]
@@ -111,27 +112,24 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
                         params={"event": title, "due": due.strftime("%d.%m.%Y"),
                                 "count": len(owing), "names": names},
                         due_at=max(now, _moment(today, zone)), commit=False,
-                        dedupe_key=f"{key}:digest:c{curator.id}")
+                        dedupe_key=f"{key}:digest:c{curator.id}",
+                        about=[person.id for person in owing[:NAMES_IN_DIGEST]])
                     planned += 1
     await session.commit()
     return planned
 
 
-async def _names(session: AsyncSession, people: list[User], limit: int = 30) -> str:
+async def _names(session: AsyncSession, people: list[User],
+                 limit: int = NAMES_IN_DIGEST) -> list[str]:
+    """The first names of a list, as a message parameter (shown comma-separated)."""
     rows = await session.scalars(select(Profile.full_name).where(
         Profile.user_id.in_([p.id for p in people[:limit]])).order_by(Profile.full_name))
-    names = ", ".join(escape(name or "—") for name in rows.all())
-    return names + (f" … (+{len(people) - limit})" if len(people) > limit else "")
+    names = [name or "—" for name in rows.all()]
+    return names + ([f"… (+{len(people) - limit})"] if len(people) > limit else [])
 
 
-async def _pair_title(session: AsyncSession, pair: Pair) -> str:
-    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-
-    def name(user_id: int) -> str:
-        return people[user_id].profile.full_name or "—"
-
-    return escape(f"{name(pairs.mentor_of(pair).user_id)} → "
-                  + ", ".join(name(m.user_id) for m in pairs.mentees_of(pair)))
+async def _pair_title(session: AsyncSession, pair: Pair) -> dict:
+    return pairs.title(pair, await pairs.users_by_id(session, [m.user_id for m in pair.members]))
 
 
 async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: set[int],
@@ -158,7 +156,8 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-quiet-pair", params={"pair": title, "days": quiet_days},
-                due_at=now, commit=False, dedupe_key=f"warn:quiet:{pair.id}:{week}:c{curator.id}")
+                due_at=now, commit=False, dedupe_key=f"warn:quiet:{pair.id}:{week}:c{curator.id}",
+                about=[m.user_id for m in pair.members])
             planned += 1
     # Reminders and the questions after a meeting that nobody reacted to.
     silent = await session.scalars(select(Meeting).where(
@@ -174,19 +173,19 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-no-reaction",
                 params={"pair": title, "when": meeting.starts_at.strftime("%d.%m.%Y")},
-                due_at=now, commit=False, dedupe_key=f"warn:silent:{meeting.id}:c{curator.id}")
+                due_at=now, commit=False, dedupe_key=f"warn:silent:{meeting.id}:c{curator.id}",
+                about=[m.user_id for m in pair.members])
             planned += 1
     blocked = await session.execute(
         select(User, UserRole.school_id).join(UserRole, UserRole.user_id == User.id)
         .where(User.unreachable_at.is_not(None), UserRole.school_id.is_not(None))
         .distinct())
     for person, school_id in blocked.all():
-        name = person.profile.full_name if person.profile else None
         for curator in await curators_of_school(school_id):
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
-                text_key="warning-unreachable", params={"name": escape(name or "—")}, due_at=now,
-                commit=False,
+                text_key="warning-unreachable", params={"name": full_name(person)}, due_at=now,
+                commit=False, about=[person.id],
                 dedupe_key=f"warn:blocked:{person.id}:{person.unreachable_at:%Y%m%d}:c{curator.id}")
             planned += 1
     await session.commit()

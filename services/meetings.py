@@ -102,6 +102,8 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
     """Owe each member their reminders before the meeting and the follow-up after it."""
     planned = 0
     ends = meeting.starts_at + timedelta(minutes=meeting.minutes)
+    # The place and the topic are the proposer's words (kept raw: escaped when rendered).
+    typed_by = [meeting.proposed_by] if meeting.proposed_by else []
     for joined in pair.members:
         person = people[joined.user_id]
         params = {"when": local_text(meeting.starts_at, person, default_zone),
@@ -116,13 +118,14 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
                 buttons=reminder_buttons(meeting), commit=False, expires_at=meeting.starts_at,
                 # An hour's notice cannot wait for quiet hours to end.
                 urgent=minutes <= 120,
-                dedupe_key=f"meeting:{meeting.id}:u{person.id}:before{minutes}")
+                dedupe_key=f"meeting:{meeting.id}:u{person.id}:before{minutes}",
+                about=typed_by)
             planned += 1
         await outbox.schedule(
             session, kind="meeting-followup", chat_id=person.telegram_id, user_id=person.id,
             text_key=f"meeting-followup-{joined.side}", params=params, due_at=ends,
             buttons=followup_buttons(meeting, joined.side), commit=False,
-            dedupe_key=f"meeting:{meeting.id}:u{person.id}:after")
+            dedupe_key=f"meeting:{meeting.id}:u{person.id}:after", about=typed_by)
         planned += 1
     await session.commit()
     return planned

@@ -11,6 +11,7 @@ after a crash, never after an orderly restart, which finishes its batch first.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxMessage
+from models import OutboxAbout, OutboxMessage
 
 
 class Status(StrEnum):
@@ -52,8 +53,11 @@ async def schedule(
     user_id: int | None = None, params: dict[str, Any] | None = None,
     buttons: list[Any] | None = None, urgent: bool = False, is_group: bool = False,
     dedupe_key: str | None = None, commit: bool = True, expires_at: datetime | None = None,
+    about: Iterable[int] = (),
 ) -> OutboxMessage:
-    """Owe a message. Planning one with the same dedupe_key again moves the pending one."""
+    """Owe a message. Planning one with the same dedupe_key again moves the pending one.
+    `about`: the people whose data the message carries besides the recipient (their name,
+    contact or words), so that erasing one of them removes it."""
     row = None
     if dedupe_key is not None:
         row = await session.scalar(select(OutboxMessage).where(
@@ -66,6 +70,13 @@ async def schedule(
     row.chat_id, row.user_id, row.is_group = chat_id, user_id, is_group
     row.text_key, row.params, row.buttons = text_key, params, buttons
     row.due_at, row.urgent, row.expires_at = due_at, urgent, expires_at
+    about = set(about) - {user_id}
+    if about:
+        await session.flush()
+        known = set((await session.scalars(select(OutboxAbout.user_id).where(
+            OutboxAbout.outbox_id == row.id))).all())
+        session.add_all(OutboxAbout(outbox_id=row.id, user_id=person)
+                        for person in sorted(about - known))
     if commit:
         await session.commit()
     return row

@@ -26,6 +26,7 @@ from models import (
     UserRole,
 )
 from services import outbox
+from services.people import full_name
 from services.surveys import StaleAction
 
 
@@ -67,6 +68,14 @@ def mentor_of(pair: Pair) -> PairMember:
 
 def mentees_of(pair: Pair) -> list[PairMember]:
     return [m for m in pair.members if m.side == MENTEE]
+
+
+def title(pair: Pair, people: dict[int, User]) -> dict[str, Any]:
+    """«Mentor → mentees» by name, as a message parameter (the locale message "pair-title",
+    rendered in the reader's language when the message is)."""
+    return {"key": "pair-title", "params": {
+        "mentor": full_name(people.get(mentor_of(pair).user_id)),
+        "mentees": [full_name(people.get(m.user_id)) for m in mentees_of(pair)]}}
 
 
 async def open_mentee_ids(session: AsyncSession, school_id: int) -> set[int]:

@@ -68,6 +68,13 @@ async def keep_payload(session: AsyncSession, user: User, payload: str | None) -
         await session.commit()
 
 
+def full_name(user: User | None) -> str:
+    """A person's name as they typed it (raw: escaped where a message is rendered)."""
+    if user is None or user.profile is None or not user.profile.full_name:
+        return "—"
+    return user.profile.full_name
+
+
 def roles_of(user: User) -> list[Role]:
     return [Role(r.role) for r in user.roles if r.is_active]
 

@@ -36,6 +36,7 @@ from aiogram.types import (
 )
 
 from tests import telegram_rules
+from tests.bot_api_standin import format_text
 
 BOT_USER = User(id=42, is_bot=True, first_name="Mentoring bot", username="mentoring_test_bot")
 TOKEN = "4200:TEST-token-for-the-mocked-session-abcdefgh"
@@ -48,6 +49,17 @@ class ChatMessage:
     message_id: int
     text: str
     markup: Any = None
+
+    @property
+    def seen(self) -> str:
+        """The text as Telegram shows it: markup parsed, entities decoded."""
+        return format_text(self.text, "HTML")[0]
+
+    @property
+    def links(self) -> list[str]:
+        """The addresses of the text's links (<a href>), as Telegram makes them live."""
+        return [entity["url"] for entity in format_text(self.text, "HTML")[1]
+                if entity["type"] == "text_link"]
 
     def buttons(self) -> list[tuple[str, str]]:
         if not isinstance(self.markup, InlineKeyboardMarkup):

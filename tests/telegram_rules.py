@@ -7,8 +7,8 @@ receives, so every test that makes the bot talk is also a check of its output.
   exactly how a name becomes a live link, so the check is stricter than Telegram.)
 - A text has 1–4,096 characters after the markup is parsed, a caption at most 1,024.
 - An inline keyboard has at most 100 buttons, each with a label and 1–64 bytes of callback data.
-- Button labels and callback alerts are plain text (Telegram shows them as typed): no markup and
-  no escaped entities in them, and an alert has at most 200 characters.
+- Button labels and callback alerts are plain text (Telegram shows them as typed): no escaped
+  entities in them, and an alert has at most 200 characters.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ BUTTON_LIMIT = 100
 TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|tg-spoiler|span|code|pre|a|blockquote"
                  r"|tg-emoji)(?:\s[^<>]*)?/?>")
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
-MARKUP_IN_PLAIN = re.compile(r"<\/?[a-z][a-z-]*[\s>/]|&(?:lt|gt|amp|quot|#\d+);")
+# Escaped text in a label or an alert is HTML that reached a place Telegram does not parse.
+# (Tags are not looked for: a person may well type "<b>" into their name.)
+MARKUP_IN_PLAIN = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
 def _html(source: str, limit: int, what: str) -> list[str]:

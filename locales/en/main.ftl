@@ -263,6 +263,10 @@ pairs-none = You have no pairs yet.
 pair-card-title = <b>Pair ({ $form })</b> — { $status }
 pair-side-mentor = Mentor: { $name }
 pair-side-mentee = Mentee: { $name }
+pair-title = { $mentor } → { $mentees }
+pair-partner = { $name } ({ $contact })
+contact-username = @{ $username }
+contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
 pair-card-dates = From { $start } to { $end }
 school-pairs-none = There are no current pairs in “{ $school }”.
 school-pair = { $pair } — { $status }

@@ -263,6 +263,10 @@ pairs-none = У вас пока нет пар.
 pair-card-title = <b>Пара ({ $form })</b> — { $status }
 pair-side-mentor = Наставник: { $name }
 pair-side-mentee = Наставляемый: { $name }
+pair-title = { $mentor } → { $mentees }
+pair-partner = { $name } ({ $contact })
+contact-username = @{ $username }
+contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
 pair-card-dates = С { $start } до { $end }
 school-pairs-none = В «{ $school }» нет действующих пар.
 school-pair = { $pair } — { $status }

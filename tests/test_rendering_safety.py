@@ -1,0 +1,108 @@
+"""What people type is shown as they typed it, wherever the bot renders it (replies, the
+outbox, group chats, buttons, alerts, charts, captions), and no view can be pushed past
+Telegram's limits by what people type. The mocked session checks every request against
+Telegram's rules (tests/telegram_rules.py), so each test here fails on a single unescaped name."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from models import OutboxMessage
+from tests.flows import (
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    active_pair,
+    diagnose,
+    join,
+    register,
+    register_curator,
+)
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+
+LINK = '<a href="https://evil.example/">Кабинет 5</a>'
+BROKEN = "Разбор <b урока & «итоги»"
+
+
+async def propose(person, place: str, topic: str, day: str = "25.11", at: str = "15:30"):
+    await person.send("/meet")
+    await person.press(day)
+    await person.send(at)
+    await person.send(place)
+    await person.send(topic)
+    await person.press("Сделаем вместе")
+    return texts(await person.press("Один раз"))
+
+
+async def test_markup_typed_into_a_meeting_reaches_the_partner_as_typed(running, clock):
+    _, petr, anna = await active_pair(running)
+    await propose(petr, LINK, BROKEN)
+    proposal = anna.last
+    assert LINK in proposal.seen and BROKEN in proposal.seen and proposal.links == []
+    await anna.press("Принять")
+    clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    for person in (anna, petr):
+        reminder = person.last
+        assert "Напоминание о встрече" in reminder.seen
+        assert LINK in reminder.seen and BROKEN in reminder.seen and reminder.links == []
+    clock.current = datetime(2026, 11, 25, 11, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    clock.current = datetime(2026, 11, 25, 13, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    assert "состоялась?" in petr.last.text
+    async with running.session() as session:
+        failed = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.status != "sent"))).all()
+    assert [(row.kind, row.last_error) for row in failed] == []
+    # Every view of the meeting shows it the same way.
+    await anna.send("/meetings")
+    assert BROKEN in anna.last.seen and LINK in anna.last.seen
+
+
+NAME = 'Анна <b>«Ко»</b> & <a href="https://evil.example/">сайт</a>'
+SCHOOL_NAME = "Школа <i>№1</i> & <b"
+
+
+async def test_markup_in_names_and_plans_is_shown_as_typed_in_every_view(running):
+    curator = await register_curator(running, school=SCHOOL_NAME)
+    petr, anna = running.person(100), running.person(200)
+    await join(running, curator, petr, {**TEACHER_MENTOR, "school": SCHOOL_NAME,
+                                        "name": "Пётр " + NAME}, "Наставник (педагог)")
+    await join(running, curator, anna, {**TEACHER_MENTEE, "school": SCHOOL_NAME,
+                                        "name": NAME}, "Наставляемый (педагог)")
+    await diagnose(anna, [3, 2, 0, 0, 0, 0, 0, 3])
+    stranger = running.person(300)
+    await register(stranger, {**TEACHER_MENTEE, "school": SCHOOL_NAME, "name": "Олег " + NAME})
+    views = []
+    for command in ("/match", "/confirm", "/curators", "/summary", "/invites"):
+        await curator.send(command)
+        views.append(curator.last)
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    views += [anna.last, petr.last]  # «the pair has started», with the partner's name
+    await petr.send("/plan")
+    await petr.press("Добавить пункт")
+    await petr.send("Цель <b>без конца & <a href='x'>")
+    await petr.send("-")
+    views.append(petr.last)
+    for person in (anna, petr):
+        await person.send("/pair")
+        views.append(person.last)
+    await curator.send("/pairs")
+    await curator.press("Подробнее")
+    views.append(curator.last)
+    await curator.press("👤 Анна")
+    views.append(curator.last)
+    await curator.send("/summary")
+    await curator.press("Кто не прошёл: Предпочтения после групповой")
+    views.append(curator.last)
+    for view in views:  # the only links are the bot's own: a partner's contact
+        assert all(link.startswith("tg://user?id=") for link in view.links), view.seen
+    seen = "\n".join(view.seen for view in views)
+    assert NAME in seen and SCHOOL_NAME in seen and "Цель <b>без конца & <a href='x'>" in seen
+    labels = [label for view in views for label, _ in view.buttons()]
+    assert any(NAME in label for label in labels)
