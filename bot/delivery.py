@@ -218,7 +218,7 @@ class TelegramRules(BaseRequestMiddleware):
             kept = []
             for button in row:
                 if count == self.limits.buttons:
-                    log.warning("a keyboard was cut to Telegram's %d buttons",
+                    log.warning("a keyboard was cut to Telegram's limit of %d buttons",
                                 self.limits.buttons)
                     break
                 kept.append(button.model_copy(update={"text": plain(button.text)})

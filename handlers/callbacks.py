@@ -125,6 +125,11 @@ class PlanDelete(CallbackData, prefix="pdel"):
     item: Int
 
 
+class PlanPage(CallbackData, prefix="ppage"):
+    pair: Int
+    page: Int
+
+
 class MeetPair(CallbackData, prefix="mpair"):
     pair: Int
 

@@ -1,5 +1,6 @@
 """/plan: the individual plan of each active pair; the mentor adds and removes items, either
-side ticks them off."""
+side ticks them off. A plan is shown a page at a time: thirty goals of 300 characters would not
+fit in one message, and a tick edits the message it was pressed under."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.html import Markup, lines
-from handlers.callbacks import PlanAdd, PlanDelete, PlanTick
+from handlers.callbacks import PlanAdd, PlanDelete, PlanPage, PlanTick
 from handlers.outgoing import pair_title, shown
 from handlers.states import PlanStates
 from models import Pair, PlanItem, User
@@ -30,15 +31,31 @@ def item_text(i18n: I18nContext, number: int, item: PlanItem) -> Markup:
     return Markup("{}. {} {}{}").format(number, "✅" if item.done_at else "▫️", goal, due)
 
 
+PAGE = 10
+
+
+def page_of(pair: Pair, item_id: int | None) -> int:
+    """The page showing an item (the last page for an item no longer there)."""
+    ids = [item.id for item in pair.plan]
+    index = ids.index(item_id) if item_id in ids else len(ids) - 1
+    return max(index, 0) // PAGE
+
+
 async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, pair: Pair,
-                    viewer: User, *, edit: bool = False) -> None:
+                    viewer: User, *, page: int = 0, edit: bool = False) -> None:
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    pages = max(1, -(-len(pair.plan) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    first = page * PAGE
+    on_page = list(enumerate(pair.plan[first:first + PAGE], start=first + 1))
     shown_lines = [i18n.get("plan-title", pair=shown(i18n, pair_title(pair, people)))]
-    shown_lines += [item_text(i18n, n, item) for n, item in enumerate(pair.plan, start=1)] or \
+    if pages > 1:
+        shown_lines.append(i18n.get("plan-page", page=page + 1, pages=pages))
+    shown_lines += [item_text(i18n, n, item) for n, item in on_page] or \
         [i18n.get("plan-empty")]
     builder = InlineKeyboardBuilder()
     is_mentor = pairs.member(pair, viewer.id).side == pairs.MENTOR
-    for number, item in enumerate(pair.plan, start=1):
+    for number, item in on_page:
         row = [InlineKeyboardButton(
             text=i18n.get("button-plan-undo" if item.done_at else "button-plan-done", n=number),
             callback_data=PlanTick(item=item.id).pack())]
@@ -46,6 +63,11 @@ async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, 
             row.append(InlineKeyboardButton(text=i18n.get("button-plan-delete", n=number),
                                             callback_data=PlanDelete(item=item.id).pack()))
         builder.row(*row)
+    turns = [InlineKeyboardButton(text=label, callback_data=PlanPage(pair=pair.id,
+                                                                     page=to).pack())
+             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    if turns:
+        builder.row(*turns)
     if is_mentor:
         builder.row(InlineKeyboardButton(text=i18n.get("button-plan-add"),
                                          callback_data=PlanAdd(pair=pair.id).pack()))
@@ -76,20 +98,35 @@ async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nConte
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await send_plan(query.message, i18n, session, await session.get(Pair, item.pair_id),
-                        user, edit=True)
+        pair = await session.get(Pair, item.pair_id)
+        await send_plan(query.message, i18n, session, pair, user, page=page_of(pair, item.id),
+                        edit=True)
 
 
-async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nContext,
-                    session: AsyncSession, user: User) -> None:
+async def on_page(query: CallbackQuery, callback_data: PlanPage, i18n: I18nContext,
+                  session: AsyncSession, user: User) -> None:
     try:
-        pair = await plans.delete(session, callback_data.item, user)
+        pair = await plans.plan_pair(session, callback_data.pair, user)
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await send_plan(query.message, i18n, session, pair, user, edit=True)
+        await send_plan(query.message, i18n, session, pair, user, page=callback_data.page,
+                        edit=True)
+
+
+async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nContext,
+                    session: AsyncSession, user: User) -> None:
+    try:
+        pair, position = await plans.delete(session, callback_data.item, user)
+    except StaleAction:
+        await query.answer(i18n.get("error-stale"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await send_plan(query.message, i18n, session, pair, user,
+                        page=min(position, len(pair.plan) - 1) // PAGE, edit=True)
 
 
 async def on_add(query: CallbackQuery, callback_data: PlanAdd, state: FSMContext,
@@ -132,11 +169,11 @@ async def on_due(message: Message, state: FSMContext, i18n: I18nContext, session
     await state.clear()
     try:
         pair = await plans.plan_pair(session, int(data.get("pair", 0)), user, mentor_only=True)
-        await plans.add(session, pair, data["goal"], due)
+        item = await plans.add(session, pair, data["goal"], due)
     except (StaleAction, KeyError):
         await message.answer(i18n.get("error-stale"))
         return
-    await send_plan(message, i18n, session, pair, user)
+    await send_plan(message, i18n, session, pair, user, page=page_of(pair, item.id))
 
 
 def router() -> Router:
@@ -147,4 +184,5 @@ def router() -> Router:
     plan.callback_query.register(on_tick, PlanTick.filter())
     plan.callback_query.register(on_delete, PlanDelete.filter())
     plan.callback_query.register(on_add, PlanAdd.filter())
+    plan.callback_query.register(on_page, PlanPage.filter())
     return plan

@@ -3,8 +3,10 @@
 A photo is looked at on a phone, so every chart is about 1200×900 pixels (taller when there are
 many bars), with large fonts, wrapped category labels and the values printed on the bars.
 Callers pass plain data with labels already translated; nothing here knows about aiogram or the
-database. Drawing uses matplotlib's object-oriented API without pyplot, so there is no global
-state and charts can be rendered in worker threads.
+database. Every text is drawn as given (`parse_math=False`): a title holds a person's name, and
+matplotlib would otherwise read `$…$` in it as a formula, or fail on a broken one. Drawing uses
+matplotlib's object-oriented API without pyplot, so there is no global state and charts can be
+rendered in worker threads.
 """
 
 from __future__ import annotations
@@ -56,18 +58,18 @@ def _figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
 def _titles(ax: Axes, title: str, xlabel: str = "", ylabel: str = "") -> None:
     """The title centred on the figure (the axes is shifted by long labels), then axis labels."""
     ax.figure.suptitle(textwrap.fill(title, TITLE_WIDTH), fontsize=TITLE_SIZE, fontfamily=FONT,
-                       fontweight="bold")
+                       fontweight="bold", parse_math=False)
     if xlabel:
-        ax.set_xlabel(xlabel, fontsize=AXIS_LABEL_SIZE, fontfamily=FONT)
+        ax.set_xlabel(xlabel, fontsize=AXIS_LABEL_SIZE, fontfamily=FONT, parse_math=False)
     if ylabel:
-        ax.set_ylabel(ylabel, fontsize=AXIS_LABEL_SIZE, fontfamily=FONT)
+        ax.set_ylabel(ylabel, fontsize=AXIS_LABEL_SIZE, fontfamily=FONT, parse_math=False)
 
 
 def _empty(ax: Axes, text: str) -> None:
     """Nothing to draw: keep the axes and say so in the middle."""
     ax.text(0.5, 0.5, textwrap.fill(text, 40), transform=ax.transAxes, ha="center",
             va="center", fontsize=AXIS_LABEL_SIZE, fontfamily=FONT, color="#666666",
-            bbox={"facecolor": "white", "edgecolor": "none"})
+            bbox={"facecolor": "white", "edgecolor": "none"}, parse_math=False)
 
 
 def _png(fig: Figure) -> bytes:
@@ -78,8 +80,11 @@ def _png(fig: Figure) -> bytes:
 
 
 def _legend(fig: Figure, labels: Sequence[str]) -> None:
-    fig.legend(labels=list(labels), loc="outside lower center", ncols=min(len(labels), 3),
-               frameon=False, prop={"family": FONT, "size": TEXT_SIZE})
+    legend = fig.legend(labels=list(labels), loc="outside lower center",
+                        ncols=min(len(labels), 3), frameon=False,
+                        prop={"family": FONT, "size": TEXT_SIZE})
+    for text in legend.get_texts():
+        text.set_parse_math(False)
 
 
 def _wrap(label: str) -> str:
@@ -138,7 +143,7 @@ def deficit_profile(title: str, areas: list[tuple[str, float]], axis_label: str,
     ys = range(len(areas))
     values = [share for _, share in areas]
     ax.barh(ys, values, height=0.6, color=DEFICIT_COLOUR)
-    ax.set_yticks(ys, [_wrap(name) for name, _ in areas])
+    ax.set_yticks(ys, [_wrap(name) for name, _ in areas], parse_math=False)
     ax.invert_yaxis()
     _hbar_values(ax, ys, values, [f"{share:.0f}%" for share in values], 100)
     return _png(fig)
@@ -165,7 +170,7 @@ def before_after(title: str, areas: list[tuple[str, float | None, float | None]]
         values = [value for _, value in points]
         ax.barh(ys, values, height=height, color=colour)
         _hbar_values(ax, ys, values, [_number(value) for value in values], scale_max)
-    ax.set_yticks(range(len(shown)), [_wrap(name) for name, _, _ in shown])
+    ax.set_yticks(range(len(shown)), [_wrap(name) for name, _, _ in shown], parse_math=False)
     ax.invert_yaxis()
     _legend(fig, [before_label, after_label])
     return _png(fig)

@@ -77,9 +77,11 @@ async def toggle(session: AsyncSession, item_id: int, user: User, now: datetime)
     return item
 
 
-async def delete(session: AsyncSession, item_id: int, user: User) -> Pair:
+async def delete(session: AsyncSession, item_id: int, user: User) -> tuple[Pair, int]:
+    """The pair and where in its plan the item stood."""
     item = await _item(session, item_id, user, mentor_only=True)
     pair = await session.get(Pair, item.pair_id)
+    position = pair.plan.index(item)
     pair.plan.remove(item)
     await session.commit()
-    return pair
+    return pair, position

@@ -6,6 +6,7 @@ without them, each test gets its own SQLite file and the database FSM storage.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -26,12 +27,16 @@ CURATOR_ID = 900
 
 
 @pytest.fixture(autouse=True)
-def telegram_rules_kept():
+def telegram_rules_kept(caplog):
     """Every test fails if the bot sent anything Telegram would refuse or a person would see
-    garbled (markup shown as typed, a text over the limit): see tests/telegram_rules.py."""
+    garbled (markup shown as typed, a text over the limit): see tests/telegram_rules.py. A view
+    that edits a message must fit it too: the delivery path shortening an edit is a failure."""
     SESSIONS.clear()
     yield
     broken = [problem for session in SESSIONS for problem in session.violations]
+    broken += [record.getMessage() for record in caplog.records
+               if record.name == "bot.delivery" and record.levelno >= logging.WARNING
+               and "Telegram's limit" in record.getMessage()]
     SESSIONS.clear()
     assert not broken, "Telegram's rules broken:\n" + "\n".join(broken)
 

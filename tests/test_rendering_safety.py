@@ -6,9 +6,11 @@ Telegram's rules (tests/telegram_rules.py), so each test here fails on a single 
 from datetime import UTC, datetime
 
 import pytest
+from aiogram.methods import SendPhoto
 from sqlalchemy import select
 
 from models import OutboxMessage
+from tests.bot_api_standin import format_text
 from tests.flows import (
     TEACHER_MENTEE,
     TEACHER_MENTOR,
@@ -18,7 +20,7 @@ from tests.flows import (
     register,
     register_curator,
 )
-from tests.telegram import texts
+from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 
@@ -106,3 +108,47 @@ async def test_markup_in_names_and_plans_is_shown_as_typed_in_every_view(running
     assert NAME in seen and SCHOOL_NAME in seen and "Цель <b>без конца & <a href='x'>" in seen
     labels = [label for view in views for label, _ in view.buttons()]
     assert any(NAME in label for label in labels)
+
+
+async def test_no_view_can_be_pushed_past_telegrams_limits_by_what_people_type(running, clock):
+    curator, petr, anna = await active_pair(running)
+    goal = "Цель & " + "длинная формулировка цели " * 11
+    for number in range(30):  # more than fit: a plan holds 30 items with the proposed ones
+        await petr.send("/plan")
+        await petr.press("Добавить пункт")
+        await petr.send(f"{number}. {goal}"[:300])
+        await petr.send("-")
+    # A page at a time, each within the limit; ticking an item on the last page edits it.
+    said = await anna.send("/plan")
+    (plan,) = [r for r in said if "Индивидуальный план" in getattr(r, "text", "")]
+    assert "Страница 1 из 3" in plan.text
+    await anna.press("▶️")
+    await anna.press("▶️")
+    assert "Страница 3 из 3" in anna.last.seen
+    await anna.press("✅ 30")
+    assert "30. ✅" in anna.last.seen and "Страница 3 из 3" in anna.last.seen
+    # Long meeting texts: /meetings and the curator's card go out whole, in several messages.
+    place, topic = "Место " * 50, "Тема " * 60
+    for day in ("25.11", "26.11", "27.11", "28.11", "29.11", "30.11", "01.12", "02.12"):
+        await propose(petr, place[:300], topic[:300], day=day)
+        await anna.press("Принять")
+    said = texts(await anna.send("/meetings"))
+    assert len(said) > 1 and sum(text.count("• ") for text in said) == 8
+    clock.current = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    await curator.send("/pairs")
+    said = texts(await curator.press("Подробнее"))
+    assert len(said) > 1 and any("Диагностика" in text for text in said)
+
+
+async def test_a_name_that_looks_like_a_formula_is_drawn_as_typed(running):
+    curator, _, anna = await active_pair(running)
+    await anna.send("/profile")
+    await anna.press("✏️ ФИО")
+    await anna.send(r"Анна $\frac{1 $ Ко")
+    await curator.send("/pairs")
+    await curator.press("Подробнее")
+    said = await curator.press("До и после")
+    ((_, png),) = files(said)
+    assert png.startswith(b"\x89PNG")
+    (photo,) = [r for r in said if isinstance(r, SendPhoto)]
+    assert r"Анна $\frac{1 $ Ко" in format_text(photo.caption, "HTML")[0]

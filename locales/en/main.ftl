@@ -299,6 +299,7 @@ pair-chat-cancelled = The pair { $pair } was cancelled by the curator.
 ## Individual plan
 plan-no-pair = The individual plan appears once a pair has started. Your pairs — /pair.
 plan-title = <b>Individual plan</b> · { $pair }
+plan-page = Page { $page } of { $pages }
 plan-empty = No items yet.
 plan-area-goal = Overcome difficulties: { $area }
 plan-due = { " " }— by { $date }

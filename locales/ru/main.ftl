@@ -299,6 +299,7 @@ pair-chat-cancelled = Пара { $pair } отменена куратором.
 ## Индивидуальный план
 plan-no-pair = Индивидуальный план появляется, когда пара начала работу. Ваши пары — /pair.
 plan-title = <b>Индивидуальный план</b> · { $pair }
+plan-page = Страница { $page } из { $pages }
 plan-empty = Пунктов пока нет.
 plan-area-goal = Преодолеть затруднения: { $area }
 plan-due = { " " }— до { $date }

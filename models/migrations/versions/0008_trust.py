@@ -1,12 +1,18 @@
-"""Trust: whose data each owed message carries, so erasure can find it.
+"""Trust: whose data each owed message carries, so erasure can find it; messages owed keep
+what people typed raw, as the renderer now escapes it (pending rows written escaped by the
+earlier code are unescaped once, except meeting reminders, which were written raw).
 
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 16:00:00
 """
 
+import html
+import json
+
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0008"
 down_revision = "0007"
@@ -28,6 +34,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("outbox_id", "user_id", name=op.f("pk_outbox_about")),
     )
     op.create_index(op.f("ix_outbox_about_user_id"), "outbox_about", ["user_id"], unique=False)
+    _unescape_pending()
+
+
+def _raw(value):
+    if isinstance(value, str):
+        return html.unescape(value)
+    if isinstance(value, list):
+        return [_raw(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _raw(item) for key, item in value.items()}
+    return value
+
+
+def _unescape_pending() -> None:
+    connection = op.get_bind()
+    rows = connection.execute(sa.text(
+        "SELECT id, params FROM outbox WHERE status = 'pending' AND params IS NOT NULL "
+        "AND kind NOT IN ('meeting-reminder', 'meeting-followup')")).all()
+    for row_id, params in rows:
+        value = json.loads(params) if isinstance(params, str) else params
+        raw = _raw(value)
+        if raw != value:
+            connection.execute(
+                sa.text("UPDATE outbox SET params = :params WHERE id = :id").bindparams(
+                    sa.bindparam("params", type_=sa.JSON().with_variant(
+                        postgresql.JSONB(), "postgresql"))),
+                {"params": raw, "id": row_id})
 
 
 def downgrade() -> None:
