@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from models import SchoolCurator, User
+from services.schools import in_force
 
 log = logging.getLogger(__name__)
 USER_COMMANDS = ("start", "surveys", "profile", "pair", "plan", "meet", "meetings", "report",
@@ -51,6 +52,6 @@ async def register_curator_menus(bot: Bot, core: FluentRuntimeCore,
     async with sessionmaker() as session:
         curators = (await session.scalars(select(User).where(or_(
             User.telegram_id.in_(list(root_ids)),
-            User.id.in_(select(SchoolCurator.user_id)))))).all()
+            User.id.in_(select(SchoolCurator.user_id).where(in_force())))))).all()
     for curator in curators:
         await show_curator_menu(bot, core, curator, default_locale)

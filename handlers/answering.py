@@ -23,8 +23,9 @@ from handlers.rendering import drop_buttons, main_menu, step_keyboard, step_text
 from handlers.screens import show_profile, show_surveys
 from handlers.states import Answering
 from models import User
+from services.errors import StaleAction
 from services.profiles import Profiles
-from services.surveys import StaleAction, Step, Surveys
+from services.surveys import Step, Surveys
 
 
 class SurveyFlow:

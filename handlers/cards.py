@@ -50,7 +50,8 @@ def _progress_lines(i18n: I18nContext, who: str, progress: dossiers.Progress) ->
 
 
 def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys,
-              clock: Clock, zone: ZoneInfo) -> Markup:
+              clock: Clock, zone: ZoneInfo, *, notes: bool) -> Markup:
+    """`notes`: whether the viewer may read the mentor's notes (services.access)."""
     pair, now = dossier.pair, clock.now()
     card = [i18n.get("card-pair-title", pair=shown(i18n, pair_title(pair, dossier.people)),
                      status=i18n.get(f"pair-status-{pair.status}")),
@@ -76,7 +77,7 @@ def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys
             mark, meeting.starts_at.astimezone(zone), meeting.topic[:60])]
         if meeting.mentee_rating:
             facts.append(i18n.get("card-rating", rating=meeting.mentee_rating))
-        if meeting.mentor_note:
+        if meeting.mentor_note and notes:
             facts.append(Markup("«{}»").format(meeting.mentor_note[:100]))
         card.append(lines(facts, " · "))
     card.append(i18n.get("card-diagnosis"))
@@ -116,8 +117,9 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
             builder.button(text=i18n.get("card-button-progress", name=who),
                            callback_data=ProgressChart(user=member.user_id))
     builder.adjust(1)
+    notes = await access.may_read_notes(session, user, pair, settings.curator_ids)
     await query.message.answer(
-        pair_card(i18n, dossier, surveys, clock, ZoneInfo(settings.timezone)),
+        pair_card(i18n, dossier, surveys, clock, ZoneInfo(settings.timezone), notes=notes),
         reply_markup=builder.as_markup())
 
 
@@ -166,6 +168,8 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
         return
     await query.answer()
     dossier = await dossiers.person_dossier(session, person)
+    dossier.pairs = await access.pairs_curated_by(session, user, dossier.pairs,
+                                                  settings.curator_ids)
     builder = InlineKeyboardBuilder()
     for pair in dossier.pairs[:10]:
         builder.button(text=shorten(i18n.get(

@@ -18,7 +18,7 @@ from domain.roles import Role
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
 from handlers.school_context import Desk, with_school
 from models import School, User
-from services import invites, schools
+from services import access, invites, schools
 from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -137,10 +137,11 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
 async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
                    i18n: I18nContext, session: AsyncSession, user: User,
                    settings: Settings) -> None:
-    member = await schools.is_member(session, callback_data.school_id, callback_data.user_id)
-    if (not member or not isinstance(query.message, Message)
-            or not await schools.curates(session, user, callback_data.school_id,
-                                         settings.curator_ids)):
+    if (not isinstance(query.message, Message)
+            or not await access.may_curate(session, user, callback_data.school_id,
+                                           settings.curator_ids)
+            or not await access.may_become_curator(session, callback_data.school_id,
+                                                   callback_data.user_id)):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     granted = await schools.grant_curator(session, callback_data.school_id,

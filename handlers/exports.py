@@ -14,6 +14,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import plain
 from handlers.callbacks import DeskButton, DeskView
 from handlers.desk_scope import (
     DeskScope,
@@ -24,7 +25,7 @@ from handlers.desk_scope import (
     resolve,
 )
 from models import User
-from services import export, pairs
+from services import access, export, pairs
 from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -50,7 +51,7 @@ async def _send_export(message: Message, i18n: I18nContext, session: AsyncSessio
         with os.fdopen(handle, "wb") as target:
             rows = await export.export(
                 session, view.scope, surveys.catalog,
-                lambda key, **params: i18n.get(key, **params), i18n.locale,
+                lambda key, **params: plain(i18n.get(key, **params)), i18n.locale,
                 ZoneInfo(settings.timezone), fmt, target, mentor_id, now=clock.now(),
                 profile=profiles.form)
             size = target.tell()
@@ -111,7 +112,7 @@ async def on_report(message: Message, command: CommandObject, i18n: I18nContext,
         await message.answer(i18n.get("report-usage"))
         return
     own = [p for p in await pairs.pairs_of(session, user)
-           if pairs.mentor_of(p).user_id == user.id and p.status != pairs.PairStatus.CANCELLED]
+           if pairs.mentor_of(p).user_id == user.id and p.status in access.SHARED]
     if not own:
         await message.answer(i18n.get("report-mentors-only"))
         return

@@ -39,7 +39,7 @@ from handlers.states import MeetingStates
 from models import Meeting, Pair, User
 from services import meetings, pairs
 from services.clock import Clock
-from services.surveys import StaleAction
+from services.errors import StaleAction
 
 CALENDAR_DAYS = 28
 SLOTS = [f"{hour:02d}00" for hour in range(8, 20)]

@@ -33,11 +33,12 @@ from handlers.rendering import drop_buttons
 from handlers.school_context import Desk
 from handlers.states import PairStates
 from models import Pair, School, User
-from services import pairs, plans, schools
+from services import access, pairs, plans, schools
 from services.clock import Clock
+from services.errors import StaleAction
 from services.people import roles_of
 from services.profiles import Profiles
-from services.surveys import StaleAction, Surveys
+from services.surveys import Surveys
 
 log = logging.getLogger(__name__)
 SHOWN_SUGGESTIONS = 10
@@ -225,7 +226,8 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         partners = [p for p in people.values() if p.id != joined.id]
         await owe(session, clock, outbox, joined, "pair-started", params={
             "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
-                         for p in partners],
+                         if await access.may_see_contact(session, joined, p, settings.curator_ids)
+                         else full_name(p) for p in partners],
             "end": pair.planned_end.strftime("%d.%m.%Y")}, about=[p.id for p in partners])
     # Pairs the pupils formed themselves come with a button to cancel them.
     cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act="cancel").pack())]]
@@ -307,13 +309,13 @@ async def on_planned_end_text(message: Message, state: FSMContext, i18n: I18nCon
 
 
 def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, User],
-              profiles: Profiles) -> Markup:
-    """A pair as one of its members sees it. A pupil sees a teacher's name and nothing else."""
+              profiles: Profiles, contacts: set[int]) -> Markup:
+    """A pair as one of its members sees it, with the contacts of `contacts` (those the access
+    policy lets the viewer see). A pupil sees a teacher's name and nothing else."""
     viewer_is_teacher = any(role.is_teacher for role in roles_of(viewer))
     subjects = profiles.form.question("subjects")
     card = [i18n.get("pair-card-title", form=i18n.get(f"form-{pair.form}"),
                      status=i18n.get(f"pair-status-{pair.status}"))]
-    active = pair.status == pairs.PairStatus.ACTIVE
     for joined in pair.members:
         if joined.user_id == viewer.id:
             continue
@@ -322,31 +324,32 @@ def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, Use
         if viewer_is_teacher and partner.profile and partner.profile.subjects:
             facts.append(lines((subjects.option_text(s, i18n.locale)
                                 for s in partner.profile.subjects), ", "))
-        partner_is_teacher = any(role.is_teacher for role in roles_of(partner))
-        if active and (viewer_is_teacher or not partner_is_teacher):
+        if partner.id in contacts and pair.status == pairs.PairStatus.ACTIVE:
             facts.append(shown(i18n, contact(partner)))
         card.append(lines(facts, " · "))
-    if active and pair.planned_end:
+    if pair.status == pairs.PairStatus.ACTIVE and pair.planned_end:
         card.append(i18n.get("pair-card-dates", start=pair.started_on.strftime("%d.%m.%Y"),
                              end=pair.planned_end.strftime("%d.%m.%Y")))
     return lines(card)
 
 
 async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                      profiles: Profiles) -> None:
-    mine = await pairs.pairs_of(session, user)
+                      profiles: Profiles, settings: Settings) -> None:
+    mine = (await pairs.pairs_of(session, user))[:10]
     if not mine:
         await message.answer(i18n.get("pairs-none"))
         return
     people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
+    contacts = {person.id for person in people.values()
+                if await access.may_see_contact(session, user, person, settings.curator_ids)}
     # A mentor may look into their own pairs in detail (plan, meetings, progress).
     details = [[InlineKeyboardButton(
         text=shorten(lines([i18n.get("button-pair-card"), shown(i18n, pair_title(p, people))],
                            " · "), 64),
         callback_data=PairCard(pair=p.id).pack())]
-               for p in mine[:10] if pairs.mentor_of(p).user_id == user.id]
-    await message.answer(lines((pair_card(i18n, p, user, people, profiles) for p in mine[:10]),
-                               "\n\n"),
+               for p in mine if await access.may_see_pair(session, user, p, settings.curator_ids)]
+    await message.answer(lines((pair_card(i18n, p, user, people, profiles, contacts)
+                                for p in mine), "\n\n"),
                          reply_markup=InlineKeyboardMarkup(inline_keyboard=details)
                          if details else None)
 

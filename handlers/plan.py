@@ -22,7 +22,7 @@ from handlers.states import PlanStates
 from models import Pair, PlanItem, User
 from services import pairs, plans
 from services.clock import Clock
-from services.surveys import StaleAction
+from services.errors import StaleAction
 
 
 def item_text(i18n: I18nContext, number: int, item: PlanItem) -> Markup:

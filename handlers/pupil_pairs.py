@@ -16,7 +16,7 @@ from handlers.outgoing import full_name
 from handlers.pairs import ask_consent
 from handlers.rendering import drop_buttons
 from models import Invite, User
-from services import invites
+from services import access, invites
 from services.clock import Clock
 from services.people import roles_of
 
@@ -29,8 +29,13 @@ async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: Asyn
     if user.profile is None or user.profile.school_id is None:
         await message.answer(i18n.get("pair-invite-needs-school"))
         return
+    # A pupil pair starts only between pupils a curator has confirmed in one school.
+    school_id = await access.pupil_mentor_school(session, user)
+    if school_id is None:
+        await message.answer(i18n.get("pair-invite-unconfirmed"))
+        return
     invite = await invites.create(
-        session, kind=invites.InviteKind.PAIR, school_id=user.profile.school_id,
+        session, kind=invites.InviteKind.PAIR, school_id=school_id,
         role=Role.MENTEE_PUPIL, created_by=user.id, now=clock.now())
     me = await bot.me()
     await message.answer(i18n.get(
@@ -41,7 +46,7 @@ async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: Asyn
 async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
                      invite: Invite) -> None:
     """Ask the invited pupil to confirm; raises InviteError for someone who may not join."""
-    await invites.check_pupil(user, invite)
+    await invites.check_pupil(session, user, invite)
     inviter = await session.get(User, invite.created_by)
     await message.answer(
         i18n.get("pair-invite-offer", name=full_name(inviter)),

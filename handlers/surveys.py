@@ -13,9 +13,10 @@ from handlers.callbacks import OpenSurvey
 from handlers.onboarding import continue_onboarding
 from handlers.screens import show_surveys
 from models import User
+from services.errors import StaleAction
 from services.people import roles_of
 from services.profiles import Profiles
-from services.surveys import StaleAction, Surveys
+from services.surveys import Surveys
 
 
 async def on_surveys(message: Message, state: FSMContext, i18n: I18nContext,

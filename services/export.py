@@ -63,10 +63,11 @@ from models import (
     User,
     UserRole,
 )
-from services import reports
+from services import access, reports
 from services.meetings import MeetingStatus
 from services.pairs import MENTEE, MENTOR, PairStatus
 
+# A locale lookup that returns plain text (cells are not HTML).
 Label = Callable[..., str]
 Value = str | int | float | date | datetime | None
 Row = Sequence[Value]
@@ -393,12 +394,11 @@ class _Tables:
             await result.close()
 
     def pairs_filter(self, query: Select, *, period: bool) -> Select:
-        """The pairs a sheet covers: the mentor's own (not cancelled), or those of the scope,
-        with `period` only those that overlap it."""
+        """The pairs a sheet covers: the mentor's own that the access policy shares with them
+        (active or completed), or those of the scope, with `period` only those that overlap
+        it."""
         if self.mentor_id is not None:
-            own = select(PairMember.pair_id).where(PairMember.user_id == self.mentor_id,
-                                                   PairMember.side == MENTOR)
-            return query.where(Pair.id.in_(own), Pair.status != PairStatus.CANCELLED)
+            return query.where(Pair.id.in_(access.shared_pairs(self.mentor_id, MENTOR)))
         query = self.scope.pairs(query)
         if period:
             query = query.where(

@@ -1,6 +1,8 @@
 """Invitations: a deep link and a printable code, into a school and role or into a pupil's pair.
 
-Codes avoid look-alike characters (0/O, 1/I) so they can be read off paper and typed.
+Codes avoid look-alike characters (0/O, 1/I) so they can be read off paper and typed. An
+invitation is used with one conditional write (`take`), so a single-use one admits one person
+however many press «Согласен» at the same moment.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import DEFAULT_FORM, Form, Role
 from models import Invite, Pair, Profile, School, User, UserRole
-from services import pairs
+from services import access, pairs
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -35,6 +37,10 @@ class InviteProblem(StrEnum):
     USED = "used"
     OWN = "own"
     PUPILS_ONLY = "pupils-only"
+    # A pupil who is not (yet) a confirmed pupil mentee of the inviter's school.
+    UNCONFIRMED = "unconfirmed"
+    # In an open pair of another school: that pair ends first.
+    PAIRED = "paired"
 
 
 class InviteError(Exception):
@@ -98,13 +104,33 @@ async def find(session: AsyncSession, code: str, now: datetime) -> Invite:
     return invite
 
 
-async def check_pupil(user: User, invite: Invite) -> None:
-    """Only another pupil may take a pupil's invitation."""
+async def check_pupil(session: AsyncSession, user: User, invite: Invite) -> None:
+    """Only a pupil mentee confirmed in the inviter's school may take a pupil's invitation
+    (services.access); InviteError says why not, before anybody's name is shown."""
     if invite.created_by == user.id:
         raise InviteError(InviteProblem.OWN)
+    if await access.may_join_pupil_pair(session, user, invite):
+        return
     held = {Role(r.role) for r in user.roles if r.is_active}
-    if held and not held & {Role.MENTEE_PUPIL, Role.MENTOR_PUPIL}:
+    if held and not held & set(access.PUPILS):
         raise InviteError(InviteProblem.PUPILS_ONLY)
+    raise InviteError(InviteProblem.UNCONFIRMED)
+
+
+async def take(session: AsyncSession, invite: Invite, now: datetime) -> None:
+    """Use the invitation once, if it can still be used, in one conditional write: of two
+    people taking the last use at the same moment, one gets it and the other InviteError."""
+    taken = await session.scalar(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.revoked_at.is_(None),
+               or_(Invite.expires_at.is_(None), Invite.expires_at > now),
+               or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses))
+        .values(uses=Invite.uses + 1)
+        .returning(Invite.uses)
+        .execution_options(synchronize_session=False))
+    if taken is None:
+        raise InviteError(InviteProblem.USED)
+    invite.uses = taken
 
 
 async def join_pair(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Pair:
@@ -112,15 +138,8 @@ async def join_pair(session: AsyncSession, user: User, invite: Invite, now: date
 
     The invite is used up in the same transaction as the pair is made, so a code admits one.
     """
-    await check_pupil(user, invite)
-    if not any(r.role == Role.MENTEE_PUPIL and r.is_active for r in user.roles):
-        user.roles.append(UserRole(role=Role.MENTEE_PUPIL, form=Form.PUPIL_PUPIL,
-                                   school_id=invite.school_id))
-    if user.profile is None:
-        user.profile = Profile()
-    if user.profile.school_id is None:
-        user.profile.school = await session.get(School, invite.school_id)
-    invite.uses += 1
+    await check_pupil(session, user, invite)
+    await take(session, invite, now)
     return await pairs.propose(
         session, school_id=invite.school_id, form=Form.PUPIL_PUPIL,
         mentor_id=invite.created_by, mentee_ids=[user.id], created_by=invite.created_by,
@@ -128,18 +147,23 @@ async def join_pair(session: AsyncSession, user: User, invite: Invite, now: date
 
 
 async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Role:
-    """Put the person into the invite's school and role, confirmed (the curator vouched)."""
+    """Put the person into the invite's school and role, confirmed (the curator vouched). Their
+    other roles move with them and, if that is a move to another school, wait for the new
+    curator's confirmation; somebody in an open pair of another school cannot move."""
+    if await pairs.open_pairs_elsewhere(session, user.id, invite.school_id):
+        raise InviteError(InviteProblem.PAIRED)
+    await take(session, invite, now)
     role = Role(invite.role)
     held = next((r for r in user.roles if r.role == role), None)
     if held is None:
         held = UserRole(role=role, form=DEFAULT_FORM[role])
         user.roles.append(held)
-    held.is_active, held.school_id, held.confirmed_at = True, invite.school_id, now
+    for other in user.roles:
+        if other.school_id != invite.school_id:
+            other.school_id, other.confirmed_at = invite.school_id, None
+    held.is_active, held.confirmed_at = True, now
     if user.profile is None:
         user.profile = Profile()
     user.profile.school = await session.get(School, invite.school_id)
-    for other in user.roles:
-        other.school_id = invite.school_id
-    invite.uses += 1
     await session.commit()
     return role

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Meeting, Pair, User
 from services import outbox, pairs
-from services.surveys import StaleAction
+from services.errors import StaleAction
 
 MODELS = ("tell_listen", "show_watch", "together", "do_hint", "do_tell")
 REPEAT_DAYS = {"once": 0, "weekly": 7, "biweekly": 14}

@@ -26,8 +26,8 @@ from models import (
     UserRole,
 )
 from services import outbox
+from services.errors import StaleAction
 from services.people import full_name
-from services.surveys import StaleAction
 
 
 class PairStatus(StrEnum):
@@ -83,6 +83,16 @@ async def open_mentee_ids(session: AsyncSession, school_id: int) -> set[int]:
         select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
         .where(Pair.school_id == school_id, Pair.status.in_(OPEN), PairMember.side == MENTEE))
     return set(rows.all())
+
+
+async def open_pairs_elsewhere(session: AsyncSession, user_id: int,
+                               school_id: int | None) -> list[Pair]:
+    """The person's proposed or active pairs in schools other than `school_id`."""
+    rows = await session.scalars(
+        select(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+        .where(PairMember.user_id == user_id, Pair.status.in_(OPEN),
+               Pair.school_id != school_id if school_id is not None else Pair.id.is_not(None)))
+    return list(rows.unique().all())
 
 
 async def mentees_taken(session: AsyncSession, mentor_ids: Iterable[int]) -> dict[int, int]:

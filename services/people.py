@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.engine import AnswerError
 from domain.questionnaire import Question
 from domain.roles import DEFAULT_FORM, Form, Role
 from models import Profile, School, User, UserRole
@@ -153,14 +154,23 @@ def profile_values(user: User) -> dict[str, Any]:
 async def save_profile_answer(
     session: AsyncSession, user: User, question: Question, value: Any
 ) -> None:
+    """Raises AnswerError("school-locked") for a move to another school while in an open pair
+    (the curator ends the pair first)."""
     profile = user.profile
     if profile is None:
         profile = user.profile = Profile()
     if question.field == "school":
         school = await school_named(session, value)
+        if school.id != profile.school_id:
+            from services.pairs import open_pairs_elsewhere
+
+            if await open_pairs_elsewhere(session, user.id, school.id):
+                raise AnswerError("school-locked")
         profile.school = school
         for held in user.roles:
-            held.school_id = school.id
+            if held.school_id != school.id:
+                # Another school: its curator confirms the person anew.
+                held.school_id, held.confirmed_at = school.id, None
     else:
         setattr(profile, question.field, value)
     await session.commit()

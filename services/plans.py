@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Pair, PlanItem, User
 from services import pairs
-from services.surveys import StaleAction
+from services.errors import StaleAction
 
 MAX_GOAL = 300
 MAX_ITEMS = 30

@@ -23,7 +23,7 @@ from models import (
     User,
 )
 from models.db import insert_unless_present
-from services import pairs
+from services import access, pairs
 from services.surveys import Surveys
 
 
@@ -129,6 +129,8 @@ async def _pairs(session: AsyncSession, user: User) -> list[dict[str, Any]]:
         own = pairs.member(pair, user.id)
         meetings = await session.scalars(
             select(Meeting).where(Meeting.pair_id == pair.id).order_by(Meeting.starts_at))
+        # The mentor's notes are the mentor's (and the curators'), not the mentee's data.
+        notes = await access.may_read_notes(session, user, pair, ())
         found.append({
             "form": pair.form, "status": pair.status, "my_side": own.side,
             "my_consent": own.consent, "my_consent_at": _moment(own.consent_at),
@@ -140,7 +142,7 @@ async def _pairs(session: AsyncSession, user: User) -> list[dict[str, Any]]:
                       "done_at": _moment(item.done_at)} for item in pair.plan],
             "meetings": [{"starts_at": _moment(m.starts_at), "minutes": m.minutes,
                           "place": m.place, "topic": m.topic, "status": m.status,
-                          "held": m.held, "mentor_note": m.mentor_note,
+                          "held": m.held, "mentor_note": m.mentor_note if notes else None,
                           "mentee_rating": m.mentee_rating} for m in meetings],
         })
     return found

@@ -10,8 +10,9 @@ from domain import engine
 from domain.profile import ProfileForm
 from domain.questionnaire import Question
 from models import User
+from services.errors import StaleAction
 from services.people import profile_values, roles_of, save_profile_answer
-from services.surveys import MISSING, StaleAction, Step
+from services.surveys import MISSING, Step
 
 
 class Profiles:

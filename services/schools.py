@@ -1,14 +1,29 @@
-"""Schools, their curators, and confirming people into a school."""
+"""Schools, their curators, and confirming people into a school.
+
+A school curator's rights hold while they are a confirmed teacher of that school: moving to
+another school, or an unconfirmed role, ends them without anybody having to remember to.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.roles import Role
 from models import Profile, School, SchoolCurator, User, UserRole
+
+TEACHER_ROLES = (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER)
+
+
+def in_force():
+    """SQL: a SchoolCurator row whose holder is a confirmed teacher of that school."""
+    return exists().where(
+        UserRole.user_id == SchoolCurator.user_id, UserRole.school_id == SchoolCurator.school_id,
+        UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None),
+        UserRole.role.in_([role.value for role in TEACHER_ROLES]))
 
 
 def is_root_curator(user: User, root_ids: Collection[int]) -> bool:
@@ -28,7 +43,7 @@ async def responsible_curators(session: AsyncSession, school_id: int,
     """Who hears about a school: its own curators, else the regional ones."""
     own = await session.scalars(
         select(User).join(SchoolCurator, SchoolCurator.user_id == User.id)
-        .where(SchoolCurator.school_id == school_id).order_by(User.id))
+        .where(SchoolCurator.school_id == school_id, in_force()).order_by(User.id))
     return list(own.unique().all()) or await root_curators(session, root_ids)
 
 
@@ -39,15 +54,15 @@ async def curated_schools(
         query = select(School).order_by(School.name)
     else:
         query = (select(School).join(SchoolCurator, SchoolCurator.school_id == School.id)
-                 .where(SchoolCurator.user_id == user.id).order_by(School.name))
+                 .where(SchoolCurator.user_id == user.id, in_force()).order_by(School.name))
     return list((await session.scalars(query)).all())
 
 
 async def is_curator(session: AsyncSession, user: User, root_ids: Collection[int]) -> bool:
     if is_root_curator(user, root_ids):
         return True
-    return await session.scalar(
-        select(SchoolCurator.id).where(SchoolCurator.user_id == user.id).limit(1)) is not None
+    return await session.scalar(select(SchoolCurator.id).where(
+        SchoolCurator.user_id == user.id, in_force()).limit(1)) is not None
 
 
 async def curates(
@@ -56,24 +71,26 @@ async def curates(
     if is_root_curator(user, root_ids):
         return await session.get(School, school_id) is not None
     return await session.scalar(select(SchoolCurator.id).where(
-        SchoolCurator.user_id == user.id, SchoolCurator.school_id == school_id)) is not None
+        SchoolCurator.user_id == user.id, SchoolCurator.school_id == school_id,
+        in_force())) is not None
 
 
 async def curators_of(session: AsyncSession, school_id: int) -> list[tuple[int, str | None]]:
     rows = await session.execute(
         select(SchoolCurator.user_id, Profile.full_name)
         .join(Profile, Profile.user_id == SchoolCurator.user_id, isouter=True)
-        .where(SchoolCurator.school_id == school_id).order_by(Profile.full_name))
+        .where(SchoolCurator.school_id == school_id, in_force()).order_by(Profile.full_name))
     return [(row.user_id, row.full_name) for row in rows]
 
 
 async def grant_curator(
     session: AsyncSession, school_id: int, user_id: int, granted_by: int
 ) -> bool:
-    """Make a member of the school its curator; False when they already are."""
-    exists = await session.scalar(select(SchoolCurator.id).where(
+    """Make a teacher of the school its curator (services.access.may_become_curator says who
+    may be); False when they already are."""
+    held = await session.scalar(select(SchoolCurator.id).where(
         SchoolCurator.school_id == school_id, SchoolCurator.user_id == user_id))
-    if exists is not None:
+    if held is not None:
         return False
     session.add(SchoolCurator(school_id=school_id, user_id=user_id, granted_by=granted_by))
     await session.commit()
@@ -93,13 +110,6 @@ async def members(
     elif confirmed is False:
         query = query.where(UserRole.confirmed_at.is_(None))
     return [(row[0], row[1]) for row in await session.execute(query)]
-
-
-async def is_member(session: AsyncSession, school_id: int, user_id: int) -> bool:
-    """A confirmed, active member of the school (the only people a curator can promote)."""
-    return await session.scalar(select(UserRole.id).where(
-        UserRole.school_id == school_id, UserRole.user_id == user_id,
-        UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None)).limit(1)) is not None
 
 
 async def confirm_role(

@@ -27,7 +27,9 @@ from domain.questionnaire import (
 )
 from domain.roles import Role
 from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
+from services import access
 from services.clock import Clock
+from services.errors import StaleAction
 from services.people import roles_with_forms
 
 MISSING = object()
@@ -37,10 +39,6 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     DONE = "done"
-
-
-class StaleAction(Exception):
-    """A button or answer that no longer fits: another person's, finished, or an older question."""
 
 
 @dataclass(frozen=True)
@@ -275,15 +273,19 @@ class Surveys:
 async def colleagues(
     session: AsyncSession, user_id: int, role: Role
 ) -> Sequence[tuple[int, str]]:
-    """People of the given role in the same school as the user, by name (for preference lists)."""
-    own_school = select(Profile.school_id).where(Profile.user_id == user_id).scalar_subquery()
+    """Confirmed people of the given role in the user's school, by name (for preference lists);
+    nobody for a user the access policy does not let see the school's names."""
+    asker = await session.get(User, user_id)
+    school_id = asker.profile.school_id if asker is not None and asker.profile else None
+    if asker is None or not await access.may_see_names(session, asker, school_id, ()):
+        return []
     rows = await session.execute(
         select(UserRole.user_id, Profile.full_name)
         .join(Profile, Profile.user_id == UserRole.user_id)
         .where(
             UserRole.role == role, UserRole.is_active.is_(True),
-            UserRole.user_id != user_id, Profile.school_id == own_school,
-            Profile.full_name.is_not(None),
+            UserRole.confirmed_at.is_not(None), UserRole.school_id == school_id,
+            UserRole.user_id != user_id, Profile.full_name.is_not(None),
         )
         .order_by(Profile.full_name)
         .limit(40)

@@ -36,6 +36,8 @@ TEACHER_MENTEE = {"role": "Наставляемый (педагог)", "name": "
                   "category": "Молодой специалист"}
 PUPIL_MENTOR = {"role": "Ученик-наставник", "name": "Кузнецова Маша", "school": SCHOOL,
                 "capacity": "1", "grade": "10", "help": ["Проекты"]}
+PUPIL_MENTEE = {"role": "Ученик-наставляемый", "name": "Сидоров Коля", "school": SCHOOL,
+                "grade": "7", "help": ["Учёба"]}
 
 
 def daytime_zone(now: datetime | None = None) -> str:

@@ -34,6 +34,7 @@ from handlers.callbacks import Consent
 from tests.bot_api_standin import BotAPIStandIn, Recorded
 from tests.e2e_people import (
     FAKE_TOKEN,
+    PUPIL_MENTEE,
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     BotProcess,
@@ -340,26 +341,34 @@ async def take_diagnosis(person: Person, scores: list[int], category: str, help_
     await person.expect("Анкета «Диагностика профессиональных дефицитов» заполнена")
 
 
-async def pupils_make_a_pair(masha: Person, kolya: Person, school: asyncio.Event) -> None:
+async def pupils_make_a_pair(masha: Person, kolya: Person, curator: Person,
+                             school: asyncio.Event) -> None:
+    """Two pupils who typed their school are confirmed by the curator, then pair themselves."""
     await register(masha, PUPIL_MENTOR, school_exists=school)
+    kolya.user["first_name"] = "Коля"
+    await register(kolya, PUPIL_MENTEE, school_exists=school)
+    curator.send("/confirm")
+    await curator.expect("Ожидают подтверждения")
+    await curator.press("Кузнецова Маша")
+    await curator.press("Сидоров Коля")
+
+    def confirmed() -> bool:  # the list shown again, without the pupils (teachers may wait)
+        return any("подтвержд" in m.text and "Сидоров" not in str(m.buttons())
+                   for m in curator.fresh())
+
+    await curator.standin.wait_until(confirmed, curator.timeout)
     masha.send("/invite")
     invitation = await masha.expect("Приглашение в пару")
     payload = re.search(r"\?start=(i_[A-Z0-9]+)", invitation.text).group(1)
     link = next(e for e in invitation.message["entities"] if e["type"] == "url")
     assert invitation.text[link["offset"]:].startswith("https://t.me/standin_bot?start=")
-    kolya.user["first_name"] = "Коля"
-    await register_start_with_payload(kolya, payload)
+    kolya.send(f"/start {payload}")
+    await kolya.expect("Кузнецова Маша приглашает тебя в пару «ученик – ученик»")
     await kolya.press("Согласен")  # the pair, now
     await kolya.expect("Ждём согласия второй стороны")
     await masha.press("Согласен")  # the consent request comes through the outbox
     await masha.expect("Пара начала работу")
     await kolya.expect("Пара начала работу")
-
-
-async def register_start_with_payload(kolya: Person, payload: str) -> None:
-    kolya.send(f"/start {payload}")
-    await kolya.press("Согласен")  # personal data
-    await kolya.expect("Кузнецова Маша приглашает тебя в пару «ученик – ученик»")
 
 
 def rows_of(database: Path, sql: str, *args: object) -> list[tuple]:
@@ -408,7 +417,7 @@ async def test_people_over_http_then_a_sigkill_mid_questionnaire(
         # pace the bot keeps in each chat.
         await asyncio.gather(anna_answers(), boris_starts(),
                              register_curator(curator, school_created=school),
-                             pupils_make_a_pair(masha, kolya, school))
+                             pupils_make_a_pair(masha, kolya, curator, school))
         await curator.expect("Пара начала работу: Кузнецова Маша", since=0)
 
         curator.send("/summary")

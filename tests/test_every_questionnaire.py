@@ -10,7 +10,14 @@ from sqlalchemy import select
 from bot.config import PROJECT_ROOT
 from domain.questionnaire import Catalog, QuestionType
 from models import Response, User
-from tests.flows import PUPIL_MENTEE, PUPIL_MENTOR, TEACHER_MENTEE, TEACHER_MENTOR, register
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    join,
+    register_curator,
+)
 
 pytestmark = pytest.mark.db
 CATALOG = Catalog.from_directory(PROJECT_ROOT / "content" / "questionnaires")
@@ -28,11 +35,14 @@ async def current_response(running, telegram_id: int) -> Response | None:
 
 @pytest.mark.parametrize("questionnaire", list(CATALOG), ids=lambda q: q.id)
 async def test_questionnaire_can_be_completed(running, questionnaire):
-    # A colleague of each teacher role first, so that preference lists have someone to offer.
-    await register(running.person(500), TEACHER_MENTOR)
-    await register(running.person(501), TEACHER_MENTEE)
+    # A colleague of each teacher role first, so that preference lists have someone to offer;
+    # all of them confirmed in the school (by its invitations), as those lists require.
+    curator = await register_curator(running)
+    for telegram_id, profile in ((500, TEACHER_MENTOR), (501, TEACHER_MENTEE)):
+        await join(running, curator, running.person(telegram_id), profile, profile["role"])
     person = running.person(1)
-    await register(person, PROFILE_OF_ROLE[questionnaire.audience.roles[0]])
+    profile = PROFILE_OF_ROLE[questionnaire.audience.roles[0]]
+    await join(running, curator, person, profile, profile["role"])
     await person.press(f"Начать: {questionnaire.title.ru}")
     expected: dict[str, object] = {}
     for _ in range(len(questionnaire.questions) + 1):

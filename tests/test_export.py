@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
+from bot.html import plain
 from domain.matching import AREAS
 from models import School
 from services.export import export, safe_text, sheet_names
@@ -26,6 +27,7 @@ from tests.flows import (
     TEACHER_MENTOR,
     active_pair,
     diagnose,
+    join,
     rediagnose,
     register,
     stored_user,
@@ -64,10 +66,10 @@ async def build(running, clock):
     await petr.send(NOTE)
     await anna.press("4")
     masha, kolya = running.person(300), running.person(301)
-    await register(masha, PUPIL_MENTOR)
+    await join(running, curator, masha, PUPIL_MENTOR, "Ученик-наставник")
     said = texts(await masha.send("/invite"))
     code = re.search(r"<code>([A-Z0-9-]+)</code>", next(t for t in said if "<code>" in t))
-    await register(kolya, PUPIL_MENTEE)
+    await join(running, curator, kolya, PUPIL_MENTEE, "Ученик-наставляемый")
     await kolya.send(f"/join {code.group(1)}")
     await kolya.press("Согласен")
     await masha.press("Согласен")
@@ -78,7 +80,7 @@ async def run_export(running, scope, *, locale="ru", fmt="xlsx", mentor_id=None,
     core = running.app.i18n_core
 
     def label(key, **params):
-        return core.get(key, locale, **params)
+        return plain(core.get(key, locale, **params))
 
     target = io.BytesIO()
     async with running.session() as session:
@@ -143,9 +145,10 @@ async def test_curator_and_mentor_exports(running, clock):
     assert isinstance(petr["Подтверждён"], datetime)  # joined by the school's invite
     masha = mentors["Кузнецова Маша"]
     assert masha["Место работы (учёбы), должность"] == "МОУ СОШ №1, ученик 10 класса"
-    assert (masha["Форма"], masha["Ключевые компетенции"], masha["Наставляемые"],
-            masha["Подтверждён"]) == ("ученик – ученик", "Проекты и олимпиады", "Сидоров Коля",
-                                      None)
+    assert (masha["Форма"], masha["Ключевые компетенции"], masha["Наставляемые"]) == (
+        "ученик – ученик", "Проекты и олимпиады", "Сидоров Коля")
+    # Pupils pair only once a curator has confirmed them (here: the school's invitation).
+    assert isinstance(masha["Подтверждён"], datetime)
 
     mentees = {r["ФИО"]: r for r in records(book["База наставляемых"])}
     anna = mentees["Наставляемая 0"]

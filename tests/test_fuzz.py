@@ -89,7 +89,15 @@ from models import (
 from services import schools
 from services.people import forget
 from tests.conftest import CURATOR_ID
-from tests.flows import PUPIL_MENTOR, TEACHER_MENTEE, TEACHER_MENTOR, consent, fill_profile, join
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    consent,
+    fill_profile,
+    join,
+)
 from tests.telegram import Person, texts
 
 pytestmark = pytest.mark.db
@@ -230,15 +238,11 @@ async def build_school_next_door(running) -> dict[str, Person]:
     said = texts(await pupil_mentor.send("/invite"))
     payload = re.search(r"\?start=(i_[A-Z0-9]+)", said[-1]).group(1)
     pupil = running.person(PUPIL_ID)
+    # Pupils pair once confirmed in the school: the pupil comes by the school's invitation.
+    await join(running, curator, pupil, {**PUPIL_MENTEE, "name": "Тайноученик Коля",
+                                         "school": SECRET_SCHOOL}, "Ученик-наставляемый")
     await pupil.send(f"/start {payload}")
     await pupil.press("Согласен")
-    await pupil.press("Согласен")
-    await pupil.send("/cancel")
-    await pupil.send("/start")
-    await pupil.send("Тайноученик Коля")
-    await pupil.press("7")
-    await pupil.press("Учёба")
-    await pupil.press("Готово")
     await pupil_mentor.press("Согласен")
     assert "Пара начала работу" in pupil_mentor.last.text
     await pupil_mentor.send("/invite")  # an invitation nobody used

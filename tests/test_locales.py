@@ -13,7 +13,8 @@ from services.pairs import MENTEE, MENTOR, VARIANT_BY_CATEGORY, PairStatus
 
 CODE_DIRS = ("bot", "handlers", "services", "domain")
 ERROR_CODES = {"use-buttons", "not-a-number", "out-of-range", "too-long", "empty", "not-text",
-               "unknown-command", "too-many", "too-few", "not-optional", "stale", "internal"}
+               "unknown-command", "too-many", "too-few", "not-optional", "stale", "internal",
+               "school-locked"}
 
 
 def message_ids(locale: str) -> set[str]:

@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from handlers.callbacks import JoinPair
-from models import Pair
+from models import Invite, Pair
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
     TEACHER_MENTEE,
+    consent,
+    fill_profile,
+    join,
     register,
     register_curator,
     stored_user,
@@ -21,6 +24,13 @@ from tests.flows import (
 from tests.telegram import texts
 
 pytestmark = pytest.mark.db
+UNCONFIRMED_INVITER = ("Приглашать в пару можно, когда куратор школы подтвердит тебя как "
+                       "ученика-наставника (/join КОД по приглашению куратора или подтверждение "
+                       "в боте).")
+UNCONFIRMED_INVITEE = ("Принять приглашение в пару может ученик-наставляемый, которого куратор "
+                       "этой школы уже подтвердил. Попроси у куратора приглашение в школу "
+                       "(/join КОД) или дождись подтверждения, а потом снова открой ссылку — она "
+                       "действует 48 часов.")
 
 
 async def pair_invite(pupil) -> tuple[str, str]:
@@ -32,14 +42,18 @@ async def pair_invite(pupil) -> tuple[str, str]:
 
 
 
+async def pupils(running, curator, *people):
+    """Pupils confirmed in the school by its invitations, as a pupil pair requires."""
+    for person, profile in people:
+        await join(running, curator, person, profile, profile["role"])
+
+
 async def test_invited_pupil_and_inviter_agree_and_the_curator_is_told(running):
     curator = await register_curator(running)
-    masha = running.person(300)
-    await register(masha, PUPIL_MENTOR)
+    masha, kolya = running.person(300), running.person(301)
+    await pupils(running, curator, (masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE))
     payload, _ = await pair_invite(masha)
-    kolya = running.person(301)
-    await kolya.send(f"/start {payload}")
-    said = texts(await kolya.press("Согласен"))
+    said = texts(await kolya.send(f"/start {payload}"))
     assert "Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?" in said
     said = texts(await kolya.press("Согласен"))
     assert "Спасибо! Ждём согласия второй стороны." in said
@@ -62,20 +76,20 @@ async def test_invited_pupil_and_inviter_agree_and_the_curator_is_told(running):
 
 
 async def test_codes_that_must_not_let_anyone_in(running, clock):
-    await register_curator(running)
+    curator = await register_curator(running)
     masha, kolya, petya, anna = (running.person(i) for i in (300, 301, 302, 303))
-    await register(masha, PUPIL_MENTOR)
+    await pupils(running, curator, (masha, PUPIL_MENTOR))
     _, code = await pair_invite(masha)
     said = texts(await masha.send(f"/join {code}"))
     assert "Это ваше собственное приглашение — его нужно отправить другому ученику." in said
     await register(anna, TEACHER_MENTEE)
     said = texts(await anna.send(f"/join {code}"))
     assert "Это приглашение ученика в пару — его может принять только ученик." in said
-    await register(kolya, PUPIL_MENTEE)
+    await pupils(running, curator, (kolya, PUPIL_MENTEE))
     await kolya.send(f"/join {code}")
     offer_message, agree = kolya.find_button("Согласен")
     await kolya.press_data(agree, offer_message)
-    await register(petya, {**PUPIL_MENTEE, "name": "Петя"})
+    await pupils(running, curator, (petya, {**PUPIL_MENTEE, "name": "Петя"}))
     said = texts(await petya.send(f"/join {code}"))
     assert "Это приглашение уже использовано. Попросите новое." in said
     # Kolya's button, replayed by Petya, is refused the same way.
@@ -94,10 +108,9 @@ async def test_codes_that_must_not_let_anyone_in(running, clock):
 
 
 async def test_only_pupil_mentors_invite_and_pupils_see_only_their_pairs(running):
-    await register_curator(running)
+    curator = await register_curator(running)
     masha, kolya, other = running.person(300), running.person(301), running.person(302)
-    await register(masha, PUPIL_MENTOR)
-    await register(kolya, PUPIL_MENTEE)
+    await pupils(running, curator, (masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE))
     said = texts(await kolya.send("/invite"))
     assert said == ["Приглашать в пару могут ученики-наставники. "
                     "Добавьте себе эту роль в /profile."]
@@ -110,3 +123,49 @@ async def test_only_pupil_mentors_invite_and_pupils_see_only_their_pairs(running
     assert "Наставник: Кузнецова Маша" in card and "Учёба" not in card
     await register(other, {**PUPIL_MENTEE, "name": "Другой"})
     assert texts(await other.send("/pair")) == ["У вас пока нет пар."]
+
+
+async def test_nobody_unconfirmed_pairs_with_a_child_or_learns_a_name(running):
+    curator = await register_curator(running)
+    # An adult who calls themselves a pupil mentor, never confirmed by the school.
+    adult = running.person(400)
+    await register(adult, {**PUPIL_MENTOR, "name": "Взрослый Дядя"})
+    said = texts(await adult.send("/invite"))
+    assert said == [UNCONFIRMED_INVITER]
+    # A confirmed pupil mentor invites; a newcomer opening the link joins nothing and learns no
+    # name until the school's curator confirms them.
+    masha, newcomer, elsewhere = running.person(300), running.person(301), running.person(302)
+    await pupils(running, curator, (masha, PUPIL_MENTOR))
+    payload, code = await pair_invite(masha)
+    await newcomer.send(f"/start {payload}")
+    said = texts(await newcomer.press("Согласен"))
+    assert UNCONFIRMED_INVITEE in said
+    assert not any("Кузнецова" in text for text in said)
+    await fill_profile(newcomer, PUPIL_MENTEE)
+    said = texts(await newcomer.send(f"/join {code}"))
+    assert UNCONFIRMED_INVITEE in said and not any("Кузнецова" in text for text in said)
+    # Nor does a pupil confirmed in another school, nor the adult who adds a pupil role.
+    other_curator = running.person(905)
+    await consent(other_curator)
+    await other_curator.send("Куратор Гимназии")
+    await other_curator.send("Гимназия 2")
+    await register(elsewhere, {**PUPIL_MENTEE, "school": "Гимназия 2"})
+    said = texts(await elsewhere.send(f"/join {code}"))
+    assert UNCONFIRMED_INVITEE in said
+    await adult.send("/profile")
+    await adult.press("Добавить роль")
+    await adult.press("Ученик-наставляемый")
+    said = texts(await adult.send(f"/join {code}"))
+    assert UNCONFIRMED_INVITEE in said
+    async with running.session() as session:
+        assert (await session.scalars(select(Pair))).all() == []
+        assert (await session.scalar(select(Invite).where(Invite.kind == "pair"))).uses == 0
+    # Confirmed by the curator, the newcomer takes the same invitation.
+    await curator.send("/confirm")
+    await curator.press("МОУ СОШ №1")
+    await curator.press("Сидоров Коля")
+    said = texts(await newcomer.send(f"/join {code}"))
+    assert "Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?" in said
+    await newcomer.press("Согласен")
+    await masha.press("Согласен")
+    assert (await the_pair(running)).status == "active"

@@ -11,7 +11,9 @@ from tests.flows import (
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    join,
     register,
+    register_curator,
     stored_user,
 )
 from tests.telegram import texts
@@ -178,17 +180,21 @@ async def test_a_button_pressed_twice_does_not_ask_the_next_question_twice(runni
 
 
 async def test_preferences_rank_mentors_of_the_same_school(running):
+    curator = await register_curator(running)
     mentors = [running.person(10 + i) for i in range(3)]
     names = ["Петров Пётр", "Орлова Ольга", "Смирнов Семён"]
     for mentor, name in zip(mentors, names, strict=True):
-        await register(mentor, {**TEACHER_MENTOR, "name": name})
+        await join(running, curator, mentor, {**TEACHER_MENTOR, "name": name},
+                   "Наставник (педагог)")
     elsewhere = running.person(20)
     await register(elsewhere, {**TEACHER_MENTOR, "name": "Чужой Наставник", "school": "Гимназия 2"})
+    unconfirmed = running.person(21)
+    await register(unconfirmed, {**TEACHER_MENTOR, "name": "Неподтверждённый Наставник"})
     anna = running.person(1)
-    await register(anna, TEACHER_MENTEE)
+    await join(running, curator, anna, TEACHER_MENTEE, "Наставляемый (педагог)")
     await anna.press("Начать: Предпочтения")
     labels = [text for text, _ in anna.last.buttons()]
-    assert not any("Чужой" in label for label in labels)
+    assert not any("Чужой" in label or "Неподтверждённый" in label for label in labels)
     await anna.press("Смирнов")
     await anna.press("Петров")
     await anna.press("Орлова")

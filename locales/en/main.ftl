@@ -114,6 +114,7 @@ error-use-buttons = Please choose an answer with the buttons under the question.
 error-not-a-number = A whole number from { $min } to { $max } is needed.
 error-out-of-range = The number must be from { $min } to { $max }.
 error-too-long = Too long: { $length } characters, the limit is { $limit }. Please shorten it.
+error-school-locked = You are in a pair at another school. You can change the school once the curator has ended the pair; /cancel keeps it as it is.
 error-empty = The answer is empty. Please type some text.
 error-not-text = Please answer with text or a button.
 error-unknown-command = There is no such command. Answer the question or send /cancel to stop.
@@ -278,6 +279,9 @@ pair-reassigned = The curator is reassigning your pair. A new proposal will foll
 pair-reassign-curator = Pair cancelled for reassignment: { $pair }.
 pair-invite-mentors-only = Only pupil mentors can invite into a pair. Add this role in /profile.
 pair-invite-needs-school = Please complete your profile with your school first: /start
+pair-invite-unconfirmed = You can invite into a pair once your school's curator has confirmed you as a pupil mentor (/join CODE from the curator's invitation, or a confirmation in the bot).
+invite-problem-unconfirmed = A pair invitation can be accepted by a pupil mentee whom this school's curator has already confirmed. Ask the curator for an invitation into the school (/join CODE) or wait for the confirmation, then open the link again: it is valid for 48 hours.
+invite-problem-paired = You are in a pair at another school. You can move to the new school once the curator has ended that pair.
 pair-invite-created =
     <b>Invitation into a pair</b>
     Send this link to a classmate: { $link }
@@ -365,7 +369,7 @@ meet-moved-partner = { $name } asks to move the meeting on { $when } ({ $topic }
 meeting-followup-mentor = Did the meeting on { $when } ({ $topic }) take place?
 meeting-followup-mentee = How was the meeting on { $when } ({ $topic })? Rate it from 1 to 5.
 button-rate = { $score }
-meet-ask-note = Briefly: what did you do at the meeting? (up to { $limit } characters) It goes into the mentor's report.
+meet-ask-note = Briefly: what did you do at the meeting? (up to { $limit } characters) It goes into your mentor's report; you and the school's curator see it, the mentee does not.
 meet-not-held = Noted that the meeting did not take place. Arrange a new one: /meet
 meet-note-saved = Saved. Thank you!
 meet-rated = Thank you for the rating!
