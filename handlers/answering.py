@@ -251,7 +251,12 @@ async def on_typed_answer(
         await message.answer(i18n.get(f"error-{error.code}", **error.params))
         await present(message, state, i18n, flow, step, before=memory)
         return
-    following = await flow.answer(step, value)
+    try:
+        following = await flow.answer(step, value)
+    except AnswerError as error:  # an answer the person's situation does not allow
+        await message.answer(i18n.get(f"error-{error.code}", **error.params))
+        await present(message, state, i18n, flow, step, before=memory)
+        return
     if following is None:
         await finish(message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:

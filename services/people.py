@@ -160,12 +160,14 @@ async def save_profile_answer(
     if profile is None:
         profile = user.profile = Profile()
     if question.field == "school":
-        school = await school_named(session, value)
-        if school.id != profile.school_id:
+        known = await session.scalar(select(School.id).where(
+            School.normalized_name == normalize_school_name(value)))
+        if known is None or known != profile.school_id:
             from services.pairs import open_pairs_elsewhere
 
-            if await open_pairs_elsewhere(session, user.id, school.id):
+            if await open_pairs_elsewhere(session, user.id, known):
                 raise AnswerError("school-locked")
+        school = await school_named(session, value)
         profile.school = school
         for held in user.roles:
             if held.school_id != school.id:
