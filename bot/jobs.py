@@ -16,7 +16,7 @@ from domain.calendar import Calendar
 from handlers.callbacks import OpenSurvey
 from handlers.outgoing import button
 from models import ProcessedUpdate
-from services import deadlines
+from services import deadlines, outbox
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ class DailyPlanner:
         scheduler.add_job(self.run, id="plan-on-start", replace_existing=True)
         scheduler.add_job(self.forget_old_updates, "interval", hours=1, id="forget-old-updates",
                           replace_existing=True, coalesce=True, max_instances=1)
+        scheduler.add_job(self.prune_outbox, "interval", hours=1, id="prune-outbox",
+                          replace_existing=True, coalesce=True, max_instances=1)
 
     async def forget_old_updates(self) -> int:
         async with self.sessionmaker() as session:
@@ -50,6 +52,11 @@ class DailyPlanner:
                 ProcessedUpdate.processed_at < self.clock.now() - KEEP_PROCESSED))
             await session.commit()
         return result.rowcount
+
+    async def prune_outbox(self) -> int:
+        """Messages done with for 30 days go, with what they said about people."""
+        async with self.sessionmaker() as session:
+            return await outbox.prune(session, self.clock.now())
 
     async def run(self) -> int:
         now = self.clock.now()

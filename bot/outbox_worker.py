@@ -119,6 +119,7 @@ class OutboxWorker:
                     continue
                 creator = await session.get(User, campaign.created_by)
                 counts = await outreach.tally(session, campaign.id)
+                await outreach.keep_tally(session, campaign.id, counts)
                 await outbox.schedule(
                     session, kind="campaign_report", chat_id=creator.telegram_id,
                     user_id=creator.id, text_key="outreach-report", due_at=self.clock.now(),

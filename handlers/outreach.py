@@ -142,7 +142,7 @@ async def on_status(query: CallbackQuery, callback_data: CampaignStatus, i18n: I
     if campaign is None or campaign.created_by != user.id:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    counts = await outreach.tally(session, campaign.id)
+    counts = outreach.kept_tally(campaign) or await outreach.tally(session, campaign.id)
     await query.answer(i18n.get("outreach-status", total=counts.total,
                                 delivered=counts.delivered, unreachable=counts.unreachable,
                                 failed=counts.failed, waiting=counts.waiting), show_alert=True)

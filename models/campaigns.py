@@ -21,5 +21,9 @@ class Campaign(Base):
     text: Mapped[str | None] = mapped_column(Text)
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # Set once the curator has been told the outcome.
+    # Set once the curator has been told the outcome, with the counts told: the messages
+    # themselves are deleted a while after (services.outbox.prune).
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivered: Mapped[int | None] = mapped_column()
+    unreachable: Mapped[int | None] = mapped_column()
+    failed: Mapped[int | None] = mapped_column()

@@ -18,10 +18,10 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxAbout, OutboxMessage
+from models import Campaign, OutboxAbout, OutboxMessage
 
 
 class Status(StrEnum):
@@ -31,6 +31,12 @@ class Status(StrEnum):
     DROPPED = "dropped"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+# Messages sent (or failed, dropped, cancelled) are deleted this long after, with whatever they
+# carried about people: data minimisation. Long enough to answer «did the reminder go out?».
+KEEP_DONE = timedelta(days=30)
+DONE = (Status.SENT, Status.FAILED, Status.DROPPED, Status.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,18 @@ async def cancel(session: AsyncSession, dedupe_prefix: str) -> int:
         .where(OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True),
                OutboxMessage.status == Status.PENDING)
         .values(status=Status.CANCELLED))
+    await session.commit()
+    return result.rowcount
+
+
+async def prune(session: AsyncSession, now: datetime, keep: timedelta = KEEP_DONE) -> int:
+    """Delete the messages done with for longer than `keep` (a campaign's once its curator has
+    its report, which keeps the counts); what they carried about people goes with them."""
+    reported = select(Campaign.id).where(Campaign.reported_at.is_not(None))
+    result = await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status.in_(DONE),
+        func.coalesce(OutboxMessage.sent_at, OutboxMessage.due_at) < now - keep,
+        or_(OutboxMessage.campaign_id.is_(None), OutboxMessage.campaign_id.in_(reported))))
     await session.commit()
     return result.rowcount
 

@@ -103,6 +103,19 @@ async def launch(session: AsyncSession, *, kind: str, creator_id: int,
     return campaign, len(recipients) - len(fresh)
 
 
+async def keep_tally(session: AsyncSession, campaign_id: int, counts: Tally) -> None:
+    """The counts reported, kept on the campaign once its messages may be pruned."""
+    await session.execute(update(Campaign).where(Campaign.id == campaign_id).values(
+        delivered=counts.delivered, unreachable=counts.unreachable, failed=counts.failed))
+
+
+def kept_tally(campaign: Campaign) -> Tally | None:
+    if campaign.reported_at is None or campaign.delivered is None:
+        return None
+    return Tally(campaign.delivered + campaign.unreachable + campaign.failed,
+                 campaign.delivered, campaign.unreachable, campaign.failed, 0)
+
+
 async def tally(session: AsyncSession, campaign_id: int) -> Tally:
     rows = await session.execute(
         select(OutboxMessage.status, OutboxMessage.last_error, func.count())

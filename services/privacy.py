@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.questionnaire import Question, QuestionType
 from models import (
+    Campaign,
     ConsentText,
     FsmRecord,
     Invite,
     Meeting,
+    OutboxAbout,
     OutboxMessage,
     PairMember,
+    PlanItem,
     Response,
     SchoolCurator,
     User,
@@ -25,6 +28,9 @@ from models import (
 from models.db import insert_unless_present
 from services import access, pairs
 from services.surveys import Surveys
+
+# What an erased text becomes where the column needs one (a meeting's place, a plan goal).
+ERASED = "—"
 
 
 def consent_version(text: str) -> str:
@@ -153,13 +159,22 @@ def _may_identify(question: Question) -> bool:
     return question.type is QuestionType.TEXT or question.options_from is not None
 
 
-async def erase(session: AsyncSession, user: User, surveys: Surveys, now: datetime) -> None:
-    """Consent withdrawn: everything that names the person goes; the row stays as an anonymous
-    member of their school, so its satisfaction scores and diagnoses still count there."""
+async def erase(session: AsyncSession, user: User, surveys: Surveys, now: datetime) -> list[int]:
+    """Consent withdrawn: every trace that names the person goes, in every table; the row stays
+    as an anonymous member of their school, so its satisfaction scores and diagnoses still
+    count there. Returns the partners of the pairs that ended, to be told without a name.
+
+    Gone: their name, username, Telegram id and profile details; what they typed (free answers
+    and choices among colleagues, refusal reasons, the places and topics of meetings they
+    proposed, the goals they set as a mentor, broadcasts they wrote) and the mentor's notes on
+    meetings with them; every message owed or sent to them or about them (OutboxAbout); their
+    conversation state, curator rights and invitations."""
+    partners: set[int] = set()
     for pair in await pairs.pairs_of(session, user):
         if pair.status in pairs.OPEN:
             await pairs.end(session, pair, now, status=pairs.PairStatus.CANCELLED,
                             reason="left the programme")
+            partners |= {m.user_id for m in pair.members if m.user_id != user.id}
     for response in await session.scalars(select(Response).where(Response.user_id == user.id)):
         definition = await surveys.definition(session, response.questionnaire_code,
                                               response.questionnaire_version)
@@ -168,8 +183,17 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
             if answer.question_id in identifying:
                 answer.value = None
     telegram_id = user.telegram_id
+    own_pairs = select(PairMember.pair_id).where(PairMember.user_id == user.id)
+    mentored = own_pairs.where(PairMember.side == pairs.MENTOR)
+    own_campaigns = select(Campaign.id).where(Campaign.created_by == user.id)
+    # Sent or not: to them, about them, or the announcements they wrote.
     await session.execute(delete(OutboxMessage).where(or_(
-        OutboxMessage.user_id == user.id, OutboxMessage.chat_id == telegram_id)))
+        OutboxMessage.user_id == user.id, OutboxMessage.chat_id == telegram_id,
+        OutboxMessage.id.in_(select(OutboxAbout.outbox_id).where(
+            OutboxAbout.user_id == user.id)),
+        OutboxMessage.campaign_id.in_(own_campaigns))))
+    await session.execute(update(Campaign).where(Campaign.created_by == user.id)
+                          .values(text=None))
     await session.execute(delete(FsmRecord).where(FsmRecord.key.contains(f":{telegram_id}:")))
     await session.execute(delete(SchoolCurator).where(SchoolCurator.user_id == user.id))
     await session.execute(update(Invite).where(Invite.created_by == user.id,
@@ -177,10 +201,14 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
                           .values(revoked_at=now))
     await session.execute(update(PairMember).where(PairMember.user_id == user.id)
                           .values(decline_reason=None))
-    await session.execute(update(Meeting).where(
-        Meeting.pair_id.in_(select(PairMember.pair_id).where(PairMember.user_id == user.id,
-                                                             PairMember.side == pairs.MENTOR)))
-        .values(mentor_note=None))
+    # A note on a meeting is about both sides of the pair.
+    await session.execute(update(Meeting).where(Meeting.pair_id.in_(own_pairs))
+                          .values(mentor_note=None))
+    await session.execute(update(Meeting).where(Meeting.proposed_by == user.id)
+                          .values(place=ERASED, topic=ERASED))
+    await session.execute(update(PlanItem).where(PlanItem.pair_id.in_(mentored),
+                                                 PlanItem.goal != "")
+                          .values(goal=ERASED))
     # Telegram's ids are positive: a negative one can never be found by a message.
     user.telegram_id = -user.id
     user.username = user.locale = user.start_payload = user.timezone = None
@@ -193,3 +221,4 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
         profile.full_name = profile.subjects = profile.mentor_types = None
         profile.help_wanted = profile.help_offered = profile.mentee_capacity = None
     await session.commit()
+    return sorted(partners)

@@ -258,6 +258,7 @@ pair-declined-ask-reason = Understood, the pair will not go ahead. Please write 
 pair-reason-hint = Write the reason as text or send /cancel.
 pair-reason-sent = Thank you, the reason has been passed to the curator.
 pair-cancelled-partner = { $name } declined the pair. The curator will find another option.
+pair-partner-left = Your partner has left the programme, and the pair is cancelled. The curator will find another match.
 pair-declined-curator = { $name } declined the pair: { $pair }.
 pair-decline-reason-curator = Reason for declining ({ $name }, pair { $pair }): { $reason }
 pairs-none = You have no pairs yet.

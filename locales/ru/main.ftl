@@ -258,6 +258,7 @@ pair-declined-ask-reason = Понятно, пара не состоится. Н�
 pair-reason-hint = Напишите причину текстом или отправьте /cancel.
 pair-reason-sent = Спасибо, причина передана куратору.
 pair-cancelled-partner = { $name } отказался(-ась) от пары. Куратор подберёт другой вариант.
+pair-partner-left = Ваш партнёр вышел из программы, и пара отменена. Куратор подберёт новый вариант.
 pair-declined-curator = { $name } отказался(-ась) от пары: { $pair }.
 pair-decline-reason-curator = Причина отказа ({ $name }, пара { $pair }): { $reason }
 pairs-none = У вас пока нет пар.

@@ -34,6 +34,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("outbox_id", "user_id", name=op.f("pk_outbox_about")),
     )
     op.create_index(op.f("ix_outbox_about_user_id"), "outbox_about", ["user_id"], unique=False)
+    with op.batch_alter_table("campaigns") as batch:
+        batch.add_column(sa.Column("delivered", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("unreachable", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("failed", sa.Integer(), nullable=True))
     _unescape_pending()
 
 
@@ -64,5 +68,9 @@ def _unescape_pending() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("campaigns") as batch:
+        batch.drop_column("failed")
+        batch.drop_column("unreachable")
+        batch.drop_column("delivered")
     op.drop_index(op.f("ix_outbox_about_user_id"), table_name="outbox_about")
     op.drop_table("outbox_about")
