@@ -97,9 +97,17 @@ class PairReply(CallbackData, prefix="pairok"):
     agree: bool
 
 
+class PairAct(StrEnum):
+    END = "end"
+    REASSIGN = "reassign"
+    CANCEL = "cancel"
+    ORDER = "order"
+    UNTIL = "until"
+
+
 class PairAction(CallbackData, prefix="pairdo"):
     pair: Int
-    act: str
+    act: PairAct
     # Ending, cancelling or reassigning a pair asks once more before it happens.
     sure: bool = False
 
@@ -135,7 +143,7 @@ class MeetPair(CallbackData, prefix="mpair"):
 
 
 class MeetDay(CallbackData, prefix="mday"):
-    day: str  # YYYYMMDD
+    day: str  # YYYYMMDD, one of the calendar's days (checked against the days it offered)
 
 
 class MeetTime(CallbackData, prefix="mtime"):
@@ -150,14 +158,25 @@ class MeetRepeat(CallbackData, prefix="mrep"):
     repeat: str
 
 
+class MeetAnswer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    OTHER = "other"
+
+
 class MeetReply(CallbackData, prefix="mrsvp"):
     meeting: Int
-    act: str  # accept, decline, other
+    act: MeetAnswer
+
+
+class ReminderAnswer(StrEnum):
+    OK = "ok"
+    MOVE = "move"
 
 
 class MeetReminder(CallbackData, prefix="mrem"):
     meeting: Int
-    act: str  # ok, move
+    act: ReminderAnswer
 
 
 class MeetHeld(CallbackData, prefix="mheld"):

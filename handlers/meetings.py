@@ -30,6 +30,7 @@ from handlers.callbacks import (
     MeetRepeat,
     MeetReply,
     MeetTime,
+    ReminderAnswer,
     ReminderSetting,
     SetZone,
 )
@@ -64,7 +65,7 @@ def local_start(day: str, hhmm: str, user: User, settings: Settings) -> datetime
 
 def calendar(i18n: I18nContext, today: date) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    days = [today + timedelta(days=n) for n in range(CALENDAR_DAYS)]
+    days = offered_days(today)
     for week in range(0, CALENDAR_DAYS, 7):
         builder.row(*[InlineKeyboardButton(
             text=day.strftime("%d.%m"), callback_data=MeetDay(day=day.strftime("%Y%m%d")).pack())
@@ -115,12 +116,18 @@ async def on_pair_picked(query: CallbackQuery, callback_data: MeetPair, state: F
     await start_proposal(query.message, state, i18n, pair, user, settings, clock)
 
 
+def offered_days(today: date) -> list[date]:
+    """The days the calendar offers, today first."""
+    return [today + timedelta(days=n) for n in range(CALENDAR_DAYS)]
+
+
 async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext,
-                 i18n: I18nContext) -> None:
-    try:
-        day = datetime.strptime(callback_data.day, "%Y%m%d").date()
-    except ValueError:
-        day = None
+                 i18n: I18nContext, user: User, settings: Settings, clock: Clock) -> None:
+    # Only a day the calendar offered (it shows the next four weeks): a forged one (year 9999,
+    # say) would make a weekly series overflow the calendar.
+    today = clock.now().astimezone(zone_of(user, settings)).date()
+    day = next((d for d in offered_days(today) if d.strftime("%Y%m%d") == callback_data.day),
+               None)
     if day is None or await state.get_state() != MeetingStates.day.state or \
             not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
@@ -326,7 +333,7 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
     if not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    if callback_data.act == "ok":
+    if callback_data.act is ReminderAnswer.OK:
         await query.answer(i18n.get("meet-see-you"))
         await drop_buttons(query.message)
         return

@@ -32,6 +32,7 @@ from handlers.callbacks import (
 )
 from handlers.desk_scope import FORM_CODES, FORMS, DeskScope, Refused, resolve
 from handlers.outgoing import button
+from handlers.rendering import drop_buttons
 from handlers.states import BroadcastStates
 from models import Campaign, User
 from services import outreach, schools
@@ -120,20 +121,38 @@ async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n
     recipients = await outreach.laggard_recipients(
         session, view.scope, questionnaire.id, [r.value for r in questionnaire.audience.roles])
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
-    campaign, skipped = await outreach.launch(
-        session, kind=outreach.REMIND, creator_id=user.id, recipients=recipients,
-        text_key="outreach-remind", params={"title": questionnaire.title.model_dump()},
-        buttons=[[button("button-survey-start",
-                         OpenSurvey(code=questionnaire.id, again=True).pack(),
-                         title=questionnaire.title.model_dump())]],
-        now=clock.now(), dedupe=f"{questionnaire.id}:{today.isoformat()}",
-        audience_spec={"schools": [s.id for s in view.schools], "form": view.scope.form,
-                       "questionnaire": questionnaire.id})
+    try:
+        campaign, skipped = await outreach.launch(
+            session, kind=outreach.REMIND, creator_id=user.id, recipients=recipients,
+            text_key="outreach-remind", params={"title": questionnaire.title.model_dump()},
+            buttons=[[button("button-survey-start",
+                             OpenSurvey(code=questionnaire.id, again=True).pack(),
+                             title=questionnaire.title.model_dump())]],
+            now=clock.now(), dedupe=f"{questionnaire.id}:{today.isoformat()}",
+            # The button pressed, under the message it was pressed on: tapped twice it is
+            # one press; a new /remind shows a new message and is a new one.
+            press=f"{query.message.message_id}:{callback_data.pack()}",
+            audience_spec={"schools": [s.id for s in view.schools], "form": view.scope.form,
+                           "questionnaire": questionnaire.id})
+    except outreach.AlreadyLaunched as launched:
+        await _already(query, i18n, session, launched.campaign)
+        return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     text, markup = _queued(i18n, campaign, skipped)
     await query.message.answer(text, reply_markup=markup)
     outbox.kick()
+
+
+async def _already(query: CallbackQuery, i18n: I18nContext, session: AsyncSession,
+                   campaign: Campaign) -> None:
+    """The same «send» pressed again: what the first press started, not a second one."""
+    counts = outreach.kept_tally(campaign) or await outreach.tally(session, campaign.id)
+    await query.answer(i18n.get("outreach-already", total=counts.total,
+                                delivered=counts.delivered, waiting=counts.waiting),
+                       show_alert=True)
+    if isinstance(query.message, Message):
+        await drop_buttons(query.message)
 
 
 async def on_status(query: CallbackQuery, callback_data: CampaignStatus, i18n: I18nContext,
@@ -290,17 +309,22 @@ async def on_send(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
         await query.answer(i18n.get(refusal.key), show_alert=True)
         return
     role = data.get("role") or None
-    campaign, skipped = await outreach.launch(
-        session, kind=outreach.BROADCAST, creator_id=user.id,
-        recipients=await outreach.audience(session, view.scope, role),
-        text_key="outreach-broadcast", params={"text": data["text"]}, buttons=None,
-        now=clock.now(), dedupe=data["token"], text=data["text"],
-        audience_spec={"schools": [s.id for s in view.schools], "form": view.scope.form,
-                       "role": role})
+    try:
+        campaign, skipped = await outreach.launch(
+            session, kind=outreach.BROADCAST, creator_id=user.id,
+            recipients=await outreach.audience(session, view.scope, role),
+            text_key="outreach-broadcast", params={"text": data["text"]}, buttons=None,
+            now=clock.now(), dedupe=data["token"], press=data["token"], text=data["text"],
+            audience_spec={"schools": [s.id for s in view.schools], "form": view.scope.form,
+                           "role": role})
+    except outreach.AlreadyLaunched as launched:
+        await state.clear()
+        await _already(query, i18n, session, launched.campaign)
+        return
     await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         text, markup = _queued(i18n, campaign, skipped)
         await query.message.answer(text, reply_markup=markup)
     outbox.kick()
@@ -310,7 +334,7 @@ async def on_cancel(query: CallbackQuery, state: FSMContext, i18n: I18nContext) 
     await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await query.message.answer(i18n.get("broadcast-cancelled"))
 
 

@@ -33,6 +33,7 @@ from handlers.rendering import drop_buttons
 from handlers.school_context import Desk
 from handlers.states import PairStates
 from models import Pair, School, User
+from models.db import lock
 from services import access, pairs, plans, schools
 from services.clock import Clock
 from services.errors import StaleAction
@@ -164,6 +165,9 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
 async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n: I18nContext,
                           session: AsyncSession, user: User, settings: Settings, clock: Clock,
                           outbox: OutboxWorker) -> None:
+    # Two curators (or one, twice) accepting for the same mentee at once: the second waits for
+    # the first and finds the mentee paired.
+    await lock(session, User, callback_data.mentee)
     school, mentors, names = await _matchable(session, user, callback_data.mentee, settings) \
         or (None, [], {})
     mentor = next((m for m in mentors if m.id == callback_data.mentor != callback_data.mentee

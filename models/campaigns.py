@@ -20,6 +20,8 @@ class Campaign(Base):
     audience: Mapped[dict[str, Any]] = mapped_column(JsonValue)
     text: Mapped[str | None] = mapped_column(Text)
     recipients: Mapped[int] = mapped_column(default=0)
+    # The press that launched it: pressing «send» again, at once or later, launches nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Set once the curator has been told the outcome, with the counts told: the messages
     # themselves are deleted a while after (services.outbox.prune).

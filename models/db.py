@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy import exc as db_errors
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -63,6 +63,18 @@ def insert_unless_present(session: AsyncSession, model: type, key: str, **values
     """INSERT … ON CONFLICT (key) DO NOTHING, for rows several processes may add at once."""
     insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+
+
+async def lock(session: AsyncSession, model: type, ident: int) -> None:
+    """Take the write lock on a row before reading what a decision about it depends on:
+    PostgreSQL locks the row (FOR UPDATE), SQLite begins the write transaction (one writer at a
+    time). Either way whoever comes second waits, then reads what the first committed, so two
+    presses at the same moment cannot both decide on the same old state."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(model.id).where(model.id == ident).with_for_update())
+    else:
+        await session.execute(update(model).where(model.id == ident).values(id=model.id)
+                              .execution_options(synchronize_session=False))
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -23,6 +23,8 @@ MODELS = ("tell_listen", "show_watch", "together", "do_hint", "do_tell")
 REPEAT_DAYS = {"once": 0, "weekly": 7, "biweekly": 14}
 DEFAULT_REMINDERS = (24 * 60, 60)
 MAX_SERIES = 40
+# A meeting is proposed from a four-week calendar; later than this is no meeting the bot offered.
+MAX_AHEAD = timedelta(days=60)
 Buttons = list[list[dict[str, Any]]]
 
 
@@ -45,7 +47,7 @@ async def propose(session: AsyncSession, pair: Pair, proposer: User, *, starts_a
                   place: str, topic: str, model: str, repeat: str, now: datetime) -> Meeting:
     if pairs.member(pair, proposer.id) is None or pair.status != pairs.PairStatus.ACTIVE:
         raise StaleAction("not an active pair of this person")
-    if model not in MODELS or repeat not in REPEAT_DAYS or starts_at <= now:
+    if model not in MODELS or repeat not in REPEAT_DAYS or not now < starts_at <= now + MAX_AHEAD:
         raise StaleAction("not a meeting that can be proposed")
     meeting = Meeting(pair_id=pair.id, proposed_by=proposer.id, starts_at=starts_at, place=place,
                       topic=topic, model=model, repeat=repeat, status=MeetingStatus.PROPOSED)

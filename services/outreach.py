@@ -5,6 +5,7 @@ restart, and their statuses tell the curator what was delivered."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Campaign, OutboxMessage, User, UserRole
+from models.db import insert_unless_present
 from services import reports
 from services.outbox import Status
 
@@ -73,13 +75,32 @@ async def _recipients(session: AsyncSession, user_ids: set[int]) -> list[Recipie
     return found
 
 
+class AlreadyLaunched(Exception):
+    """This press launched its campaign already."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__(campaign.id)
+        self.campaign = campaign
+
+
 async def launch(session: AsyncSession, *, kind: str, creator_id: int,
                  recipients: list[Recipient], text_key: str, params: dict[str, Any],
-                 buttons: list[Any] | None, now: datetime, dedupe: str,
+                 buttons: list[Any] | None, now: datetime, dedupe: str, press: str,
                  audience_spec: dict[str, Any], text: str | None = None) -> tuple[Campaign, int]:
     """Owe every recipient the message, once per `dedupe` (a reminder of the day, a previewed
-    announcement): pressing «send» twice, or reminding again the same day, adds nobody twice.
+    announcement): reminding again the same day adds nobody twice. `press` names the button
+    press that launches it; the campaign is taken with one conditional write on it, so the
+    same press repeated (a double tap, a redelivery, another process) raises AlreadyLaunched.
     Returns the campaign and how many were skipped as already owed."""
+    key = hashlib.sha256(f"{kind}:{creator_id}:{press}".encode()).hexdigest()[:64]
+    campaign_id = await session.scalar(insert_unless_present(
+        session, Campaign, "dedupe_key", kind=kind, created_by=creator_id,
+        audience=audience_spec, text=text, recipients=0, created_at=now, dedupe_key=key,
+    ).returning(Campaign.id))
+    if campaign_id is None:
+        raise AlreadyLaunched(await session.scalar(
+            select(Campaign).where(Campaign.dedupe_key == key)))
+    campaign = await session.get(Campaign, campaign_id)
     keys = {r.user_id: f"{kind}:{dedupe}:{r.user_id}" for r in recipients}
     taken: set[str] = set()
     values = list(keys.values())
@@ -87,10 +108,7 @@ async def launch(session: AsyncSession, *, kind: str, creator_id: int,
         taken |= set((await session.scalars(select(OutboxMessage.dedupe_key).where(
             OutboxMessage.dedupe_key.in_(values[start:start + 5000])))).all())
     fresh = [r for r in recipients if keys[r.user_id] not in taken]
-    campaign = Campaign(kind=kind, created_by=creator_id, audience=audience_spec, text=text,
-                        recipients=len(fresh), created_at=now)
-    session.add(campaign)
-    await session.flush()
+    campaign.recipients = len(fresh)
     rows = [{"kind": kind, "user_id": r.user_id, "chat_id": r.telegram_id, "is_group": False,
              "text_key": text_key, "params": params, "buttons": buttons, "due_at": now,
              "urgent": False, "status": Status.PENDING, "dedupe_key": keys[r.user_id],

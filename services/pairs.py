@@ -25,6 +25,7 @@ from models import (
     User,
     UserRole,
 )
+from models.db import lock
 from services import outbox
 from services.errors import StaleAction
 from services.people import full_name
@@ -191,22 +192,49 @@ async def variant_for(session: AsyncSession, mentee_id: int) -> str | None:
 
 async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
                   now: datetime, today: date) -> Pair:
-    """One side's answer; the pair starts when everybody agreed, and ends at the first «no»."""
-    pair = await session.get(Pair, pair_id)
-    joined = member(pair, user.id) if pair is not None else None
-    if joined is None or pair.status != PairStatus.PROPOSED or joined.consent is not None:
+    """One side's answer; the pair starts when everybody agreed, and ends at the first «no».
+
+    Both sides may answer at the same moment: the pair's row is locked first, and the answer
+    and the start are conditional writes, so exactly one of them starts the pair (and one
+    answer per person counts, however often it is pressed)."""
+    await lock(session, Pair, pair_id)
+    answered = await session.scalar(
+        update(PairMember)
+        .where(PairMember.pair_id == pair_id, PairMember.user_id == user.id,
+               PairMember.consent.is_(None),
+               PairMember.pair_id.in_(select(Pair.id).where(Pair.status == PairStatus.PROPOSED)))
+        .values(consent=AGREED if agree else DECLINED, consent_at=now)
+        .returning(PairMember.id).execution_options(synchronize_session=False))
+    if answered is None:
         raise StaleAction("no open proposal for this person")
-    joined.consent, joined.consent_at = (AGREED if agree else DECLINED), now
     if not agree:
-        pair.status, pair.ended_at, pair.end_reason = PairStatus.CANCELLED, now, "declined"
-    elif all(m.consent == AGREED for m in pair.members):
-        await _start(session, pair, today)
+        await session.execute(
+            update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED)
+            .values(status=PairStatus.CANCELLED, ended_at=now, end_reason="declined")
+            .execution_options(synchronize_session=False))
+    else:
+        waiting = select(PairMember.id).where(
+            PairMember.pair_id == pair_id,
+            (PairMember.consent.is_(None)) | (PairMember.consent != AGREED))
+        started = await session.scalar(
+            update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED,
+                               ~waiting.exists())
+            .values(status=PairStatus.ACTIVE, started_on=today)
+            .returning(Pair.id).execution_options(synchronize_session=False))
+        if started is not None:
+            await _start(session, await _fresh(session, pair_id), today)
     await session.commit()
-    return pair
+    return await _fresh(session, pair_id)
+
+
+async def _fresh(session: AsyncSession, pair_id: int) -> Pair:
+    """The pair as the database has it now (its members' consents included)."""
+    return await session.scalar(select(Pair).where(Pair.id == pair_id)
+                                .execution_options(populate_existing=True))
 
 
 async def _start(session: AsyncSession, pair: Pair, today: date) -> None:
-    pair.status, pair.started_on = PairStatus.ACTIVE, today
+    """What a pair gets when it starts: a planned end and the proposed individual plan."""
     pair.planned_end = pair.planned_end or school_year_end(today)
     if pair.plan:
         return

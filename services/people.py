@@ -42,22 +42,19 @@ async def find_user(session: AsyncSession, telegram_id: int) -> User | None:
 
 
 async def register(session: AsyncSession, registration: Registration) -> User:
-    """Store a person the moment they consent; a repeated consent keeps the first record."""
-    user = await find_user(session, registration.telegram_id)
-    if user is None:
-        user = User(
-            telegram_id=registration.telegram_id,
-            locale=registration.locale,
-            consent_at=registration.consented_at or utcnow(),
-            consent_version=registration.consent_version,
-            is_active=True,
-            start_payload=registration.start_payload,
-            username=registration.username,
-        )
-        user.roles = []
-        user.profile = Profile()
-        session.add(user)
-    elif registration.start_payload:
+    """Store a person the moment they consent; a repeated consent keeps the first record (one
+    conditional insert: two presses of «Согласен» at once make one person)."""
+    created = await session.scalar(insert_unless_present(
+        session, User, "telegram_id", telegram_id=registration.telegram_id,
+        locale=registration.locale, consent_at=registration.consented_at or utcnow(),
+        consent_version=registration.consent_version, is_active=True,
+        start_payload=registration.start_payload, username=registration.username,
+        created_at=registration.consented_at or utcnow()).returning(User.id))
+    if created is not None:
+        session.add(Profile(user_id=created))
+    user = await session.scalar(select(User).where(User.telegram_id == registration.telegram_id)
+                                .execution_options(populate_existing=True))
+    if created is None and registration.start_payload:
         user.start_payload = registration.start_payload
     await session.commit()
     return user

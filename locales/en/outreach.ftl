@@ -10,6 +10,7 @@ outreach-queued = Queued: { $count }. Messages go out within Telegram's limits a
 outreach-skipped = { $count } more have already received this message — not sending it again.
 outreach-button-status = 📬 Delivery status
 outreach-status = { $total } in all: { $delivered } delivered, { $unreachable } unreachable, { $failed } failed, { $waiting } waiting.
+outreach-already = This has been sent already: { $total } recipients, { $delivered } delivered, { $waiting } waiting.
 outreach-kind-remind = Questionnaire reminder
 outreach-kind-broadcast = Announcement
 outreach-report = 📬 { $what }: { $total } sent. Delivered: { $delivered }. Unreachable (blocked the bot): { $unreachable }. Failed: { $failed }.

@@ -10,6 +10,7 @@ outreach-queued = Поставлено в очередь: { $count }. Сообщ
 outreach-skipped = Ещё { $count } уже получили такое сообщение — повторно не отправляем.
 outreach-button-status = 📬 Статус доставки
 outreach-status = Всего { $total }: доставлено { $delivered }, недоступны { $unreachable }, ошибки { $failed }, ждут отправки { $waiting }.
+outreach-already = Это уже отправлено: получателей { $total }, доставлено { $delivered }, ждут отправки { $waiting }.
 outreach-kind-remind = Напоминание об анкете
 outreach-kind-broadcast = Объявление
 outreach-report = 📬 { $what }: отправлено { $total }. Доставлено: { $delivered }. Недоступны (заблокировали бота): { $unreachable }. Не удалось отправить: { $failed }.

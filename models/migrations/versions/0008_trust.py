@@ -38,6 +38,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("delivered", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("unreachable", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("failed", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("dedupe_key", sa.String(length=64), nullable=True))
+        batch.create_unique_constraint(batch.f("uq_campaigns_dedupe_key"), ["dedupe_key"])
     _unescape_pending()
 
 
@@ -69,6 +71,8 @@ def _unescape_pending() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("campaigns") as batch:
+        batch.drop_constraint(batch.f("uq_campaigns_dedupe_key"), type_="unique")
+        batch.drop_column("dedupe_key")
         batch.drop_column("failed")
         batch.drop_column("unreachable")
         batch.drop_column("delivered")

@@ -1,0 +1,133 @@
+"""Single-use things are taken with one conditional write, so pressing at the same moment, or
+twice, does it once: a pupil's invitation, both sides' consent to a pair, a reminder campaign,
+the consent to data processing. Dates in buttons are only those the bot offered. Each test runs
+on SQLite and again on PostgreSQL (.ci/run)."""
+
+import asyncio
+from contextlib import suppress
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import MeetDay
+from models import Campaign, Meeting, OutboxMessage, Pair, PlanItem, User
+from services import invites, people
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    active_pair,
+    join,
+    register_curator,
+    school_with_pair_candidates,
+)
+from tests.telegram import texts
+
+pytestmark = pytest.mark.db
+STALE = "Эта кнопка больше не действует."
+
+
+class Together:
+    """Holds each of `parties` callers at a point until all of them reach it (or a second
+    passes), so that they read the same state before any of them writes."""
+
+    def __init__(self, parties: int) -> None:
+        self.barrier = asyncio.Barrier(parties)
+
+    async def meet(self) -> None:
+        with suppress(TimeoutError, asyncio.BrokenBarrierError):
+            await asyncio.wait_for(self.barrier.wait(), 1.0)
+
+
+async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once(
+        running, monkeypatch):
+    curator = await register_curator(running)
+    masha, kolya, petya = running.person(300), running.person(301), running.person(302)
+    for person, profile in ((masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE),
+                            (petya, {**PUPIL_MENTEE, "name": "Петя Петров"})):
+        await join(running, curator, person, profile, profile["role"])
+    said = texts(await masha.send("/invite"))
+    code = next(t for t in said if "<code>" in t).split("<code>")[1].split("</code>")[0]
+    for pupil in (kolya, petya):
+        await pupil.send(f"/join {code}")
+    together, find = Together(2), invites.find
+
+    async def find_together(*args, **kwargs):
+        found = await find(*args, **kwargs)
+        await together.meet()
+        return found
+
+    monkeypatch.setattr(invites, "find", find_together)
+    said = await asyncio.gather(kolya.press("Согласен"), petya.press("Согласен"))
+    async with running.session() as session:
+        (pair,) = (await session.scalars(select(Pair))).all()
+        assert len(pair.members) == 2
+    # (The two presses' requests interleave: the refusal is one of them.)
+    assert "Это приглашение уже использовано. Попросите новое." in texts(said[0] + said[1])
+
+
+async def test_both_sides_agreeing_at_once_start_the_pair_once(running, monkeypatch):
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    await curator.press("Принять")
+    agree = anna.find_button("Согласен")
+    together, get = Together(2), AsyncSession.get
+
+    async def get_together(self, entity, *args, **kwargs):
+        found = await get(self, entity, *args, **kwargs)
+        if entity is Pair:
+            await together.meet()
+        return found
+
+    monkeypatch.setattr(AsyncSession, "get", get_together)
+    await asyncio.gather(anna.press("Согласен"), petr.press("Согласен"))
+    monkeypatch.undo()
+    async with running.session() as session:
+        pair = await session.scalar(select(Pair))
+        items = await session.scalar(select(func.count(PlanItem.id)))
+    assert pair.status == "active" and pair.started_on is not None
+    assert items == len({item.area for item in pair.plan}) > 0  # the plan proposed once
+    for person in (anna, petr):
+        assert any("Пара начала работу" in m.text for m in person.messages()[-3:])
+    # And a consent pressed again counts once.
+    assert texts(await anna.press_data(agree[1], agree[0])) == [STALE]
+
+
+async def test_send_reminder_pressed_twice_sends_once(running):
+    curator, _, _ = await active_pair(running)
+    await curator.send("/remind satisfaction_mentee")
+    message_id, data = curator.find_button("Напомнить")
+    first = texts(await curator.press_data(data, message_id))
+    second = texts(await curator.press_data(data, message_id))
+    assert any("Поставлено в очередь: 1." in text for text in first), first
+    assert second == ["Это уже отправлено: получателей 1, доставлено 1, ждут отправки 0."]
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(Campaign.id))) == 1
+        reminders = await session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == "remind"))
+    assert reminders == 1
+
+
+async def test_two_consents_at_once_make_one_person(running):
+    async def agree(session_number: int) -> int:
+        async with running.session() as session:
+            user = await people.register(session, people.Registration(
+                telegram_id=4242, locale="ru", start_payload=None))
+            return user.id
+
+    first, second = await asyncio.gather(agree(1), agree(2))
+    assert first == second
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(User.id))) == 1
+
+
+async def test_only_a_day_the_calendar_offered_can_be_picked(running, clock):
+    _, petr, anna = await active_pair(running)
+    await petr.send("/meet")
+    for forged in ("99991225", "20261221", "20261121", "2026-11-25"):
+        assert texts(await petr.press_data(MeetDay(day=forged).pack())) == [STALE], forged
+    await petr.press("25.11")  # an offered day still works
+    assert "Во сколько" in petr.last.text or ":" in str(petr.last.buttons())
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(Meeting.id))) == 0
+    assert anna is not None
