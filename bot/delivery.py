@@ -280,7 +280,7 @@ class Delivery:
                 return Outcome.REJECTED, wrong.message
             except (TelegramNetworkError, TelegramServerError) as trouble:
                 error = f"{type(trouble).__name__}: {trouble.message}"
-                log.warning("sending to %s failed (%s), retrying in %.1f s", chat_id, error,
+                log.warning("sending failed (%s), retrying in %.1f s", error,
                             backoff)
             attempt += 1
             if attempt < self.limits.attempts:

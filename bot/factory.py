@@ -18,6 +18,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_i18n import I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot import redaction
 from bot.commands import register_commands, register_curator_menus
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
@@ -151,6 +152,7 @@ async def finish_updates_in_hand(dispatcher: Dispatcher, **_: Any) -> None:
 def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
               clock: Clock | None = None) -> App:
     """Load and validate the content files, then wire everything. Raises DefinitionError."""
+    redaction.guard_personal_data()
     catalog = Catalog.from_directory(settings.content_dir / "questionnaires")
     calendars = load_calendars(settings.content_dir / "calendars", {q.id for q in catalog})
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")

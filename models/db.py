@@ -29,10 +29,12 @@ def create_engine(url: str, *, busy_timeout: float = 30) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": busy_timeout})
+        engine = create_async_engine(url, connect_args={"timeout": busy_timeout},
+                                     hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    # Parameters hold names and answers: an error's message (and so the log) never shows them.
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -47,7 +49,9 @@ def database_trouble(error: BaseException) -> str | None:
     """What is wrong with the database, for one log line; None when the failure is the code's.
     Overload (no free pooled connection) is told apart from an outage (locked, restarting,
     unreachable): the person is asked to try again either way, an operator looks elsewhere."""
-    first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    # The error's kind, not its message: a database error quotes the values it refused.
+    orig = getattr(error, "orig", None)
+    first_line = type(error).__name__ + (f" ({type(orig).__name__})" if orig is not None else "")
     if isinstance(error, db_errors.TimeoutError):
         return f"no free database connection (overloaded): {first_line}"
     if isinstance(error, db_errors.DBAPIError):

@@ -821,8 +821,7 @@ async def fuzz(world: World, person: Person, kind: str,
 def check(world: World, person: Person, action: Any, made: list[TelegramMethod]) -> None:
     errors, world.errors[:] = list(world.errors), []
     assert not errors, (action, [
-        record.getMessage() + "\n" + (logging.Formatter().formatException(record.exc_info)
-                                       if record.exc_info else "") for record in errors])
+        record.getMessage() + "\n" + (record.exc_text or "") for record in errors])
     assert not any(apology in said for said in texts(made) for apology in APOLOGIES), \
         (action, made)
     # Olga's own mentee may hear of what she does (a meeting proposed, the pair ended, Olga
