@@ -148,3 +148,28 @@ async def active_pair(running):
     await anna.press("Согласен")
     await petr.press("Согласен")
     return curator, petr, anna
+
+
+async def invite_code(curator, role_label: str, school: str | None = None) -> str:
+    """A school invitation's printable code, made by the curator (picking the school if asked)."""
+    await curator.send("/invites")
+    if school is not None and "Выберите школу" in curator.last.text:
+        await curator.press(school)
+    said = texts(await curator.press(role_label))
+    return re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>",
+                     next(t for t in said if "Приглашение:" in t)).group(1)
+
+
+async def propose_meeting(person, place: str = "Кабинет 12", topic: str = "Разбор урока",
+                          day: str = "25.11", at: str = "15:30", repeat: str = "Один раз",
+                          partner: str | None = None) -> list:
+    """/meet through to the last button; `partner` picks the pair when there are several."""
+    await person.send("/meet")
+    if partner is not None:
+        await person.press(partner)
+    await person.press(day)
+    await person.send(at)
+    await person.send(place)
+    await person.send(topic)
+    await person.press("Сделаем вместе")
+    return await person.press(repeat)

@@ -17,7 +17,9 @@ from tests.flows import (
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     active_pair,
+    invite_code,
     join,
+    propose_meeting,
     register,
     register_curator,
     school_with_pair_candidates,
@@ -79,10 +81,7 @@ async def test_join_carries_other_roles_unconfirmed(running):
     async with running.session() as session:
         second = await session.scalar(select(School.id).where(School.name == "Гимназия 2"))
     # The regional curator invites Petr into the second school as a mentee.
-    await curator.send("/invites")
-    await curator.press("Гимназия 2")
-    said = texts(await curator.press("Наставляемый (педагог)"))
-    code = next(t for t in said if "Приглашение:" in t).split("<code>")[1].split("</code>")[0]
+    code = await invite_code(curator, "Наставляемый (педагог)", "Гимназия 2")
     await petr.send(f"/join {code}")
     async with running.session() as session:
         user = await stored_user(session, petr.user.id)
@@ -100,10 +99,7 @@ async def test_a_person_card_shows_only_the_pairs_of_the_curators_schools(runnin
     await anna.send("Гимназия 2")
     # Oleg, a confirmed teacher of the second school, becomes its curator.
     oleg = running.person(301)
-    await curator.send("/invites")
-    await curator.press("Гимназия 2")
-    said = texts(await curator.press("Наставник (педагог)"))
-    code = next(t for t in said if "Приглашение:" in t).split("<code>")[1].split("</code>")[0]
+    code = await invite_code(curator, "Наставник (педагог)", "Гимназия 2")
     await register(oleg, {**TEACHER_MENTOR, "name": "Орлов Олег", "school": "Гимназия 2"})
     await oleg.send(f"/join {code}")
     await curator.send("/curators")
@@ -157,13 +153,7 @@ async def test_the_mentors_note_is_not_the_mentees_to_read(running, clock):
     from datetime import UTC, datetime
 
     _, petr, anna = await active_pair(running)
-    await petr.send("/meet")
-    await petr.press("25.11")
-    await petr.send("15:30")
-    await petr.send("Кабинет 12")
-    await petr.send("Разбор урока")
-    await petr.press("Сделаем вместе")
-    await petr.press("Один раз")
+    await propose_meeting(petr)
     await anna.press("Принять")
     clock.current = datetime(2026, 11, 25, 13, 30, tzinfo=UTC)
     await running.outbox.pump()
@@ -210,18 +200,10 @@ def readme_table() -> tuple[list[str], dict[str, list[bool]]]:
     return header[1:], rows
 
 
-async def invite_code(curator, school: str, role_label: str) -> str:
-    await curator.send("/invites")
-    if "Выберите школу" in curator.last.text:
-        await curator.press(school)
-    said = texts(await curator.press(role_label))
-    return next(t for t in said if "Приглашение:" in t).split("<code>")[1].split("</code>")[0]
-
-
 async def member(running, curator, telegram_id: int, profile: dict) -> object:
     """Somebody confirmed in their school by its invitation."""
     person = running.person(telegram_id)
-    code = await invite_code(curator, profile["school"], profile["role"])
+    code = await invite_code(curator, profile["role"], profile["school"])
     await register(person, profile)
     await person.send(f"/join {code}")
     return person

@@ -16,7 +16,9 @@ from tests.flows import (
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     diagnose,
+    invite_code,
     join,
+    propose_meeting,
     register_curator,
     stored_user,
 )
@@ -35,24 +37,6 @@ SECRETS = [X_NAME, "Эрасова", X_USERNAME, str(X_ID), *TYPED]
 async def user_id(running, person) -> int:
     async with running.session() as session:
         return (await stored_user(session, person.user.id)).id
-
-
-async def invite_code(curator, role_label: str) -> str:
-    await curator.send("/invites")
-    said = texts(await curator.press(role_label))
-    return next(t for t in said if "Приглашение:" in t).split("<code>")[1].split("</code>")[0]
-
-
-async def meeting(proposer, partner, place: str, topic: str, day: str) -> None:
-    await proposer.send("/meet")
-    if "С кем" in proposer.last.text or "пару" in proposer.last.text.lower():
-        await proposer.press(partner)
-    await proposer.press(day)
-    await proposer.send("15:30")
-    await proposer.send(place)
-    await proposer.send(topic)
-    await proposer.press("Сделаем вместе")
-    await proposer.press("Один раз")
 
 
 async def a_person_who_did_everything(running, clock):
@@ -91,7 +75,7 @@ async def a_person_who_did_everything(running, clock):
     await curator.press_data(AcceptMatch(mentee=xenia_id, mentor=second).pack())
     await xenia.press("Согласен")
     await mentors[1].press("Согласен")
-    await meeting(xenia, "Второй", TYPED[2], TYPED[3], "25.11")
+    await propose_meeting(xenia, TYPED[2], TYPED[3])
     await mentors[1].press("Принять")
     clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
     await running.outbox.pump()  # the reminders, sent to both, carry her place and topic
@@ -108,7 +92,7 @@ async def a_person_who_did_everything(running, clock):
     await xenia.press("Добавить пункт")
     await xenia.send(TYPED[4])
     await xenia.send("-")
-    await meeting(nina, "Эрасова", "Кабинет 3", "Уроки", "26.11")
+    await propose_meeting(nina, "Кабинет 3", "Уроки", day="26.11")
     await xenia.press("Принять")
     clock.current = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
     await running.outbox.pump()

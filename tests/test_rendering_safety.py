@@ -17,6 +17,7 @@ from tests.flows import (
     active_pair,
     diagnose,
     join,
+    propose_meeting,
     register,
     register_curator,
 )
@@ -28,19 +29,9 @@ LINK = '<a href="https://evil.example/">Кабинет 5</a>'
 BROKEN = "Разбор <b урока & «итоги»"
 
 
-async def propose(person, place: str, topic: str, day: str = "25.11", at: str = "15:30"):
-    await person.send("/meet")
-    await person.press(day)
-    await person.send(at)
-    await person.send(place)
-    await person.send(topic)
-    await person.press("Сделаем вместе")
-    return texts(await person.press("Один раз"))
-
-
 async def test_markup_typed_into_a_meeting_reaches_the_partner_as_typed(running, clock):
     _, petr, anna = await active_pair(running)
-    await propose(petr, LINK, BROKEN)
+    await propose_meeting(petr, LINK, BROKEN)
     proposal = anna.last
     assert LINK in proposal.seen and BROKEN in proposal.seen and proposal.links == []
     await anna.press("Принять")
@@ -130,7 +121,7 @@ async def test_no_view_can_be_pushed_past_telegrams_limits_by_what_people_type(r
     # Long meeting texts: /meetings and the curator's card go out whole, in several messages.
     place, topic = "Место " * 50, "Тема " * 60
     for day in ("25.11", "26.11", "27.11", "28.11", "29.11", "30.11", "01.12", "02.12"):
-        await propose(petr, place[:300], topic[:300], day=day)
+        await propose_meeting(petr, place[:300], topic[:300], day=day)
         await anna.press("Принять")
     said = texts(await anna.send("/meetings"))
     assert len(said) > 1 and sum(text.count("• ") for text in said) == 8
