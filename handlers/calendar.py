@@ -17,7 +17,7 @@ from domain.calendar import Calendar, school_year_of
 from handlers.callbacks import PickCalendar, ShiftCalendar
 from handlers.school_context import Desk
 from models import School, SchoolCalendar, User
-from services import deadlines, schools
+from services import access, deadlines
 from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -62,7 +62,7 @@ async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSessi
 
 async def _school(query: CallbackQuery, session: AsyncSession, user: User, school_id: int,
                   settings: Settings) -> School | None:
-    if not isinstance(query.message, Message) or not await schools.curates(
+    if not isinstance(query.message, Message) or not await access.may_curate(
             session, user, school_id, settings.curator_ids):
         return None
     return await session.get(School, school_id)

@@ -22,7 +22,7 @@ from handlers.outgoing import full_name, pair_title, shown
 from handlers.plan import item_text
 from handlers.rendering import describe
 from models import Pair, User
-from services import access, charts, dossiers, pairs, reports, schools
+from services import access, charts, dossiers, pairs, reports
 from services.clock import Clock
 from services.people import roles_of
 from services.profiles import Profiles
@@ -107,7 +107,7 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     await query.answer()
     dossier = await dossiers.pair_dossier(session, pair)
     builder = InlineKeyboardBuilder()
-    curator = await schools.curates(session, user, pair.school_id, settings.curator_ids)
+    curator = await access.may_curate(session, user, pair.school_id, settings.curator_ids)
     for member in pair.members:
         who = full_name(dossier.people.get(member.user_id))
         if curator:

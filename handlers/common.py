@@ -12,13 +12,13 @@ from handlers.callbacks import SetLanguage
 from handlers.rendering import main_menu
 from handlers.screens import show_main_menu
 from models import User
-from services import schools
+from services import access
 
 
 async def on_help(message: Message, i18n: I18nContext, user: User | None,
                   session: AsyncSession, settings: Settings) -> None:
     text = i18n.get("help-text")
-    if user is not None and await schools.is_curator(session, user, settings.curator_ids):
+    if user is not None and await access.is_curator(session, user, settings.curator_ids):
         text += "\n\n" + i18n.get("help-curator")
     await message.answer(text, reply_markup=main_menu(i18n) if user is not None else None)
 

@@ -102,7 +102,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
                            profiles: Profiles, calendars: dict[str, Calendar],
                            clock: Clock, surveys: Surveys) -> None:
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
-            or not await schools.curates(session, user, callback_data.school_id,
+            or not await access.may_curate(session, user, callback_data.school_id,
                                          settings.curator_ids)):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
@@ -116,7 +116,7 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
                         i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
                         clock: Clock) -> None:
     if (callback_data.role not in set(Role) or not isinstance(query.message, Message)
-            or not await schools.curates(session, user, callback_data.school_id,
+            or not await access.may_curate(session, user, callback_data.school_id,
                                          settings.curator_ids)):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
@@ -157,7 +157,7 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
 
 async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,
                      session: AsyncSession, user: User, settings: Settings, clock: Clock) -> None:
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    curated = await access.curated_schools(session, user, settings.curator_ids)
     role = await schools.confirm_role(session, callback_data.role_id,
                                       {school.id for school in curated}, clock.now())
     if role is None or not isinstance(query.message, Message):

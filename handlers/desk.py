@@ -27,7 +27,7 @@ from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView, PersonCard
 from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
 from models import User
-from services import charts, reports, schools
+from services import access, charts, reports
 from services.clock import Clock
 from services.surveys import Surveys
 
@@ -178,7 +178,7 @@ async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
 async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, user: User,
                    settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     """Every school the curator curates, a page at a time (a region has hundreds)."""
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    curated = await access.curated_schools(session, user, settings.curator_ids)
     pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
     page = min(max(view.button.page, 0), pages - 1)
     builder = InlineKeyboardBuilder()

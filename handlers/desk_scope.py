@@ -16,7 +16,7 @@ from domain.calendar import school_year_of
 from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView
 from models import School, User
-from services import schools
+from services import access, schools
 from services.reports import Scope
 
 FORMS = {"tt": Form.TEACHER_TEACHER, "pp": Form.PUPIL_PUPIL, "tp": Form.TEACHER_PUPIL}
@@ -89,9 +89,9 @@ def period_days(since: int, until: int, today: date) -> tuple[date, date]:
 
 async def resolve(session: AsyncSession, user: User, settings: Settings, now: datetime,
                   button: DeskButton) -> DeskScope:
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    curated = await access.curated_schools(session, user, settings.curator_ids)
     if not curated:
-        curator = await schools.is_curator(session, user, settings.curator_ids)
+        curator = await access.is_curator(session, user, settings.curator_ids)
         raise Refused("curator-no-schools" if curator else "curator-only")
     if button.school:
         chosen = [school for school in curated if school.id == button.school]

@@ -16,7 +16,7 @@ from handlers.rendering import drop_buttons
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
-from services import invites, privacy, schools
+from services import access, invites, privacy
 from services.clock import Clock
 from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
 from services.profiles import Profiles
@@ -91,7 +91,7 @@ async def continue_onboarding(message: Message, state: FSMContext, i18n: I18nCon
 
     A curator needs no programme role, only a name and a school.
     """
-    if not roles_of(user) and not await schools.is_curator(session, user, settings.curator_ids):
+    if not roles_of(user) and not await access.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)
         await message.answer(i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))
         return

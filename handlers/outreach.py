@@ -35,7 +35,7 @@ from handlers.outgoing import button
 from handlers.rendering import drop_buttons
 from handlers.states import BroadcastStates
 from models import Campaign, User
-from services import outreach, schools
+from services import access, outreach
 from services.clock import Clock
 from services.surveys import Surveys
 
@@ -202,7 +202,7 @@ async def _show_audience(message: Message, i18n: I18nContext, session: AsyncSess
                for value, label in forms]
     builder.row(*buttons[:2])
     builder.row(*buttons[2:])
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    curated = await access.curated_schools(session, user, settings.curator_ids)
     if len(curated) > 1:
         chosen = str(data.get("school") or "")
         builder.row(pick(BroadcastField.SCHOOL, "", i18n.get(

@@ -114,7 +114,7 @@ async def _matchable(session: AsyncSession, curator: User, mentee_id: int,
     if mentee is None or mentee.profile is None or mentee.profile.school_id is None:
         return None
     school_id = mentee.profile.school_id
-    if not await schools.curates(session, curator, school_id, settings.curator_ids):
+    if not await access.may_curate(session, curator, school_id, settings.curator_ids):
         return None
     mentees, mentors, names = await pairs.bases(session, school_id)
     if mentee_id not in {m.id for m in mentees}:
@@ -270,7 +270,7 @@ async def _curated_pair(state: FSMContext, session: AsyncSession, user: User,
                         settings: Settings) -> Pair | None:
     data = await state.get_data()
     pair = await session.get(Pair, int(data.get("pair", 0)))
-    if pair is None or not await schools.curates(session, user, pair.school_id,
+    if pair is None or not await access.may_curate(session, user, pair.school_id,
                                                   settings.curator_ids):
         return None
     return pair
@@ -400,7 +400,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
     pair = await session.get(Pair, callback_data.pair)
     allowed = pair is not None and pair.status in pairs.OPEN and callback_data.act in (
         "end", "reassign", "cancel", "order", "until") and \
-        await schools.curates(session, user, pair.school_id, settings.curator_ids)
+        await access.may_curate(session, user, pair.school_id, settings.curator_ids)
     if not allowed or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return

@@ -14,7 +14,7 @@ from bot.html import escape
 from domain.calendar import Calendar
 from handlers.callbacks import PickSchool
 from models import School, User
-from services import schools
+from services import access
 from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -37,9 +37,9 @@ class Desk:
 async def with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
                       settings: Settings, action: str) -> School | None:
     """The school the command is about, or None after refusing or offering a choice."""
-    curated = await schools.curated_schools(session, user, settings.curator_ids)
+    curated = await access.curated_schools(session, user, settings.curator_ids)
     if not curated:
-        curator = await schools.is_curator(session, user, settings.curator_ids)
+        curator = await access.is_curator(session, user, settings.curator_ids)
         await message.answer(i18n.get("curator-no-schools" if curator else "curator-only"))
         return None
     if len(curated) == 1:

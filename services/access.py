@@ -29,7 +29,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Role
-from models import Invite, Pair, PairMember, User, UserRole
+from models import Invite, Pair, PairMember, School, User, UserRole
 from services import pairs, schools
 
 # The statuses in which a pair's data is shared with its members: both sides agreed.
@@ -176,6 +176,16 @@ async def may_curate(session: AsyncSession, viewer: User, school_id: int | None,
                      root_ids: Collection[int]) -> bool:
     """A school's summary, exports, invitations, confirmations, pairs and calendar."""
     return school_id is not None and await schools.curates(session, viewer, school_id, root_ids)
+
+
+async def curated_schools(session: AsyncSession, viewer: User,
+                          root_ids: Collection[int]) -> list[School]:
+    """The schools whose desk this person may use (every school for a regional curator)."""
+    return await schools.curated_schools(session, viewer, root_ids)
+
+
+async def is_curator(session: AsyncSession, viewer: User, root_ids: Collection[int]) -> bool:
+    return await schools.is_curator(session, viewer, root_ids)
 
 
 async def may_become_curator(session: AsyncSession, school_id: int, user_id: int) -> bool:
