@@ -54,16 +54,19 @@ async def ours(count: int, folder: Path) -> tuple[float, float]:
     help_cost = await per_update(person, lambda p, i: p.send("/help"), count)
 
     async def answer(p: Person, index: int) -> None:
-        # Eight scale answers complete the areas; then «Пройти заново» starts a fresh response.
-        if index % 9 == 0:
+        # The diagnosis: eight scales, a category, a typed answer; then «Пройти заново» starts a
+        # fresh response.
+        step = index % 11
+        if step == 0:
             await p.send("/surveys")
-            label = "Продолжить: Диагностика" if index == 0 else "Начать: Диагностика"
-            try:
-                await p.press(label)
-            except AssertionError:
-                await p.press("Пройти заново: Диагностика")
-        else:
+            label = "Продолжить: Диагностика" if index == 0 else "Пройти заново: Диагностика"
+            await p.press(label)
+        elif step <= 8:
             await p.press("2")
+        elif step == 9:
+            await p.press("Молодой специалист")
+        else:
+            await p.send("Помощь с уроками")
 
     await person.press("Начать: Диагностика")
     answer_cost = await per_update(person, answer, count)

@@ -192,9 +192,9 @@ class TelegramRules(BaseRequestMiddleware):
                 text = text[:limits.alert - 1] + "…"
             method = method.model_copy(update={"text": text})
         markup = getattr(method, "reply_markup", None)
-        if isinstance(markup, InlineKeyboardMarkup):
+        if isinstance(markup, InlineKeyboardMarkup) and self._to_mend(markup):
             method = method.model_copy(update={"reply_markup": self._keyboard(markup)})
-        if isinstance(method, SendMessage) and visible_length(method.text) > limits.text:
+        if isinstance(method, SendMessage) and _over(method.text, limits.text):
             *first, last = split(method.text, limits.text)
             log.info("a text of %d characters went as %d messages",
                      visible_length(method.text), len(first) + 1)
@@ -202,15 +202,25 @@ class TelegramRules(BaseRequestMiddleware):
                 await make_request(bot, method.model_copy(
                     update={"text": part, "reply_markup": None}))
             method = method.model_copy(update={"text": last})
-        elif isinstance(method, EditMessageText) and visible_length(method.text) > limits.text:
+        elif isinstance(method, EditMessageText) and _over(method.text, limits.text):
             log.warning("an edit of %d characters was shortened to Telegram's limit",
                         visible_length(method.text))
             method = method.model_copy(update={"text": shorten(method.text, limits.text)})
         caption = getattr(method, "caption", None)
         if isinstance(method, SendPhoto | SendDocument | EditMessageCaption) and caption and \
-                visible_length(caption) > limits.caption:
+                _over(caption, limits.caption):
             method = method.model_copy(update={"caption": shorten(caption, limits.caption)})
         return await make_request(bot, method)
+
+    def _to_mend(self, markup: InlineKeyboardMarkup) -> bool:
+        """Whether a label holds markup or the keyboard is over the limit (most hold neither)."""
+        count = 0
+        for row in markup.inline_keyboard:
+            for button in row:
+                count += 1
+                if "<" in button.text or "&" in button.text:
+                    return True
+        return count > self.limits.buttons
 
     def _keyboard(self, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
         rows, count = [], 0
@@ -227,6 +237,12 @@ class TelegramRules(BaseRequestMiddleware):
             if kept:
                 rows.append(kept)
         return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _over(text: str, limit: int) -> bool:
+    # A character is at most two UTF-16 code units and markup only adds: short texts need no
+    # parsing.
+    return len(text) * 2 > limit and visible_length(text) > limit
 
 
 class LateCallbackAnswers(BaseRequestMiddleware):

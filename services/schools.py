@@ -18,12 +18,15 @@ from models import Profile, School, SchoolCurator, User, UserRole
 TEACHER_ROLES = (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER)
 
 
+_IN_FORCE = exists().where(
+    UserRole.user_id == SchoolCurator.user_id, UserRole.school_id == SchoolCurator.school_id,
+    UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None),
+    UserRole.role.in_([role.value for role in TEACHER_ROLES]))
+
+
 def in_force():
     """SQL: a SchoolCurator row whose holder is a confirmed teacher of that school."""
-    return exists().where(
-        UserRole.user_id == SchoolCurator.user_id, UserRole.school_id == SchoolCurator.school_id,
-        UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None),
-        UserRole.role.in_([role.value for role in TEACHER_ROLES]))
+    return _IN_FORCE
 
 
 def is_root_curator(user: User, root_ids: Collection[int]) -> bool:
