@@ -1,9 +1,12 @@
-"""A pair's Telegram group chat: /link binds it (members of the pair only), and the pair's
-notices also go there; removing the bot from the group unbinds it."""
+"""A pair's Telegram group chat: /link binds it, and the pair's notices (with everybody's
+names) also go there; removing the bot from the group unbinds it. Only a member of an active
+pair may bind it (services.access), and only a group every member of the pair is in: nobody
+else in the group learns the pair's names."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import (
     CallbackQuery,
@@ -19,23 +22,24 @@ from handlers.callbacks import LinkPair
 from handlers.outgoing import pair_title, shown
 from handlers.rendering import drop_buttons
 from models import Pair, User
-from services import pairs
+from services import access, pairs
 
 GROUP_TYPES = {"group", "supergroup"}
 GONE = {"left", "kicked"}
 
 
-async def on_link(message: Message, i18n: I18nContext, session: AsyncSession,
+async def on_link(message: Message, bot: Bot, i18n: I18nContext, session: AsyncSession,
                   user: User | None) -> None:
     if user is None:
         await message.answer(i18n.get("link-need-start"))
         return
-    mine = [p for p in await pairs.pairs_of(session, user) if p.status in pairs.OPEN]
+    mine = [p for p in await pairs.pairs_of(session, user)
+            if await access.may_bind_group(session, user, p)]
     if not mine:
         await message.answer(i18n.get("link-no-pair"))
         return
     if len(mine) == 1:
-        await _bind(message, i18n, session, mine[0])
+        await _bind(message, bot, i18n, session, mine[0])
         return
     people = await pairs.users_by_id(session, {m.user_id for p in mine for m in p.members})
     await message.answer(i18n.get("link-pick"), reply_markup=InlineKeyboardMarkup(
@@ -44,22 +48,38 @@ async def on_link(message: Message, i18n: I18nContext, session: AsyncSession,
                          for p in mine]))
 
 
-async def _bind(message: Message, i18n: I18nContext, session: AsyncSession, pair: Pair) -> None:
-    await pairs.bind_chat(session, pair, message.chat.id)
+async def _all_in_the_group(bot: Bot, chat_id: int, people: list[User]) -> bool:
+    for person in people:
+        try:
+            member = await bot.get_chat_member(chat_id, person.telegram_id)
+        except TelegramAPIError:
+            return False
+        if member.status in GONE:
+            return False
+    return True
+
+
+async def _bind(message: Message, bot: Bot, i18n: I18nContext, session: AsyncSession,
+                pair: Pair) -> None:
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    if not await _all_in_the_group(bot, message.chat.id, list(people.values())):
+        # Said without names: the group may hold people the pair does not know.
+        await message.answer(i18n.get("link-not-all-here"))
+        return
+    await pairs.bind_chat(session, pair, message.chat.id)
     await message.answer(i18n.get("link-done", pair=shown(i18n, pair_title(pair, people))))
 
 
-async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, i18n: I18nContext,
-                       session: AsyncSession, user: User | None) -> None:
+async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, bot: Bot,
+                       i18n: I18nContext, session: AsyncSession, user: User | None) -> None:
     pair = await session.get(Pair, callback_data.pair)
-    if (user is None or pair is None or pairs.member(pair, user.id) is None
-            or pair.status not in pairs.OPEN or not isinstance(query.message, Message)):
+    if (user is None or pair is None or not isinstance(query.message, Message)
+            or not await access.may_bind_group(session, user, pair)):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await query.answer()
     await drop_buttons(query.message)
-    await _bind(query.message, i18n, session, pair)
+    await _bind(query.message, bot, i18n, session, pair)
 
 
 async def on_bot_removed(event: ChatMemberUpdated, session: AsyncSession) -> None:

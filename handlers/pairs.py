@@ -54,14 +54,14 @@ async def tell_pair_chat(session: AsyncSession, clock: Clock, worker: OutboxWork
                   is_group=True, about=[m.user_id for m in bound.members])
 
 
-def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) -> str:
+def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) -> Markup:
     params = dict(reason.params)
     if "areas" in params:
-        params["areas"] = ", ".join(i18n.get(f"area-{a}") for a in params["areas"])
+        params["areas"] = lines((i18n.get(f"area-{a}") for a in params["areas"]), ", ")
     if "subjects" in params:
         subjects = profiles.form.question("subjects")
-        params["subjects"] = ", ".join(subjects.option_text(s, i18n.locale)
-                                       for s in params["subjects"])
+        params["subjects"] = lines((subjects.option_text(s, i18n.locale)
+                                    for s in params["subjects"]), ", ")
     return i18n.get(f"match-reason-{reason.code}", **params)
 
 
@@ -165,9 +165,11 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
 async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n: I18nContext,
                           session: AsyncSession, user: User, settings: Settings, clock: Clock,
                           outbox: OutboxWorker) -> None:
-    # Two curators (or one, twice) accepting for the same mentee at once: the second waits for
-    # the first and finds the mentee paired.
+    # Two curators (or one, twice) accepting for the same mentee, or the same mentor's last
+    # place, at once: the second waits for the first and finds the mentee paired or the place
+    # taken.
     await lock(session, User, callback_data.mentee)
+    await lock(session, User, callback_data.mentor)
     school, mentors, names = await _matchable(session, user, callback_data.mentee, settings) \
         or (None, [], {})
     mentor = next((m for m in mentors if m.id == callback_data.mentor != callback_data.mentee

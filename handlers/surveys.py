@@ -8,6 +8,7 @@ from aiogram_i18n import I18nContext, LazyFilter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.html import escape
 from handlers.answering import SurveyFlow, present
 from handlers.callbacks import OpenSurvey
 from handlers.onboarding import continue_onboarding
@@ -47,7 +48,8 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
     questionnaire = await surveys.definition(session, response.questionnaire_code,
                                              response.questionnaire_version)
     if questionnaire.intro is not None and not response.answers:
-        await query.message.answer(questionnaire.intro.get(i18n.locale))
+        # Content is plain text, like everything a person reads that is not a locale template.
+        await query.message.answer(escape(questionnaire.intro.get(i18n.locale)))
     await present(query.message, state, i18n, SurveyFlow(surveys, session, user, response.id), step)
 
 

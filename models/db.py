@@ -63,10 +63,14 @@ def database_trouble(error: BaseException) -> str | None:
     return f"database unavailable: {first_line}" if unavailable else None
 
 
-def insert_unless_present(session: AsyncSession, model: type, key: str, **values: Any):
-    """INSERT … ON CONFLICT (key) DO NOTHING, for rows several processes may add at once."""
+def insert_unless_present(session: AsyncSession, model: type, key: str | tuple[str, ...],
+                          **values: Any):
+    """INSERT … ON CONFLICT (key) DO NOTHING, for rows several processes may add at once; with
+    no values, for many rows given to execute()."""
     insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    statement = insert(model).values(**values) if values else insert(model)
+    keys = [key] if isinstance(key, str) else list(key)
+    return statement.on_conflict_do_nothing(index_elements=keys)
 
 
 async def lock(session: AsyncSession, model: type, ident: int) -> None:

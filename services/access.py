@@ -154,6 +154,14 @@ async def _is_teacher(session: AsyncSession, user_id: int) -> bool:
         .limit(1)) is not None
 
 
+async def may_bind_group(session: AsyncSession, viewer: User, pair: Pair) -> bool:
+    """Binding a group chat to a pair (its notices, with everybody's names, go there): a member
+    of the pair while it is active (everybody agreed), confirmed in its school. That every
+    member is in the group is Telegram's to tell (handlers.groups)."""
+    return pair.status == pairs.PairStatus.ACTIVE and pairs.member(pair, viewer.id) is not None \
+        and await is_confirmed(session, viewer.id, pair.school_id)
+
+
 # --- pupil pairs ---------------------------------------------------------------------------
 
 async def pupil_mentor_school(session: AsyncSession, user: User) -> int | None:

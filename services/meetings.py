@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Meeting, Pair, User
+from models.db import lock
 from services import outbox, pairs
 from services.errors import StaleAction
 
@@ -57,7 +58,10 @@ async def propose(session: AsyncSession, pair: Pair, proposer: User, *, starts_a
 
 
 async def _own(session: AsyncSession, meeting_id: int, user: User) -> tuple[Meeting, Pair]:
-    meeting = await session.get(Meeting, meeting_id)
+    """The meeting as it is now, its row locked: answers and moves at the same moment are
+    decided one after the other."""
+    await lock(session, Meeting, meeting_id)
+    meeting = await session.get(Meeting, meeting_id, populate_existing=True)
     pair = await session.get(Pair, meeting.pair_id) if meeting is not None else None
     if pair is None or pairs.member(pair, user.id) is None:
         raise StaleAction("not this person's meeting")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Campaign, OutboxMessage, User, UserRole
@@ -113,12 +113,17 @@ async def launch(session: AsyncSession, *, kind: str, creator_id: int,
              "text_key": text_key, "params": params, "buttons": buttons, "due_at": now,
              "urgent": False, "status": Status.PENDING, "dedupe_key": keys[r.user_id],
              "attempts": 0, "campaign_id": campaign.id, "created_at": now} for r in fresh]
+    # Another curator reminding the same people of the same questionnaire at the same moment
+    # owes them the same rows: whoever is second skips them.
     for start in range(0, len(rows), 1000):
-        await session.execute(insert(OutboxMessage), rows[start:start + 1000])
-    if not fresh:
+        await session.execute(insert_unless_present(session, OutboxMessage, "dedupe_key"),
+                              rows[start:start + 1000])
+    campaign.recipients = await session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.campaign_id == campaign.id)) or 0
+    if not campaign.recipients:
         campaign.reported_at = now  # nothing to wait for
     await session.commit()
-    return campaign, len(recipients) - len(fresh)
+    return campaign, len(recipients) - campaign.recipients
 
 
 async def keep_tally(session: AsyncSession, campaign_id: int, counts: Tally) -> None:

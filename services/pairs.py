@@ -276,6 +276,10 @@ async def school_pairs(session: AsyncSession, school_id: int) -> list[Pair]:
 
 async def end(session: AsyncSession, pair: Pair, now: datetime, *,
               status: PairStatus = PairStatus.COMPLETED, reason: str | None = None) -> None:
+    """Raises StaleAction when the pair has ended already, also by a press at the same moment
+    (the row is locked and read again first)."""
+    await lock(session, Pair, pair.id)
+    await session.refresh(pair, ["status"])
     if pair.status not in OPEN:
         raise StaleAction("the pair has already ended")
     pair.status, pair.ended_at, pair.end_reason = status, now, reason

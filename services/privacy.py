@@ -7,7 +7,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.questionnaire import Question, QuestionType
@@ -192,8 +192,10 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
         OutboxMessage.id.in_(select(OutboxAbout.outbox_id).where(
             OutboxAbout.user_id == user.id)),
         OutboxMessage.campaign_id.in_(own_campaigns))))
+    # Their campaigns' messages are gone, and nobody is left to report to.
     await session.execute(update(Campaign).where(Campaign.created_by == user.id)
-                          .values(text=None))
+                          .values(text=None, reported_at=func.coalesce(Campaign.reported_at,
+                                                                       now)))
     await session.execute(delete(FsmRecord).where(FsmRecord.key.contains(f":{telegram_id}:")))
     await session.execute(delete(SchoolCurator).where(SchoolCurator.user_id == user.id))
     await session.execute(update(Invite).where(Invite.created_by == user.id,

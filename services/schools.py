@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Role
 from models import Profile, School, SchoolCurator, User, UserRole
+from models.base import utcnow
+from models.db import insert_unless_present
 
 TEACHER_ROLES = (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER)
 
@@ -91,13 +93,11 @@ async def grant_curator(
 ) -> bool:
     """Make a teacher of the school its curator (services.access.may_become_curator says who
     may be); False when they already are."""
-    held = await session.scalar(select(SchoolCurator.id).where(
-        SchoolCurator.school_id == school_id, SchoolCurator.user_id == user_id))
-    if held is not None:
-        return False
-    session.add(SchoolCurator(school_id=school_id, user_id=user_id, granted_by=granted_by))
+    granted = await session.scalar(insert_unless_present(
+        session, SchoolCurator, ("school_id", "user_id"), school_id=school_id, user_id=user_id,
+        granted_by=granted_by, created_at=utcnow()).returning(SchoolCurator.id))
     await session.commit()
-    return True
+    return granted is not None
 
 
 async def members(

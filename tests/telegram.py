@@ -19,6 +19,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetChatMember,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -28,6 +29,8 @@ from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
     Chat,
+    ChatMemberLeft,
+    ChatMemberMember,
     FSInputFile,
     InlineKeyboardMarkup,
     Message,
@@ -80,6 +83,8 @@ class MockedSession(BaseSession):
     failures: dict[int, list[Exception]] = field(default_factory=dict)
     # What broke Telegram's rules, with the request it was in.
     violations: list[str] = field(default_factory=list)
+    # Who is in a group (getChatMember); a group not listed has everybody in it.
+    group_members: dict[int, set[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -122,6 +127,12 @@ class MockedSession(BaseSession):
             return self._message(int(method.chat_id), method.message_id, shown.text)
         if method.__returning__ is User:
             return BOT_USER
+        if isinstance(method, GetChatMember):
+            user = User(id=int(method.user_id), is_bot=False, first_name="…")
+            members = self.group_members.get(int(method.chat_id))
+            if members is None or int(method.user_id) in members:
+                return ChatMemberMember(user=user)
+            return ChatMemberLeft(user=user)
         return True
 
     @staticmethod

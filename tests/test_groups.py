@@ -50,3 +50,22 @@ async def test_removing_the_bot_unbinds_and_migration_moves_the_binding(running)
         old_chat_member=ChatMemberMember(user=BOT_USER),
         new_chat_member=ChatMemberLeft(user=BOT_USER)))
     assert (await the_pair(running)).chat_id is None
+
+
+async def test_only_an_active_pair_all_of_whose_members_are_in_the_group_is_bound(running):
+    curator, petr, anna = await active_pair(running)
+    # Anna's group holds her and strangers, not Petr: nothing is bound, no name is said there.
+    running.bot.session.group_members[GROUP.id] = {anna.user.id, 777001}
+    said = texts(await anna.send("/link", chat=GROUP))
+    assert said == ["Сначала добавьте в эту группу всех участников пары: к чату можно привязать "
+                    "пару, только если в нём есть все её участники."]
+    assert (await the_pair(running)).chat_id is None
+    running.bot.session.group_members[GROUP.id].add(petr.user.id)
+    said = texts(await anna.send("/link", chat=GROUP))
+    assert said[0].startswith("Чат привязан к паре")
+    # A pair only proposed (the other side has not agreed) cannot be bound.
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    await curator.press("Да, завершить")
+    assert texts(await anna.send("/link", chat=GROUP)) == [
+        "У вас нет действующей пары, которую можно привязать к этому чату."]

@@ -16,6 +16,7 @@ from services import invites, people
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
+    TEACHER_MENTOR,
     active_pair,
     join,
     register_curator,
@@ -131,3 +132,32 @@ async def test_only_a_day_the_calendar_offered_can_be_picked(running, clock):
     async with running.session() as session:
         assert await session.scalar(select(func.count(Meeting.id))) == 0
     assert anna is not None
+
+
+async def test_two_curators_ending_a_pair_at_once_end_it_once(running, monkeypatch):
+    regional, petr, anna = await active_pair(running)
+    olga = running.person(950)
+    await join(running, regional, olga, {**TEACHER_MENTOR, "name": "Орлова Ольга"},
+               "Наставник (педагог)")
+    await regional.send("/curators")
+    await regional.press("Сделать куратором: Орлова")
+    for curator in (regional, olga):
+        await curator.send("/pairs")
+        await curator.press("Завершить")
+    sure = [curator.find_button("Да, завершить") for curator in (regional, olga)]
+    together, get = Together(2), AsyncSession.get
+
+    async def get_together(self, entity, *args, **kwargs):
+        found = await get(self, entity, *args, **kwargs)
+        if entity is Pair:
+            await together.meet()
+        return found
+
+    monkeypatch.setattr(AsyncSession, "get", get_together)
+    await asyncio.gather(*(curator.press_data(data, message_id)
+                           for curator, (message_id, data) in zip((regional, olga), sure,
+                                                                   strict=True)))
+    monkeypatch.undo()
+    for person in (petr, anna):
+        ended = [m for m in person.messages() if "Работа вашей пары завершена" in m.text]
+        assert len(ended) == 1

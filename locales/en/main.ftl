@@ -296,6 +296,7 @@ pair-cancelled-by-curator = The curator has cancelled your pair.
 pair-cancelled-curator = Pair cancelled: { $pair }.
 link-need-start = Please send /start to the bot in a private chat first, so that I know who you are.
 link-no-pair = You have no current pair to bind to this chat.
+link-not-all-here = Add every member of the pair to this group first: a pair can be bound only to a chat that all its members are in.
 link-pick = Which pair should this chat be bound to?
 link-done = This chat is bound to the pair { $pair }. The pair's reminders and notices will come here too.
 pair-chat-ended = The pair { $pair } has completed its work. Thank you!

@@ -2,6 +2,11 @@
 what people typed raw, as the renderer now escapes it (pending rows written escaped by the
 earlier code are unescaped once, except meeting reminders, which were written raw).
 
+Rows written before know nothing of whom they are about. Meeting reminders learn it from their
+meeting (its proposer typed the place and topic); messages already done with, outside a
+campaign, are deleted now rather than kept for 30 days, since erasure could not find them; the
+few other pending notices are due within hours. Campaigns get their counts and a key per press.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 16:00:00
@@ -41,6 +46,37 @@ def upgrade() -> None:
         batch.add_column(sa.Column("dedupe_key", sa.String(length=64), nullable=True))
         batch.create_unique_constraint(batch.f("uq_campaigns_dedupe_key"), ["dedupe_key"])
     _unescape_pending()
+    _about_legacy_rows()
+
+
+def _about_legacy_rows() -> None:
+    connection = op.get_bind()
+    connection.execute(sa.text(
+        "DELETE FROM outbox WHERE campaign_id IS NULL "
+        "AND status IN ('sent', 'failed', 'dropped', 'cancelled')"))
+    rows = connection.execute(sa.text(
+        "SELECT id, user_id, dedupe_key FROM outbox WHERE dedupe_key LIKE 'meeting:%'")).all()
+    meetings = {}
+    for _, _, key in rows:
+        meeting_id = key.split(":")[1]
+        if meeting_id.isdigit():
+            meetings[int(meeting_id)] = None
+    ids = sorted(meetings)
+    for start in range(0, len(ids), 1000):
+        for meeting_id, proposer in connection.execute(
+                sa.text("SELECT id, proposed_by FROM meetings WHERE id IN :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)), {"ids": ids[start:start + 1000]}):
+            meetings[meeting_id] = proposer
+    about = []
+    for row_id, user_id, key in rows:
+        meeting_id = key.split(":")[1]
+        proposer = meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
+        if proposer is not None and proposer != user_id:
+            about.append({"outbox_id": row_id, "user_id": proposer})
+    if about:
+        connection.execute(sa.text(
+            "INSERT INTO outbox_about (outbox_id, user_id) VALUES (:outbox_id, :user_id)"),
+            about)
 
 
 def _raw(value):
