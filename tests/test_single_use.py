@@ -40,6 +40,19 @@ class Together:
             await asyncio.wait_for(self.barrier.wait(), 1.0)
 
 
+def read_pairs_together(monkeypatch) -> None:
+    """Two updates loading a pair both load it before either goes on."""
+    together, get = Together(2), AsyncSession.get
+
+    async def get_together(self, entity, *args, **kwargs):
+        found = await get(self, entity, *args, **kwargs)
+        if entity is Pair:
+            await together.meet()
+        return found
+
+    monkeypatch.setattr(AsyncSession, "get", get_together)
+
+
 async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once(
         running, monkeypatch):
     curator = await register_curator(running)
@@ -72,15 +85,7 @@ async def test_both_sides_agreeing_at_once_start_the_pair_once(running, monkeypa
     await curator.send("/match")
     await curator.press("Принять")
     agree = anna.find_button("Согласен")
-    together, get = Together(2), AsyncSession.get
-
-    async def get_together(self, entity, *args, **kwargs):
-        found = await get(self, entity, *args, **kwargs)
-        if entity is Pair:
-            await together.meet()
-        return found
-
-    monkeypatch.setattr(AsyncSession, "get", get_together)
+    read_pairs_together(monkeypatch)
     await asyncio.gather(anna.press("Согласен"), petr.press("Согласен"))
     monkeypatch.undo()
     async with running.session() as session:
@@ -145,15 +150,7 @@ async def test_two_curators_ending_a_pair_at_once_end_it_once(running, monkeypat
         await curator.send("/pairs")
         await curator.press("Завершить")
     sure = [curator.find_button("Да, завершить") for curator in (regional, olga)]
-    together, get = Together(2), AsyncSession.get
-
-    async def get_together(self, entity, *args, **kwargs):
-        found = await get(self, entity, *args, **kwargs)
-        if entity is Pair:
-            await together.meet()
-        return found
-
-    monkeypatch.setattr(AsyncSession, "get", get_together)
+    read_pairs_together(monkeypatch)
     await asyncio.gather(*(curator.press_data(data, message_id)
                            for curator, (message_id, data) in zip((regional, olga), sure,
                                                                    strict=True)))
