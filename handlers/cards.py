@@ -14,13 +14,13 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.html import Markup, lines, plain, shorten
+from bot.html import Markup, lines, shorten
 from domain.matching import AREAS
 from domain.questionnaire import Question
 from handlers.callbacks import PairCard, PersonCard, ProgressChart
 from handlers.outgoing import full_name, pair_title, shown
 from handlers.plan import item_text
-from handlers.rendering import describe
+from handlers.rendering import describe, plain_text
 from models import Pair, User
 from services import access, charts, dossiers, pairs, reports
 from services.clock import Clock
@@ -200,13 +200,13 @@ async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
                            show_alert=True)
         return
     await query.answer(i18n.get("chart-drawing"))
-    areas = [(plain(i18n.get(f"area-{area}")), progress.first.get(area),
+    areas = [(plain_text(i18n, f"area-{area}"), progress.first.get(area),
               progress.last.get(area) if progress.taken > 1 else None) for area in AREAS]
     png = await asyncio.to_thread(
-        charts.before_after, plain(i18n.get("chart-progress-title", name=full_name(person))),
-        areas, plain(i18n.get("chart-before")), plain(i18n.get("chart-after")),
-        plain(i18n.get("chart-difficulty-axis")), DIAGNOSIS_SCALE,
-        plain(i18n.get("chart-empty")))
+        charts.before_after, plain_text(i18n, "chart-progress-title", name=full_name(person)),
+        areas, plain_text(i18n, "chart-before"), plain_text(i18n, "chart-after"),
+        plain_text(i18n, "chart-difficulty-axis"), DIAGNOSIS_SCALE,
+        plain_text(i18n, "chart-empty"))
     await query.message.answer_photo(BufferedInputFile(png, filename="progress.png"),
                                      caption=i18n.get("chart-progress-title",
                                                       name=full_name(person)))

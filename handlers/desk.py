@@ -22,10 +22,11 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.html import Markup, escape, lines, plain
+from bot.html import Markup, escape, lines
 from domain.roles import Form
 from handlers.callbacks import DeskButton, DeskView, PersonCard
 from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
+from handlers.rendering import plain_text
 from models import User
 from services import access, charts, reports
 from services.clock import Clock
@@ -197,8 +198,7 @@ async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, us
 async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                  clock: Clock, settings: Settings) -> bytes:
     def say(key: str, **params) -> str:
-        """Charts draw plain text."""
-        return plain(i18n.get(key, **params))
+        return plain_text(i18n, key, **params)
 
     empty = say("chart-empty")
     if view.button.view is DeskView.CHART_DEFICITS:

@@ -14,7 +14,6 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.html import plain
 from handlers.callbacks import DeskButton, DeskView
 from handlers.desk_scope import (
     DeskScope,
@@ -24,6 +23,7 @@ from handlers.desk_scope import (
     period_days,
     resolve,
 )
+from handlers.rendering import plain_text
 from models import User
 from services import access, export, pairs
 from services.clock import Clock
@@ -51,7 +51,7 @@ async def _send_export(message: Message, i18n: I18nContext, session: AsyncSessio
         with os.fdopen(handle, "wb") as target:
             rows = await export.export(
                 session, view.scope, surveys.catalog,
-                lambda key, **params: plain(i18n.get(key, **params)), i18n.locale,
+                lambda key, **params: plain_text(i18n, key, **params), i18n.locale,
                 ZoneInfo(settings.timezone), fmt, target, mentor_id, now=clock.now(),
                 profile=profiles.form)
             size = target.tell()

@@ -16,7 +16,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 
-from bot.html import Markup, escape, lines
+from bot.html import Markup, escape, lines, plain
 from domain import engine
 from domain.questionnaire import Question, QuestionType
 from handlers.callbacks import Act, AnswerButton, Flow, OpenSurvey
@@ -31,6 +31,11 @@ async def drop_buttons(message: Message) -> None:
         await message.edit_reply_markup(reply_markup=None)
     except TelegramBadRequest:
         pass  # already without buttons (a quick double press), or too old to edit
+
+
+def plain_text(i18n: I18nContext, key: str, **params: Any) -> str:
+    """A locale message for what is not HTML: a chart, a spreadsheet cell."""
+    return plain(i18n.get(key, **params))
 
 
 def main_menu(i18n: I18nContext) -> ReplyKeyboardMarkup:

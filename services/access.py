@@ -150,8 +150,7 @@ async def may_see_contact(session: AsyncSession, viewer: User, person: User,
 async def _is_teacher(session: AsyncSession, user_id: int) -> bool:
     return await session.scalar(select(UserRole.id).where(
         UserRole.user_id == user_id, UserRole.is_active.is_(True),
-        UserRole.role.in_([Role.MENTOR_TEACHER.value, Role.MENTEE_TEACHER.value]))
-        .limit(1)) is not None
+        UserRole.role.in_([role.value for role in schools.TEACHER_ROLES])).limit(1)) is not None
 
 
 async def may_bind_group(session: AsyncSession, viewer: User, pair: Pair) -> bool:
@@ -206,8 +205,8 @@ async def curates_person(session: AsyncSession, viewer: User, person_id: int,
     """A person's card: the curators of a school the person belongs to."""
     if schools.is_root_curator(viewer, root_ids):
         return await session.get(User, person_id) is not None
-    own = {school.id for school in await schools.curated_schools(session, viewer, root_ids)}
-    return bool(own & await schools_of(session, person_id))
+    return bool(await _curated_ids(session, viewer, root_ids) & await schools_of(session,
+                                                                                person_id))
 
 
 async def pairs_curated_by(session: AsyncSession, viewer: User, candidates: Iterable[Pair],
@@ -216,5 +215,9 @@ async def pairs_curated_by(session: AsyncSession, viewer: User, candidates: Iter
     a person who moved school brings no names from the old one)."""
     if schools.is_root_curator(viewer, root_ids):
         return list(candidates)
-    own = {school.id for school in await schools.curated_schools(session, viewer, root_ids)}
+    own = await _curated_ids(session, viewer, root_ids)
     return [pair for pair in candidates if pair.school_id in own]
+
+
+async def _curated_ids(session: AsyncSession, viewer: User, root_ids: Collection[int]) -> set[int]:
+    return {school.id for school in await schools.curated_schools(session, viewer, root_ids)}

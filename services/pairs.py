@@ -88,12 +88,13 @@ async def open_mentee_ids(session: AsyncSession, school_id: int) -> set[int]:
 
 async def open_pairs_elsewhere(session: AsyncSession, user_id: int,
                                school_id: int | None) -> list[Pair]:
-    """The person's proposed or active pairs in schools other than `school_id`."""
-    rows = await session.scalars(
-        select(Pair).join(PairMember, PairMember.pair_id == Pair.id)
-        .where(PairMember.user_id == user_id, Pair.status.in_(OPEN),
-               Pair.school_id != school_id if school_id is not None else Pair.id.is_not(None)))
-    return list(rows.unique().all())
+    """The person's proposed or active pairs in schools other than `school_id` (in any school
+    for None)."""
+    query = (select(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+             .where(PairMember.user_id == user_id, Pair.status.in_(OPEN)))
+    if school_id is not None:
+        query = query.where(Pair.school_id != school_id)
+    return list((await session.scalars(query)).unique().all())
 
 
 async def mentees_taken(session: AsyncSession, mentor_ids: Iterable[int]) -> dict[int, int]:

@@ -44,12 +44,13 @@ async def find_user(session: AsyncSession, telegram_id: int) -> User | None:
 async def register(session: AsyncSession, registration: Registration) -> User:
     """Store a person the moment they consent; a repeated consent keeps the first record (one
     conditional insert: two presses of «Согласен» at once make one person)."""
+    consented_at = registration.consented_at or utcnow()
     created = await session.scalar(insert_unless_present(
         session, User, "telegram_id", telegram_id=registration.telegram_id,
-        locale=registration.locale, consent_at=registration.consented_at or utcnow(),
+        locale=registration.locale, consent_at=consented_at,
         consent_version=registration.consent_version, is_active=True,
         start_payload=registration.start_payload, username=registration.username,
-        created_at=registration.consented_at or utcnow()).returning(User.id))
+        created_at=consented_at).returning(User.id))
     if created is not None:
         session.add(Profile(user_id=created))
     user = await session.scalar(select(User).where(User.telegram_id == registration.telegram_id)
