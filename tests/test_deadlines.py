@@ -130,10 +130,10 @@ async def test_warnings_for_a_quiet_pair_and_a_blocked_participant(running, cloc
 
 
 async def test_warning_when_nobody_reacts_to_a_meeting(running, clock):
-    from tests.test_meetings import propose
+    from tests.flows import propose_meeting
 
     curator, petr, anna = await active_pair(running)
-    await propose(petr)
+    await propose_meeting(petr)
     await anna.press("Принять")
     clock.current = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a day after: not yet
     planner = running.app.daily_planner(running.outbox)

@@ -8,20 +8,10 @@ from sqlalchemy import select
 
 from handlers.callbacks import MeetReply
 from models import Meeting, OutboxMessage
-from tests.flows import TEACHER_MENTEE, active_pair, register, stored_user
+from tests.flows import TEACHER_MENTEE, active_pair, propose_meeting, register, stored_user
 from tests.telegram import texts
 
 pytestmark = pytest.mark.db
-
-
-async def propose(person, day="25.11", at="15:30", repeat="Один раз"):
-    await person.send("/meet")
-    await person.press(day)
-    await person.send(at)
-    await person.send("Кабинет 12")
-    await person.send("Разбор урока")
-    await person.press("Сделаем вместе")
-    return texts(await person.press(repeat))
 
 
 async def the_meetings(running) -> list[Meeting]:
@@ -37,7 +27,7 @@ async def owed(running, kind) -> list[OutboxMessage]:
 
 async def test_proposed_accepted_reminded_and_logged(running, clock):
     _, petr, anna = await active_pair(running)
-    said = await propose(petr)
+    said = texts(await propose_meeting(petr))
     assert "Предложение отправлено партнёру. Когда он ответит, я сообщу." in said
     proposal = anna.last.text
     assert "Наставник 0 предлагает встречу" in proposal and "25.11.2026 15:30" in proposal
@@ -74,7 +64,7 @@ async def test_proposed_accepted_reminded_and_logged(running, clock):
 
 async def test_reschedule_from_a_reminder_withdraws_its_messages(running, clock):
     _, petr, anna = await active_pair(running)
-    await propose(petr)
+    await propose_meeting(petr)
     await anna.press("Принять")
     clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
     await running.outbox.pump()
@@ -97,7 +87,7 @@ async def test_weekly_series_and_personal_reminder_settings(running):
     async with running.session() as session:
         assert (await stored_user(session, petr.user.id)).reminder_minutes == [1440]
         assert (await stored_user(session, anna.user.id)).timezone == "Asia/Yekaterinburg"
-    await propose(petr, repeat="Каждую неделю")
+    await propose_meeting(petr, repeat="Каждую неделю")
     # Proposed for 15:30 in Moscow: Anna sees it in her own time, 17:30 in Yekaterinburg.
     assert "25.11.2026 17:30" in anna.last.text
     await anna.press("Принять")
@@ -131,7 +121,7 @@ async def test_bad_time_stale_and_forged_answers(running):
     said = texts(await petr.send("08:00"))  # 08:00 in Moscow has passed at 12:00
     assert said == ["Это время уже прошло. Выберите другое."]
     await petr.send("/cancel")
-    await propose(petr)
+    await propose_meeting(petr)
     (meeting,) = await the_meetings(running)
     stranger = running.person(999)
     await register(stranger, TEACHER_MENTEE)
@@ -146,7 +136,7 @@ async def test_bad_time_stale_and_forged_answers(running):
 
 async def test_ending_a_pair_cancels_its_future_meetings_and_reminders(running):
     curator, petr, anna = await active_pair(running)
-    await propose(petr, repeat="Каждую неделю")
+    await propose_meeting(petr, repeat="Каждую неделю")
     await anna.press("Принять")
     assert any(r.status == "pending" for r in await owed(running, "meeting-reminder"))
     await curator.send("/pairs")
