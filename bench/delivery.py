@@ -84,7 +84,7 @@ async def send_due(folder: Path, standin: LimitedStandIn) -> None:
         for n, (chat_id, is_group) in enumerate(chats):
             await outbox.schedule(session, kind="bench", chat_id=chat_id, text_key=TEXT_KEY,
                                   due_at=now, user_id=None, urgent=True, is_group=is_group,
-                                  params={"pair": f"#{n}", "form": "-"}, commit=False)
+                                  params={"pair": f"#{n}", "form": "-"})
         await session.commit()
 
     started = time.monotonic()

@@ -24,9 +24,10 @@ from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
 from bot.html import HtmlFluentCore
 from bot.jobs import DailyPlanner
-from bot.middlewares import CurrentUser, DatabaseSession, LocaleManager, OncePerUpdate
+from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate
 from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage, PersonLocks
+from bot.unit_of_work import UnitOfWork
 from domain.calendar import Calendar, load_calendars
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
@@ -57,7 +58,7 @@ class App:
     async def prepare_database(self) -> None:
         """Migrate to the newest schema and record the questionnaire versions in use."""
         await upgrade_database(self.engine)
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             await sync_catalog(session, self.surveys.catalog)
         if self.engine.dialect.name == "sqlite":
             # Without statistics SQLite picks the per-questionnaire index for a school's summary
@@ -90,14 +91,12 @@ def create_bot(settings: Settings) -> Bot:
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def create_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
+def create_storage(settings: Settings, sessionmaker: async_sessionmaker) -> BaseStorage:
     if settings.redis_url:
         return RedisStorage.from_url(settings.redis_url)
-    # A pool of its own: a handler holds the update's connection while it reads or writes its
-    # conversation state, and with one shared pool enough such updates at once starve it for
-    # good (bench.throughput: 175 of 200 people failed).
-    url = engine.url.render_as_string(hide_password=False)
-    return DatabaseStorage(create_engine(url))
+    # In the update's own session and transaction: one connection per update, and the state is
+    # committed with the answer it follows.
+    return DatabaseStorage(sessionmaker)
 
 
 def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
@@ -111,11 +110,15 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
                       profiles: Profiles, storage: BaseStorage,
                       clock: Clock) -> tuple[Dispatcher, HtmlFluentCore]:
+    # aiogram's FSM middleware is registered by hand, after the unit of work: it reads the state
+    # through the update's session.
     dispatcher = Dispatcher(storage=storage, events_isolation=create_isolation(storage),
-                            settings=settings, sessionmaker=sessionmaker, surveys=surveys,
-                            profiles=profiles, clock=clock)
-    # Order matters: the session first, a redelivery dropped, then the person, their language.
-    dispatcher.update.outer_middleware(DatabaseSession(sessionmaker))
+                            disable_fsm=True, settings=settings, sessionmaker=sessionmaker,
+                            surveys=surveys, profiles=profiles, clock=clock)
+    # Order matters: the update's session (no connection yet), the person's lock and state, a
+    # redelivery dropped, then the person, their language.
+    dispatcher.update.outer_middleware(UnitOfWork(sessionmaker))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(OncePerUpdate())
     dispatcher.update.outer_middleware(CurrentUser())
     # Every parameter of a locale message is escaped as it is rendered (bot/html.py).
@@ -160,7 +163,7 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     sessionmaker = create_sessionmaker(engine)
     clock = clock or Clock()
     surveys, profiles = Surveys(catalog, clock), Profiles(profile_form)
-    storage = create_storage(settings, engine)
+    storage = create_storage(settings, sessionmaker)
     dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage, clock)
     dispatcher["calendars"] = calendars
     return App(settings, engine, sessionmaker, surveys, profiles, dispatcher, core, clock,

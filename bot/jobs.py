@@ -47,20 +47,19 @@ class DailyPlanner:
                           replace_existing=True, coalesce=True, max_instances=1)
 
     async def forget_old_updates(self) -> int:
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             result = await session.execute(delete(ProcessedUpdate).where(
                 ProcessedUpdate.processed_at < self.clock.now() - KEEP_PROCESSED))
-            await session.commit()
         return result.rowcount
 
     async def prune_outbox(self) -> int:
         """Messages done with for 30 days go, with what they said about people."""
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             return await outbox.prune(session, self.clock.now())
 
     async def run(self) -> int:
         now = self.clock.now()
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             planned = await deadlines.plan_deadlines(
                 session, self.calendars, now, ZoneInfo(self.settings.timezone),
                 set(self.settings.curator_ids), survey_button)

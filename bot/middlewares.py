@@ -1,10 +1,11 @@
-"""Outer middlewares: one database session per update, each update handled once, the person
-behind it, their language."""
+"""Outer middlewares after the unit of work (bot/unit_of_work.py): each update handled once,
+the person behind it, their language."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -13,13 +14,13 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
 from aiogram_i18n.managers import BaseManager
-from sqlalchemy import event as orm_event
-from sqlalchemy import exists, select, text
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
+from models.db import insert_unless_present
 from services.clock import Clock
 from services.people import find_user, mark_reachable, set_locale
 
@@ -28,93 +29,59 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-class DatabaseSession(BaseMiddleware):
-    def __init__(self, sessionmaker: async_sessionmaker) -> None:
-        self.sessionmaker = sessionmaker
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessionmaker() as session:
-            data["session"] = session
-            return await handler(event, data)
-
-
 class OncePerUpdate(BaseMiddleware):
-    """A redelivered update is dropped. The mark rides in the update's first commit, so an
-    answer and the fact that its update was handled are written together or not at all: a crash
-    before the commit lets the redelivery do the work, a crash after it makes the redelivery a
-    no-op. Two processes handed the same update race on the mark's primary key; the loser's
-    writes are rolled back."""
+    """A redelivered update is dropped. The mark rides in the update's one commit
+    (bot/unit_of_work.py), so an answer and the fact that its update was handled are written
+    together or not at all: a crash before the commit lets the redelivery do the work, a crash
+    after it makes the redelivery a no-op.
+
+    On PostgreSQL the mark is inserted first (ON CONFLICT DO NOTHING RETURNING): a twin handed to
+    another process at the same moment waits on that row until the first commits, then finds it
+    and is dropped. SQLite has one process and one writer; its mark is added at the commit, so a
+    read does not hold the write lock while it replies."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         session: AsyncSession = data["session"]
         bot: Bot = data["bot"]
-        await _wait_for_a_twin(session, bot.id, event.update_id)
-        if await _seen(session, bot.id, event.update_id):
-            log.info("update %s was handled already; dropped", event.update_id)
-            return UNHANDLED
         clock: Clock = data["clock"]
-        mark = _Mark(ProcessedUpdate(bot_id=bot.id, update_id=event.update_id,
-                                     processed_at=clock.now()))
-        mark.attach(session.sync_session)
+        processed_at = clock.now()
+
+        def mark() -> ProcessedUpdate:
+            return ProcessedUpdate(bot_id=bot.id, update_id=event.update_id,
+                                   processed_at=processed_at)
+
+        pipeline = first_commit(session)
+        if session.bind.dialect.name == "postgresql":
+            inserted = await session.scalar(
+                insert_unless_present(session, ProcessedUpdate, ("bot_id", "update_id"),
+                                      bot_id=bot.id, update_id=event.update_id,
+                                      processed_at=processed_at)
+                .returning(ProcessedUpdate.update_id)
+                .execution_options(**{BOOKKEEPING: True}))
+            if inserted is None:
+                return _dropped(event.update_id)
+            pipeline.written(mark)
+        else:
+            if await _seen(session, bot.id, event.update_id):
+                return _dropped(event.update_id)
+            pipeline.add(mark)
         try:
-            result = await handler(event, data)
-            if not mark.committed:
-                await session.commit()  # the handler wrote nothing: the mark alone
-            return result
+            return await handler(event, data)
         except IntegrityError:
-            if mark.committed:
+            if pipeline.done:
                 raise  # about the handler's own rows, not the mark
             await session.rollback()
             if not await _seen(session, bot.id, event.update_id):
                 raise
             log.info("update %s was handled by another process; dropped", event.update_id)
             return UNHANDLED
-        finally:
-            mark.detach(session.sync_session)
 
 
-class _Mark:
-    """Adds the ProcessedUpdate row to whichever commit comes first and remembers whether it
-    went through; a commit that failed and was rolled back leaves it for the next one."""
-
-    def __init__(self, row: ProcessedUpdate) -> None:
-        self.row, self.pending, self.committed = row, True, False
-        self._hooks = {"before_commit": self._before_commit, "after_commit": self._after_commit,
-                       "after_rollback": self._after_rollback}
-
-    def attach(self, session: Session) -> None:
-        for name, hook in self._hooks.items():
-            orm_event.listen(session, name, hook)
-
-    def detach(self, session: Session) -> None:
-        for name, hook in self._hooks.items():
-            orm_event.remove(session, name, hook)
-
-    def _before_commit(self, session: Session) -> None:
-        if self.pending:
-            session.add(self.row)
-            self.pending = False
-
-    def _after_commit(self, session: Session) -> None:
-        if not self.pending:
-            self.committed = True
-
-    def _after_rollback(self, session: Session) -> None:
-        if not self.committed:
-            self.pending = True
-            self.row = ProcessedUpdate(bot_id=self.row.bot_id, update_id=self.row.update_id,
-                                       processed_at=self.row.processed_at)
-
-
-async def _wait_for_a_twin(session: AsyncSession, bot_id: int, update_id: int) -> None:
-    """On PostgreSQL, a process handed an update that another process is handling waits until
-    the other's first commit (which carries the mark); the lock goes with that transaction.
-    Without it both would read the old state and both would answer."""
-    if session.bind.dialect.name == "postgresql":
-        key = (bot_id * 1_000_003 + update_id) % 2**63
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+def _dropped(update_id: int) -> Any:
+    log.info("update %s was handled already; dropped", update_id)
+    return UNHANDLED
 
 
 async def _seen(session: AsyncSession, bot_id: int, update_id: int) -> bool:
@@ -130,8 +97,8 @@ class CurrentUser(BaseMiddleware):
         session: AsyncSession = data["session"]
         user = await find_user(session, sender.id) if sender and not sender.is_bot else None
         if user is not None and user.unreachable_at is not None:
-            # Writing to the bot again means they unblocked it.
-            await mark_reachable(session, user)
+            # Writing to the bot again means they unblocked it; recorded with the update.
+            first_commit(session).do(partial(mark_reachable, user_id=user.id))
         data["user"] = user
         return await handler(event, data)
 

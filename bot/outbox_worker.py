@@ -91,10 +91,10 @@ class OutboxWorker:
         """Send every message due now; the number of rows handled."""
         handled = 0
         async with self._running:
-            async with self.sessionmaker() as session:
+            async with self.sessionmaker.begin() as session:
                 await outbox.recover(session, self.clock.now(), self.policy)
             while True:
-                async with self.sessionmaker() as session:
+                async with self.sessionmaker.begin() as session:
                     rows = await outbox.claim_due(session, self.clock.now(), self.name, BATCH)
                 if not rows:
                     if await self._report_campaigns():
@@ -112,22 +112,25 @@ class OutboxWorker:
         """Tell each curator how their finished reminder or announcement went."""
         reported = 0
         async with self.sessionmaker() as session:
-            for campaign in await outreach.finished_unreported(session):
-                if not await outreach.mark_reported(session, campaign.id, self.clock.now()):
+            finished = [(c.id, c.created_by, c.kind)
+                        for c in await outreach.finished_unreported(session)]
+        for campaign_id, created_by, kind in finished:
+            async with self.sessionmaker.begin() as session:
+                if not await outreach.mark_reported(session, campaign_id, self.clock.now()):
                     continue  # another process reports it
-                if campaign.created_by is None:
+                if created_by is None:
                     continue
-                creator = await session.get(User, campaign.created_by)
-                counts = await outreach.tally(session, campaign.id)
-                await outreach.keep_tally(session, campaign.id, counts)
+                creator = await session.get(User, created_by)
+                counts = await outreach.tally(session, campaign_id)
+                await outreach.keep_tally(session, campaign_id, counts)
                 await outbox.schedule(
                     session, kind="campaign_report", chat_id=creator.telegram_id,
                     user_id=creator.id, text_key="outreach-report", due_at=self.clock.now(),
-                    urgent=True, params={"what": {"key": f"outreach-kind-{campaign.kind}"},
+                    urgent=True, params={"what": {"key": f"outreach-kind-{kind}"},
                                          "total": counts.total, "delivered": counts.delivered,
                                          "unreachable": counts.unreachable,
                                          "failed": counts.failed})
-                reported += 1
+            reported += 1
         return reported
 
     async def _in_order(self, rows: list[OutboxMessage]) -> None:
@@ -138,7 +141,7 @@ class OutboxWorker:
                 except Exception:
                     log.exception("outbox row %s failed", row.id)
                     gave_up = row.attempts >= self.policy.max_attempts
-                    async with self.sessionmaker() as session:
+                    async with self.sessionmaker.begin() as session:
                         await outbox.finish(
                             session, row.id,
                             outbox.Status.FAILED if gave_up else outbox.Status.PENDING,
@@ -147,7 +150,7 @@ class OutboxWorker:
 
     async def _handle(self, row: OutboxMessage) -> None:
         now = self.clock.now()
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             user = await session.get(User, row.user_id) if row.user_id else None
             zone = ZoneInfo((user and user.timezone) or self.settings.timezone)
             pupil = user is not None and bool(roles_of(user)) and not any(
@@ -171,7 +174,7 @@ class OutboxWorker:
         text, markup = render(self.core, locale, row, decision is outbox.Decision.SEND_LATE)
         outcome, error = await self.delivery.send(row.chat_id, text, markup,
                                                   is_group=row.is_group)
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker.begin() as session:
             if outcome is Outcome.SENT:
                 await outbox.finish(session, row.id, outbox.Status.SENT, self.clock.now())
             elif outcome is Outcome.DEFERRED:

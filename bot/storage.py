@@ -15,23 +15,35 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.unit_of_work import current_session
 from models import FsmRecord
 
 
 class DatabaseStorage(BaseStorage):
-    """Keeps one row per chat and user; a row with neither state nor data is deleted."""
+    """Keeps one row per chat and user; a row with neither state nor data is deleted.
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        """`engine`: the storage's own, which it disposes of when closed."""
-        self.engine = engine
-        self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+    Inside an update it reads and writes through the update's own session, so the state is
+    committed with the rest of the update (bot/unit_of_work.py) and no second connection is
+    taken. Outside one (a test looking, a job) it uses a short transaction of its own."""
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self.sessionmaker = sessionmaker
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        session = current_session.get()
+        if session is not None:
+            yield session
+            return
+        async with self.sessionmaker.begin() as own:
+            yield own
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         record_key = self.key_builder.build(key)
-        async with self.sessionmaker() as session:
+        async with self._session() as session:
             record = await session.get(FsmRecord, record_key)
             if record is None:
                 record = FsmRecord(key=record_key)
@@ -42,10 +54,9 @@ class DatabaseStorage(BaseStorage):
                     await session.delete(record)
             else:
                 session.add(record)
-            await session.commit()
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
-        async with self.sessionmaker() as session:
+        async with self._session() as session:
             return await session.get(FsmRecord, self.key_builder.build(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -63,7 +74,7 @@ class DatabaseStorage(BaseStorage):
         return dict(record.data) if record and record.data else {}
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        pass  # the engine is the app's, disposed of by it
 
 
 class PersonLocks(BaseEventIsolation):

@@ -16,6 +16,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.unit_of_work import commit
 from domain import engine
 from domain.engine import AnswerError
 from handlers.callbacks import Act, AnswerButton, Flow
@@ -94,37 +95,70 @@ def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSessio
                        memory.get("only") if same_flow else None)
 
 
-async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
-                  *, draft: list[str] | None = None, edit: bool = False,
-                  before: dict[str, Any] | None = None) -> None:
-    """Show a question, then remember in FSM storage which flow it belongs to and from which
-    message on the person has seen it. `before`: the FSM data, if the caller has read it."""
+class AskedQuestion:
+    """A question whose state is written and whose message is not sent yet: the update commits
+    in between (bot/unit_of_work.py)."""
+
+    def __init__(self, message: Message, state: FSMContext, memory: dict[str, Any], text: str,
+                 keyboard: Any, edit: bool, expected: int, same_question: bool) -> None:
+        self.message, self.state, self.memory = message, state, memory
+        self.text, self.keyboard, self.edit = text, keyboard, edit
+        self.expected, self.same_question = expected, same_question
+
+    async def show(self) -> None:
+        """Send (or edit in) the question. A new message is expected to be the chat's next;
+        in the rare case something came in between, the state is corrected after sending (a
+        second, small commit of bookkeeping)."""
+        message, shown = self.message, None
+        if self.edit:
+            try:
+                shown = await message.edit_text(self.text, reply_markup=self.keyboard)
+            except TelegramBadRequest as error:
+                if "not modified" in error.message:
+                    # It shows this question already; a copy would read as the question asked
+                    # again, and the answer typed twice would go under the next one.
+                    shown = message
+                # else too old to edit: a fresh message is as good
+        if not isinstance(shown, Message):
+            shown = await message.answer(self.text, reply_markup=self.keyboard)
+        if not self.same_question and shown.message_id != self.expected:
+            self.memory["shown"]["since"] = shown.message_id
+            await self.state.set_data(self.memory)
+            await commit()
+
+
+async def ask(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
+              *, draft: list[str] | None = None, edit: bool = False,
+              before: dict[str, Any] | None = None, sent_before: int = 0) -> AskedQuestion:
+    """Remember in FSM storage which flow the question belongs to and from which message on the
+    person has seen it (an edit's id is known; a new message is expected to be the next in the
+    chat, after the `sent_before` replies that go first); the caller commits, then shows it.
+    `before`: the FSM data, if already read."""
     memory = flow.memory()
     if draft is not None:
         memory["draft"] = {"question": step.question.id, "chosen": draft}
-    text = step_text(i18n, step, draft)
-    keyboard = step_keyboard(i18n, step, flow.kind, flow.ref, draft)
-    shown = None
-    if edit:
-        try:
-            shown = await message.edit_text(text, reply_markup=keyboard)
-        except TelegramBadRequest as error:
-            if "not modified" in error.message:
-                # It shows this question already; a copy would read as the question asked
-                # again, and the answer typed twice would go under the next one.
-                shown = message
-            # else too old to edit: a fresh message is as good
-    if not isinstance(shown, Message):
-        shown = await message.answer(text, reply_markup=keyboard)
     if before is None:
         before = await state.get_data()
     earlier = before.get("shown") or {}
     same_question = earlier.get("question") == step.question.id and \
         (before.get("flow"), before.get("ref")) == (flow.kind, flow.ref)
+    expected = message.message_id if edit else message.message_id + 1 + sent_before
     memory["shown"] = {"question": step.question.id,
-                       "since": earlier.get("since") if same_question else shown.message_id}
+                       "since": earlier.get("since") if same_question else expected}
     await state.set_state(Answering.question)
     await state.set_data(memory)
+    return AskedQuestion(message, state, memory, step_text(i18n, step, draft),
+                         step_keyboard(i18n, step, flow.kind, flow.ref, draft), edit, expected,
+                         same_question)
+
+
+async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
+                  *, draft: list[str] | None = None, edit: bool = False,
+                  before: dict[str, Any] | None = None) -> None:
+    """Ask, commit the update, show the question."""
+    question = await ask(message, state, i18n, flow, step, draft=draft, edit=edit, before=before)
+    await commit()
+    await question.show()
 
 
 def typed_before_shown(message: Message, memory: dict[str, Any], step: Step) -> bool:
@@ -141,6 +175,7 @@ async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
                  session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
                  settings: Settings) -> None:
     await state.clear()
+    await session.commit()
     if flow.kind is Flow.SURVEY:
         response = flow.response
         questionnaire = await surveys.definition(session, response.questionnaire_code,
@@ -204,12 +239,15 @@ async def on_answer_button(
     except StaleAction:
         await query.answer(i18n.get("stale-button"), show_alert=True)
         return
-    await query.answer()
     if following is None:
+        await state.clear()
+        await session.commit()
+        await query.answer()
         await drop_buttons(query.message)
         await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:
         await present(query.message, state, i18n, flow, following, edit=True, before=memory)
+        await query.answer()
 
 
 async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow,
@@ -235,6 +273,7 @@ async def on_typed_answer(
         step = await flow.current()
     except (StaleAction, ValueError):
         await state.clear()
+        await commit()
         await message.answer(i18n.get("flow-gone"), reply_markup=main_menu(i18n))
         return
     if typed_before_shown(message, memory, step):

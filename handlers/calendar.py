@@ -77,6 +77,7 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await deadlines.choose(session, school.id, callback_data.calendar, user.id)
+    await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
                         Desk(profiles, calendars, settings, clock, surveys), edit=True)
@@ -91,6 +92,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
             await deadlines.shift(session, school.id, callback_data.days) is None:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
                         Desk(profiles, calendars, settings, clock, surveys), edit=True)

@@ -24,9 +24,10 @@ async def on_help(message: Message, i18n: I18nContext, user: User | None,
 
 
 async def on_cancel(message: Message, state: FSMContext, i18n: I18nContext,
-                    user: User | None) -> None:
+                    session: AsyncSession, user: User | None) -> None:
     had_flow = await state.get_state() is not None
     await state.clear()
+    await session.commit()
     if user is None:
         await message.answer(i18n.get("cancelled-unregistered"))
         return
@@ -53,11 +54,12 @@ async def on_language(message: Message, i18n: I18nContext) -> None:
 
 
 async def on_language_chosen(query: CallbackQuery, callback_data: SetLanguage,
-                             i18n: I18nContext, user: User | None) -> None:
+                             i18n: I18nContext, session: AsyncSession, user: User | None) -> None:
     if callback_data.locale not in SUPPORTED_LOCALES:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     await i18n.set_locale(callback_data.locale)
+    await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
         if user is None:

@@ -123,6 +123,7 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
     invite = await invites.create(
         session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
         role=Role(callback_data.role), created_by=user.id, now=clock.now())
+    await session.commit()
     await query.answer()
     school = await session.get(School, callback_data.school_id)
     me = await bot.me()
@@ -146,6 +147,7 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
         return
     granted = await schools.grant_curator(session, callback_data.school_id,
                                           callback_data.user_id, user.id)
+    await session.commit()
     if granted:
         await show_curator_menu(bot, i18n.core, await session.get(User, callback_data.user_id),
                                 settings.default_locale)
@@ -163,6 +165,7 @@ async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I
     if role is None or not isinstance(query.message, Message):
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    await session.commit()
     await query.answer(i18n.get("member-confirmed"))
     await show_unconfirmed(query.message, i18n, session, await session.get(School, role.school_id))
 

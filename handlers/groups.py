@@ -67,6 +67,7 @@ async def _bind(message: Message, bot: Bot, i18n: I18nContext, session: AsyncSes
         await message.answer(i18n.get("link-not-all-here"))
         return
     await pairs.bind_chat(session, pair, message.chat.id)
+    await session.commit()
     await message.answer(i18n.get("link-done", pair=shown(i18n, pair_title(pair, people))))
 
 
@@ -84,11 +85,13 @@ async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, bot: Bot,
 
 async def on_bot_removed(event: ChatMemberUpdated, session: AsyncSession) -> None:
     await pairs.unbind_chat(session, event.chat.id)
+    await session.commit()
 
 
 async def on_migrated(message: Message, session: AsyncSession) -> None:
     """A group that became a supergroup changes its id; the binding follows it."""
     await pairs.move_chat(session, message.chat.id, message.migrate_to_chat_id)
+    await session.commit()
 
 
 def router() -> Router:

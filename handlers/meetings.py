@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines
 from bot.outbox_worker import OutboxWorker
+from bot.unit_of_work import commit
 from handlers.callbacks import (
     MeetDay,
     MeetHeld,
@@ -79,8 +80,18 @@ async def _active_pairs(session: AsyncSession, user: User) -> list[Pair]:
 
 async def start_proposal(message: Message, state: FSMContext, i18n: I18nContext, pair: Pair,
                          user: User, settings: Settings, clock: Clock) -> None:
+    await propose_for(state, pair)
+    await commit()
+    await ask_day(message, i18n, user, settings, clock)
+
+
+async def propose_for(state: FSMContext, pair: Pair) -> None:
     await state.set_state(MeetingStates.day)
     await state.set_data({"pair": pair.id})
+
+
+async def ask_day(message: Message, i18n: I18nContext, user: User, settings: Settings,
+                  clock: Clock) -> None:
     today = clock.now().astimezone(zone_of(user, settings)).date()
     await message.answer(i18n.get("meet-pick-day"), reply_markup=calendar(i18n, today))
 
@@ -141,6 +152,7 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext
         builder.row(*[InlineKeyboardButton(text=f"{slot[:2]}:{slot[2:]}",
                                            callback_data=MeetTime(at=slot).pack())
                       for slot in SLOTS[start:start + 4]])
+    await commit()
     await query.message.answer(i18n.get("meet-pick-time", day=day.strftime("%d.%m.%Y")),
                                reply_markup=builder.as_markup())
 
@@ -153,6 +165,7 @@ async def _take_time(message: Message, state: FSMContext, i18n: I18nContext, hhm
         return
     await state.update_data(time=hhmm)
     await state.set_state(MeetingStates.place)
+    await commit()
     await message.answer(i18n.get("meet-ask-place", limit=MAX_TEXT))
 
 
@@ -193,6 +206,7 @@ async def on_place(message: Message, state: FSMContext, i18n: I18nContext) -> No
     if place is not None:
         await state.update_data(place=place)
         await state.set_state(MeetingStates.topic)
+        await commit()
         await message.answer(i18n.get("meet-ask-topic", limit=MAX_TEXT))
 
 
@@ -206,6 +220,7 @@ async def on_topic(message: Message, state: FSMContext, i18n: I18nContext) -> No
     for model in meetings.MODELS:
         builder.row(InlineKeyboardButton(text=i18n.get(f"model-{model}"),
                                          callback_data=MeetModel(model=model).pack()))
+    await commit()
     await message.answer(i18n.get("meet-ask-model"), reply_markup=builder.as_markup())
 
 
@@ -220,6 +235,7 @@ async def on_model(query: CallbackQuery, callback_data: MeetModel, state: FSMCon
     await drop_buttons(query.message)
     await state.update_data(model=callback_data.model)
     await state.set_state(MeetingStates.repeat)
+    await commit()
     await query.message.answer(i18n.get("meet-ask-repeat"), reply_markup=InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=i18n.get(f"repeat-{repeat}"),
                                                callback_data=MeetRepeat(repeat=repeat).pack())]
@@ -244,8 +260,6 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    await query.answer()
-    await drop_buttons(query.message)
     await state.clear()
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
@@ -258,6 +272,9 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
                   ], [button("button-meet-other", MeetReply(meeting=meeting.id,
                                                             act="other").pack())]],
                   about=meeting_about(meeting, user))
+    await session.commit()
+    await query.answer()
+    await drop_buttons(query.message)
     await query.message.answer(i18n.get("meet-sent"))
 
 
@@ -300,10 +317,9 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
         meeting, pair = await meetings.respond(session, callback_data.meeting, user,
                                                callback_data.act == "accept", clock.now())
     except StaleAction:
+        await session.rollback()
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    await query.answer()
-    await drop_buttons(query.message)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     proposer = people.get(meeting.proposed_by)
     if callback_data.act == "accept":
@@ -311,20 +327,24 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
             await meetings.plan_messages(session, occurrence, pair, people, clock.now(),
                                          settings.timezone, reminder_buttons=reminder_buttons,
                                          followup_buttons=followup_buttons)
-        await query.message.answer(i18n.get("meet-accepted"))
-        if proposer is not None:
-            await owe(session, clock, outbox, proposer, "meet-accepted-proposer",
-                      params=meeting_params(meeting, proposer, user, settings),
-                      about=meeting_about(meeting, user))
-        return
     if proposer is not None:
-        await owe(session, clock, outbox, proposer, "meet-declined-proposer",
+        await owe(session, clock, outbox, proposer,
+                  "meet-accepted-proposer" if callback_data.act == "accept"
+                  else "meet-declined-proposer",
                   params=meeting_params(meeting, proposer, user, settings),
                   about=meeting_about(meeting, user))
     if callback_data.act == "other":
-        await start_proposal(query.message, state, i18n, pair, user, settings, clock)
-    else:
-        await query.message.answer(i18n.get("meet-declined"))
+        await propose_for(state, pair)
+        await session.commit()
+        await query.answer()
+        await drop_buttons(query.message)
+        await ask_day(query.message, i18n, user, settings, clock)
+        return
+    await session.commit()
+    await query.answer()
+    await drop_buttons(query.message)
+    await query.message.answer(i18n.get("meet-accepted" if callback_data.act == "accept"
+                                        else "meet-declined"))
 
 
 async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: FSMContext,
@@ -340,17 +360,20 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
     try:
         meeting = await meetings.withdraw(session, callback_data.meeting, user)
     except StaleAction:
+        await session.rollback()
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    await query.answer()
-    await drop_buttons(query.message)
     pair = await session.get(Pair, meeting.pair_id)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
         await owe(session, clock, outbox, partner, "meet-moved-partner",
                   params=meeting_params(meeting, partner, user, settings),
                   about=meeting_about(meeting, user))
-    await start_proposal(query.message, state, i18n, pair, user, settings, clock)
+    await propose_for(state, pair)
+    await session.commit()
+    await query.answer()
+    await drop_buttons(query.message)
+    await ask_day(query.message, i18n, user, settings, clock)
 
 
 async def on_held(query: CallbackQuery, callback_data: MeetHeld, state: FSMContext,
@@ -358,17 +381,19 @@ async def on_held(query: CallbackQuery, callback_data: MeetHeld, state: FSMConte
     try:
         await meetings.record_held(session, callback_data.meeting, user, callback_data.held)
     except StaleAction:
+        await session.rollback()
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    asks_note = callback_data.held and isinstance(query.message, Message)
+    if asks_note:
+        await state.set_state(MeetingStates.note)
+        await state.set_data({"meeting": callback_data.meeting})
+    await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
-        if callback_data.held:
-            await state.set_state(MeetingStates.note)
-            await state.set_data({"meeting": callback_data.meeting})
-            await query.message.answer(i18n.get("meet-ask-note", limit=MAX_TEXT * 3))
-        else:
-            await query.message.answer(i18n.get("meet-not-held"))
+        await query.message.answer(i18n.get("meet-ask-note", limit=MAX_TEXT * 3) if asks_note
+                                   else i18n.get("meet-not-held"))
 
 
 async def on_note(message: Message, state: FSMContext, i18n: I18nContext,
@@ -382,9 +407,11 @@ async def on_note(message: Message, state: FSMContext, i18n: I18nContext,
     try:
         await meetings.record_note(session, int(data.get("meeting", 0)), user, text)
     except StaleAction:
-        await message.answer(i18n.get("error-stale"))
-        return
-    await message.answer(i18n.get("meet-note-saved"))
+        key = "error-stale"
+    else:
+        key = "meet-note-saved"
+    await session.commit()
+    await message.answer(i18n.get(key))
 
 
 async def on_rate(query: CallbackQuery, callback_data: MeetRate, i18n: I18nContext,
@@ -392,8 +419,10 @@ async def on_rate(query: CallbackQuery, callback_data: MeetRate, i18n: I18nConte
     try:
         await meetings.record_rating(session, callback_data.meeting, user, callback_data.score)
     except StaleAction:
+        await session.rollback()
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    await session.commit()
     await query.answer(i18n.get("meet-rated"))
     if isinstance(query.message, Message):
         await drop_buttons(query.message)

@@ -1,5 +1,7 @@
 """/start: greeting, consent to personal-data processing, role, then the profile step by step."""
 
+from functools import partial
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -9,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from domain.roles import Role
-from handlers.answering import ProfileFlow, present
+from handlers.answering import ProfileFlow, ask
 from handlers.callbacks import Consent, PickRole
 from handlers.pupil_pairs import offer_join
 from handlers.rendering import drop_buttons
+from handlers.replies import Reply, commit_then, say
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
@@ -47,26 +50,24 @@ async def on_start(message: Message, command: CommandObject, state: FSMContext,
     await keep_payload(session, user, payload)
     await state.clear()
     code = invites.code_from_payload(payload)
-    if code is not None:
-        await use_invite(message, i18n, session, user, code, clock)
-    await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings,
-                              returning=code is None)
+    replies = [await use_invite(message, i18n, session, user, code, clock)] if code else []
+    replies += await onboarding_step(message, state, i18n, session, user, surveys, profiles,
+                                     settings, returning=code is None, sent_before=len(replies))
+    await commit_then(session, replies)
 
 
 async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                     code: str, clock: Clock) -> None:
-    """Join what the code invites to, or say plainly why it cannot be used."""
+                     code: str, clock: Clock) -> Reply:
+    """Join what the code invites to; the reply says so, or plainly why it cannot be used."""
     try:
         invite = await invites.find(session, code, clock.now())
         if invite.kind == invites.InviteKind.PAIR:
-            await offer_join(message, i18n, session, user, invite)
-            return
+            return await offer_join(message, i18n, session, user, invite)
         role = await invites.join_school(session, user, invite, clock.now())
     except invites.InviteError as error:
-        await message.answer(i18n.get(f"invite-problem-{error.problem}"))
-        return
-    await message.answer(i18n.get("invite-joined", school=user.profile.school.name,
-                                  role=i18n.get(f"role-{role.value}")))
+        return say(message, i18n.get(f"invite-problem-{error.problem}"))
+    return say(message, i18n.get("invite-joined", school=user.profile.school.name,
+                                 role=i18n.get(f"role-{role.value}")))
 
 
 async def on_join(message: Message, command: CommandObject, state: FSMContext,
@@ -79,30 +80,32 @@ async def on_join(message: Message, command: CommandObject, state: FSMContext,
         await message.answer(i18n.get("join-usage"))
         return
     await state.clear()
-    await use_invite(message, i18n, session, user, command.args, clock)
-    await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings)
+    replies = [await use_invite(message, i18n, session, user, command.args, clock)]
+    replies += await onboarding_step(message, state, i18n, session, user, surveys, profiles,
+                                     settings, sent_before=len(replies))
+    await commit_then(session, replies)
 
 
-async def continue_onboarding(message: Message, state: FSMContext, i18n: I18nContext,
-                              session: AsyncSession, user: User, surveys: Surveys,
-                              profiles: Profiles, settings: Settings, *,
-                              returning: bool = False) -> None:
-    """Ask whatever the person still lacks (a role, profile fields), else open the menu.
+async def onboarding_step(message: Message, state: FSMContext, i18n: I18nContext,
+                          session: AsyncSession, user: User, surveys: Surveys,
+                          profiles: Profiles, settings: Settings, *, returning: bool = False,
+                          sent_before: int = 0) -> list[Reply]:
+    """Ask whatever the person still lacks (a role, profile fields), else open the menu: the
+    state is set now, the replies go after the update's commit.
 
     A curator needs no programme role, only a name and a school.
     """
     if not roles_of(user) and not await access.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)
-        await message.answer(i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))
-        return
+        return [say(message, i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))]
     step = profiles.step(user)
     if step is not None:
-        if returning:
-            await message.answer(i18n.get("profile-continue"))
-        await present(message, state, i18n, ProfileFlow(profiles, session, user, None, None), step)
-        return
-    await show_main_menu(message, i18n, "welcome-back" if returning else "menu-shown")
-    await show_surveys(message, i18n, session, user, surveys, settings)
+        replies = [say(message, i18n.get("profile-continue"))] if returning else []
+        question = await ask(message, state, i18n, ProfileFlow(profiles, session, user, None, None),
+                             step, sent_before=sent_before + len(replies))
+        return [*replies, question.show]
+    return [partial(show_main_menu, message, i18n, "welcome-back" if returning else "menu-shown"),
+            partial(show_surveys, message, i18n, session, user, surveys, settings)]
 
 
 async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMContext,
@@ -117,6 +120,7 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
         if user is None:
             await query.message.answer(i18n.get("consent-declined"))
         return
+    replies: list[Reply] = []
     if user is None:
         now = clock.now()
         version = await privacy.remember_consent_text(session, i18n.locale,
@@ -129,12 +133,13 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             consent_version=version,
             consented_at=now,
         ))
-        await query.message.answer(i18n.get("consent-thanks"))
+        replies.append(say(query.message, i18n.get("consent-thanks")))
         code = invites.code_from_payload(callback_data.payload)
         if code is not None:
-            await use_invite(query.message, i18n, session, user, code, clock)
-    await continue_onboarding(query.message, state, i18n, session, user, surveys, profiles,
-                              settings)
+            replies.append(await use_invite(query.message, i18n, session, user, code, clock))
+    replies += await onboarding_step(query.message, state, i18n, session, user, surveys,
+                                     profiles, settings, sent_before=len(replies))
+    await commit_then(session, replies)
 
 
 async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMContext,
@@ -149,14 +154,20 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     added = await add_role(session, user, role)
+    if not isinstance(query.message, Message):
+        await session.commit()
+        await query.answer()
+        return
+    await state.clear()
+    key = "role-added" if added else "role-already"
+    replies = [partial(drop_buttons, query.message),
+               say(query.message, i18n.get(key, role=i18n.get(f"role-{role.value}")))]
+    replies += await onboarding_step(query.message, state, i18n, session, user, surveys,
+                                     profiles, settings, sent_before=1)
+    await session.commit()
     await query.answer()
-    if isinstance(query.message, Message):
-        await drop_buttons(query.message)
-        key = "role-added" if added else "role-already"
-        await query.message.answer(i18n.get(key, role=i18n.get(f"role-{role.value}")))
-        await state.clear()
-        await continue_onboarding(query.message, state, i18n, session, user, surveys, profiles,
-                                  settings)
+    for reply in replies:
+        await reply()
 
 
 async def on_text_instead_of_role(message: Message, i18n: I18nContext, user: User | None) -> None:

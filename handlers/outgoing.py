@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiogram_i18n import I18nContext
+from sqlalchemy import event as orm_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.html import render_value
@@ -54,4 +55,16 @@ async def owe(session: AsyncSession, clock: Clock, worker: OutboxWorker, recipie
         session, kind=kind, chat_id=chat_id if chat_id is not None else recipient.telegram_id,
         user_id=recipient.id if recipient is not None else None, text_key=key, params=params,
         buttons=buttons, due_at=clock.now(), is_group=is_group, about=about)
-    worker.kick()
+    # The worker looks once the row is committed: before, it would find nothing.
+    kick_after_commit(session, worker)
+
+
+def kick_after_commit(session: AsyncSession, worker: OutboxWorker) -> None:
+    if not session.info.get("kick_after_commit"):
+        session.info["kick_after_commit"] = True
+
+        def kick(_session: Any) -> None:
+            session.info.pop("kick_after_commit", None)
+            worker.kick()
+
+        orm_event.listen(session.sync_session, "after_commit", kick, once=True)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, escape, lines
 from bot.outbox_worker import OutboxWorker
+from bot.unit_of_work import commit
 from domain.roles import Form, Role
 from handlers.callbacks import (
     BroadcastField,
@@ -135,8 +136,11 @@ async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n
             audience_spec={"schools": [s.id for s in view.schools], "form": view.scope.form,
                            "questionnaire": questionnaire.id})
     except outreach.AlreadyLaunched as launched:
-        await _already(query, i18n, session, launched.campaign)
+        campaign_id = launched.campaign.id
+        await session.rollback()  # the insert that found the campaign there wrote nothing
+        await _already(query, i18n, session, await session.get(Campaign, campaign_id))
         return
+    await commit()
     await query.answer()
     await drop_buttons(query.message)
     text, markup = _queued(i18n, campaign, skipped)
@@ -232,6 +236,7 @@ async def on_broadcast(message: Message, state: FSMContext, i18n: I18nContext,
         return
     await state.set_state(BroadcastStates.audience)
     await state.set_data(data)
+    await commit()
     await _show_audience(message, i18n, session, user, settings, view, data, edit=False)
 
 
@@ -255,12 +260,14 @@ async def on_pick(query: CallbackQuery, callback_data: BroadcastPick, state: FSM
         await query.answer(i18n.get(refusal.key), show_alert=True)
         return
     await state.set_data(data)
+    await commit()
     await query.answer()
     await _show_audience(query.message, i18n, session, user, settings, view, data, edit=True)
 
 
 async def on_write(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
     await state.set_state(BroadcastStates.text)
+    await commit()
     await query.answer()
     await query.message.answer(i18n.get("broadcast-ask-text", limit=MAX_TEXT))
 
@@ -279,6 +286,7 @@ async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
         view = await _audience(session, user, settings, clock, data)
     except Refused as refusal:
         await state.clear()
+        await commit()
         await message.answer(i18n.get(refusal.key))
         return
     # Kept as typed: the announcement is escaped when it is rendered, for each recipient.
@@ -287,6 +295,7 @@ async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
     await state.set_state(BroadcastStates.confirm)
     role = data.get("role") or None
     count = await outreach.audience_size(session, view.scope, role)
+    await commit()
     await message.answer(i18n.get("broadcast-preview", count=count, where=_where(i18n, view)))
     await message.answer(
         i18n.get("outreach-broadcast", text=data["text"]),
@@ -319,9 +328,11 @@ async def on_send(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
                            "role": role})
     except outreach.AlreadyLaunched as launched:
         await state.clear()
+        await commit()
         await _already(query, i18n, session, launched.campaign)
         return
     await state.clear()
+    await commit()
     await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
@@ -332,6 +343,7 @@ async def on_send(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
     await state.clear()
+    await commit()
     await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)

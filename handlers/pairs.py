@@ -181,11 +181,12 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
         session, school_id=school.id, form=Form.TEACHER_TEACHER, mentor_id=mentor.id,
         mentee_ids=[callback_data.mentee], created_by=user.id, now=clock.now(),
         variant=await pairs.variant_for(session, callback_data.mentee))
+    await ask_consent(session, clock, outbox, pair)
+    await session.commit()
     await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("match-proposed", mentee=names[callback_data.mentee],
                                         mentor=names[mentor.id]))
-    await ask_consent(session, clock, outbox, pair)
 
 
 async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings) -> list[User]:
@@ -205,18 +206,31 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
                                    now.astimezone(ZoneInfo(settings.timezone)).date())
     except StaleAction:
+        await session.rollback()
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await drop_buttons(query.message)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     curators = await curators_to_tell(session, pair, settings)
     title = pair_title(pair, people)
+    await tell_pair_reply(query, bot, state, i18n, session, user, settings, clock, outbox, pair,
+                          people, curators, title, callback_data.agree)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await drop_buttons(query.message)
     if not callback_data.agree:
+        await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
+    elif pair.status != pairs.PairStatus.ACTIVE:
+        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+
+
+async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18n: I18nContext,
+                          session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                          outbox: OutboxWorker, pair: Pair, people: dict[int, User],
+                          curators: list[User], title: str, agree: bool) -> None:
+    """What a member's answer owes the others, then the update's commit."""
+    if not agree:
         await state.set_state(PairStates.decline_reason)
         await state.set_data({"pair": pair.id})
-        await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
         for other in people.values():
             if other.id != user.id:
                 await owe(session, clock, outbox, other, "pair-cancelled-partner",
@@ -224,9 +238,10 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         for curator in curators:
             await owe(session, clock, outbox, curator, "pair-declined-curator",
                       params={"name": full_name(user), "pair": title}, about=people)
+        await session.commit()
         return
     if pair.status != pairs.PairStatus.ACTIVE:
-        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+        await session.commit()
         return
     for joined in people.values():
         partners = [p for p in people.values() if p.id != joined.id]
@@ -241,6 +256,7 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
         await owe(session, clock, outbox, curator, "pair-started-curator",
                   params={"pair": title, "form": localized(f"form-{pair.form}")},
                   buttons=cancel if pair.form == Form.PUPIL_PUPIL else None, about=people)
+    await session.commit()
 
 
 async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nContext,
@@ -258,6 +274,7 @@ async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nConte
     pair = await pairs.note_decline_reason(session, int(data.get("pair", 0)), user,
                                            message.text.strip())
     if pair is None:
+        await session.commit()
         await message.answer(i18n.get("error-stale"))
         return
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
@@ -265,6 +282,7 @@ async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nConte
         await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
             "name": full_name(user), "pair": pair_title(pair, people),
             "reason": message.text.strip()}, about=people)
+    await session.commit()
     await message.answer(i18n.get("pair-reason-sent"))
 
 
@@ -283,12 +301,14 @@ async def on_order_text(message: Message, state: FSMContext, i18n: I18nContext,
     pair = await _curated_pair(state, session, user, settings)
     if pair is None:
         await state.clear()
+        await session.commit()
         await message.answer(i18n.get("error-stale"))
         return
     if not await pairs.set_order(session, pair, message.text or ""):
         await message.answer(i18n.get("pair-bad-order"))
         return
     await state.clear()
+    await session.commit()
     await message.answer(i18n.get("pair-order-saved", order=pair.order_number,
                                   date=pair.order_date.strftime("%d.%m.%Y")))
 
@@ -299,6 +319,7 @@ async def on_planned_end_text(message: Message, state: FSMContext, i18n: I18nCon
     pair = await _curated_pair(state, session, user, settings)
     if pair is None:
         await state.clear()
+        await session.commit()
         await message.answer(i18n.get("error-stale"))
         return
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
@@ -311,6 +332,7 @@ async def on_planned_end_text(message: Message, state: FSMContext, i18n: I18nCon
         await message.answer(i18n.get("pair-bad-end"))
         return
     await state.clear()
+    await session.commit()
     await message.answer(i18n.get("pair-end-saved", date=end_on.strftime("%d.%m.%Y")))
 
 
@@ -407,10 +429,11 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
     if callback_data.act in ("order", "until"):
-        await query.answer()
         await state.set_state(PairStates.order if callback_data.act == "order"
                               else PairStates.planned_end)
         await state.set_data({"pair": pair.id})
+        await session.commit()
+        await query.answer()
         await query.message.answer(i18n.get(f"pair-ask-{callback_data.act}"))
         return
     if not callback_data.sure:
@@ -433,36 +456,42 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    await tell_pair_ended(session, clock, outbox, surveys, pair, people, callback_data.act)
+    await session.commit()
     await query.answer()
     await drop_buttons(query.message)
-    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    title = shown(i18n, pair_title(pair, people))
+    if ending:
+        await query.message.answer(i18n.get("pair-ended-curator", pair=title))
+    elif callback_data.act == "cancel":
+        await query.message.answer(i18n.get("pair-cancelled-curator", pair=title))
+    else:
+        builder = InlineKeyboardBuilder()
+        for mentee in pairs.mentees_of(pair):
+            builder.row(InlineKeyboardButton(
+                text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
+                callback_data=ChooseMentor(mentee=mentee.user_id).pack()))
+        await query.message.answer(i18n.get("pair-reassign-curator", pair=title),
+                                   reply_markup=builder.as_markup())
+
+
+async def tell_pair_ended(session: AsyncSession, clock: Clock, outbox: OutboxWorker,
+                          surveys: Surveys, pair: Pair, people: dict[int, User], act: str) -> None:
+    """The notices a pair's end owes its chat and its members, in the update's transaction."""
+    ending = act == "end"
     await tell_pair_chat(session, clock, outbox, pair,
                          "pair-chat-ended" if ending else "pair-chat-cancelled",
                          pair=pair_title(pair, people))
-    if ending:
-        for joined in pair.members:
-            person = people[joined.user_id]
+    for joined in pair.members:
+        person = people[joined.user_id]
+        if ending:
             await owe(session, clock, outbox, person, "pair-ended",
                       buttons=final_surveys(surveys, person, joined.side))
-        await query.message.answer(i18n.get("pair-ended-curator",
-                                            pair=shown(i18n, pair_title(pair, people))))
-        return
-    if callback_data.act == "cancel":
-        for joined in pair.members:
-            await owe(session, clock, outbox, people[joined.user_id], "pair-cancelled-by-curator")
-        await query.message.answer(i18n.get("pair-cancelled-curator",
-                                            pair=shown(i18n, pair_title(pair, people))))
-        return
-    for joined in pair.members:
-        await owe(session, clock, outbox, people[joined.user_id], "pair-reassigned")
-    builder = InlineKeyboardBuilder()
-    for mentee in pairs.mentees_of(pair):
-        builder.row(InlineKeyboardButton(
-            text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
-            callback_data=ChooseMentor(mentee=mentee.user_id).pack()))
-    await query.message.answer(i18n.get("pair-reassign-curator",
-                                        pair=shown(i18n, pair_title(pair, people))),
-                               reply_markup=builder.as_markup())
+        elif act == "cancel":
+            await owe(session, clock, outbox, person, "pair-cancelled-by-curator")
+        else:
+            await owe(session, clock, outbox, person, "pair-reassigned")
 
 
 def router() -> Router:

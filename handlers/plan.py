@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.html import Markup, lines
+from bot.unit_of_work import commit
 from handlers.callbacks import PlanAdd, PlanDelete, PlanPage, PlanTick
 from handlers.outgoing import pair_title, shown
 from handlers.states import PlanStates
@@ -96,6 +97,7 @@ async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nConte
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
         pair = await session.get(Pair, item.pair_id)
@@ -123,6 +125,7 @@ async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nC
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
+    await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
         await send_plan(query.message, i18n, session, pair, user,
@@ -136,9 +139,10 @@ async def on_add(query: CallbackQuery, callback_data: PlanAdd, state: FSMContext
     except StaleAction:
         await query.answer(i18n.get("error-stale"), show_alert=True)
         return
-    await query.answer()
     await state.set_state(PlanStates.goal)
     await state.set_data({"pair": callback_data.pair})
+    await session.commit()
+    await query.answer()
     await query.message.answer(i18n.get("plan-ask-goal", limit=plans.MAX_GOAL))
 
 
@@ -152,6 +156,7 @@ async def on_goal(message: Message, state: FSMContext, i18n: I18nContext) -> Non
         return
     await state.update_data(goal=text)
     await state.set_state(PlanStates.due)
+    await commit()
     await message.answer(i18n.get("plan-ask-due"))
 
 
@@ -171,8 +176,12 @@ async def on_due(message: Message, state: FSMContext, i18n: I18nContext, session
         pair = await plans.plan_pair(session, int(data.get("pair", 0)), user, mentor_only=True)
         item = await plans.add(session, pair, data["goal"], due)
     except (StaleAction, KeyError):
+        await session.rollback()
+        await state.clear()
+        await session.commit()
         await message.answer(i18n.get("error-stale"))
         return
+    await session.commit()
     await send_plan(message, i18n, session, pair, user, page=page_of(pair, item.id))
 
 

@@ -60,6 +60,7 @@ async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: F
     # Their partners learn that the pair ended, not who left or why.
     for partner in (await pairs.users_by_id(session, partners)).values():
         await owe(session, clock, outbox, partner, "pair-partner-left")
+    await session.commit()
     await query.message.answer(i18n.get("forget-done"), reply_markup=ReplyKeyboardRemove())
 
 

@@ -36,10 +36,11 @@ async def on_edit(query: CallbackQuery, callback_data: EditProfile, state: FSMCo
 
 
 async def on_add_role(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
-                      user: User) -> None:
+                      session: AsyncSession, user: User) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await state.set_state(Onboarding.choosing_role)
+        await session.commit()
         await query.message.answer(i18n.get("role-choose-more"),
                                    reply_markup=role_keyboard(i18n, roles_of(user)))
 

@@ -15,6 +15,7 @@ from handlers.callbacks import JoinPair
 from handlers.outgoing import full_name
 from handlers.pairs import ask_consent
 from handlers.rendering import drop_buttons
+from handlers.replies import Reply, say
 from models import Invite, User
 from services import access, invites
 from services.clock import Clock
@@ -37,6 +38,7 @@ async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: Asyn
     invite = await invites.create(
         session, kind=invites.InviteKind.PAIR, school_id=school_id,
         role=Role.MENTEE_PUPIL, created_by=user.id, now=clock.now())
+    await session.commit()
     me = await bot.me()
     await message.answer(i18n.get(
         "pair-invite-created", link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
@@ -44,12 +46,12 @@ async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: Asyn
 
 
 async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                     invite: Invite) -> None:
-    """Ask the invited pupil to confirm; raises InviteError for someone who may not join."""
+                     invite: Invite) -> Reply:
+    """The question to the invited pupil; raises InviteError for someone who may not join."""
     await invites.check_pupil(session, user, invite)
     inviter = await session.get(User, invite.created_by)
-    await message.answer(
-        i18n.get("pair-invite-offer", name=full_name(inviter)),
+    return say(
+        message, i18n.get("pair-invite-offer", name=full_name(inviter)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
             InlineKeyboardButton(text=i18n.get("button-pair-agree"),
                                  callback_data=JoinPair(code=invite.code, agree=True).pack()),
@@ -75,12 +77,14 @@ async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18n
             raise invites.InviteError(invites.InviteProblem.UNKNOWN)
         pair = await invites.join_pair(session, user, invite, clock.now())
     except invites.InviteError as error:
+        await session.rollback()
         await query.answer(i18n.get(f"invite-problem-{error.problem}"), show_alert=True)
         return
+    await ask_consent(session, clock, outbox, pair)
+    await session.commit()
     await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("pair-waiting"))
-    await ask_consent(session, clock, outbox, pair)
 
 
 def router() -> Router:

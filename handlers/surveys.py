@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.html import escape
-from handlers.answering import SurveyFlow, present
+from handlers.answering import SurveyFlow, ask
 from handlers.callbacks import OpenSurvey
-from handlers.onboarding import continue_onboarding
+from handlers.onboarding import onboarding_step
+from handlers.replies import commit_then, say
 from handlers.screens import show_surveys
 from models import User
 from services.errors import StaleAction
@@ -24,7 +25,8 @@ async def on_surveys(message: Message, state: FSMContext, i18n: I18nContext,
                      session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
                      settings: Settings) -> None:
     if not roles_of(user):
-        await continue_onboarding(message, state, i18n, session, user, surveys, profiles, settings)
+        await commit_then(session, await onboarding_step(message, state, i18n, session, user,
+                                                         surveys, profiles, settings))
         return
     await show_surveys(message, i18n, session, user, surveys, settings)
 
@@ -40,17 +42,25 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
     except StaleAction:
         await query.answer(i18n.get("survey-not-open"), show_alert=True)
         return
-    await query.answer()
     step = await surveys.step(session, response)
     if step is None:
+        await session.commit()
+        await query.answer()
         await show_surveys(query.message, i18n, session, user, surveys, settings)
         return
     questionnaire = await surveys.definition(session, response.questionnaire_code,
                                              response.questionnaire_version)
+    replies = []
     if questionnaire.intro is not None and not response.answers:
         # Content is plain text, like everything a person reads that is not a locale template.
-        await query.message.answer(escape(questionnaire.intro.get(i18n.locale)))
-    await present(query.message, state, i18n, SurveyFlow(surveys, session, user, response.id), step)
+        replies.append(say(query.message, escape(questionnaire.intro.get(i18n.locale))))
+    question = await ask(query.message, state, i18n,
+                         SurveyFlow(surveys, session, user, response.id), step,
+                         sent_before=len(replies))
+    await session.commit()
+    await query.answer()
+    for reply in [*replies, question.show]:
+        await reply()
 
 
 def router() -> Router:

@@ -42,6 +42,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the bot keep answering while a long report reads the same file.
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Said outright: in WAL mode NORMAL would be faster, but a power cut could then drop
+    # answers already committed (and confirmed to the person).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
@@ -81,8 +84,10 @@ async def lock(session: AsyncSession, model: type, ident: int) -> None:
     if session.bind.dialect.name == "postgresql":
         await session.execute(select(model.id).where(model.id == ident).with_for_update())
     else:
+        # Marked as bookkeeping: a lock is no write the update must commit
+        # (bot/unit_of_work.py); the string, as models does not import the bot.
         await session.execute(update(model).where(model.id == ident).values(id=model.id)
-                              .execution_options(synchronize_session=False))
+                              .execution_options(synchronize_session=False, bookkeeping=True))
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

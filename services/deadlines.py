@@ -41,14 +41,14 @@ async def choose(session: AsyncSession, school_id: int, calendar_id: str, by: in
                                    chosen_by=by))
     else:
         chosen.calendar_id, chosen.shift_days, chosen.chosen_by = calendar_id, 0, by
-    await session.commit()
+    await session.flush()
 
 
 async def shift(session: AsyncSession, school_id: int, days: int) -> SchoolCalendar | None:
     chosen = await session.get(SchoolCalendar, school_id)
     if chosen is not None:
         chosen.shift_days = max(-60, min(60, chosen.shift_days + days))
-        await session.commit()
+        await session.flush()
     return chosen
 
 
@@ -100,7 +100,7 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
                         text_key="deadline-reminder",
                         params={"event": title, "due": due.strftime("%d.%m.%Y")},
                         buttons=survey_button(event.closes.questionnaire),
-                        due_at=max(now, _moment(today, zone)), commit=False,
+                        due_at=max(now, _moment(today, zone)),
                         dedupe_key=f"{key}:u{person.id}")
                     planned += 1
             elif today > due and owing:
@@ -111,11 +111,11 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
                         user_id=curator.id, text_key="deadline-digest",
                         params={"event": title, "due": due.strftime("%d.%m.%Y"),
                                 "count": len(owing), "names": names},
-                        due_at=max(now, _moment(today, zone)), commit=False,
+                        due_at=max(now, _moment(today, zone)),
                         dedupe_key=f"{key}:digest:c{curator.id}",
                         about=[person.id for person in owing[:NAMES_IN_DIGEST]])
                     planned += 1
-    await session.commit()
+    await session.flush()
     return planned
 
 
@@ -156,7 +156,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-quiet-pair", params={"pair": title, "days": quiet_days},
-                due_at=now, commit=False, dedupe_key=f"warn:quiet:{pair.id}:{week}:c{curator.id}",
+                due_at=now, dedupe_key=f"warn:quiet:{pair.id}:{week}:c{curator.id}",
                 about=[m.user_id for m in pair.members])
             planned += 1
     # Reminders and the questions after a meeting that nobody reacted to.
@@ -173,7 +173,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-no-reaction",
                 params={"pair": title, "when": meeting.starts_at.strftime("%d.%m.%Y")},
-                due_at=now, commit=False, dedupe_key=f"warn:silent:{meeting.id}:c{curator.id}",
+                due_at=now, dedupe_key=f"warn:silent:{meeting.id}:c{curator.id}",
                 about=[m.user_id for m in pair.members])
             planned += 1
     blocked = await session.execute(
@@ -185,9 +185,9 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
             await outbox.schedule(
                 session, kind="warning", chat_id=curator.telegram_id, user_id=curator.id,
                 text_key="warning-unreachable", params={"name": full_name(person)}, due_at=now,
-                commit=False, about=[person.id],
+                about=[person.id],
                 dedupe_key=f"warn:blocked:{person.id}:{person.unreachable_at:%Y%m%d}:c{curator.id}")
             planned += 1
-    await session.commit()
+    await session.flush()
     return planned
 

@@ -88,7 +88,7 @@ async def create(
         max_uses=1 if single else None, uses=0,
     )
     session.add(invite)
-    await session.commit()
+    await session.flush()
     return invite
 
 
@@ -165,5 +165,5 @@ async def join_school(session: AsyncSession, user: User, invite: Invite, now: da
     if user.profile is None:
         user.profile = Profile()
     user.profile.school = await session.get(School, invite.school_id)
-    await session.commit()
+    await session.flush()
     return role

@@ -53,7 +53,7 @@ async def propose(session: AsyncSession, pair: Pair, proposer: User, *, starts_a
     meeting = Meeting(pair_id=pair.id, proposed_by=proposer.id, starts_at=starts_at, place=place,
                       topic=topic, model=model, repeat=repeat, status=MeetingStatus.PROPOSED)
     session.add(meeting)
-    await session.commit()
+    await session.flush()
     return meeting
 
 
@@ -90,7 +90,7 @@ async def respond(session: AsyncSession, meeting_id: int, user: User, accept: bo
                 model=meeting.model, repeat=meeting.repeat, status=MeetingStatus.ACCEPTED,
                 series_id=meeting.id))
             moment += timedelta(days=step)
-    await session.commit()
+    await session.flush()
     return meeting, pair
 
 
@@ -121,7 +121,7 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
             await outbox.schedule(
                 session, kind="meeting-reminder", chat_id=person.telegram_id, user_id=person.id,
                 text_key="meeting-reminder", params=params, due_at=due,
-                buttons=reminder_buttons(meeting), commit=False, expires_at=meeting.starts_at,
+                buttons=reminder_buttons(meeting), expires_at=meeting.starts_at,
                 # An hour's notice cannot wait for quiet hours to end.
                 urgent=minutes <= 120,
                 dedupe_key=f"meeting:{meeting.id}:u{person.id}:before{minutes}",
@@ -130,10 +130,10 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
         await outbox.schedule(
             session, kind="meeting-followup", chat_id=person.telegram_id, user_id=person.id,
             text_key=f"meeting-followup-{joined.side}", params=params, due_at=ends,
-            buttons=followup_buttons(meeting, joined.side), commit=False,
+            buttons=followup_buttons(meeting, joined.side),
             dedupe_key=f"meeting:{meeting.id}:u{person.id}:after", about=typed_by)
         planned += 1
-    await session.commit()
+    await session.flush()
     return planned
 
 
@@ -153,14 +153,14 @@ async def record_held(session: AsyncSession, meeting_id: int, user: User,
     if pairs.member(pair, user.id).side != pairs.MENTOR or meeting.status != "accepted":
         raise StaleAction("only the mentor logs the meeting")
     meeting.held = held
-    await session.commit()
+    await session.flush()
     return meeting
 
 
 async def record_note(session: AsyncSession, meeting_id: int, user: User, note: str) -> Meeting:
     meeting = await record_held(session, meeting_id, user, True)
     meeting.mentor_note = note
-    await session.commit()
+    await session.flush()
     return meeting
 
 
@@ -171,7 +171,7 @@ async def record_rating(session: AsyncSession, meeting_id: int, user: User,
             or meeting.status != "accepted"):
         raise StaleAction("only the mentee rates, from 1 to 5")
     meeting.mentee_rating = rating
-    await session.commit()
+    await session.flush()
     return meeting
 
 

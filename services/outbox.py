@@ -58,7 +58,7 @@ async def schedule(
     session: AsyncSession, *, kind: str, chat_id: int, text_key: str, due_at: datetime,
     user_id: int | None = None, params: dict[str, Any] | None = None,
     buttons: list[Any] | None = None, urgent: bool = False, is_group: bool = False,
-    dedupe_key: str | None = None, commit: bool = True, expires_at: datetime | None = None,
+    dedupe_key: str | None = None, expires_at: datetime | None = None,
     about: Iterable[int] = (),
 ) -> OutboxMessage:
     """Owe a message. Planning one with the same dedupe_key again moves the pending one.
@@ -83,8 +83,6 @@ async def schedule(
             OutboxAbout.outbox_id == row.id))).all())
         session.add_all(OutboxAbout(outbox_id=row.id, user_id=person)
                         for person in sorted(about - known))
-    if commit:
-        await session.commit()
     return row
 
 
@@ -94,7 +92,7 @@ async def cancel(session: AsyncSession, dedupe_prefix: str) -> int:
         .where(OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True),
                OutboxMessage.status == Status.PENDING)
         .values(status=Status.CANCELLED))
-    await session.commit()
+    await session.flush()
     return result.rowcount
 
 
@@ -106,7 +104,7 @@ async def prune(session: AsyncSession, now: datetime, keep: timedelta = KEEP_DON
         OutboxMessage.status.in_(DONE),
         func.coalesce(OutboxMessage.sent_at, OutboxMessage.due_at) < now - keep,
         or_(OutboxMessage.campaign_id.is_(None), OutboxMessage.campaign_id.in_(reported))))
-    await session.commit()
+    await session.flush()
     return result.rowcount
 
 
@@ -117,7 +115,7 @@ async def recover(session: AsyncSession, now: datetime, policy: Policy) -> int:
         .where(OutboxMessage.status == Status.SENDING,
                OutboxMessage.claimed_at < now - policy.lease)
         .values(status=Status.PENDING, claimed_by=None))
-    await session.commit()
+    await session.flush()
     return result.rowcount
 
 
@@ -129,7 +127,6 @@ async def claim_due(session: AsyncSession, now: datetime, worker: str,
            .with_for_update(skip_locked=True))
     ids = list((await session.scalars(due)).all())
     if not ids:
-        await session.rollback()
         return []
     batch = f"{worker}/{secrets.token_hex(6)}"
     # The status condition is checked again under the row lock, so a row claimed meanwhile by
@@ -139,7 +136,6 @@ async def claim_due(session: AsyncSession, now: datetime, worker: str,
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == Status.PENDING)
         .values(status=Status.SENDING, claimed_by=batch, claimed_at=now,
                 attempts=OutboxMessage.attempts + 1))
-    await session.commit()
     rows = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.claimed_by == batch, OutboxMessage.status == Status.SENDING)
@@ -200,4 +196,4 @@ async def finish(session: AsyncSession, row_id: int, status: Status, now: dateti
         values["due_at"] = due_at
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
                           .values(**values))
-    await session.commit()
+    await session.flush()

@@ -115,7 +115,7 @@ async def launch(session: AsyncSession, *, kind: str, creator_id: int,
         OutboxMessage.campaign_id == campaign.id)) or 0
     if not campaign.recipients:
         campaign.reported_at = now  # nothing to wait for
-    await session.commit()
+    await session.flush()
     return campaign, len(recipients) - campaign.recipients
 
 
@@ -166,5 +166,5 @@ async def mark_reported(session: AsyncSession, campaign_id: int, now: datetime) 
     """True for the one process that gets to report it."""
     result = await session.execute(update(Campaign).where(
         Campaign.id == campaign_id, Campaign.reported_at.is_(None)).values(reported_at=now))
-    await session.commit()
+    await session.flush()
     return result.rowcount == 1

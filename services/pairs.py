@@ -181,7 +181,7 @@ async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_i
         if joined.user_id in set(agreed):
             joined.consent, joined.consent_at = AGREED, now
     session.add(pair)
-    await session.commit()
+    await session.flush()
     return pair
 
 
@@ -224,7 +224,7 @@ async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
             .returning(Pair.id).execution_options(synchronize_session=False))
         if started is not None:
             await _start(session, await _fresh(session, pair_id), today)
-    await session.commit()
+    await session.flush()
     return await _fresh(session, pair_id)
 
 
@@ -257,7 +257,7 @@ async def note_decline_reason(session: AsyncSession, pair_id: int, user: User,
     if joined is None or joined.consent != DECLINED or joined.decline_reason:
         return None
     joined.decline_reason = reason
-    await session.commit()
+    await session.flush()
     return pair
 
 
@@ -290,7 +290,7 @@ async def end(session: AsyncSession, pair: Pair, now: datetime, *,
         Meeting.status.in_(["proposed", "accepted"])))).all())
     for meeting in upcoming:
         meeting.status = "cancelled"
-    await session.commit()
+    await session.flush()
     for meeting in upcoming:
         await outbox.cancel(session, f"meeting:{meeting.id}:")
 
@@ -311,7 +311,7 @@ async def set_order(session: AsyncSession, pair: Pair, typed: str) -> bool:
     except ValueError:
         return False
     pair.order_number = number
-    await session.commit()
+    await session.flush()
     return True
 
 
@@ -321,23 +321,23 @@ async def set_planned_end(session: AsyncSession, pair: Pair, end_on: date, today
     if not MIN_LENGTH <= end_on - start <= MAX_LENGTH:
         return False
     pair.planned_end = end_on
-    await session.commit()
+    await session.flush()
     return True
 
 
 async def bind_chat(session: AsyncSession, pair: Pair, chat_id: int) -> None:
     pair.chat_id = chat_id
-    await session.commit()
+    await session.flush()
 
 
 async def unbind_chat(session: AsyncSession, chat_id: int) -> None:
     await session.execute(update(Pair).where(Pair.chat_id == chat_id).values(chat_id=None))
-    await session.commit()
+    await session.flush()
 
 
 async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     await session.execute(update(Pair).where(Pair.chat_id == old_id).values(chat_id=new_id))
-    await session.commit()
+    await session.flush()
 
 
 async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:

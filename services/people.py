@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.engine import AnswerError
 from domain.questionnaire import Question
@@ -57,14 +58,14 @@ async def register(session: AsyncSession, registration: Registration) -> User:
                                 .execution_options(populate_existing=True))
     if created is None and registration.start_payload:
         user.start_payload = registration.start_payload
-    await session.commit()
+    await session.flush()
     return user
 
 
 async def keep_payload(session: AsyncSession, user: User, payload: str | None) -> None:
     if payload and payload != user.start_payload:
         user.start_payload = payload
-        await session.commit()
+        await session.flush()
 
 
 def full_name(user: User | None) -> str:
@@ -89,11 +90,11 @@ async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
             if held.is_active:
                 return False
             held.is_active = True
-            await session.commit()
+            await session.flush()
             return True
     school_id = user.profile.school_id if user.profile else None
     user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id))
-    await session.commit()
+    await session.flush()
     return True
 
 
@@ -101,17 +102,18 @@ async def forget(session: AsyncSession, user: User) -> None:
     """The person and everything stored about them go (the database cascades to roles, profile,
     responses and answers). /delete_me keeps an anonymous row instead (services.privacy)."""
     await session.execute(delete(User).where(User.id == user.id))
-    await session.commit()
+    await session.flush()
 
 
-async def mark_reachable(session: AsyncSession, user: User) -> None:
-    user.unreachable_at = None
-    await session.commit()
+def mark_reachable(session: Session, user_id: int) -> None:
+    """Run inside a commit (bot.unit_of_work.FirstCommit), hence the plain Session; an UPDATE
+    rather than an attribute, as the person may have been erased by then."""
+    session.execute(update(User).where(User.id == user_id).values(unreachable_at=None))
 
 
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:
     user.locale = locale
-    await session.commit()
+    await session.flush()
 
 
 def normalize_school_name(name: str) -> str:
@@ -173,4 +175,4 @@ async def save_profile_answer(
                 held.school_id, held.confirmed_at = school.id, None
     else:
         setattr(profile, question.field, value)
-    await session.commit()
+    await session.flush()

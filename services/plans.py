@@ -63,7 +63,7 @@ async def add(session: AsyncSession, pair: Pair, goal: str, due: date | None) ->
     position = max((i.position for i in pair.plan), default=-1) + 1
     item = PlanItem(position=position, goal=goal, due_on=due)
     pair.plan.append(item)
-    await session.commit()
+    await session.flush()
     return item
 
 
@@ -73,7 +73,7 @@ async def toggle(session: AsyncSession, item_id: int, user: User, now: datetime)
         item.done_at, item.done_by = now, user.id
     else:
         item.done_at, item.done_by = None, None
-    await session.commit()
+    await session.flush()
     return item
 
 
@@ -83,5 +83,5 @@ async def delete(session: AsyncSession, item_id: int, user: User) -> tuple[Pair,
     pair = await session.get(Pair, item.pair_id)
     position = pair.plan.index(item)
     pair.plan.remove(item)
-    await session.commit()
+    await session.flush()
     return pair, position

@@ -222,5 +222,5 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
     if profile is not None:
         profile.full_name = profile.subjects = profile.mentor_types = None
         profile.help_wanted = profile.help_offered = profile.mentee_capacity = None
-    await session.commit()
+    await session.flush()
     return sorted(partners)

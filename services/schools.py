@@ -96,7 +96,7 @@ async def grant_curator(
     granted = await session.scalar(insert_unless_present(
         session, SchoolCurator, ("school_id", "user_id"), school_id=school_id, user_id=user_id,
         granted_by=granted_by, created_at=utcnow()).returning(SchoolCurator.id))
-    await session.commit()
+    await session.flush()
     return granted is not None
 
 
@@ -124,5 +124,5 @@ async def confirm_role(
         return None
     if role.confirmed_at is None:
         role.confirmed_at = now
-        await session.commit()
+        await session.flush()
     return role

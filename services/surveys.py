@@ -90,7 +90,7 @@ async def sync_catalog(session: AsyncSession, catalog: Catalog) -> None:
             )
         stored.digest, stored.definition = digest, questionnaire.model_dump(mode="json")
         stored.kind, stored.title = questionnaire.kind, questionnaire.title.ru
-    await session.commit()
+    await session.flush()
 
 
 class Surveys:
@@ -161,7 +161,7 @@ class Surveys:
         )
         response.answers = []
         session.add(response)
-        await session.commit()
+        await session.flush()
         return response
 
     async def response_of(self, session: AsyncSession, user: User, response_id: int) -> Response:
@@ -247,7 +247,7 @@ class Surveys:
         response.updated_at = now
         if following is None:
             response.completed_at = now
-        await session.commit()
+        await session.flush()
         return await self.step(session, response)
 
     async def skip(self, session: AsyncSession, response: Response, question: Question):
@@ -261,13 +261,13 @@ class Surveys:
         if previous is None:
             raise StaleAction("no question before this one")
         response.current_question = previous.id
-        await session.commit()
+        await session.flush()
         return await self.step(session, response)
 
     async def _complete(self, session: AsyncSession, response: Response) -> None:
         response.current_question = None
         response.completed_at = self.clock.now()
-        await session.commit()
+        await session.flush()
 
 
 async def colleagues(

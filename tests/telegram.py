@@ -7,6 +7,7 @@ and records them; `Person` turns text and button presses into real Update object
 from __future__ import annotations
 
 import itertools
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.unit_of_work import replied_before_commit
 from tests import telegram_rules
 from tests.bot_api_standin import format_text
 
@@ -92,6 +94,12 @@ class MockedSession(BaseSession):
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None):  # noqa: ASYNC109
         self.requests.append(method)
+        if replied_before_commit():
+            where = " < ".join(f"{Path(frame.filename).name}:{frame.lineno}"
+                               for frame in reversed(traceback.extract_stack())
+                               if "/handlers/" in frame.filename)
+            self.violations.append(f"{type(method).__name__}: sent while the update's writes "
+                                   f"were not committed yet (bot/unit_of_work.py), at {where}")
         problems = telegram_rules.violations(method)
         if problems:
             self.violations += [f"{type(method).__name__}: {problem}" for problem in problems]

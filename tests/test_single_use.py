@@ -119,6 +119,7 @@ async def test_two_consents_at_once_make_one_person(running):
         async with running.session() as session:
             user = await people.register(session, people.Registration(
                 telegram_id=4242, locale="ru", start_payload=None))
+            await session.commit()
             return user.id
 
     first, second = await asyncio.gather(agree(1), agree(2))

@@ -20,7 +20,7 @@ class Sample(StatesGroup):
 
 
 async def test_state_and_data_round_trip_and_leave_nothing_behind(running):
-    storage = create_storage(running.app.settings, running.app.engine)
+    storage = create_storage(running.app.settings, running.app.sessionmaker)
     key = StorageKey(bot_id=1, chat_id=2, user_id=2)
     assert await storage.get_state(key) is None and await storage.get_data(key) == {}
     await storage.set_state(key, Sample.waiting)

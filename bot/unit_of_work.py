@@ -1,0 +1,194 @@
+"""One unit of work per update: one database session, one transaction, one commit.
+
+The update's use case (its handler) commits once, before it replies, and everything the update
+writes rides in that commit: the answer, the FSM state, the outbox rows it owes other people,
+and the mark that the update was handled (bot/middlewares.OncePerUpdate). Services flush and
+never commit. A crash before the commit leaves nothing behind, so Telegram's redelivery does the
+whole update again; a crash after it makes the redelivery a no-op.
+
+Two mistakes break that and are caught here, for every update:
+- a write the handler leaves uncommitted when it returns (it would be lost): UncommittedWork;
+- a reply sent while writes are still uncommitted (the person would be told of something that
+  may yet roll back): `replied_before_commit`, which the tests' mocked Bot API checks on every
+  request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from sqlalchemy import event as orm_event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+# The session of the update being handled: the database FSM storage writes into it, so the
+# conversation state is committed with the rest of the update.
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+# An execution option for statements that are not the handler's writes: one that only takes a
+# lock (models.db.lock), and the pipeline's own mark that the update was handled.
+BOOKKEEPING = "bookkeeping"
+
+
+class UncommittedWork(RuntimeError):
+    """A handler returned with writes it never committed: a bug, never a person's mistake."""
+
+
+class Writes:
+    """Whether the session holds writes since its last commit or rollback."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.flushed = False
+        self.commits = 0
+        self._hooks = {"after_flush": self._after_flush, "after_commit": self._after_commit,
+                       "after_soft_rollback": self._after_rollback,
+                       "do_orm_execute": self._do_orm_execute}
+
+    def attach(self) -> Writes:
+        for name, hook in self._hooks.items():
+            orm_event.listen(self.session.sync_session, name, hook)
+        self.session.info["writes"] = self
+        return self
+
+    def detach(self) -> None:
+        for name, hook in self._hooks.items():
+            orm_event.remove(self.session.sync_session, name, hook)
+        self.session.info.pop("writes", None)
+
+    @property
+    def pending(self) -> bool:
+        sync = self.session.sync_session
+        return self.flushed or bool(sync.new or sync.deleted or any(
+            sync.is_modified(row) for row in sync.dirty))
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        self.flushed = True
+
+    def _do_orm_execute(self, state: ORMExecuteState) -> None:
+        if (state.is_insert or state.is_update or state.is_delete) and \
+                not state.execution_options.get(BOOKKEEPING):
+            self.flushed = True
+
+    def _after_commit(self, session: Session) -> None:
+        self.flushed = False
+        self.commits += 1
+
+    def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
+        if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
+            self.flushed = False
+
+
+class FirstCommit:
+    """What the pipeline itself writes (the update's mark, «reachable again») rides in the
+    update's first commit, whichever use case makes it, and is written again after a rollback.
+    When the handler commits nothing (a read), the pipeline commits just these."""
+
+    def __init__(self) -> None:
+        self.rows: list[Callable[[], Any]] = []             # to add at the first commit
+        self.in_transaction: list[Callable[[], Any]] = []   # already written, not committed
+        self.actions: list[Callable[[Session], Any]] = []
+        self.done = False
+        self._hooks = {"before_commit": self._before_commit, "after_commit": self._after_commit,
+                       "after_soft_rollback": self._after_rollback}
+
+    @property
+    def owed(self) -> bool:
+        return not self.done and bool(self.rows or self.in_transaction or self.actions)
+
+    def add(self, make_row: Callable[[], Any]) -> None:
+        self.rows.append(make_row)
+
+    def written(self, make_row: Callable[[], Any]) -> None:
+        """A row the pipeline has written already; after a rollback it is added again."""
+        self.in_transaction.append(make_row)
+
+    def do(self, action: Callable[[Session], Any]) -> None:
+        self.actions.append(action)
+
+    def attach(self, session: AsyncSession) -> FirstCommit:
+        for name, hook in self._hooks.items():
+            orm_event.listen(session.sync_session, name, hook)
+        session.info["first_commit"] = self
+        return self
+
+    def detach(self, session: AsyncSession) -> None:
+        for name, hook in self._hooks.items():
+            orm_event.remove(session.sync_session, name, hook)
+        session.info.pop("first_commit", None)
+
+    def _before_commit(self, session: Session) -> None:
+        if self.done:
+            return
+        for action in self.actions:
+            action(session)
+        for make_row in self.rows:
+            session.add(make_row())
+        self.in_transaction += self.rows
+        self.rows = []
+
+    def _after_commit(self, session: Session) -> None:
+        self.done = True
+
+    def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
+        if previous_transaction.parent is None and not self.done:
+            self.rows += self.in_transaction
+            self.in_transaction = []
+
+
+def first_commit(session: AsyncSession) -> FirstCommit:
+    return session.info["first_commit"]
+
+
+async def commit() -> None:
+    """The update's commit, which its use case makes once it has decided and before it replies;
+    for views that are handed no session of their own."""
+    session = current_session.get()
+    if session is None:
+        raise RuntimeError("commit() outside an update")
+    await session.commit()
+
+
+def replied_before_commit() -> bool:
+    """Whether the update being handled (if any) has writes still uncommitted."""
+    session = current_session.get()
+    writes = session.info.get("writes") if session is not None else None
+    return writes is not None and writes.pending
+
+
+class UnitOfWork(BaseMiddleware):
+    """Outermost of ours: opens the update's session (lazily: no connection is taken until the
+    first statement), makes it the FSM storage's, and checks when the handler returns that it
+    left nothing uncommitted."""
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self.sessionmaker = sessionmaker
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessionmaker() as session:
+            writes = Writes(session).attach()
+            pipeline = FirstCommit().attach(session)
+            token = current_session.set(session)
+            try:
+                data["session"] = session
+                result = await handler(event, data)
+                if writes.pending:
+                    await session.rollback()
+                    raise UncommittedWork(
+                        "the handler returned with writes it did not commit; rolled back")
+                if pipeline.owed:
+                    await session.commit()  # a read: the pipeline's own rows alone
+                return result
+            finally:
+                current_session.reset(token)
+                writes.detach()
+                pipeline.detach(session)
