@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.factory import build_app
 from models import Answer, ProcessedUpdate
 from tests.conftest import Running
-from tests.flows import TEACHER_MENTEE, register
+from tests.flows import TEACHER_MENTEE, active_pair, register
 from tests.telegram import texts
 
 pytestmark = pytest.mark.db
@@ -122,3 +122,51 @@ async def test_a_press_whose_answer_telegram_refuses_is_still_handled(running):
         session.make_request = real
     assert any("Вопрос 2 из 10" in text for text in said), said
     assert [value for _, value in await answer_rows(running)] == [2]
+
+
+async def test_a_crash_between_the_notices_of_ending_a_pair_owes_each_once(running,
+                                                                            monkeypatch):
+    """Ending a pair owes a notice to each member: the work dies after the first. Nothing of it
+    was committed, so Telegram's redelivery does it all again, and each notice is owed once."""
+    from handlers import pairs as pair_handlers
+    from models import OutboxMessage, Pair
+
+    curator, petr, anna = await active_pair(running)
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    owed = []
+    real_owe = pair_handlers.owe
+
+    async def owe_then_die(session, clock, worker, recipient, key, **kwargs):
+        await real_owe(session, clock, worker, recipient, key, **kwargs)
+        owed.append(key)
+        if key == "pair-ended" and owed.count(key) == 1:
+            raise ConnectionResetError("the process dies here")
+
+    monkeypatch.setattr(pair_handlers, "owe", owe_then_die)
+    crashed = await curator.press("Да, завершить")
+    assert len(texts(crashed)) == 1 and "Попробуйте ещё раз" in texts(crashed)[0]
+    async with running.session() as session:
+        assert (await session.scalar(select(Pair.status))) == "active"
+        assert await session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.text_key == "pair-ended")) == 0
+
+    monkeypatch.setattr(pair_handlers, "owe", real_owe)
+    await curator.redeliver()
+    assert "Пара завершена" in curator.last.text
+    async with running.session() as session:
+        assert (await session.scalar(select(Pair.status))) == "completed"
+        notices = (await session.scalars(select(OutboxMessage.user_id).where(
+            OutboxMessage.text_key == "pair-ended"))).all()
+    assert sorted(notices) == sorted([petr_id := await user_id(running, petr),
+                                      await user_id(running, anna)]) and petr_id
+    for person in (petr, anna):
+        assert sum("итоговые анкеты" in m.text for m in person.messages()) == 1
+    assert await curator.redeliver() == []  # and once it is done, it is done
+
+
+async def user_id(running, person) -> int:
+    from models import User
+
+    async with running.session() as session:
+        return await session.scalar(select(User.id).where(User.telegram_id == person.user.id))
