@@ -1,8 +1,14 @@
 """The one path every message takes to Telegram.
 
-It keeps to Telegram's limits (about 30 messages a second overall, one a second per chat,
-20 a minute per group), waits out 429 `retry_after`, retries network errors and 5xx with
-backoff, and reports a 403 (the person blocked the bot) instead of retrying it.
+Two kinds of sending share one limiter:
+- bulk (the outbox: reminders, broadcasts, notices to other people) keeps to Telegram's limits
+  for notifications: about 30 messages a second overall, one a second per chat, 20 a minute per
+  group. It waits out 429 `retry_after`, retries network errors and 5xx with backoff, and
+  reports a 403 (the person blocked the bot) instead of retrying it;
+- a reply to a person's own action goes out at once. Telegram allows a chat short bursts; a
+  reply waits only when Telegram has said so with a 429 for that chat (or the whole bot). It
+  still counts, so bulk sending leaves room for it. No handler sleeps for a slot, holding the
+  person's lock and a database connection meanwhile.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -44,6 +51,9 @@ log = logging.getLogger(__name__)
 BUCKET = 2
 # Aim just under the limit: Telegram counts arrivals, which jitter around our send times.
 RATE_SHARE = 0.97
+
+# Set while the outbox sends: its messages are bulk; anything else is a reply.
+bulk_sending: ContextVar[bool] = ContextVar("bulk_sending", default=False)
 
 
 class Outcome(StrEnum):
@@ -81,6 +91,7 @@ class RateLimiter:
         self.tokens = float(BUCKET)
         self.filled_at = monotonic()
         self.next_in_chat: dict[int, float] = {}
+        self.flooded_until: dict[int, float] = {}
         self.group_sends: dict[int, deque[float]] = {}
         self.last_flood: tuple[float, int] | None = None
 
@@ -89,6 +100,7 @@ class RateLimiter:
         the bot as a whole is over the limit, and everything waits."""
         now = self.monotonic()
         self.next_in_chat[chat_id] = max(self.next_in_chat.get(chat_id, 0.0), now + seconds)
+        self.flooded_until[chat_id] = max(self.flooded_until.get(chat_id, 0.0), now + seconds)
         if self.last_flood and self.last_flood[1] != chat_id and now - self.last_flood[0] < 1.0:
             self.paused_until = max(self.paused_until, now + seconds)
         self.last_flood = (now, chat_id)
@@ -123,6 +135,24 @@ class RateLimiter:
                 wait = max(wait, window[0] + 60.0 - now)
         return max(wait, 0.0)
 
+    def reply_wait(self, chat_id: int) -> float:
+        """How long a reply to this chat must wait: only what Telegram asked for with a 429."""
+        now = self.monotonic()
+        return max(self.paused_until - now, self.flooded_until.get(chat_id, 0.0) - now, 0.0)
+
+    def note_reply(self, chat_id: int, is_group: bool = False) -> None:
+        """A reply went out without waiting: bulk sending makes room for it (overall, in its
+        chat and in its group's minute)."""
+        now = self.monotonic()
+        self.tokens = max(self.tokens - 1.0, -float(BUCKET))
+        self.recent.append(now)
+        self.next_in_chat[chat_id] = max(self.next_in_chat.get(chat_id, 0.0),
+                                         now + self.limits.per_chat_interval)
+        if is_group:
+            self.group_sends.setdefault(chat_id, deque()).append(now)
+        if len(self.flooded_until) > 1_000:
+            self.flooded_until = {c: t for c, t in self.flooded_until.items() if t > now}
+
     async def acquire(self, chat_id: int, is_group: bool = False) -> None:
         while True:
             now = self.monotonic()
@@ -141,22 +171,37 @@ class RateLimiter:
 
 
 class SharedLimits(BaseRequestMiddleware):
-    """Every message the bot sends, replies included, takes its slot from the same limiter, so
-    answering people and sending reminders together still keeps to Telegram's limits."""
+    """Every message the bot sends goes through the same limiter: bulk waits for its slot, a
+    reply goes at once and is counted, so both together keep to Telegram's limits."""
 
-    def __init__(self, limiter: RateLimiter) -> None:
-        self.limiter = limiter
+    def __init__(self, limiter: RateLimiter,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.limiter, self.sleep = limiter, sleep
 
     async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
         chat_id = getattr(method, "chat_id", None)
         if type(method).__name__.startswith("Send") and isinstance(chat_id, int):
-            await self.limiter.acquire(chat_id, is_group=chat_id < 0)
+            if bulk_sending.get():
+                await self.limiter.acquire(chat_id, is_group=chat_id < 0)
+            else:
+                wait = self.limiter.reply_wait(chat_id)
+                if wait > 0:
+                    # Telegram said how long: asking sooner only lengthens the ban.
+                    log.info("a reply waits %.1f s, as Telegram asked (429)", wait)
+                    await self.sleep(wait)
+                self.limiter.note_reply(chat_id, is_group=chat_id < 0)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as flood:
-            if isinstance(chat_id, int):
-                self.limiter.flood(chat_id, flood.retry_after)
-            raise
+            if not isinstance(chat_id, int):
+                raise
+            self.limiter.flood(chat_id, flood.retry_after)
+            if bulk_sending.get() or flood.retry_after > self.limiter.limits.max_wait:
+                raise  # the outbox tries again later; a long ban is the person's «try again»
+            log.info("a reply waits %s s, as Telegram asked (429)", flood.retry_after)
+            await self.sleep(flood.retry_after)
+            self.limiter.note_reply(chat_id, is_group=chat_id < 0)
+            return await make_request(bot, method)
 
 
 @dataclass(frozen=True)
@@ -270,7 +315,7 @@ class Delivery:
         self.limiter = RateLimiter(self.limits, sleep, monotonic)
         # Outermost: the parts of a long text each take their own slot.
         bot.session.middleware(TelegramRules())
-        bot.session.middleware(SharedLimits(self.limiter))
+        bot.session.middleware(SharedLimits(self.limiter, sleep))
         bot.session.middleware(LateCallbackAnswers())
 
     async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
@@ -281,6 +326,7 @@ class Delivery:
         while attempt < self.limits.attempts and floods < self.limits.max_floods:
             if self.limiter.chat_wait(chat_id, is_group) > self.limits.max_wait:
                 return Outcome.DEFERRED, f"{self.limiter.chat_wait(chat_id, is_group):.0f}"
+            token = bulk_sending.set(True)
             try:
                 # The session's SharedLimits takes the slot for this chat.
                 await self.bot.send_message(chat_id, text, reply_markup=markup)
@@ -298,6 +344,8 @@ class Delivery:
                 error = f"{type(trouble).__name__}: {trouble.message}"
                 log.warning("sending failed (%s), retrying in %.1f s", error,
                             backoff)
+            finally:
+                bulk_sending.reset(token)
             attempt += 1
             if attempt < self.limits.attempts:
                 await self.sleep(backoff)

@@ -21,7 +21,7 @@ from services import outbox
 from services.outbox import Decision, Policy, quiet_until
 from tests.conftest import FakeTime, Running
 from tests.flows import PUPIL_MENTEE, TEACHER_MENTEE, register, stored_user
-from tests.telegram import mocked_bot
+from tests.telegram import mocked_bot, texts
 
 MSK = ZoneInfo("Europe/Moscow")
 SEND = SendMessage(chat_id=1, text="x")
@@ -236,3 +236,27 @@ async def test_rate_limits_per_chat_overall_and_per_group():
     # The 21st message in a minute is deferred until the minute has passed.
     assert outcome is Outcome.DEFERRED and float(wait) == pytest.approx(
         sent_at[0] + 60 - time_.now, abs=1)
+
+
+async def test_replies_to_a_persons_own_actions_never_wait_for_a_slot(running):
+    """Greeting and consent text, then thanks and the role question: two messages in each
+    update, sent at once. Only bulk sending keeps one message a second per chat."""
+    anna = running.person(1001)
+    greeting = await anna.send("/start")
+    assert len([r for r in greeting if isinstance(r, SendMessage)]) == 2
+    thanks = await anna.press("Согласен")
+    assert len([r for r in thanks if isinstance(r, SendMessage)]) == 2
+    await anna.press("Наставляемый (педагог)")
+    assert running.time.slept == []
+
+
+async def test_a_reply_refused_with_429_waits_as_told_then_goes(running):
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    running.bot.session.failures[anna.user.id] = [
+        TelegramRetryAfter(SEND, "Too Many Requests", 3)]
+    said = await anna.send("/help")
+    assert running.time.slept == [3]
+    assert any("/surveys" in text for text in texts(said))
+    # Bulk sending to that chat keeps its distance too.
+    assert running.outbox.delivery.limiter.chat_wait(anna.user.id, False) > 0
