@@ -1,90 +1,161 @@
 """Cost of one update through our app, as a ratio of a bare aiogram handler, measured in one run.
 
-    .venv/bin/python -m bench.updates [N]
+    .venv/bin/python -m bench.updates [N] [--database URL]
 
 Both go through the same mocked Bot API session, so the figures compare our middlewares, database
-writes and rendering with aiogram's own dispatch, not the network. SQLite in a temporary folder.
+work and rendering with aiogram's own dispatch, not the network. SQLite in a temporary folder by
+default; `--database postgresql+asyncpg://postgres@127.0.0.1:5432/test` (emptied first) for
+PostgreSQL. Printed: milliseconds per update, the ratio to the bare handler, and the SQL
+statements and commits one answer costs, counted on every engine the app uses.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import sys
+import gc
+import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from aiogram import Dispatcher
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import build_app
 from tests.flows import TEACHER_MENTEE, register
 from tests.telegram import TOKEN, Person, mocked_bot
 
-
-async def per_update(person: Person, action, count: int) -> float:
-    started = time.perf_counter()
-    for index in range(count):
-        await action(person, index)
-    return (time.perf_counter() - started) / count
+ROUNDS = 3
 
 
-async def bare(count: int) -> float:
+class Statements:
+    """SQL statements and commits on an engine."""
+
+    def __init__(self, engine) -> None:
+        self.executed = self.commits = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._executed)
+        event.listen(engine.sync_engine, "commit", self._committed)
+
+    def _executed(self, *_: Any) -> None:
+        self.executed += 1
+
+    def _committed(self, *_: Any) -> None:
+        self.commits += 1
+
+
+async def bare(count: int) -> tuple[float, float]:
+    """aiogram alone: /help answered with a text; a button press answered and its message
+    edited, as our answer does."""
     dispatcher = Dispatcher()
 
     @dispatcher.message()
     async def echo(message: Message) -> None:
         await message.answer(message.text or "")
 
-    return await per_update(Person(dispatcher, mocked_bot(), 1), lambda p, i: p.send("hi"), count)
+    @dispatcher.callback_query()
+    async def edit(query: CallbackQuery) -> None:
+        await query.answer()
+        await query.message.edit_text(f"next {query.data}")
+
+    person = Person(dispatcher, mocked_bot(), 1)
+    await person.send("hi")
+    shown = person.last
+    started = time.perf_counter()
+    for _ in range(count):
+        await person.send("hi")
+    text_cost = (time.perf_counter() - started) / count
+    started = time.perf_counter()
+    for index in range(count):
+        await person.press_data(f"x{index}", shown.message_id)
+    return text_cost, (time.perf_counter() - started) / count
 
 
-async def ours(count: int, folder: Path) -> tuple[float, float]:
-    settings = load_settings(_env_file=None, bot_token=TOKEN, redis_url="",
-                             database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
+async def reset_server(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def ours(count: int, url: str) -> dict[str, float]:
+    settings = load_settings(_env_file=None, bot_token=TOKEN, redis_url="", database_url=url,
                              content_dir=PROJECT_ROOT / "content")
     app = build_app(settings)
     await app.prepare_database()
     bot = mocked_bot()
     await app.dispatcher.emit_startup(bot=bot, bots=[bot], dispatcher=app.dispatcher,
                                       **app.dispatcher.workflow_data)
+    gc.freeze()  # as `python -m bot` does once started
     person = Person(app.dispatcher, bot, 1)
     await register(person, TEACHER_MENTEE)
-    help_cost = await per_update(person, lambda p, i: p.send("/help"), count)
+    statements = Statements(app.engine)
 
-    async def answer(p: Person, index: int) -> None:
-        # The diagnosis: eight scales, a category, a typed answer; then «Пройти заново» starts a
-        # fresh response.
-        step = index % 11
-        if step == 0:
-            await p.send("/surveys")
-            label = "Продолжить: Диагностика" if index == 0 else "Пройти заново: Диагностика"
-            await p.press(label)
-        elif step <= 8:
-            await p.press("2")
-        elif step == 9:
-            await p.press("Молодой специалист")
-        else:
-            await p.send("Помощь с уроками")
+    started = time.perf_counter()
+    for _ in range(count):
+        await person.send("/help")
+    help_cost = (time.perf_counter() - started) / count
 
-    await person.press("Начать: Диагностика")
-    answer_cost = await per_update(person, answer, count)
+    # The diagnosis opens with eight scales: each press is saved and the next question edited
+    # in. Only the presses are timed; starting the questionnaire again is not.
+    answered = 0
+    spent = 0.0
+    executed = commits = 0
+    first = True
+    while answered < count:
+        await person.send("/surveys")
+        await person.press("Начать: Диагностика" if first else "Пройти заново: Диагностика")
+        first = False
+        for _ in range(min(8, count - answered)):
+            before = (statements.executed, statements.commits)
+            started = time.perf_counter()
+            await person.press("2")
+            spent += time.perf_counter() - started
+            executed += statements.executed - before[0]
+            commits += statements.commits - before[1]
+            answered += 1
+        if answered < count:
+            await person.press("Молодой специалист")
+            await person.send("Помощь с уроками")
     await app.close()
-    return help_cost, answer_cost
+    return {"help": help_cost, "answer": spent / answered, "statements": executed / answered,
+            "commits": commits / answered}
 
 
-async def main(count: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        baseline = await bare(count)
-        help_cost, answer_cost = await ours(count, Path(folder))
-    print(f"updates per case: {count}")
-    print(f"bare aiogram echo handler: {baseline * 1000:.2f} ms/update (= 1.0)")
-    print(f"our /help (session, user, i18n, FSM): {help_cost * 1000:.2f} ms/update "
-          f"= {help_cost / baseline:.1f}x bare")
-    print(f"our questionnaire answer (saved, next question rendered): "
-          f"{answer_cost * 1000:.2f} ms/update = {answer_cost / baseline:.1f}x bare")
+async def main(count: int, database: str | None) -> None:
+    print(f"updates per case: {count}; medians of {ROUNDS} rounds; database: "
+          f"{'PostgreSQL' if database else 'SQLite'}")
+    results: dict[str, list[float]] = {}
+    for _ in range(ROUNDS):
+        with tempfile.TemporaryDirectory() as folder:
+            url = database or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+            if database:
+                await reset_server(database)
+            text_cost, edit_cost = await bare(count)
+            measured = await ours(count, url)
+        for name, value in {"bare_text": text_cost, "bare_edit": edit_cost, **measured}.items():
+            results.setdefault(name, []).append(value)
+    median = {name: statistics.median(values) for name, values in results.items()}
+    print(f"bare aiogram, text answered: {median['bare_text'] * 1000:.2f} ms/update (= 1.0)")
+    print(f"bare aiogram, press answered and message edited: "
+          f"{median['bare_edit'] * 1000:.2f} ms/update (= 1.0)")
+    print(f"our /help: {median['help'] * 1000:.2f} ms/update "
+          f"= {median['help'] / median['bare_text']:.1f}x bare")
+    print(f"our questionnaire answer (press saved, next question edited in): "
+          f"{median['answer'] * 1000:.2f} ms/update "
+          f"= {median['answer'] / median['bare_edit']:.1f}x bare")
+    print(f"per answer: {median['statements']:.1f} SQL statements, "
+          f"{median['commits']:.1f} commits (every engine of the app)")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 300))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("count", nargs="?", type=int, default=200)
+    parser.add_argument("--database", default=None)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.count, arguments.database))

@@ -2,6 +2,7 @@
 or serve a webhook when WEBHOOK_URL is set."""
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -53,6 +54,10 @@ async def run(settings: Settings) -> None:
         async def start_scheduler() -> None:
             # After the other startup hooks, which load the locales the worker renders with.
             scheduler.start()
+            # What start-up built (aiogram's types, the locales, the ORM's mappers) lives as
+            # long as the process: the garbage collector stops walking it on every full pass,
+            # which cost an answer about a tenth of its time (bench.updates).
+            gc.freeze()
 
         app.dispatcher.startup.register(start_scheduler)
         try:

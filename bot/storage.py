@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -57,7 +58,11 @@ class DatabaseStorage(BaseStorage):
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         async with self._session() as session:
-            return await session.get(FsmRecord, self.key_builder.build(key))
+            record = await session.get(FsmRecord, self.key_builder.build(key))
+            # Held for the rest of the update: the session's identity map holds rows weakly,
+            # and the state, then the data, then the write would each read the row again.
+            session.info.setdefault("fsm_records", []).append(record)
+            return record
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)
@@ -67,11 +72,13 @@ class DatabaseStorage(BaseStorage):
         return record.state if record else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._write(key, data=dict(data) or None)
+        # Copies both ways: a caller changing a nested dict it was given or gave must not
+        # change the stored row behind the session's back (the change would go unnoticed).
+        await self._write(key, data=copy.deepcopy(dict(data)) or None)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         record = await self._read(key)
-        return dict(record.data) if record and record.data else {}
+        return copy.deepcopy(dict(record.data)) if record and record.data else {}
 
     async def close(self) -> None:
         pass  # the engine is the app's, disposed of by it

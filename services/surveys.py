@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from domain import engine
 from domain.questionnaire import (
@@ -165,7 +166,9 @@ class Surveys:
         return response
 
     async def response_of(self, session: AsyncSession, user: User, response_id: int) -> Response:
-        response = await session.get(Response, response_id)
+        # The response with its answers in one statement: every answer reads both.
+        response = await session.get(Response, response_id,
+                                     options=[joinedload(Response.answers)])
         if response is None or response.user_id != user.id:
             raise StaleAction("not this person's response")
         return response
