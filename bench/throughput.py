@@ -18,9 +18,8 @@ buttons, a single choice and a typed answer; 12 updates, 10 answers stored. Twic
   (start_polling without tasks_concurrency_limit);
 * the other N people, with at most --in-flight updates inside the Dispatcher at once (what
   aiogram's start_polling(tasks_concurrency_limit=…) would do); the wait for a place counts in
-  the latency («disp.» columns: inside the Dispatcher only). The default, 7, keeps the two pooled
-  connections an update can hold at once (its own session, and the database FSM storage's)
-  within the pool's 5 + 10.
+  the latency («disp.» columns: inside the Dispatcher only). The default, 7, keeps the one pooled
+  connection an update holds (the FSM state is in its session) well within the pool's 5 + 10.
 
 Then the same N people send the same 12 updates (messages and button presses in the same order)
 to a bare aiogram Dispatcher with one message handler and one callback_query handler that only
@@ -142,7 +141,7 @@ class BenchSession(MockedSession):
 
 
 class Statements:
-    """SQL statements and commits on the app's engine (the FSM storage's included)."""
+    """SQL statements and commits on the app's engine (the only one: the FSM state is in it)."""
 
     def __init__(self, app: App) -> None:
         self.executed = self.commits = 0
@@ -481,8 +480,8 @@ async def throughput(app: App, bot: Bot, session: BenchSession, count: int, in_f
     limits = Limits()
     ceiling = limits.per_second * RATE_SHARE / sent_each * ANSWERS_PER_PERSON
     print(f"  messages sent per completed questionnaire: {sent_each:.1f} (edits and callback "
-          f"answers not counted); at the {limits.per_second} messages/s the delivery limiter "
-          f"keeps to in production, at most {ceiling:.0f} answers/s")
+          f"answers not counted); replies go at once, but were they paced at the "
+          f"{limits.per_second} messages/s bulk sending keeps to, at most {ceiling:.0f} answers/s")
 
 
 async def memory(app: App, bot: Bot, session: BenchSession, holders: int, served: int,
