@@ -1,5 +1,6 @@
 """Both languages carry the same messages, and every key the code asks for exists."""
 
+import ast as python_ast
 import re
 
 from fluent.syntax import FluentParser, ast
@@ -59,3 +60,50 @@ def test_every_engine_error_code_is_known_here():
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             raised |= set(re.findall(r'AnswerError\("([a-z-]+)"', path.read_text(encoding="utf-8")))
     assert len(raised) >= 10 and raised <= ERROR_CODES
+
+
+# Where a call takes a locale key: the function's name and the key's position or keyword.
+KEY_ARGUMENTS = {"get": 0, "LazyFilter": 0, "owe": 4, "localized": 0, "button": 0,
+                 "plain_text": 1}
+KEY_KEYWORDS = {"key", "text_key"}
+
+
+def keys_in_calls() -> tuple[set[str], set[str], int]:
+    """Keys given to the calls above, as literals and as f-strings (their constant start, which
+    some message must begin with), wherever the code builds them; and how many calls were read."""
+    literals, prefixes, calls = set(), set(), 0
+    for folder in CODE_DIRS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            for node in python_ast.walk(python_ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, python_ast.Call):
+                    continue
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                if name == "get" and "i18n" not in python_ast.unparse(node.func.value):
+                    continue  # a dict's get, not a message's
+                if name == "button" and not (node.args and python_ast.unparse(
+                        node.args[0]).lstrip("f").strip("\"'").startswith("button-")):
+                    continue  # a view's own helper of that name (handlers.pairs)
+                given = [keyword.value for keyword in node.keywords
+                         if keyword.arg in KEY_KEYWORDS]
+                position = KEY_ARGUMENTS.get(name)
+                if position is not None and len(node.args) > position:
+                    given.append(node.args[position])
+                for value in given:
+                    if isinstance(value, python_ast.Constant) and isinstance(value.value, str) \
+                            and re.fullmatch(r"[a-z][a-z0-9-]+", value.value):
+                        literals.add(value.value)
+                        calls += 1
+                    elif isinstance(value, python_ast.JoinedStr) and value.values and \
+                            isinstance(value.values[0], python_ast.Constant):
+                        prefixes.add(value.values[0].value)
+                        calls += 1
+    return literals, prefixes, calls
+
+
+def test_keys_given_to_owe_localized_buttons_and_fstrings_exist():
+    literals, prefixes, calls = keys_in_calls()
+    known = message_ids("ru")
+    assert calls > 200 and any(key.startswith("pair-") for key in literals)
+    assert literals - known == set()
+    assert {prefix for prefix in prefixes
+            if not any(message.startswith(prefix) for message in known)} == set()
