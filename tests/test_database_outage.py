@@ -1,6 +1,7 @@
 """The database briefly unavailable or locked: the person is told to try again, nothing is
 half-written, and the bot goes on as soon as the database is back."""
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -135,3 +136,45 @@ async def test_postgres_unreachable_for_a_while(proxied_postgres, caplog):
     said = texts(await anna.press("3"))
     assert any("Вопрос 3 из 10" in text for text in said), said
     assert [value for _, value in await answers(running)] == [2, 3]
+
+
+async def test_writers_of_one_process_queue_and_a_stuck_one_times_out(tmp_path):
+    """SQLite writers of the process wait their turn on one lock (no busy-handler polling); a
+    transaction that never ends makes the next writer fail as «database is locked» after the
+    busy timeout, as SQLite itself would, rather than wait for ever."""
+    from sqlalchemy.exc import OperationalError
+
+    from models.db import create_engine, writer_queue
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'queue.sqlite3'}", busy_timeout=1)
+    queue = writer_queue(engine)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    order = []
+
+    async def write(n: int, until_waiting: int = 0) -> None:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(f"INSERT INTO t VALUES ({n})")
+            order.append(f"wrote {n}")
+            for _ in range(500):  # holds the write until the other writer queues behind it
+                if queue.waiting >= until_waiting:
+                    break
+                await asyncio.sleep(0.01)
+            order.append(f"{queue.waiting} waiting")
+        order.append(f"committed {n}")
+
+    await asyncio.gather(write(1, until_waiting=1), write(2))
+    # The second waited in the queue, not in SQLite's busy handler.
+    assert order == ["wrote 1", "1 waiting", "committed 1", "wrote 2", "0 waiting",
+                     "committed 2"]
+    stuck = await engine.connect()
+    await stuck.exec_driver_sql("INSERT INTO t VALUES (3)")  # and never commits
+    with pytest.raises(OperationalError, match="database is locked"):
+        await write(4)
+    await stuck.rollback()
+    await stuck.close()
+    await write(5)  # the queue is free again
+    async with engine.connect() as connection:
+        rows = (await connection.exec_driver_sql("SELECT n FROM t ORDER BY n")).all()
+    assert [n for (n,) in rows] == [1, 2, 5]
+    await engine.dispose()
