@@ -13,6 +13,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_i18n import I18nMiddleware
@@ -32,9 +33,10 @@ from domain.calendar import Calendar, load_calendars
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
 from handlers import build_router
-from handlers.errors import report_error
+from handlers.errors import answer_stale, report_error
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from services.clock import Clock
+from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys, sync_catalog
 
@@ -129,6 +131,8 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
         default_locale=settings.default_locale,
     ).setup(dispatcher)
     dispatcher.include_router(build_router())
+    # The one answer to a stale button, then every other failure.
+    dispatcher.errors.register(answer_stale, ExceptionTypeFilter(StaleAction))
     dispatcher.errors.register(report_error)
 
     async def on_startup(bot: Bot) -> None:

@@ -19,6 +19,7 @@ from handlers.school_context import Desk
 from models import School, SchoolCalendar, User
 from services import access, deadlines
 from services.clock import Clock
+from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys
 
@@ -74,8 +75,7 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
                   surveys: Surveys) -> None:
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.calendar not in calendars:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await deadlines.choose(session, school.id, callback_data.calendar, user.id)
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
@@ -90,8 +90,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.days not in SHIFTS or \
             await deadlines.shift(session, school.id, callback_data.days) is None:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,

@@ -24,6 +24,7 @@ from handlers.rendering import describe, plain_text
 from models import Pair, User
 from services import access, charts, dossiers, pairs, reports
 from services.clock import Clock
+from services.errors import StaleAction
 from services.people import roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -102,8 +103,7 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     pair = await session.get(Pair, callback_data.pair)
     if not isinstance(query.message, Message) or not await access.may_see_pair(
             session, user, pair, settings.curator_ids):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     dossier = await dossiers.pair_dossier(session, pair)
     builder = InlineKeyboardBuilder()
@@ -164,8 +164,7 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
     person = await session.get(User, callback_data.user)
     if person is None or not isinstance(query.message, Message) or not \
             await access.curates_person(session, user, person.id, settings.curator_ids):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     dossier = await dossiers.person_dossier(session, person)
     dossier.pairs = await access.pairs_curated_by(session, user, dossier.pairs,
@@ -192,8 +191,7 @@ async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
     person = await session.get(User, callback_data.user)
     if person is None or not isinstance(query.message, Message) or not \
             await access.may_see_progress(session, user, person.id, settings.curator_ids):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     progress = await dossiers.progress(session, person.id)
     if not progress.taken:
         await query.answer(i18n.get("card-progress-none", name=full_name(person)),

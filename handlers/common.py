@@ -13,6 +13,7 @@ from handlers.rendering import main_menu
 from handlers.screens import show_main_menu
 from models import User
 from services import access
+from services.errors import StaleAction
 
 
 async def on_help(message: Message, i18n: I18nContext, user: User | None,
@@ -56,8 +57,7 @@ async def on_language(message: Message, i18n: I18nContext) -> None:
 async def on_language_chosen(query: CallbackQuery, callback_data: SetLanguage,
                              i18n: I18nContext, session: AsyncSession, user: User | None) -> None:
     if callback_data.locale not in SUPPORTED_LOCALES:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await i18n.set_locale(callback_data.locale)
     await session.commit()
     await query.answer()

@@ -20,6 +20,7 @@ from handlers.school_context import Desk, with_school
 from models import School, User
 from services import access, invites, schools
 from services.clock import Clock
+from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys
 
@@ -104,8 +105,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
     if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
             or not await access.may_curate(session, user, callback_data.school_id,
                                          settings.curator_ids)):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     school = await session.get(School, callback_data.school_id)
     await _run(callback_data.action, query.message, i18n, session, school,
@@ -118,8 +118,7 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
     if (callback_data.role not in set(Role) or not isinstance(query.message, Message)
             or not await access.may_curate(session, user, callback_data.school_id,
                                          settings.curator_ids)):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     invite = await invites.create(
         session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
         role=Role(callback_data.role), created_by=user.id, now=clock.now())
@@ -143,8 +142,7 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
                                            settings.curator_ids)
             or not await access.may_become_curator(session, callback_data.school_id,
                                                    callback_data.user_id)):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     granted = await schools.grant_curator(session, callback_data.school_id,
                                           callback_data.user_id, user.id)
     await session.commit()
@@ -163,8 +161,7 @@ async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I
     role = await schools.confirm_role(session, callback_data.role_id,
                                       {school.id for school in curated}, clock.now())
     if role is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await session.commit()
     await query.answer(i18n.get("member-confirmed"))
     await show_unconfirmed(query.message, i18n, session, await session.get(School, role.school_id))

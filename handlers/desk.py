@@ -30,6 +30,7 @@ from handlers.rendering import plain_text
 from models import User
 from services import access, charts, reports
 from services.clock import Clock
+from services.errors import StaleAction
 from services.surveys import Surveys
 
 MAX_LISTED = 100
@@ -227,8 +228,7 @@ async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nCon
                   session: AsyncSession, user: User, settings: Settings, clock: Clock,
                   surveys: Surveys) -> None:
     if not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     try:
         view = await resolve(session, user, settings, clock.now(), callback_data)
         if callback_data.view is DeskView.SUMMARY:

@@ -28,6 +28,22 @@ def _say(key: str, i18n: I18nContext | None, i18n_middleware: I18nMiddleware | N
     return core.get(key, telegram_locale(sender, core.available_locales, core.default_locale))
 
 
+async def answer_stale(event: ErrorEvent, i18n: I18nContext | None = None,
+                       i18n_middleware: I18nMiddleware | None = None,
+                       event_from_user: TelegramUser | None = None) -> bool:
+    """A stale or forged button, a step no longer open, something the access policy refuses: a
+    use case raises StaleAction (services/errors.py), its update is rolled back whole, and the
+    person gets the same short alert wherever it happened. Not a failure: nothing is logged."""
+    text = _say("error-stale", i18n, i18n_middleware, event_from_user)
+    update = event.update
+    if text is not None:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    return True
+
+
 async def report_error(event: ErrorEvent, i18n: I18nContext | None = None,
                        i18n_middleware: I18nMiddleware | None = None,
                        event_from_user: TelegramUser | None = None) -> bool:

@@ -23,6 +23,7 @@ from handlers.outgoing import pair_title, shown
 from handlers.rendering import drop_buttons
 from models import Pair, User
 from services import access, pairs
+from services.errors import StaleAction
 
 GROUP_TYPES = {"group", "supergroup"}
 GONE = {"left", "kicked"}
@@ -76,8 +77,7 @@ async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, bot: Bot,
     pair = await session.get(Pair, callback_data.pair)
     if (user is None or pair is None or not isinstance(query.message, Message)
             or not await access.may_bind_group(session, user, pair)):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await drop_buttons(query.message)
     await _bind(query.message, bot, i18n, session, pair)

@@ -121,8 +121,7 @@ async def on_pair_picked(query: CallbackQuery, callback_data: MeetPair, state: F
     pair = next((p for p in await _active_pairs(session, user) if p.id == callback_data.pair),
                 None)
     if pair is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await start_proposal(query.message, state, i18n, pair, user, settings, clock)
 
@@ -141,8 +140,7 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext
                None)
     if day is None or await state.get_state() != MeetingStates.day.state or \
             not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await drop_buttons(query.message)
     await state.update_data(day=day.isoformat())
@@ -173,8 +171,7 @@ async def on_time_button(query: CallbackQuery, callback_data: MeetTime, state: F
                          i18n: I18nContext, user: User, settings: Settings, clock: Clock) -> None:
     if callback_data.at not in SLOTS or await state.get_state() != MeetingStates.time.state \
             or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await drop_buttons(query.message)
     await _take_time(query.message, state, i18n, callback_data.at, user, settings, clock)
@@ -229,8 +226,7 @@ async def on_model(query: CallbackQuery, callback_data: MeetModel, state: FSMCon
     if callback_data.model not in meetings.MODELS or \
             await state.get_state() != MeetingStates.model.state or \
             not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await drop_buttons(query.message)
     await state.update_data(model=callback_data.model)
@@ -249,17 +245,12 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
     pair = await session.get(Pair, int(data.get("pair", 0)))
     if await state.get_state() != MeetingStates.repeat.state or pair is None or \
             not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
-    try:
-        meeting = await meetings.propose(
-            session, pair, user,
-            starts_at=local_start(data["day"], data["time"], user, settings),
-            place=data["place"], topic=data["topic"],
-            model=data["model"], repeat=callback_data.repeat, now=clock.now())
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
+    meeting = await meetings.propose(
+        session, pair, user,
+        starts_at=local_start(data["day"], data["time"], user, settings),
+        place=data["place"], topic=data["topic"],
+        model=data["model"], repeat=callback_data.repeat, now=clock.now())
     await state.clear()
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
@@ -311,15 +302,9 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
                    clock: Clock, outbox: OutboxWorker) -> None:
     if callback_data.act not in ("accept", "decline", "other") or \
             not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
-    try:
-        meeting, pair = await meetings.respond(session, callback_data.meeting, user,
-                                               callback_data.act == "accept", clock.now())
-    except StaleAction:
-        await session.rollback()
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
+    meeting, pair = await meetings.respond(session, callback_data.meeting, user,
+                                           callback_data.act == "accept", clock.now())
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     proposer = people.get(meeting.proposed_by)
     if callback_data.act == "accept":
@@ -351,18 +336,12 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
                       i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
                       clock: Clock, outbox: OutboxWorker) -> None:
     if not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     if callback_data.act is ReminderAnswer.OK:
         await query.answer(i18n.get("meet-see-you"))
         await drop_buttons(query.message)
         return
-    try:
-        meeting = await meetings.withdraw(session, callback_data.meeting, user)
-    except StaleAction:
-        await session.rollback()
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    meeting = await meetings.withdraw(session, callback_data.meeting, user)
     pair = await session.get(Pair, meeting.pair_id)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
@@ -378,12 +357,7 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
 
 async def on_held(query: CallbackQuery, callback_data: MeetHeld, state: FSMContext,
                   i18n: I18nContext, session: AsyncSession, user: User) -> None:
-    try:
-        await meetings.record_held(session, callback_data.meeting, user, callback_data.held)
-    except StaleAction:
-        await session.rollback()
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    await meetings.record_held(session, callback_data.meeting, user, callback_data.held)
     asks_note = callback_data.held and isinstance(query.message, Message)
     if asks_note:
         await state.set_state(MeetingStates.note)
@@ -416,12 +390,7 @@ async def on_note(message: Message, state: FSMContext, i18n: I18nContext,
 
 async def on_rate(query: CallbackQuery, callback_data: MeetRate, i18n: I18nContext,
                   session: AsyncSession, user: User) -> None:
-    try:
-        await meetings.record_rating(session, callback_data.meeting, user, callback_data.score)
-    except StaleAction:
-        await session.rollback()
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    await meetings.record_rating(session, callback_data.meeting, user, callback_data.score)
     await session.commit()
     await query.answer(i18n.get("meet-rated"))
     if isinstance(query.message, Message):
@@ -484,8 +453,7 @@ async def redraw_settings(message: Message, i18n: I18nContext, user: User,
 async def on_zone(query: CallbackQuery, callback_data: SetZone, i18n: I18nContext,
                   session: AsyncSession, user: User, settings: Settings) -> None:
     if callback_data.zone not in ZONES or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     user.timezone = callback_data.zone
     await session.commit()
     await query.answer(i18n.get("settings-saved"))
@@ -496,8 +464,7 @@ async def on_setting(query: CallbackQuery, callback_data: ReminderSetting, i18n:
                      session: AsyncSession, user: User, settings: Settings) -> None:
     if callback_data.minutes not in (0, *REMINDER_CHOICES) or \
             not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     chosen = list(meetings.reminder_minutes(user))
     if callback_data.minutes == 0:
         chosen = []

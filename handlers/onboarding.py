@@ -21,6 +21,7 @@ from handlers.states import Onboarding
 from models import User
 from services import access, invites, privacy
 from services.clock import Clock
+from services.errors import StaleAction
 from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -151,8 +152,7 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
     try:
         role = Role(callback_data.role)
     except ValueError:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction from None
     added = await add_role(session, user, role)
     if not isinstance(query.message, Message):
         await session.commit()

@@ -38,6 +38,7 @@ from handlers.states import BroadcastStates
 from models import Campaign, User
 from services import access, outreach
 from services.clock import Clock
+from services.errors import StaleAction
 from services.surveys import Surveys
 
 MAX_TEXT = 3000
@@ -105,8 +106,7 @@ async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n
                            session: AsyncSession, user: User, settings: Settings,
                            clock: Clock, surveys: Surveys, outbox: OutboxWorker) -> None:
     if not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     try:
         view = await resolve(session, user, settings, clock.now(), callback_data)
         if callback_data.view is DeskView.REMIND:
@@ -163,8 +163,7 @@ async def on_status(query: CallbackQuery, callback_data: CampaignStatus, i18n: I
                     session: AsyncSession, user: User) -> None:
     campaign = await session.get(Campaign, callback_data.campaign)
     if campaign is None or campaign.created_by != user.id:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     counts = outreach.kept_tally(campaign) or await outreach.tally(session, campaign.id)
     await query.answer(i18n.get("outreach-status", total=counts.total,
                                 delivered=counts.delivered, unreachable=counts.unreachable,
@@ -249,8 +248,7 @@ async def on_pick(query: CallbackQuery, callback_data: BroadcastPick, state: FSM
              BroadcastField.FORM: value in {"", *FORMS},
              BroadcastField.SCHOOL: value == "" or value.isdigit()}[callback_data.field]
     if not valid or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     key = {BroadcastField.ROLE: "role", BroadcastField.FORM: "form",
            BroadcastField.SCHOOL: "school"}[callback_data.field]
     data[key] = int(value or 0) if key == "school" else value

@@ -126,8 +126,7 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
                            session: AsyncSession, user: User, settings: Settings) -> None:
     found = await _matchable(session, user, callback_data.mentee, settings)
     if found is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     _, mentors, names = found
     # Somebody who mentors and is mentored too is never their own mentor.
@@ -175,8 +174,7 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
     mentor = next((m for m in mentors if m.id == callback_data.mentor != callback_data.mentee
                    and m.free_slots > 0), None)
     if school is None or mentor is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     pair = await pairs.propose(
         session, school_id=school.id, form=Form.TEACHER_TEACHER, mentor_id=mentor.id,
         mentee_ids=[callback_data.mentee], created_by=user.id, now=clock.now(),
@@ -202,13 +200,8 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
                         state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
                         settings: Settings, clock: Clock, outbox: OutboxWorker) -> None:
     now = clock.now()
-    try:
-        pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
-                                   now.astimezone(ZoneInfo(settings.timezone)).date())
-    except StaleAction:
-        await session.rollback()
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
+                               now.astimezone(ZoneInfo(settings.timezone)).date())
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     curators = await curators_to_tell(session, pair, settings)
     title = pair_title(pair, people)
@@ -426,8 +419,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         "end", "reassign", "cancel", "order", "until") and \
         await access.may_curate(session, user, pair.school_id, settings.curator_ids)
     if not allowed or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     if callback_data.act in ("order", "until"):
         await state.set_state(PairStates.order if callback_data.act == "order"
                               else PairStates.planned_end)
@@ -448,14 +440,10 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
                                          sure=True).pack())]]))
         return
     ending = callback_data.act == "end"
-    try:
-        await pairs.end(session, pair, clock.now(),
-                        status=pairs.PairStatus.COMPLETED if ending else
-                        pairs.PairStatus.CANCELLED,
-                        reason=None if ending else callback_data.act)
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    await pairs.end(session, pair, clock.now(),
+                    status=pairs.PairStatus.COMPLETED if ending else
+                    pairs.PairStatus.CANCELLED,
+                    reason=None if ending else callback_data.act)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     await tell_pair_ended(session, clock, outbox, surveys, pair, people, callback_data.act)
     await session.commit()

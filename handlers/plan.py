@@ -92,11 +92,7 @@ async def on_plan(message: Message, i18n: I18nContext, session: AsyncSession,
 
 async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nContext,
                   session: AsyncSession, user: User, clock: Clock) -> None:
-    try:
-        item = await plans.toggle(session, callback_data.item, user, clock.now())
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    item = await plans.toggle(session, callback_data.item, user, clock.now())
     await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
@@ -107,11 +103,7 @@ async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nConte
 
 async def on_page(query: CallbackQuery, callback_data: PlanPage, i18n: I18nContext,
                   session: AsyncSession, user: User) -> None:
-    try:
-        pair = await plans.plan_pair(session, callback_data.pair, user)
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    pair = await plans.plan_pair(session, callback_data.pair, user)
     await query.answer()
     if isinstance(query.message, Message):
         await send_plan(query.message, i18n, session, pair, user, page=callback_data.page,
@@ -120,11 +112,7 @@ async def on_page(query: CallbackQuery, callback_data: PlanPage, i18n: I18nConte
 
 async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nContext,
                     session: AsyncSession, user: User) -> None:
-    try:
-        pair, position = await plans.delete(session, callback_data.item, user)
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    pair, position = await plans.delete(session, callback_data.item, user)
     await session.commit()
     await query.answer()
     if isinstance(query.message, Message):
@@ -134,11 +122,7 @@ async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nC
 
 async def on_add(query: CallbackQuery, callback_data: PlanAdd, state: FSMContext,
                  i18n: I18nContext, session: AsyncSession, user: User) -> None:
-    try:
-        await plans.plan_pair(session, callback_data.pair, user, mentor_only=True)
-    except StaleAction:
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+    await plans.plan_pair(session, callback_data.pair, user, mentor_only=True)
     await state.set_state(PlanStates.goal)
     await state.set_data({"pair": callback_data.pair})
     await session.commit()

@@ -15,6 +15,7 @@ from handlers.callbacks import AddRole, EditProfile
 from handlers.screens import role_keyboard, show_profile
 from handlers.states import Onboarding
 from models import User
+from services.errors import StaleAction
 from services.people import roles_of
 from services.profiles import Profiles
 
@@ -29,8 +30,7 @@ async def on_edit(query: CallbackQuery, callback_data: EditProfile, state: FSMCo
     flow = ProfileFlow(profiles, session, user, cursor=None, only=callback_data.question)
     step = profiles.step(user, only=callback_data.question)
     if step is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     await query.answer()
     await present(query.message, state, i18n, flow, step)
 

@@ -19,6 +19,7 @@ from handlers.replies import Reply, say
 from models import Invite, User
 from services import access, invites
 from services.clock import Clock
+from services.errors import StaleAction
 from services.people import roles_of
 
 
@@ -64,8 +65,7 @@ async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18n
                        session: AsyncSession, user: User, clock: Clock,
                        outbox: OutboxWorker) -> None:
     if not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     if not callback_data.agree:
         await query.answer()
         await drop_buttons(query.message)

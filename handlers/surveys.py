@@ -35,8 +35,7 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
                   i18n: I18nContext, session: AsyncSession, user: User, surveys: Surveys,
                   settings: Settings) -> None:
     if not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale"), show_alert=True)
-        return
+        raise StaleAction
     try:
         response = await surveys.begin(session, user, callback_data.code, again=callback_data.again)
     except StaleAction:
