@@ -1,0 +1,88 @@
+"""Exports as files: the bases of mentors and mentees, the pairs, meetings and individual plans,
+and every questionnaire's answers, for a curator's scope; or one mentor's own pairs with their
+mentees' results (the mentor's report). XLSX or a ZIP of CSV files.
+
+Why it is built this way:
+
+* A region holds about a hundred thousand people and millions of answers, and the export runs
+  inside the bot's process, so no table is ever loaded whole. Each table is an async generator
+  that streams its rows from the database in partitions (`session.stream(...).partitions`), and
+  the writer appends them as they come: openpyxl's write-only workbook spills every sheet to a
+  temporary file, the ZIP compresses every CSV as it is written. Peak memory is about one
+  partition of rows, whatever the size of the region.
+* What a row needs from other tables (a mentor's mentees, a person's diagnoses, the names behind
+  a ranked choice) is fetched once per partition for the ids of that partition only: at most a
+  few thousand parameters a query, far below asyncpg's 32 767. The scope itself filters by joins
+  (`Scope.roles`, `Scope.pairs`), never by lists of ids.
+* A table is described once (sheet name, headers, rows) and both writers consume the same
+  description, so the XLSX and the CSV files cannot drift apart.
+* Labels come from the caller's Fluent lookup and nothing here imports aiogram: a handler, a job
+  or a script can call `export` with any session.
+* Writing is CPU work, so it runs batch by batch in a worker thread, and the bot keeps answering
+  others while a large export is being written.
+* People type goals, notes, answers and names; a text cell starting with = + - @ gets a leading
+  apostrophe, so neither Excel nor LibreOffice ever takes it for a formula.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+from datetime import UTC, datetime
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.profile import ProfileForm
+from domain.questionnaire import Catalog
+from services import reports
+from services.export.cells import CsvWriter, XlsxWriter, safe_text, sheet_names
+from services.export.table import BATCH, FORMATS, Label, Row, Table
+from services.export.tables import Tables
+
+__all__ = ["FORMATS", "Table", "export", "safe_text", "sheet_names"]
+
+
+async def export(session: AsyncSession, scope: reports.Scope, catalog: Catalog, label: Label,
+                 locale: str, zone: ZoneInfo, fmt: str, target: BinaryIO,
+                 mentor_id: int | None = None, *, now: datetime | None = None,
+                 profile: ProfileForm | None = None) -> int:
+    """Write the tables as XLSX (fmt "xlsx") or as a ZIP of CSV files (fmt "csv") into target;
+    returns the number of data rows written.
+
+    Without `mentor_id`: the bases of mentors and mentees, pairs, meetings, individual plans and
+    one sheet per questionnaire of the catalog, for the scope. With `mentor_id` (a `User.id`):
+    that mentor's pairs (cancelled ones left out), their meetings in the scope's period, their
+    plans and their mentees' diagnosis before and after; the scope's schools and form are
+    ignored. `now` (default: the current moment) bounds the meetings counted as held; `profile`
+    turns profile option ids (subjects, mentor types, requests) into labels.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
+    tables = Tables(session, scope, catalog, label, locale, zone, now or datetime.now(UTC),
+                     profile, mentor_id).all()
+    writer = XlsxWriter(target) if fmt == "xlsx" else CsvWriter(target)
+    return await _write(tables, writer)
+
+
+async def _write(tables: list[Table], writer: XlsxWriter | CsvWriter) -> int:
+    written = 0
+    for table in tables:
+        writer.begin(table)
+        batch: list[Row] = []
+        async with aclosing(table.rows()) as rows:
+            async for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    await asyncio.to_thread(writer.write, batch)
+                    written += len(batch)
+                    batch = []
+        if batch:
+            await asyncio.to_thread(writer.write, batch)
+            written += len(batch)
+        writer.end()
+    await asyncio.to_thread(writer.finish)
+    return written
+
+

@@ -1,0 +1,125 @@
+"""One table per questionnaire: every response in the scope, a column per question."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from domain.questionnaire import Question, Questionnaire, QuestionType
+from models import (
+    Answer,
+    Profile,
+    Response,
+    School,
+    UserRole,
+)
+from services.export.helpers import as_number, person_name
+from services.export.table import (
+    LIST_SEPARATOR,
+    NO_NAME,
+    Row,
+    Value,
+)
+
+
+class AnswerTables:
+    """Mixed into export.tables.Tables, whose lookups it uses."""
+    # Questionnaires ----------------------------------------------------------------------------
+
+    def _answer_columns(self, questionnaire: Questionnaire) -> list[tuple[str, int]]:
+        return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
+                ("export-col-started", 17), ("export-col-finished", 17)] + [
+            (question.text.get(self.locale), 30 if question.type is QuestionType.TEXT else 16)
+            for question in questionnaire.questions]
+
+    def _answer_rows_of(self, questionnaire: Questionnaire) -> Callable[[], AsyncIterator[Row]]:
+        return lambda: self._answer_rows(questionnaire)
+
+    async def _answer_rows(self, questionnaire: Questionnaire) -> AsyncIterator[Row]:
+        """One row per response of people of the scope active in the period, built from the
+        answers streamed in response order. Who answered and when is read once per response,
+        for the responses of each partition, not repeated on every answer."""
+        questions = {q.id: index for index, q in enumerate(questionnaire.questions)}
+        query = self.scope.roles(
+            select(Response.id, Answer.question_id, Answer.value, Answer.skipped)
+            .join(UserRole, (UserRole.user_id == Response.user_id)
+                  & (UserRole.role == Response.role))
+            .outerjoin(Answer, Answer.response_id == Response.id)
+            .where(Response.questionnaire_code == questionnaire.id,
+                   Response.started_at < self.scope.until,
+                   or_(Response.completed_at.is_(None),
+                       Response.completed_at >= self.scope.since))
+            .order_by(Response.id))
+        pending: list[Any] = []   # [response id, head cells, answers by question index]
+        async with self.stream(query) as partitions:
+            async for part in partitions:
+                heads = await self._heads({row[0] for row in part} - set(pending[:1]))
+                done: list[Any] = []
+                for response_id, question_id, value, skipped in part:
+                    if not pending or pending[0] != response_id:
+                        if pending:
+                            done.append(pending)
+                        pending = [response_id, heads[response_id], [None] * len(questions)]
+                    if question_id in questions and not skipped and value is not None:
+                        pending[2][questions[question_id]] = value
+                for row in await self._render(questionnaire, done):
+                    yield row
+        if pending:
+            for row in await self._render(questionnaire, [pending]):
+                yield row
+
+    async def _heads(self, response_ids: set[int]) -> dict[int, list[Value]]:
+        """Name, role, school, started and completed of each of these responses."""
+        rows = await self.session.execute(
+            select(Response.id, Profile.full_name, Response.role, School.name,
+                   Response.started_at, Response.completed_at)
+            .join(UserRole, (UserRole.user_id == Response.user_id)
+                  & (UserRole.role == Response.role))
+            .outerjoin(School, School.id == UserRole.school_id)
+            .outerjoin(Profile, Profile.user_id == Response.user_id)
+            .where(Response.id.in_(sorted(response_ids))))
+        return {response_id: [person_name(name), self.prefixed("role-", role), school or "",
+                              self.local(started_at), self.local(completed_at)]
+                for response_id, name, role, school, started_at, completed_at in rows}
+
+    async def _render(self, questionnaire: Questionnaire, responses: list[Any]) -> list[Row]:
+        # Choices filled from the database hold people's ids: their names are looked up for
+        # this batch of responses only.
+        people: set[int] = set()
+        for index, question in enumerate(questionnaire.questions):
+            if question.options_from is None:
+                continue
+            for _, _, values in responses:
+                chosen = values[index]
+                for value in chosen if isinstance(chosen, list) else [chosen]:
+                    if value is not None and str(value).isdigit():
+                        people.add(int(value))
+        names: dict[int, str] = {}
+        if people:
+            rows = await self.session.execute(
+                select(Profile.user_id, Profile.full_name)
+                .where(Profile.user_id.in_(sorted(people))))
+            names = {user_id: person_name(name) for user_id, name in rows}
+        return [head + [self._answer(question, value, names)
+                        for question, value in zip(questionnaire.questions, values, strict=True)]
+                for _, head, values in responses]
+
+    def _answer(self, question: Question, value: Any, names: dict[int, str]) -> Value:
+        if value is None:
+            return None
+        kind = question.type
+        if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            chosen = value if isinstance(value, list) else [value]
+            return LIST_SEPARATOR.join(self._option(question, v, names) for v in chosen)
+        if kind is QuestionType.YES_NO and isinstance(value, bool):
+            return self.yes_no(value)
+        if kind in (QuestionType.SCALE, QuestionType.NUMBER) and as_number(value) is not None:
+            return value
+        return value if isinstance(value, str) else str(value)
+
+    def _option(self, question: Question, value: Any, names: dict[int, str]) -> str:
+        if question.options_from is not None:
+            return names.get(int(value), NO_NAME) if str(value).isdigit() else str(value)
+        return question.option_text(str(value), self.locale)

@@ -1,0 +1,34 @@
+"""Small things the tables share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.export.table import NO_NAME
+
+
+@dataclass
+class PairSpan:
+    """What a person's row needs of one of their pairs."""
+
+    status: str
+    started_on: date | None
+    end: date | None
+    partner_names: list[str]
+
+
+def person_name(full_name: str | None) -> str:
+    return full_name or NO_NAME
+
+
+def contact_link(username: str | None, telegram_id: int) -> str:
+    # A link rather than «@name»: a cell starting with @ would need the formula guard.
+    return f"https://t.me/{username}" if username else f"tg://user?id={telegram_id}"
+
+
+def as_number(value: Any) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
