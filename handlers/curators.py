@@ -73,7 +73,8 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
 
 def _views():
     from handlers.calendar import show_calendar
-    from handlers.pairs import show_school_pairs, show_suggestions
+    from handlers.matching import show_suggestions
+    from handlers.pairs import show_school_pairs
 
     return {"invites": show_invite_roles, "curators": show_curators,
             "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,

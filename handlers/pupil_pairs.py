@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox_worker import OutboxWorker
 from domain.roles import Role
 from handlers.callbacks import JoinPair
+from handlers.matching import ask_consent
 from handlers.outgoing import full_name
-from handlers.pairs import ask_consent
 from handlers.rendering import drop_buttons
 from handlers.replies import Reply, say
 from models import Invite, User

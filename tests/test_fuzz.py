@@ -427,7 +427,8 @@ def callback_classes() -> list[type[CallbackData]]:
 
 def known_strings(running) -> list[str]:
     from handlers.desk_scope import FORMS
-    from handlers.meetings import SLOTS, ZONES
+    from handlers.meeting_proposal import SLOTS
+    from handlers.meeting_settings import ZONES
     from services.meetings import MODELS, REPEAT_DAYS
 
     app = running.app
@@ -474,7 +475,8 @@ def field_values(world: World, name: str, kind: Any) -> list:
     from domain.roles import Role
     from handlers.curators import ACTIONS
     from handlers.desk_scope import FORMS
-    from handlers.meetings import SLOTS, ZONES
+    from handlers.meeting_proposal import SLOTS
+    from handlers.meeting_settings import ZONES
     from services.meetings import MODELS, REPEAT_DAYS
 
     app = world.running.app

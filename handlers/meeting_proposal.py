@@ -1,0 +1,283 @@
+"""Proposing a meeting: /meet, then an inline calendar, a time, place, topic, interaction model
+and repeat; the partner is asked through the outbox."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.html import lines
+from bot.outbox_worker import OutboxWorker
+from bot.unit_of_work import commit
+from handlers.callbacks import (
+    MeetDay,
+    MeetHeld,
+    MeetModel,
+    MeetPair,
+    MeetRate,
+    MeetReminder,
+    MeetRepeat,
+    MeetReply,
+    MeetTime,
+)
+from handlers.outgoing import button, full_name, localized, owe
+from handlers.rendering import drop_buttons
+from handlers.states import MeetingStates
+from models import Meeting, Pair, User
+from services import meetings, pairs
+from services.clock import Clock
+from services.errors import StaleAction
+
+CALENDAR_DAYS = 28
+SLOTS = [f"{hour:02d}00" for hour in range(8, 20)]
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+MAX_TEXT = 300
+def zone_of(user: User, settings: Settings) -> ZoneInfo:
+    return ZoneInfo(user.timezone or settings.timezone)
+
+
+def local_start(day: str, hhmm: str, user: User, settings: Settings) -> datetime:
+    """The moment a day (ISO) and a time (HHMM) picked by this person stand for."""
+    return datetime.combine(date.fromisoformat(day), datetime.strptime(hhmm, "%H%M").time(),
+                            tzinfo=zone_of(user, settings))
+
+
+def calendar(i18n: I18nContext, today: date) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    days = offered_days(today)
+    for week in range(0, CALENDAR_DAYS, 7):
+        builder.row(*[InlineKeyboardButton(
+            text=day.strftime("%d.%m"), callback_data=MeetDay(day=day.strftime("%Y%m%d")).pack())
+            for day in days[week:week + 7]])
+    return builder.as_markup()
+
+
+async def _active_pairs(session: AsyncSession, user: User) -> list[Pair]:
+    return [p for p in await pairs.pairs_of(session, user) if p.status == pairs.PairStatus.ACTIVE]
+
+
+async def start_proposal(message: Message, state: FSMContext, i18n: I18nContext, pair: Pair,
+                         user: User, settings: Settings, clock: Clock) -> None:
+    await propose_for(state, pair)
+    await commit()
+    await ask_day(message, i18n, user, settings, clock)
+
+
+async def propose_for(state: FSMContext, pair: Pair) -> None:
+    await state.set_state(MeetingStates.day)
+    await state.set_data({"pair": pair.id})
+
+
+async def ask_day(message: Message, i18n: I18nContext, user: User, settings: Settings,
+                  clock: Clock) -> None:
+    today = clock.now().astimezone(zone_of(user, settings)).date()
+    await message.answer(i18n.get("meet-pick-day"), reply_markup=calendar(i18n, today))
+
+
+async def on_meet(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
+                  user: User, settings: Settings, clock: Clock) -> None:
+    active = await _active_pairs(session, user)
+    if not active:
+        await message.answer(i18n.get("meet-no-pair"))
+        return
+    if len(active) == 1:
+        await start_proposal(message, state, i18n, active[0], user, settings, clock)
+        return
+    people = await pairs.users_by_id(session, {m.user_id for p in active for m in p.members})
+    builder = InlineKeyboardBuilder()
+    for pair in active:
+        partners = lines((full_name(people[m.user_id]) for m in pair.members
+                          if m.user_id != user.id), ", ")
+        builder.row(InlineKeyboardButton(text=partners,
+                                         callback_data=MeetPair(pair=pair.id).pack()))
+    await message.answer(i18n.get("meet-pick-pair"), reply_markup=builder.as_markup())
+
+
+async def on_pair_picked(query: CallbackQuery, callback_data: MeetPair, state: FSMContext,
+                         i18n: I18nContext, session: AsyncSession, user: User,
+                         settings: Settings, clock: Clock) -> None:
+    pair = next((p for p in await _active_pairs(session, user) if p.id == callback_data.pair),
+                None)
+    if pair is None or not isinstance(query.message, Message):
+        raise StaleAction
+    await query.answer()
+    await start_proposal(query.message, state, i18n, pair, user, settings, clock)
+
+
+def offered_days(today: date) -> list[date]:
+    """The days the calendar offers, today first."""
+    return [today + timedelta(days=n) for n in range(CALENDAR_DAYS)]
+
+
+async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext,
+                 i18n: I18nContext, user: User, settings: Settings, clock: Clock) -> None:
+    # Only a day the calendar offered (it shows the next four weeks): a forged one (year 9999,
+    # say) would make a weekly series overflow the calendar.
+    today = clock.now().astimezone(zone_of(user, settings)).date()
+    day = next((d for d in offered_days(today) if d.strftime("%Y%m%d") == callback_data.day),
+               None)
+    if day is None or await state.get_state() != MeetingStates.day.state or \
+            not isinstance(query.message, Message):
+        raise StaleAction
+    await query.answer()
+    await drop_buttons(query.message)
+    await state.update_data(day=day.isoformat())
+    await state.set_state(MeetingStates.time)
+    builder = InlineKeyboardBuilder()
+    for start in range(0, len(SLOTS), 4):
+        builder.row(*[InlineKeyboardButton(text=f"{slot[:2]}:{slot[2:]}",
+                                           callback_data=MeetTime(at=slot).pack())
+                      for slot in SLOTS[start:start + 4]])
+    await commit()
+    await query.message.answer(i18n.get("meet-pick-time", day=day.strftime("%d.%m.%Y")),
+                               reply_markup=builder.as_markup())
+
+
+async def _take_time(message: Message, state: FSMContext, i18n: I18nContext, hhmm: str,
+                     user: User, settings: Settings, clock: Clock) -> None:
+    data = await state.get_data()
+    if local_start(data["day"], hhmm, user, settings) <= clock.now():
+        await message.answer(i18n.get("meet-in-past"))
+        return
+    await state.update_data(time=hhmm)
+    await state.set_state(MeetingStates.place)
+    await commit()
+    await message.answer(i18n.get("meet-ask-place", limit=MAX_TEXT))
+
+
+async def on_time_button(query: CallbackQuery, callback_data: MeetTime, state: FSMContext,
+                         i18n: I18nContext, user: User, settings: Settings, clock: Clock) -> None:
+    if callback_data.at not in SLOTS or await state.get_state() != MeetingStates.time.state \
+            or not isinstance(query.message, Message):
+        raise StaleAction
+    await query.answer()
+    await drop_buttons(query.message)
+    await _take_time(query.message, state, i18n, callback_data.at, user, settings, clock)
+
+
+async def on_time_text(message: Message, state: FSMContext, i18n: I18nContext, user: User,
+                       settings: Settings, clock: Clock) -> None:
+    match = TIME_PATTERN.match((message.text or "").strip())
+    if match is None:
+        await message.answer(i18n.get("meet-bad-time"))
+        return
+    hhmm = f"{int(match.group(1)):02d}{match.group(2)}"
+    await _take_time(message, state, i18n, hhmm, user, settings, clock)
+
+
+async def _short_text(message: Message, i18n: I18nContext) -> str | None:
+    text = (message.text or "").strip()
+    if not text or text.startswith("/"):
+        await message.answer(i18n.get("error-not-text"))
+        return None
+    if len(text) > MAX_TEXT:
+        await message.answer(i18n.get("error-too-long", limit=MAX_TEXT, length=len(text)))
+        return None
+    return text
+
+
+async def on_place(message: Message, state: FSMContext, i18n: I18nContext) -> None:
+    place = await _short_text(message, i18n)
+    if place is not None:
+        await state.update_data(place=place)
+        await state.set_state(MeetingStates.topic)
+        await commit()
+        await message.answer(i18n.get("meet-ask-topic", limit=MAX_TEXT))
+
+
+async def on_topic(message: Message, state: FSMContext, i18n: I18nContext) -> None:
+    topic = await _short_text(message, i18n)
+    if topic is None:
+        return
+    await state.update_data(topic=topic)
+    await state.set_state(MeetingStates.model)
+    builder = InlineKeyboardBuilder()
+    for model in meetings.MODELS:
+        builder.row(InlineKeyboardButton(text=i18n.get(f"model-{model}"),
+                                         callback_data=MeetModel(model=model).pack()))
+    await commit()
+    await message.answer(i18n.get("meet-ask-model"), reply_markup=builder.as_markup())
+
+
+async def on_model(query: CallbackQuery, callback_data: MeetModel, state: FSMContext,
+                   i18n: I18nContext) -> None:
+    if callback_data.model not in meetings.MODELS or \
+            await state.get_state() != MeetingStates.model.state or \
+            not isinstance(query.message, Message):
+        raise StaleAction
+    await query.answer()
+    await drop_buttons(query.message)
+    await state.update_data(model=callback_data.model)
+    await state.set_state(MeetingStates.repeat)
+    await commit()
+    await query.message.answer(i18n.get("meet-ask-repeat"), reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=i18n.get(f"repeat-{repeat}"),
+                                               callback_data=MeetRepeat(repeat=repeat).pack())]
+                         for repeat in meetings.REPEAT_DAYS]))
+
+
+async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMContext,
+                    i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
+                    clock: Clock, outbox: OutboxWorker) -> None:
+    data = await state.get_data()
+    pair = await session.get(Pair, int(data.get("pair", 0)))
+    if await state.get_state() != MeetingStates.repeat.state or pair is None or \
+            not isinstance(query.message, Message):
+        raise StaleAction
+    meeting = await meetings.propose(
+        session, pair, user,
+        starts_at=local_start(data["day"], data["time"], user, settings),
+        place=data["place"], topic=data["topic"],
+        model=data["model"], repeat=callback_data.repeat, now=clock.now())
+    await state.clear()
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
+        await owe(session, clock, outbox, partner, "meet-proposed", kind="meeting-proposal",
+                  params=meeting_params(meeting, partner, user, settings), buttons=[[
+                      button("button-meet-accept", MeetReply(meeting=meeting.id,
+                                                             act="accept").pack()),
+                      button("button-meet-decline", MeetReply(meeting=meeting.id,
+                                                              act="decline").pack()),
+                  ], [button("button-meet-other", MeetReply(meeting=meeting.id,
+                                                            act="other").pack())]],
+                  about=meeting_about(meeting, user))
+    await session.commit()
+    await query.answer()
+    await drop_buttons(query.message)
+    await query.message.answer(i18n.get("meet-sent"))
+
+
+def meeting_about(meeting: Meeting, author: User) -> set[int]:
+    """Whose data a notice about the meeting carries: its author's name, and the place and
+    topic its proposer typed."""
+    return {author.id} | ({meeting.proposed_by} if meeting.proposed_by else set())
+
+
+def meeting_params(meeting: Meeting, recipient: User, author: User,
+                   settings: Settings) -> dict:
+    return {"name": full_name(author),
+            "when": meetings.local_text(meeting.starts_at, recipient, settings.timezone),
+            "place": meeting.place, "topic": meeting.topic,
+            "model": localized(f"model-{meeting.model}"),
+            "repeat": localized(f"repeat-{meeting.repeat}")}
+
+
+def reminder_buttons(meeting: Meeting) -> list[list[dict]]:
+    return [[button("button-meet-ok", MeetReminder(meeting=meeting.id, act="ok").pack()),
+             button("button-meet-move", MeetReminder(meeting=meeting.id, act="move").pack())]]
+
+
+def followup_buttons(meeting: Meeting, side: str) -> list[list[dict]]:
+    if side == pairs.MENTOR:
+        return [[button("answer-yes", MeetHeld(meeting=meeting.id, held=True).pack()),
+                 button("answer-no", MeetHeld(meeting=meeting.id, held=False).pack())]]
+    return [[button("button-rate", MeetRate(meeting=meeting.id, score=score).pack(),
+                    score=score) for score in range(1, 6)]]

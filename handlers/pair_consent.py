@@ -1,0 +1,120 @@
+"""A member's answer to a proposed pair: agreed (the pair starts once everybody has), or declined
+(the others and the curators are told, and the person may say why)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.outbox_worker import OutboxWorker
+from domain.roles import Form
+from handlers.callbacks import (
+    PairAction,
+    PairReply,
+)
+from handlers.outgoing import button, contact, full_name, localized, owe, pair_title
+from handlers.rendering import drop_buttons
+from handlers.states import PairStates
+from models import Pair, User
+from services import access, pairs, schools
+from services.clock import Clock
+
+MAX_REASON = 1000
+
+
+async def curators_to_tell(session: AsyncSession, pair: Pair, settings: Settings) -> list[User]:
+    """Whoever proposed the pair, else the school's curators, else the regional ones."""
+    if pair.created_by and pair.created_by not in {m.user_id for m in pair.members}:
+        proposer = await session.get(User, pair.created_by)
+        if proposer is not None:
+            return [proposer]
+    return await schools.responsible_curators(session, pair.school_id, settings.curator_ids)
+
+
+async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot,
+                        state: FSMContext, i18n: I18nContext, session: AsyncSession, user: User,
+                        settings: Settings, clock: Clock, outbox: OutboxWorker) -> None:
+    now = clock.now()
+    pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
+                               now.astimezone(ZoneInfo(settings.timezone)).date())
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    curators = await curators_to_tell(session, pair, settings)
+    title = pair_title(pair, people)
+    await tell_pair_reply(query, bot, state, i18n, session, user, settings, clock, outbox, pair,
+                          people, curators, title, callback_data.agree)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await drop_buttons(query.message)
+    if not callback_data.agree:
+        await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
+    elif pair.status != pairs.PairStatus.ACTIVE:
+        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+
+
+async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18n: I18nContext,
+                          session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                          outbox: OutboxWorker, pair: Pair, people: dict[int, User],
+                          curators: list[User], title: str, agree: bool) -> None:
+    """What a member's answer owes the others, then the update's commit."""
+    if not agree:
+        await state.set_state(PairStates.decline_reason)
+        await state.set_data({"pair": pair.id})
+        for other in people.values():
+            if other.id != user.id:
+                await owe(session, clock, outbox, other, "pair-cancelled-partner",
+                          params={"name": full_name(user)}, about=[user.id])
+        for curator in curators:
+            await owe(session, clock, outbox, curator, "pair-declined-curator",
+                      params={"name": full_name(user), "pair": title}, about=people)
+        await session.commit()
+        return
+    if pair.status != pairs.PairStatus.ACTIVE:
+        await session.commit()
+        return
+    for joined in people.values():
+        partners = [p for p in people.values() if p.id != joined.id]
+        await owe(session, clock, outbox, joined, "pair-started", params={
+            "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
+                         if await access.may_see_contact(session, joined, p, settings.curator_ids)
+                         else full_name(p) for p in partners],
+            "end": pair.planned_end.strftime("%d.%m.%Y")}, about=[p.id for p in partners])
+    # Pairs the pupils formed themselves come with a button to cancel them.
+    cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act="cancel").pack())]]
+    for curator in curators:
+        await owe(session, clock, outbox, curator, "pair-started-curator",
+                  params={"pair": title, "form": localized(f"form-{pair.form}")},
+                  buttons=cancel if pair.form == Form.PUPIL_PUPIL else None, about=people)
+    await session.commit()
+
+
+async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nContext,
+                            session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                            outbox: OutboxWorker) -> None:
+    if not message.text or message.text.startswith("/"):
+        await message.answer(i18n.get("pair-reason-hint"))
+        return
+    if len(message.text) > MAX_REASON:
+        await message.answer(i18n.get("error-too-long", limit=MAX_REASON,
+                                      length=len(message.text)))
+        return
+    data = await state.get_data()
+    await state.clear()
+    pair = await pairs.note_decline_reason(session, int(data.get("pair", 0)), user,
+                                           message.text.strip())
+    if pair is None:
+        await session.commit()
+        await message.answer(i18n.get("error-stale"))
+        return
+    people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
+    for curator in await curators_to_tell(session, pair, settings):
+        await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
+            "name": full_name(user), "pair": pair_title(pair, people),
+            "reason": message.text.strip()}, about=people)
+    await session.commit()
+    await message.answer(i18n.get("pair-reason-sent"))
