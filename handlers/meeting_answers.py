@@ -108,12 +108,8 @@ async def on_held(query: CallbackQuery, callback_data: MeetHeld, state: FSMConte
                                    else i18n.get("meet-not-held"))
 
 
-async def on_note(message: Message, state: FSMContext, i18n: I18nContext,
+async def on_note(message: Message, text: str, state: FSMContext, i18n: I18nContext,
                   session: AsyncSession, user: User) -> None:
-    text = (message.text or "").strip()
-    if not text or text.startswith("/") or len(text) > MAX_TEXT * 3:
-        await message.answer(i18n.get("meet-ask-note", limit=MAX_TEXT * 3))
-        return
     data = await state.get_data()
     await state.clear()
     try:

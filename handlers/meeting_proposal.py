@@ -173,31 +173,15 @@ async def on_time_text(message: Message, state: FSMContext, i18n: I18nContext, u
     await _take_time(message, state, i18n, hhmm, user, settings, clock)
 
 
-async def _short_text(message: Message, i18n: I18nContext) -> str | None:
-    text = (message.text or "").strip()
-    if not text or text.startswith("/"):
-        await message.answer(i18n.get("error-not-text"))
-        return None
-    if len(text) > MAX_TEXT:
-        await message.answer(i18n.get("error-too-long", limit=MAX_TEXT, length=len(text)))
-        return None
-    return text
+async def on_place(message: Message, text: str, state: FSMContext, i18n: I18nContext) -> None:
+    await state.update_data(place=text)
+    await state.set_state(MeetingStates.topic)
+    await commit()
+    await message.answer(i18n.get("meet-ask-topic", limit=MAX_TEXT))
 
 
-async def on_place(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    place = await _short_text(message, i18n)
-    if place is not None:
-        await state.update_data(place=place)
-        await state.set_state(MeetingStates.topic)
-        await commit()
-        await message.answer(i18n.get("meet-ask-topic", limit=MAX_TEXT))
-
-
-async def on_topic(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    topic = await _short_text(message, i18n)
-    if topic is None:
-        return
-    await state.update_data(topic=topic)
+async def on_topic(message: Message, text: str, state: FSMContext, i18n: I18nContext) -> None:
+    await state.update_data(topic=text)
     await state.set_state(MeetingStates.model)
     builder = InlineKeyboardBuilder()
     for model in meetings.MODELS:

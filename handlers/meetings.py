@@ -27,6 +27,7 @@ from handlers.callbacks import (
 )
 from handlers.meeting_answers import on_held, on_note, on_rate, on_reminder, on_reply
 from handlers.meeting_proposal import (
+    MAX_TEXT,
     on_day,
     on_meet,
     on_model,
@@ -39,6 +40,7 @@ from handlers.meeting_proposal import (
 )
 from handlers.meeting_settings import on_setting, on_settings, on_zone
 from handlers.states import MeetingStates
+from handlers.typed_text import ask_text
 from models import Meeting, User
 from services import meetings
 from services.clock import Clock
@@ -74,9 +76,9 @@ def router() -> Router:
     meet.message.register(on_list, Command("meetings"))
     meet.message.register(on_settings, Command("settings"))
     meet.message.register(on_time_text, MeetingStates.time)
-    meet.message.register(on_place, MeetingStates.place)
-    meet.message.register(on_topic, MeetingStates.topic)
-    meet.message.register(on_note, MeetingStates.note)
+    ask_text(meet, on_place, MeetingStates.place, MAX_TEXT)
+    ask_text(meet, on_topic, MeetingStates.topic, MAX_TEXT)
+    ask_text(meet, on_note, MeetingStates.note, MAX_TEXT * 3, hint="meet-ask-note")
     meet.callback_query.register(on_pair_picked, MeetPair.filter())
     meet.callback_query.register(on_day, MeetDay.filter())
     meet.callback_query.register(on_time_button, MeetTime.filter())

@@ -35,6 +35,7 @@ from handlers.desk_scope import FORM_CODES, FORMS, DeskScope, Refused, resolve
 from handlers.outgoing import button
 from handlers.rendering import drop_buttons
 from handlers.states import BroadcastStates
+from handlers.typed_text import ask_text
 from models import Campaign, User
 from services import access, outreach
 from services.clock import Clock
@@ -270,15 +271,8 @@ async def on_write(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -
     await query.message.answer(i18n.get("broadcast-ask-text", limit=MAX_TEXT))
 
 
-async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
+async def on_text(message: Message, text: str, state: FSMContext, i18n: I18nContext,
                   session: AsyncSession, user: User, settings: Settings, clock: Clock) -> None:
-    if not message.text or message.text.startswith("/"):
-        await message.answer(i18n.get("broadcast-text-hint"))
-        return
-    if len(message.text) > MAX_TEXT:
-        await message.answer(i18n.get("broadcast-too-long", limit=MAX_TEXT,
-                                      length=len(message.text)))
-        return
     data = await state.get_data()
     try:
         view = await _audience(session, user, settings, clock, data)
@@ -288,7 +282,7 @@ async def on_text(message: Message, state: FSMContext, i18n: I18nContext,
         await message.answer(i18n.get(refusal.key))
         return
     # Kept as typed: the announcement is escaped when it is rendered, for each recipient.
-    data.update(text=message.text.strip(), token=secrets.token_hex(6))
+    data.update(text=text, token=secrets.token_hex(6))
     await state.set_data(data)
     await state.set_state(BroadcastStates.confirm)
     role = data.get("role") or None
@@ -370,5 +364,6 @@ def router() -> Router:
     # A broadcast button from an earlier conversation (already sent or cancelled).
     reach.callback_query.register(on_stale_step, BroadcastPick.filter())
     reach.callback_query.register(on_stale_step, BroadcastGo.filter())
-    reach.message.register(on_text, StateFilter(BroadcastStates.text))
+    ask_text(reach, on_text, BroadcastStates.text, MAX_TEXT, hint="broadcast-text-hint",
+             too_long="broadcast-too-long")
     return reach

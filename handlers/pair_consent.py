@@ -93,20 +93,13 @@ async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18
     await session.commit()
 
 
-async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nContext,
+async def on_decline_reason(message: Message, text: str, state: FSMContext, i18n: I18nContext,
                             session: AsyncSession, user: User, settings: Settings, clock: Clock,
                             outbox: OutboxWorker) -> None:
-    if not message.text or message.text.startswith("/"):
-        await message.answer(i18n.get("pair-reason-hint"))
-        return
-    if len(message.text) > MAX_REASON:
-        await message.answer(i18n.get("error-too-long", limit=MAX_REASON,
-                                      length=len(message.text)))
-        return
     data = await state.get_data()
     await state.clear()
     pair = await pairs.note_decline_reason(session, int(data.get("pair", 0)), user,
-                                           message.text.strip())
+                                           text)
     if pair is None:
         await session.commit()
         await message.answer(i18n.get("error-stale"))
@@ -115,6 +108,6 @@ async def on_decline_reason(message: Message, state: FSMContext, i18n: I18nConte
     for curator in await curators_to_tell(session, pair, settings):
         await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
             "name": full_name(user), "pair": pair_title(pair, people),
-            "reason": message.text.strip()}, about=people)
+            "reason": text}, about=people)
     await session.commit()
     await message.answer(i18n.get("pair-reason-sent"))

@@ -29,10 +29,11 @@ from handlers.callbacks import (
 )
 from handlers.matching import on_accept_match, on_choose_mentor
 from handlers.outgoing import button, contact, full_name, owe, pair_title, shown
-from handlers.pair_consent import on_decline_reason, on_pair_reply
+from handlers.pair_consent import MAX_REASON, on_decline_reason, on_pair_reply
 from handlers.rendering import drop_buttons
 from handlers.school_context import Desk
 from handlers.states import PairStates
+from handlers.typed_text import ask_text
 from models import Pair, School, User
 from services import access, pairs, plans
 from services.clock import Clock
@@ -256,7 +257,8 @@ async def tell_pair_ended(session: AsyncSession, clock: Clock, outbox: OutboxWor
 def router() -> Router:
     pairs_router = Router(name="pairs")
     pairs_router.message.register(on_my_pairs, Command("pair"))
-    pairs_router.message.register(on_decline_reason, PairStates.decline_reason)
+    ask_text(pairs_router, on_decline_reason, PairStates.decline_reason, MAX_REASON,
+             hint="pair-reason-hint")
     pairs_router.message.register(on_order_text, PairStates.order)
     pairs_router.message.register(on_planned_end_text, PairStates.planned_end)
     pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())

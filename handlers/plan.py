@@ -20,6 +20,7 @@ from bot.unit_of_work import commit
 from handlers.callbacks import PlanAdd, PlanDelete, PlanPage, PlanTick
 from handlers.outgoing import pair_title, shown
 from handlers.states import PlanStates
+from handlers.typed_text import ask_text
 from models import Pair, PlanItem, User
 from services import pairs, plans
 from services.clock import Clock
@@ -130,14 +131,7 @@ async def on_add(query: CallbackQuery, callback_data: PlanAdd, state: FSMContext
     await query.message.answer(i18n.get("plan-ask-goal", limit=plans.MAX_GOAL))
 
 
-async def on_goal(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    text = (message.text or "").strip()
-    if not text or text.startswith("/"):
-        await message.answer(i18n.get("plan-ask-goal", limit=plans.MAX_GOAL))
-        return
-    if len(text) > plans.MAX_GOAL:
-        await message.answer(i18n.get("error-too-long", limit=plans.MAX_GOAL, length=len(text)))
-        return
+async def on_goal(message: Message, text: str, state: FSMContext, i18n: I18nContext) -> None:
     await state.update_data(goal=text)
     await state.set_state(PlanStates.due)
     await commit()
@@ -172,7 +166,7 @@ async def on_due(message: Message, state: FSMContext, i18n: I18nContext, session
 def router() -> Router:
     plan = Router(name="plan")
     plan.message.register(on_plan, Command("plan"))
-    plan.message.register(on_goal, PlanStates.goal)
+    ask_text(plan, on_goal, PlanStates.goal, plans.MAX_GOAL, hint="plan-ask-goal")
     plan.message.register(on_due, PlanStates.due)
     plan.callback_query.register(on_tick, PlanTick.filter())
     plan.callback_query.register(on_delete, PlanDelete.filter())

@@ -144,3 +144,27 @@ async def test_ending_a_pair_cancels_its_future_meetings_and_reminders(running):
     await curator.press("Да, завершить")
     assert {m.status for m in await the_meetings(running)} == {"cancelled"}
     assert {r.status for r in await owed(running, "meeting-reminder")} == {"cancelled"}
+
+
+async def test_a_text_the_conversation_asks_for_is_checked_once(running):
+    """The one check (handlers/typed_text.py) for a meeting's place and topic and a plan's goal:
+    a command or a sticker gets the conversation's hint, a text over the limit its length and the
+    limit, and nothing of either is kept; the text that fits goes on."""
+    _, petr, _ = await active_pair(running)
+    await petr.send("/meet")
+    await petr.press("25.11")
+    await petr.send("15:30")
+    assert texts(await petr.send("/nowhere")) == ["Ответьте, пожалуйста, текстом или кнопкой."]
+    said = texts(await petr.send("к" * 301))
+    assert said == ["Слишком длинно: 301 символов, можно до 300. Сократите, пожалуйста."]
+    await petr.send("  Кабинет 12  ")
+    assert "тема" in petr.last.text.lower()
+    await petr.send("Разбор урока")
+    await petr.press("Сделаем вместе")
+    await petr.press("Один раз")
+    async with running.session() as session:
+        meeting = await session.scalar(select(Meeting))
+    assert (meeting.place, meeting.topic) == ("Кабинет 12", "Разбор урока")
+    await petr.send("/plan")
+    await petr.press("Добавить")
+    assert "до 300 символов" in texts(await petr.send("/nowhere"))[0]
