@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from handlers.callbacks import (
+    MeetAnswer,
     MeetHeld,
     MeetRate,
     MeetReminder,
@@ -38,25 +39,24 @@ from services.errors import StaleAction
 async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMContext,
                    i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
                    clock: Clock, outbox: OutboxWorker) -> None:
-    if callback_data.act not in ("accept", "decline", "other") or \
-            not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         raise StaleAction
     meeting, pair = await meetings.respond(session, callback_data.meeting, user,
-                                           callback_data.act == "accept", clock.now())
+                                           callback_data.act is MeetAnswer.ACCEPT, clock.now())
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     proposer = people.get(meeting.proposed_by)
-    if callback_data.act == "accept":
+    if callback_data.act is MeetAnswer.ACCEPT:
         for occurrence in await meetings.series(session, meeting):
             await meetings.plan_messages(session, occurrence, pair, people, clock.now(),
                                          settings.timezone, reminder_buttons=reminder_buttons,
                                          followup_buttons=followup_buttons)
     if proposer is not None:
         await owe(session, clock, outbox, proposer,
-                  "meet-accepted-proposer" if callback_data.act == "accept"
+                  "meet-accepted-proposer" if callback_data.act is MeetAnswer.ACCEPT
                   else "meet-declined-proposer",
                   params=meeting_params(meeting, proposer, user, settings),
                   about=meeting_about(meeting, user))
-    if callback_data.act == "other":
+    if callback_data.act is MeetAnswer.OTHER:
         await propose_for(state, pair)
         await session.commit()
         await query.answer()
@@ -66,7 +66,7 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
     await session.commit()
     await query.answer()
     await drop_buttons(query.message)
-    await query.message.answer(i18n.get("meet-accepted" if callback_data.act == "accept"
+    await query.message.answer(i18n.get("meet-accepted" if callback_data.act is MeetAnswer.ACCEPT
                                         else "meet-declined"))
 
 

@@ -18,6 +18,7 @@ from bot.html import lines
 from bot.outbox_worker import OutboxWorker
 from bot.unit_of_work import commit
 from handlers.callbacks import (
+    MeetAnswer,
     MeetDay,
     MeetHeld,
     MeetModel,
@@ -27,6 +28,7 @@ from handlers.callbacks import (
     MeetRepeat,
     MeetReply,
     MeetTime,
+    ReminderAnswer,
 )
 from handlers.outgoing import button, full_name, localized, owe
 from handlers.rendering import drop_buttons
@@ -227,11 +229,11 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
         await owe(session, clock, outbox, partner, "meet-proposed", kind="meeting-proposal",
                   params=meeting_params(meeting, partner, user, settings), buttons=[[
                       button("button-meet-accept", MeetReply(meeting=meeting.id,
-                                                             act="accept").pack()),
+                                                             act=MeetAnswer.ACCEPT).pack()),
                       button("button-meet-decline", MeetReply(meeting=meeting.id,
-                                                              act="decline").pack()),
+                                                              act=MeetAnswer.DECLINE).pack()),
                   ], [button("button-meet-other", MeetReply(meeting=meeting.id,
-                                                            act="other").pack())]],
+                                                            act=MeetAnswer.OTHER).pack())]],
                   about=meeting_about(meeting, user))
     await session.commit()
     await query.answer()
@@ -255,8 +257,9 @@ def meeting_params(meeting: Meeting, recipient: User, author: User,
 
 
 def reminder_buttons(meeting: Meeting) -> list[list[dict]]:
-    return [[button("button-meet-ok", MeetReminder(meeting=meeting.id, act="ok").pack()),
-             button("button-meet-move", MeetReminder(meeting=meeting.id, act="move").pack())]]
+    return [[button(f"button-meet-{answer}",
+                    MeetReminder(meeting=meeting.id, act=answer).pack())
+             for answer in (ReminderAnswer.OK, ReminderAnswer.MOVE)]]
 
 
 def followup_buttons(meeting: Meeting, side: str) -> list[list[dict]]:

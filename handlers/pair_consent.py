@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain.roles import Form
 from handlers.callbacks import (
+    PairAct,
     PairAction,
     PairReply,
 )
@@ -85,7 +86,7 @@ async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18
                          else full_name(p) for p in partners],
             "end": pair.planned_end.strftime("%d.%m.%Y")}, about=[p.id for p in partners])
     # Pairs the pupils formed themselves come with a button to cancel them.
-    cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act="cancel").pack())]]
+    cancel = [[button("button-pair-cancel", PairAction(pair=pair.id, act=PairAct.CANCEL).pack())]]
     for curator in curators:
         await owe(session, clock, outbox, curator, "pair-started-curator",
                   params={"pair": title, "form": localized(f"form-{pair.form}")},

@@ -23,6 +23,7 @@ from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
     OpenSurvey,
+    PairAct,
     PairAction,
     PairCard,
     PairReply,
@@ -155,7 +156,7 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
         return
     people = await pairs.users_by_id(session, {m.user_id for p in current for m in p.members})
     for pair in current[:30]:
-        def button(act: str, pair_id: int = pair.id) -> InlineKeyboardButton:
+        def button(act: PairAct, pair_id: int = pair.id) -> InlineKeyboardButton:
             return InlineKeyboardButton(text=i18n.get(f"button-pair-{act}"),
                                         callback_data=PairAction(pair=pair_id, act=act).pack())
 
@@ -168,7 +169,8 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
             lines([i18n.get("school-pair", pair=shown(i18n, pair_title(pair, people)),
                             status=i18n.get(f"pair-status-{pair.status}")), details]),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-                [button("end"), button("reassign")], [button("order"), button("until")],
+                [button(PairAct.END), button(PairAct.REASSIGN)],
+                [button(PairAct.ORDER), button(PairAct.UNTIL)],
                 [InlineKeyboardButton(text=i18n.get("button-pair-card"),
                                       callback_data=PairCard(pair=pair.id).pack())]]))
 
@@ -192,8 +194,8 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         await access.may_curate(session, user, pair.school_id, settings.curator_ids)
     if not allowed or not isinstance(query.message, Message):
         raise StaleAction
-    if callback_data.act in ("order", "until"):
-        await state.set_state(PairStates.order if callback_data.act == "order"
+    if callback_data.act in (PairAct.ORDER, PairAct.UNTIL):
+        await state.set_state(PairStates.order if callback_data.act is PairAct.ORDER
                               else PairStates.planned_end)
         await state.set_data({"pair": pair.id})
         await session.commit()
@@ -211,7 +213,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
                 callback_data=PairAction(pair=pair.id, act=callback_data.act,
                                          sure=True).pack())]]))
         return
-    ending = callback_data.act == "end"
+    ending = callback_data.act is PairAct.END
     await pairs.end(session, pair, clock.now(),
                     status=pairs.PairStatus.COMPLETED if ending else
                     pairs.PairStatus.CANCELLED,
@@ -224,7 +226,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
     title = shown(i18n, pair_title(pair, people))
     if ending:
         await query.message.answer(i18n.get("pair-ended-curator", pair=title))
-    elif callback_data.act == "cancel":
+    elif callback_data.act is PairAct.CANCEL:
         await query.message.answer(i18n.get("pair-cancelled-curator", pair=title))
     else:
         builder = InlineKeyboardBuilder()
@@ -237,9 +239,10 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
 
 
 async def tell_pair_ended(session: AsyncSession, clock: Clock, outbox: OutboxWorker,
-                          surveys: Surveys, pair: Pair, people: dict[int, User], act: str) -> None:
+                          surveys: Surveys, pair: Pair, people: dict[int, User],
+                          act: PairAct) -> None:
     """The notices a pair's end owes its chat and its members, in the update's transaction."""
-    ending = act == "end"
+    ending = act is PairAct.END
     await tell_pair_chat(session, clock, outbox, pair,
                          "pair-chat-ended" if ending else "pair-chat-cancelled",
                          pair=pair_title(pair, people))
@@ -248,7 +251,7 @@ async def tell_pair_ended(session: AsyncSession, clock: Clock, outbox: OutboxWor
         if ending:
             await owe(session, clock, outbox, person, "pair-ended",
                       buttons=final_surveys(surveys, person, joined.side))
-        elif act == "cancel":
+        elif act is PairAct.CANCEL:
             await owe(session, clock, outbox, person, "pair-cancelled-by-curator")
         else:
             await owe(session, clock, outbox, person, "pair-reassigned")

@@ -25,6 +25,7 @@ from models import (
     UserRole,
 )
 from services import outbox, pairs, schools
+from services.meetings import MeetingStatus
 from services.people import full_name
 
 QUIET_PAIR_DAYS = 21
@@ -144,7 +145,7 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
     week = now.strftime("%G-W%V")
     since = now - timedelta(days=quiet_days)
     last_meeting = (select(Meeting.pair_id, func.max(Meeting.starts_at).label("last"))
-                    .where(Meeting.status == "accepted", Meeting.starts_at <= now)
+                    .where(Meeting.status == MeetingStatus.ACCEPTED, Meeting.starts_at <= now)
                     .group_by(Meeting.pair_id).subquery())
     quiet = await session.execute(
         select(Pair).outerjoin(last_meeting, last_meeting.c.pair_id == Pair.id)
@@ -161,7 +162,8 @@ async def plan_warnings(session: AsyncSession, now: datetime, root_curator_ids: 
             planned += 1
     # Reminders and the questions after a meeting that nobody reacted to.
     silent = await session.scalars(select(Meeting).where(
-        Meeting.status == "accepted", Meeting.held.is_(None), Meeting.mentee_rating.is_(None),
+        Meeting.status == MeetingStatus.ACCEPTED, Meeting.held.is_(None),
+        Meeting.mentee_rating.is_(None),
         Meeting.starts_at < now - SILENT_AFTER, Meeting.starts_at > now - SILENT_WINDOW))
     for meeting in silent.all():
         pair = await session.get(Pair, meeting.pair_id)

@@ -26,7 +26,7 @@ from models import (
     User,
 )
 from models.db import insert_unless_present
-from services import access, pairs
+from services import access, outbox, pairs
 from services.surveys import Surveys
 
 # What an erased text becomes where the column needs one (a meeting's place, a plan goal).
@@ -94,7 +94,7 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
             {"kind": row.kind, "due_at": _moment(row.due_at), "status": row.status}
             for row in await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.user_id == user.id,
-                                            OutboxMessage.status == "pending")
+                                            OutboxMessage.status == outbox.Status.PENDING)
                 .order_by(OutboxMessage.due_at))],
         "conversation_state": [
             {"state": record.state, "data": record.data}
