@@ -33,7 +33,11 @@ def create_engine(url: str, *, busy_timeout: float = 30) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": busy_timeout},
+        if parsed.get_driver_name() == "aiosqlite":
+            from models import sqlite_driver  # registers the driver
+
+            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        engine = create_async_engine(parsed, connect_args={"timeout": busy_timeout},
                                      hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         OneWriter(busy_timeout).listen(engine)
