@@ -170,8 +170,13 @@ async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I
 
 def router() -> Router:
     curators = Router(name="curators")
-    for action in ACTIONS:
-        curators.message.register(_command(action), Command(action))
+    # Written out, so that a search for Command("match") finds where /match is handled.
+    curators.message.register(_command("invites"), Command("invites"))
+    curators.message.register(_command("curators"), Command("curators"))
+    curators.message.register(_command("confirm"), Command("confirm"))
+    curators.message.register(_command("match"), Command("match"))
+    curators.message.register(_command("pairs"), Command("pairs"))
+    curators.message.register(_command("calendar"), Command("calendar"))
     curators.callback_query.register(on_school_picked, PickSchool.filter())
     curators.callback_query.register(on_new_invite, NewInvite.filter())
     curators.callback_query.register(on_grant, GrantCurator.filter())
