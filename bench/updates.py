@@ -22,11 +22,11 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import event
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import build_app
+from tests.conftest import reset_server_database
 from tests.flows import TEACHER_MENTEE, register
 from tests.telegram import TOKEN, Person, mocked_bot
 
@@ -73,14 +73,6 @@ async def bare(count: int) -> tuple[float, float]:
     for index in range(count):
         await person.press_data(f"x{index}", shown.message_id)
     return text_cost, (time.perf_counter() - started) / count
-
-
-async def reset_server(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 async def ours(count: int, url: str) -> dict[str, float]:
@@ -135,7 +127,7 @@ async def main(count: int, database: str | None) -> None:
         with tempfile.TemporaryDirectory() as folder:
             url = database or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
             if database:
-                await reset_server(database)
+                await reset_server_database(database)
             text_cost, edit_cost = await bare(count)
             measured = await ours(count, url)
         for name, value in {"bare_text": text_cost, "bare_edit": edit_cost, **measured}.items():

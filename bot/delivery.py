@@ -184,12 +184,7 @@ class SharedLimits(BaseRequestMiddleware):
             if bulk_sending.get():
                 await self.limiter.acquire(chat_id, is_group=chat_id < 0)
             else:
-                wait = self.limiter.reply_wait(chat_id)
-                if wait > 0:
-                    # Telegram said how long: asking sooner only lengthens the ban.
-                    log.info("a reply waits %.1f s, as Telegram asked (429)", wait)
-                    await self.sleep(wait)
-                self.limiter.note_reply(chat_id, is_group=chat_id < 0)
+                await self._reply_slot(chat_id)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as flood:
@@ -198,10 +193,17 @@ class SharedLimits(BaseRequestMiddleware):
             self.limiter.flood(chat_id, flood.retry_after)
             if bulk_sending.get() or flood.retry_after > self.limiter.limits.max_wait:
                 raise  # the outbox tries again later; a long ban is the person's «try again»
-            log.info("a reply waits %s s, as Telegram asked (429)", flood.retry_after)
-            await self.sleep(flood.retry_after)
-            self.limiter.note_reply(chat_id, is_group=chat_id < 0)
+            await self._reply_slot(chat_id)  # waits out what flood() just recorded
             return await make_request(bot, method)
+
+    async def _reply_slot(self, chat_id: int) -> None:
+        """A reply waits only what Telegram asked for with a 429, then is counted."""
+        wait = self.limiter.reply_wait(chat_id)
+        if wait > 0:
+            # Telegram said how long: asking sooner only lengthens the ban.
+            log.info("a reply waits %.1f s, as Telegram asked (429)", wait)
+            await self.sleep(wait)
+        self.limiter.note_reply(chat_id, is_group=chat_id < 0)
 
 
 @dataclass(frozen=True)

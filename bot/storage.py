@@ -58,10 +58,11 @@ class DatabaseStorage(BaseStorage):
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         async with self._session() as session:
-            record = await session.get(FsmRecord, self.key_builder.build(key))
+            record_key = self.key_builder.build(key)
+            record = await session.get(FsmRecord, record_key)
             # Held for the rest of the update: the session's identity map holds rows weakly,
             # and the state, then the data, then the write would each read the row again.
-            session.info.setdefault("fsm_records", []).append(record)
+            session.info.setdefault("fsm_records", {})[record_key] = record
             return record
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

@@ -15,7 +15,6 @@ Two mistakes break that and are caught here, for every update:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -25,8 +24,6 @@ from aiogram.types import TelegramObject
 from sqlalchemy import event as orm_event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
-
-log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -43,27 +40,40 @@ class UncommittedWork(RuntimeError):
     """A handler returned with writes it never committed: a bug, never a person's mistake."""
 
 
-class Writes:
+class _SessionHooks:
+    """Listens to one session's events while the update lasts, and is found in its `info`."""
+
+    info_key = ""
+
+    def _hooks(self) -> dict[str, Callable[..., Any]]:
+        raise NotImplementedError
+
+    def attach(self, session: AsyncSession) -> _SessionHooks:
+        # The same callables are removed as were listened.
+        self._listening = self._hooks()
+        for name, hook in self._listening.items():
+            orm_event.listen(session.sync_session, name, hook)
+        session.info[self.info_key] = self
+        return self
+
+    def detach(self, session: AsyncSession) -> None:
+        for name, hook in self._listening.items():
+            orm_event.remove(session.sync_session, name, hook)
+        session.info.pop(self.info_key, None)
+
+
+class Writes(_SessionHooks):
     """Whether the session holds writes since its last commit or rollback."""
+
+    info_key = "writes"
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.flushed = False
-        self.commits = 0
-        self._hooks = {"after_flush": self._after_flush, "after_commit": self._after_commit,
-                       "after_soft_rollback": self._after_rollback,
-                       "do_orm_execute": self._do_orm_execute}
 
-    def attach(self) -> Writes:
-        for name, hook in self._hooks.items():
-            orm_event.listen(self.session.sync_session, name, hook)
-        self.session.info["writes"] = self
-        return self
-
-    def detach(self) -> None:
-        for name, hook in self._hooks.items():
-            orm_event.remove(self.session.sync_session, name, hook)
-        self.session.info.pop("writes", None)
+    def _hooks(self) -> dict[str, Callable[..., Any]]:
+        return {"after_flush": self._after_flush, "after_commit": self._after_commit,
+                "after_soft_rollback": self._after_rollback, "do_orm_execute": self._do_orm_execute}
 
     @property
     def pending(self) -> bool:
@@ -81,25 +91,28 @@ class Writes:
 
     def _after_commit(self, session: Session) -> None:
         self.flushed = False
-        self.commits += 1
 
     def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
         if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
             self.flushed = False
 
 
-class FirstCommit:
+class FirstCommit(_SessionHooks):
     """What the pipeline itself writes (the update's mark, «reachable again») rides in the
     update's first commit, whichever use case makes it, and is written again after a rollback.
     When the handler commits nothing (a read), the pipeline commits just these."""
+
+    info_key = "first_commit"
 
     def __init__(self) -> None:
         self.rows: list[Callable[[], Any]] = []             # to add at the first commit
         self.in_transaction: list[Callable[[], Any]] = []   # already written, not committed
         self.actions: list[Callable[[Session], Any]] = []
         self.done = False
-        self._hooks = {"before_commit": self._before_commit, "after_commit": self._after_commit,
-                       "after_soft_rollback": self._after_rollback}
+
+    def _hooks(self) -> dict[str, Callable[..., Any]]:
+        return {"before_commit": self._before_commit, "after_commit": self._after_commit,
+                "after_soft_rollback": self._after_rollback}
 
     @property
     def owed(self) -> bool:
@@ -114,17 +127,6 @@ class FirstCommit:
 
     def do(self, action: Callable[[Session], Any]) -> None:
         self.actions.append(action)
-
-    def attach(self, session: AsyncSession) -> FirstCommit:
-        for name, hook in self._hooks.items():
-            orm_event.listen(session.sync_session, name, hook)
-        session.info["first_commit"] = self
-        return self
-
-    def detach(self, session: AsyncSession) -> None:
-        for name, hook in self._hooks.items():
-            orm_event.remove(session.sync_session, name, hook)
-        session.info.pop("first_commit", None)
 
     def _before_commit(self, session: Session) -> None:
         if self.done:
@@ -175,7 +177,7 @@ class UnitOfWork(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
-            writes = Writes(session).attach()
+            writes = Writes(session).attach(session)
             pipeline = FirstCommit().attach(session)
             token = current_session.set(session)
             try:
@@ -190,5 +192,5 @@ class UnitOfWork(BaseMiddleware):
                 return result
             finally:
                 current_session.reset(token)
-                writes.detach()
+                writes.detach(session)
                 pipeline.detach(session)

@@ -173,9 +173,14 @@ def typed_before_shown(message: Message, memory: dict[str, Any], step: Step) -> 
 
 async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
                  session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
-                 settings: Settings) -> None:
+                 settings: Settings, pressed: CallbackQuery | None = None) -> None:
+    """The flow is over: its state goes in the update's commit, then the replies (to a button
+    press first its answer, and the buttons taken off the question)."""
     await state.clear()
     await session.commit()
+    if pressed is not None:
+        await pressed.answer()
+        await drop_buttons(message)
     if flow.kind is Flow.SURVEY:
         response = flow.response
         questionnaire = await surveys.definition(session, response.questionnaire_code,
@@ -240,11 +245,8 @@ async def on_answer_button(
         await query.answer(i18n.get("stale-button"), show_alert=True)
         return
     if following is None:
-        await state.clear()
-        await session.commit()
-        await query.answer()
-        await drop_buttons(query.message)
-        await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings)
+        await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings,
+                     pressed=query)
     else:
         await present(query.message, state, i18n, flow, following, edit=True, before=memory)
         await query.answer()

@@ -56,10 +56,7 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
     question = await ask(query.message, state, i18n,
                          SurveyFlow(surveys, session, user, response.id), step,
                          sent_before=len(replies))
-    await session.commit()
-    await query.answer()
-    for reply in [*replies, question.show]:
-        await reply()
+    await commit_then(session, [query.answer, *replies, question.show])
 
 
 def router() -> Router:

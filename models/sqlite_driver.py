@@ -63,7 +63,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def arraysize(self, value: int) -> None:
         pass
 
-    def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+    def _run(self, operation: Any, parameters: Any, many: bool) -> tuple[Any, Any, int, Any]:
+        """In the driver's thread: the rows (None for no result set), the description, the
+        row count and the last row id."""
         connection = self._connection._conn  # the sqlite3 connection, in its own thread here
         cursor = connection.cursor()
         try:

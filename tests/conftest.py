@@ -47,7 +47,8 @@ def telegram_rules_kept(caplog):
     assert not broken, "Telegram's rules broken:\n" + "\n".join(broken)
 
 
-async def _reset_server_database(url: str) -> None:
+async def reset_server_database(url: str) -> None:
+    """An empty public schema on a server database (tests, and bench.updates)."""
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -70,7 +71,7 @@ async def database_url(tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     if make_url(url).get_backend_name() == "sqlite":
         return url
-    await _reset_server_database(url)
+    await reset_server_database(url)
     return url
 
 
