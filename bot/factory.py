@@ -29,6 +29,7 @@ from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate
 from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage, PersonLocks
 from bot.unit_of_work import UnitOfWork
+from bot.update_context import PersonAndState
 from domain.calendar import Calendar, load_calendars
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
@@ -112,13 +113,15 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surveys: Surveys,
                       profiles: Profiles, storage: BaseStorage,
                       clock: Clock) -> tuple[Dispatcher, HtmlFluentCore]:
-    # aiogram's FSM middleware is registered by hand, after the unit of work: it reads the state
-    # through the update's session.
-    dispatcher = Dispatcher(storage=storage, events_isolation=create_isolation(storage),
-                            disable_fsm=True, settings=settings, sessionmaker=sessionmaker,
-                            surveys=surveys, profiles=profiles, clock=clock)
-    # Order matters: the update's session (no connection yet), the person's lock and state, a
-    # redelivery dropped, then the person, their language.
+    # aiogram's FSM middleware is replaced by ours, registered after the unit of work: it reads
+    # the state through the update's session, with the person, in one statement.
+    isolation = create_isolation(storage)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True,
+                            settings=settings, sessionmaker=sessionmaker, surveys=surveys,
+                            profiles=profiles, clock=clock)
+    dispatcher.fsm = PersonAndState(storage=storage, events_isolation=isolation)
+    # Order matters: the update's session (no connection yet), the person's lock, their state and
+    # record, a redelivery dropped, then the person, their language.
     dispatcher.update.outer_middleware(UnitOfWork(sessionmaker))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(OncePerUpdate())

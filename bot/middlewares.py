@@ -22,7 +22,7 @@ from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
 from models.db import insert_unless_present
 from services.clock import Clock
-from services.people import find_user, mark_reachable, set_locale
+from services.people import mark_reachable, set_locale
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class OncePerUpdate(BaseMiddleware):
                 return _dropped(event.update_id)
             pipeline.written(mark)
         else:
-            if await _seen(session, bot.id, event.update_id):
+            if data["update_context"].seen:
                 return _dropped(event.update_id)
             pipeline.add(mark)
         try:
@@ -93,9 +93,8 @@ class CurrentUser(BaseMiddleware):
     """`user` is the stored person, or None for someone who has not consented yet."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        sender: TelegramUser | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
-        user = await find_user(session, sender.id) if sender and not sender.is_bot else None
+        user = data["update_context"].user  # read with the person's state (bot/update_context)
         if user is not None and user.unreachable_at is not None:
             # Writing to the bot again means they unblocked it; recorded with the update.
             first_commit(session).do(partial(mark_reachable, user_id=user.id))

@@ -16,10 +16,17 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
+from sqlalchemy import event as orm_event
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
-from bot.unit_of_work import current_session
+from bot.unit_of_work import current_session, session_class
 from models import FsmRecord
+
+# session.info: the FSM rows read in this session, by key (None: no row).
+HELD = "fsm_records"
+_UNREAD = object()
 
 
 class DatabaseStorage(BaseStorage):
@@ -33,6 +40,12 @@ class DatabaseStorage(BaseStorage):
         self.sessionmaker = sessionmaker
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
 
+        def forget(session: Session, previous_transaction: Any) -> None:
+            if previous_transaction.parent is None:  # rows read or written are rolled back
+                session.info.pop(HELD, None)
+
+        orm_event.listen(session_class(sessionmaker), "after_soft_rollback", forget)
+
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
         session = current_session.get()
@@ -42,10 +55,24 @@ class DatabaseStorage(BaseStorage):
         async with self.sessionmaker.begin() as own:
             yield own
 
+    def hold(self, session: AsyncSession, record_key: str, record: FsmRecord | None) -> None:
+        """Keep a row (or its absence) read for the update, so neither the state, nor the data,
+        nor the write reads it again: the session's identity map holds rows weakly, and knows
+        nothing of a row that is not there."""
+        session.info.setdefault(HELD, {})[record_key] = record
+
+    async def _held(self, session: AsyncSession, record_key: str) -> FsmRecord | None:
+        held = session.info.setdefault(HELD, {})
+        record = held.get(record_key, _UNREAD)
+        if record is _UNREAD or (record is not None and inspect(record).expired):
+            # Unread, or expired by a rollback: read from the database.
+            record = held[record_key] = await session.get(FsmRecord, record_key)
+        return record
+
     async def _write(self, key: StorageKey, **values: Any) -> None:
         record_key = self.key_builder.build(key)
         async with self._session() as session:
-            record = await session.get(FsmRecord, record_key)
+            record = await self._held(session, record_key)
             if record is None:
                 record = FsmRecord(key=record_key)
             for name, value in values.items():
@@ -53,17 +80,14 @@ class DatabaseStorage(BaseStorage):
             if record.state is None and not record.data:
                 if record in session:
                     await session.delete(record)
+                self.hold(session, record_key, None)
             else:
                 session.add(record)
+                self.hold(session, record_key, record)
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         async with self._session() as session:
-            record_key = self.key_builder.build(key)
-            record = await session.get(FsmRecord, record_key)
-            # Held for the rest of the update: the session's identity map holds rows weakly,
-            # and the state, then the data, then the write would each read the row again.
-            session.info.setdefault("fsm_records", {})[record_key] = record
-            return record
+            return await self._held(session, self.key_builder.build(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)

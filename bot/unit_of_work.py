@@ -35,45 +35,31 @@ current_session: ContextVar[AsyncSession | None] = ContextVar("current_session",
 # lock (models.db.lock), and the pipeline's own mark that the update was handled.
 BOOKKEEPING = "bookkeeping"
 
+# Where a session's bookkeeping for its update is found (session.info).
+WRITES = "writes"
+FIRST_COMMIT = "first_commit"
+
 
 class UncommittedWork(RuntimeError):
     """A handler returned with writes it never committed: a bug, never a person's mistake."""
 
 
-class _SessionHooks:
-    """Listens to one session's events while the update lasts, and is found in its `info`."""
-
-    info_key = ""
-
-    def _hooks(self) -> dict[str, Callable[..., Any]]:
-        raise NotImplementedError
-
-    def attach(self, session: AsyncSession) -> _SessionHooks:
-        # The same callables are removed as were listened.
-        self._listening = self._hooks()
-        for name, hook in self._listening.items():
-            orm_event.listen(session.sync_session, name, hook)
-        session.info[self.info_key] = self
-        return self
-
-    def detach(self, session: AsyncSession) -> None:
-        for name, hook in self._listening.items():
-            orm_event.remove(session.sync_session, name, hook)
-        session.info.pop(self.info_key, None)
+def session_class(sessionmaker: async_sessionmaker) -> type[Session]:
+    """The sessionmaker's own Session class (models.db.create_sessionmaker), whose events are
+    listened to once for the app, not per update: listening costs more than a statement."""
+    return sessionmaker.kw["sync_session_class"]
 
 
-class Writes(_SessionHooks):
+def _outermost(previous_transaction: Any) -> bool:
+    return previous_transaction.parent is None  # not a savepoint
+
+
+class Writes:
     """Whether the session holds writes since its last commit or rollback."""
-
-    info_key = "writes"
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.flushed = False
-
-    def _hooks(self) -> dict[str, Callable[..., Any]]:
-        return {"after_flush": self._after_flush, "after_commit": self._after_commit,
-                "after_soft_rollback": self._after_rollback, "do_orm_execute": self._do_orm_execute}
 
     @property
     def pending(self) -> bool:
@@ -81,38 +67,41 @@ class Writes(_SessionHooks):
         return self.flushed or bool(sync.new or sync.deleted or any(
             sync.is_modified(row) for row in sync.dirty))
 
-    def _after_flush(self, session: Session, _context: Any) -> None:
-        self.flushed = True
+    @staticmethod
+    def listen(session_class: type[Session]) -> None:
+        def flushed(session: Session, *_: Any) -> None:
+            if (writes := session.info.get(WRITES)) is not None:
+                writes.flushed = True
 
-    def _do_orm_execute(self, state: ORMExecuteState) -> None:
-        if (state.is_insert or state.is_update or state.is_delete) and \
-                not state.execution_options.get(BOOKKEEPING):
-            self.flushed = True
+        def executed(state: ORMExecuteState) -> None:
+            if (state.is_insert or state.is_update or state.is_delete) and \
+                    not state.execution_options.get(BOOKKEEPING):
+                flushed(state.session)
 
-    def _after_commit(self, session: Session) -> None:
-        self.flushed = False
+        def committed(session: Session) -> None:
+            if (writes := session.info.get(WRITES)) is not None:
+                writes.flushed = False
 
-    def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
-        if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
-            self.flushed = False
+        def rolled_back(session: Session, previous_transaction: Any) -> None:
+            if _outermost(previous_transaction):
+                committed(session)
+
+        orm_event.listen(session_class, "after_flush", flushed)
+        orm_event.listen(session_class, "do_orm_execute", executed)
+        orm_event.listen(session_class, "after_commit", committed)
+        orm_event.listen(session_class, "after_soft_rollback", rolled_back)
 
 
-class FirstCommit(_SessionHooks):
+class FirstCommit:
     """What the pipeline itself writes (the update's mark, «reachable again») rides in the
     update's first commit, whichever use case makes it, and is written again after a rollback.
     When the handler commits nothing (a read), the pipeline commits just these."""
-
-    info_key = "first_commit"
 
     def __init__(self) -> None:
         self.rows: list[Callable[[], Any]] = []             # to add at the first commit
         self.in_transaction: list[Callable[[], Any]] = []   # already written, not committed
         self.actions: list[Callable[[Session], Any]] = []
         self.done = False
-
-    def _hooks(self) -> dict[str, Callable[..., Any]]:
-        return {"before_commit": self._before_commit, "after_commit": self._after_commit,
-                "after_soft_rollback": self._after_rollback}
 
     @property
     def owed(self) -> bool:
@@ -138,17 +127,33 @@ class FirstCommit(_SessionHooks):
         self.in_transaction += self.rows
         self.rows = []
 
-    def _after_commit(self, session: Session) -> None:
-        self.done = True
-
-    def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
-        if previous_transaction.parent is None and not self.done:
+    def _after_rollback(self) -> None:
+        if not self.done:
             self.rows += self.in_transaction
             self.in_transaction = []
 
+    @staticmethod
+    def listen(session_class: type[Session]) -> None:
+        def committing(session: Session) -> None:
+            if (pipeline := session.info.get(FIRST_COMMIT)) is not None:
+                pipeline._before_commit(session)
+
+        def committed(session: Session) -> None:
+            if (pipeline := session.info.get(FIRST_COMMIT)) is not None:
+                pipeline.done = True
+
+        def rolled_back(session: Session, previous_transaction: Any) -> None:
+            if _outermost(previous_transaction) and \
+                    (pipeline := session.info.get(FIRST_COMMIT)) is not None:
+                pipeline._after_rollback()
+
+        orm_event.listen(session_class, "before_commit", committing)
+        orm_event.listen(session_class, "after_commit", committed)
+        orm_event.listen(session_class, "after_soft_rollback", rolled_back)
+
 
 def first_commit(session: AsyncSession) -> FirstCommit:
-    return session.info["first_commit"]
+    return session.info[FIRST_COMMIT]
 
 
 async def commit() -> None:
@@ -163,7 +168,7 @@ async def commit() -> None:
 def replied_before_commit() -> bool:
     """Whether the update being handled (if any) has writes still uncommitted."""
     session = current_session.get()
-    writes = session.info.get("writes") if session is not None else None
+    writes = session.info.get(WRITES) if session is not None else None
     return writes is not None and writes.pending
 
 
@@ -174,11 +179,13 @@ class UnitOfWork(BaseMiddleware):
 
     def __init__(self, sessionmaker: async_sessionmaker) -> None:
         self.sessionmaker = sessionmaker
+        Writes.listen(session_class(sessionmaker))
+        FirstCommit.listen(session_class(sessionmaker))
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
-            writes = Writes(session).attach(session)
-            pipeline = FirstCommit().attach(session)
+            writes = session.info[WRITES] = Writes(session)
+            pipeline = session.info[FIRST_COMMIT] = FirstCommit()
             token = current_session.set(session)
             try:
                 data["session"] = session
@@ -192,5 +199,4 @@ class UnitOfWork(BaseMiddleware):
                 return result
             finally:
                 current_session.reset(token)
-                writes.detach(session)
-                pipeline.detach(session)
+                session.info.clear()

@@ -129,22 +129,26 @@ class AskedQuestion:
 
 async def ask(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
               *, draft: list[str] | None = None, edit: bool = False,
-              before: dict[str, Any] | None = None, sent_before: int = 0) -> AskedQuestion:
-    """Remember in FSM storage which flow the question belongs to and from which message on the
-    person has seen it (an edit's id is known; a new message is expected to be the next in the
-    chat, after the `sent_before` replies that go first); the caller commits, then shows it.
-    `before`: the FSM data, if already read."""
+              before: dict[str, Any] | None = None, sent_before: int = 0,
+              again: bool = False) -> AskedQuestion:
+    """Remember in FSM storage which flow the current question belongs to and from which
+    message on the person has seen it (an edit's id is known; a new message is expected to be
+    the next in the chat, after the `sent_before` replies that go first); the caller commits,
+    then shows it. `before`: the FSM data, if already read. `again`: the question the person
+    was shown last, shown again (after a mistake, a toggle): seen since it was first shown.
+
+    The question itself is not remembered: the database knows which is current. So a press
+    answered by editing the same message leaves the state as it was, and costs no write."""
     memory = flow.memory()
     if draft is not None:
         memory["draft"] = {"question": step.question.id, "chosen": draft}
     if before is None:
         before = await state.get_data()
-    earlier = before.get("shown") or {}
-    same_question = earlier.get("question") == step.question.id and \
+    earlier = (before.get("shown") or {}).get("since")
+    same_question = again and isinstance(earlier, int) and \
         (before.get("flow"), before.get("ref")) == (flow.kind, flow.ref)
     expected = message.message_id if edit else message.message_id + 1 + sent_before
-    memory["shown"] = {"question": step.question.id,
-                       "since": earlier.get("since") if same_question else expected}
+    memory["shown"] = {"since": earlier if same_question else expected}
     await state.set_state(Answering.question)
     await state.set_data(memory)
     return AskedQuestion(message, state, memory, step_text(i18n, step, draft),
@@ -154,21 +158,20 @@ async def ask(message: Message, state: FSMContext, i18n: I18nContext, flow, step
 
 async def present(message: Message, state: FSMContext, i18n: I18nContext, flow, step: Step,
                   *, draft: list[str] | None = None, edit: bool = False,
-                  before: dict[str, Any] | None = None) -> None:
+                  before: dict[str, Any] | None = None, again: bool = False) -> None:
     """Ask, commit the update, show the question."""
-    question = await ask(message, state, i18n, flow, step, draft=draft, edit=edit, before=before)
+    question = await ask(message, state, i18n, flow, step, draft=draft, edit=edit, before=before,
+                         again=again)
     await commit()
     await question.show()
 
 
-def typed_before_shown(message: Message, memory: dict[str, Any], step: Step) -> bool:
+def typed_before_shown(message: Message, memory: dict[str, Any]) -> bool:
     """Whether the text was sent before the current question reached the person: Telegram
     numbers a chat's messages, both sides', in the order they arrive. Such a text answered
     an earlier question (or the same one again), so it is not this question's answer."""
-    shown = memory.get("shown") or {}
-    since = shown.get("since")
-    return shown.get("question") == step.question.id and isinstance(since, int) and \
-        message.message_id < since
+    since = (memory.get("shown") or {}).get("since")
+    return isinstance(since, int) and message.message_id < since
 
 
 async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
@@ -226,7 +229,7 @@ async def on_answer_button(
             chosen = engine.toggle(step.question, draft_of(memory, step), callback_data.pick)
             await query.answer()
             await present(query.message, state, i18n, flow, step, draft=chosen, edit=True,
-                          before=memory)
+                          before=memory, again=True)
             return
         if callback_data.act is Act.DONE:
             value = engine.finish_selection(step.question, draft_of(memory, step))
@@ -248,7 +251,8 @@ async def on_answer_button(
         await finish(query.message, state, i18n, flow, session, user, surveys, profiles, settings,
                      pressed=query)
     else:
-        await present(query.message, state, i18n, flow, following, edit=True, before=memory)
+        await present(query.message, state, i18n, flow, following, edit=True, before=memory,
+                      again=following.question.id == step.question.id)
         await query.answer()
 
 
@@ -278,9 +282,9 @@ async def on_typed_answer(
         await commit()
         await message.answer(i18n.get("flow-gone"), reply_markup=main_menu(i18n))
         return
-    if typed_before_shown(message, memory, step):
+    if typed_before_shown(message, memory):
         await message.answer(i18n.get("answer-before-question"))
-        await present(message, state, i18n, flow, step, before=memory)
+        await present(message, state, i18n, flow, step, before=memory, again=True)
         return
     try:
         if message.text is None:
@@ -290,18 +294,19 @@ async def on_typed_answer(
         value = engine.parse_text(step.question, message.text)
     except AnswerError as error:
         await message.answer(i18n.get(f"error-{error.code}", **error.params))
-        await present(message, state, i18n, flow, step, before=memory)
+        await present(message, state, i18n, flow, step, before=memory, again=True)
         return
     try:
         following = await flow.answer(step, value)
     except AnswerError as error:  # an answer the person's situation does not allow
         await message.answer(i18n.get(f"error-{error.code}", **error.params))
-        await present(message, state, i18n, flow, step, before=memory)
+        await present(message, state, i18n, flow, step, before=memory, again=True)
         return
     if following is None:
         await finish(message, state, i18n, flow, session, user, surveys, profiles, settings)
     else:
-        await present(message, state, i18n, flow, following, before=memory)
+        await present(message, state, i18n, flow, following, before=memory,
+                      again=following.question.id == step.question.id)
 
 
 def router() -> Router:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -168,7 +169,10 @@ async def lock(session: AsyncSession, model: type, ident: int) -> None:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    # A Session class of the app's own: its events are listened to once (bot/unit_of_work.py)
+    # and reach no other app's sessions (the tests build many apps in one process).
+    session_class = type("AppSession", (Session,), {})
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
 
 
 def alembic_config(url: str) -> Config:

@@ -1,0 +1,99 @@
+"""What every update needs from the database, read in one statement once the person's lock is
+held: who they are (with their roles and profile), their conversation state, and on SQLite
+whether the update was handled already. Three reads would cost three round trips and three
+rounds of the ORM's work on every press (bench.updates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.types import TelegramObject, Update
+from aiogram.types import User as TelegramUser
+from sqlalchemy import bindparam, exists, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
+
+from bot.storage import DatabaseStorage
+from models import FsmRecord, ProcessedUpdate, User, UserRole
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class UpdateContext:
+    user: User | None
+    # None where the dedupe is not a read (PostgreSQL inserts the mark first: OncePerUpdate).
+    seen: bool | None
+
+
+def _statement(*, with_person: bool, with_state: bool, with_seen: bool):
+    """Built once per shape: a prepared statement's cache key is computed once, not per update.
+    Its one row comes from a constant, so it exists whether or not the person and state do."""
+    one = select(literal(1).label("one")).subquery("one")
+    seen = exists().where(ProcessedUpdate.bot_id == bindparam("bot_id"),
+                          ProcessedUpdate.update_id == bindparam("update_id")) \
+        if with_seen else literal(None)
+    statement = select(one.c.one, User if with_person else literal(None),
+                       FsmRecord if with_state else literal(None), seen.label("seen"))
+    statement = statement.select_from(one)
+    if with_person:
+        statement = (statement
+                     .outerjoin(User, User.telegram_id == bindparam("telegram_id"))
+                     .outerjoin(UserRole, UserRole.user_id == User.id)
+                     .options(contains_eager(User.roles))
+                     .order_by(UserRole.id))
+    if with_state:
+        statement = statement.outerjoin(FsmRecord, FsmRecord.key == bindparam("fsm_key"))
+    return statement
+
+
+_STATEMENTS = {(person, state, seen): _statement(with_person=person, with_state=state,
+                                                 with_seen=seen)
+               for person in (True, False) for state in (True, False) for seen in (True, False)}
+
+
+async def load_update_context(session: AsyncSession, *, sender: TelegramUser | None,
+                              fsm_key: str | None, bot_id: int,
+                              update_id: int | None) -> tuple[UpdateContext, FsmRecord | None]:
+    person = sender is not None and not sender.is_bot
+    with_seen = update_id is not None and session.bind.dialect.name == "sqlite"
+    statement = _STATEMENTS[(person, fsm_key is not None, with_seen)]
+    params = {"telegram_id": sender.id if person else None, "fsm_key": fsm_key,
+              "bot_id": bot_id, "update_id": update_id}
+    # The rows differ only in the person's roles, which are gathered into user.roles.
+    _, user, record, seen = (await session.execute(statement, params)).unique().one()
+    return UpdateContext(user=user, seen=bool(seen) if with_seen else None), record
+
+
+class PersonAndState(FSMContextMiddleware):
+    """aiogram's FSM middleware (the person's lock, then their state), which reads the update's
+    context in the same statement as the state once the lock is held: `update_context` for the
+    middlewares after it."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot = data["bot"]
+        context = self.resolve_event_context(bot, data)
+        data["fsm_storage"] = self.storage
+        if context is None:
+            await self._load(event, data, None)
+            return await handler(event, data)
+        async with self.events_isolation.lock(key=context.key):
+            await self._load(event, data, context.key)
+            data.update({"state": context, "raw_state": await context.get_state()})
+            return await handler(event, data)
+
+    async def _load(self, event: TelegramObject, data: dict[str, Any], key: Any) -> None:
+        session: AsyncSession = data["session"]
+        storage = self.storage if isinstance(self.storage, DatabaseStorage) else None
+        fsm_key = storage.key_builder.build(key) if storage is not None and key else None
+        update_context, record = await load_update_context(
+            session, sender=data.get("event_from_user"), fsm_key=fsm_key, bot_id=data["bot"].id,
+            update_id=event.update_id if isinstance(event, Update) else None)
+        if fsm_key is not None:
+            storage.hold(session, fsm_key, record)
+        data["update_context"] = update_context
