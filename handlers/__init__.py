@@ -58,10 +58,12 @@ def build_router() -> Router:
     gated = [curators.router(), outreach.router(), exports.router(), desk.router(),
              cards.router(), calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
              meetings.router(), privacy.router(), profile.router(), surveys.router(),
-             answering.router()]
-    for router in gated:
+             answering.typed_router()]
+    answer_buttons = answering.buttons_router()
+    for router in (answer_buttons, *gated):
         router.message.middleware(RequireConsent())
         router.callback_query.middleware(RequireConsent())
-    root.include_routers(common.router(), onboarding.router(), *gated, fallback.router())
+    root.include_routers(answer_buttons, common.router(), onboarding.router(), *gated,
+                         fallback.router())
     top.include_router(root)
     return top

@@ -309,8 +309,17 @@ async def on_typed_answer(
                       again=following.question.id == step.question.id)
 
 
-def router() -> Router:
-    answering = Router(name="answering")
-    answering.callback_query.register(on_answer_button, AnswerButton.filter())
-    answering.message.register(on_typed_answer, Answering.question)
-    return answering
+def buttons_router() -> Router:
+    """First of all routers: a questionnaire's buttons are the presses that come most often,
+    and their prefix is their own, so nothing before them could have taken them."""
+    buttons = Router(name="answer-buttons")
+    buttons.callback_query.register(on_answer_button, AnswerButton.filter())
+    return buttons
+
+
+def typed_router() -> Router:
+    """Late: a typed answer is any text while a question is open, so commands and the menu's
+    buttons go first."""
+    typed = Router(name="typed-answers")
+    typed.message.register(on_typed_answer, Answering.question)
+    return typed

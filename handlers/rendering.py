@@ -103,12 +103,13 @@ def step_keyboard(
         return InlineKeyboardButton(text=text, callback_data=data.pack())
 
     current = None if step.current is MISSING else step.current
-    builder = InlineKeyboardBuilder()
+    # Rows built directly: every press renders a keyboard, and the builder copies it deeply.
+    rows: list[list[InlineKeyboardButton]] = []
     kind = question.type
     if kind is QuestionType.SINGLE:
         for index, option in enumerate(question.options):
             mark = "✅ " if option.value == current else ""
-            builder.row(button(mark + escape(option.text.get(i18n.locale)), Act.PICK, index))
+            rows.append([button(mark + escape(option.text.get(i18n.locale)), Act.PICK, index)])
     elif kind is QuestionType.MULTIPLE:
         chosen = draft if draft is not None else (current or [])
         for index, option in enumerate(question.options):
@@ -116,29 +117,29 @@ def step_keyboard(
                 mark = f"{chosen.index(option.value) + 1}. " if question.ranked else "☑️ "
             else:
                 mark = "▫️ "
-            builder.row(button(mark + escape(option.text.get(i18n.locale)), Act.TOGGLE, index))
-        builder.row(button(i18n.get("button-done"), Act.DONE))
+            rows.append([button(mark + escape(option.text.get(i18n.locale)), Act.TOGGLE, index)])
+        rows.append([button(i18n.get("button-done"), Act.DONE)])
     elif kind is QuestionType.SCALE:
         points = engine.scale_points(question)
         for start in range(0, len(points), SCALE_ROW):
-            builder.row(*[
+            rows.append([
                 button(f"·{p}·" if p == current else str(p), Act.PICK, p)
                 for p in points[start:start + SCALE_ROW]
             ])
     elif kind is QuestionType.YES_NO:
         yes, no = yes_no(i18n)
-        builder.row(
+        rows.append([
             button(("✅ " if current is True else "") + yes, Act.PICK, 1),
             button(("✅ " if current is False else "") + no, Act.PICK, 0),
-        )
+        ])
     footer = []
     if step.can_go_back:
         footer.append(button(i18n.get("button-back"), Act.BACK))
     if question.optional:
         footer.append(button(i18n.get("button-skip"), Act.SKIP))
     if footer:
-        builder.row(*footer)
-    return builder.as_markup()
+        rows.append(footer)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def survey_list(

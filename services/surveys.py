@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -34,6 +34,10 @@ from services.errors import StaleAction
 from services.people import roles_with_forms
 
 MISSING = object()
+
+# Built once: a statement made per call costs its cache key and options again on every press.
+_RESPONSE_WITH_ANSWERS = (select(Response).where(Response.id == bindparam("id"))
+                          .options(joinedload(Response.answers)))
 
 
 class Status(StrEnum):
@@ -167,8 +171,8 @@ class Surveys:
 
     async def response_of(self, session: AsyncSession, user: User, response_id: int) -> Response:
         # The response with its answers in one statement: every answer reads both.
-        response = await session.get(Response, response_id,
-                                     options=[joinedload(Response.answers)])
+        response = (await session.scalars(_RESPONSE_WITH_ANSWERS, {"id": response_id})) \
+            .unique().one_or_none()
         if response is None or response.user_id != user.id:
             raise StaleAction("not this person's response")
         return response
@@ -250,7 +254,7 @@ class Surveys:
         response.updated_at = now
         if following is None:
             response.completed_at = now
-        await session.flush()
+        # Not flushed here: the update's commit writes the answer with the rest in one flush.
         return await self.step(session, response)
 
     async def skip(self, session: AsyncSession, response: Response, question: Question):
