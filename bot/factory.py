@@ -25,7 +25,7 @@ from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
 from bot.html import HtmlFluentCore
 from bot.jobs import DailyPlanner
-from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate
+from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate, ReadMarks
 from bot.outbox_worker import OutboxWorker
 from bot.storage import DatabaseStorage, PersonLocks
 from bot.unit_of_work import UnitOfWork
@@ -82,6 +82,7 @@ class App:
         return DailyPlanner(self.sessionmaker, self.calendars, self.settings, self.clock, worker)
 
     async def close(self) -> None:
+        await self.dispatcher["read_marks"].close()
         await self.dispatcher.storage.close()
         await self.engine.dispose()
 
@@ -124,7 +125,8 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
     # record, a redelivery dropped, then the person, their language.
     dispatcher.update.outer_middleware(UnitOfWork(sessionmaker))
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(OncePerUpdate())
+    read_marks = dispatcher["read_marks"] = ReadMarks(sessionmaker)
+    dispatcher.update.outer_middleware(OncePerUpdate(read_marks))
     dispatcher.update.outer_middleware(CurrentUser())
     # Every parameter of a locale message is escaped as it is rendered (bot/html.py).
     core = HtmlFluentCore(path=LOCALES_DIR, default_locale=settings.default_locale)
@@ -157,6 +159,7 @@ async def finish_updates_in_hand(dispatcher: Dispatcher, **_: Any) -> None:
     if in_hand:
         log.info("finishing %d updates in hand before stopping", len(in_hand))
         await asyncio.wait(in_hand, timeout=UPDATES_FINISH_SECONDS)
+    await dispatcher["read_marks"].close()
 
 
 def build_app(settings: Settings, *, engine: AsyncEngine | None = None,

@@ -3,8 +3,10 @@ the person behind it, their language."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -16,7 +18,7 @@ from aiogram_i18n import I18nContext
 from aiogram_i18n.managers import BaseManager
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
@@ -29,6 +31,63 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+class ReadMarks:
+    """The marks of updates that wrote nothing (a read: /help, a summary), written in batches a
+    moment later instead of a commit each: a commit is most of what a read costs. Until written
+    they are kept here, so a redelivery to this process is dropped all the same; a crash in that
+    moment may let a redelivered read be answered twice, and a read does nothing else twice."""
+
+    def __init__(self, sessionmaker: async_sessionmaker, delay: float = 0.2) -> None:
+        self.sessionmaker, self.delay = sessionmaker, delay
+        self.waiting: dict[tuple[int, int], datetime] = {}
+        self.writing: dict[tuple[int, int], datetime] = {}
+        self.sleep = asyncio.sleep
+        self._soon: asyncio.Task | None = None
+
+    @property
+    def pending_write(self) -> asyncio.Task | None:
+        return self._soon
+
+    def __contains__(self, key: tuple[int, int]) -> bool:
+        return key in self.waiting or key in self.writing
+
+    def defer(self, bot_id: int, update_id: int, processed_at: datetime) -> None:
+        self.waiting[(bot_id, update_id)] = processed_at
+        if self._soon is None:
+            self._soon = asyncio.create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        try:
+            while self.waiting:
+                await self.sleep(self.delay)
+                await self.write()
+        finally:
+            self._soon = None
+
+    async def close(self) -> None:
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None
+        await self.write()
+
+    async def write(self) -> None:
+        """Write the waiting marks now (the tests, to look at them)."""
+        if not self.waiting:
+            return
+        self.writing, self.waiting = {**self.writing, **self.waiting}, {}
+        rows = [{"bot_id": bot_id, "update_id": update_id, "processed_at": at}
+                for (bot_id, update_id), at in self.writing.items()]
+        try:
+            async with self.sessionmaker.begin() as session:
+                await session.execute(insert_unless_present(
+                    session, ProcessedUpdate, ("bot_id", "update_id")), rows)
+        except Exception:
+            # The updates were handled; only their redelivery would be answered again.
+            log.warning("could not write %d marks of handled reads", len(rows), exc_info=True)
+        finally:
+            self.writing = {}
+
+
 class OncePerUpdate(BaseMiddleware):
     """A redelivered update is dropped. The mark rides in the update's one commit
     (bot/unit_of_work.py), so an answer and the fact that its update was handled are written
@@ -39,6 +98,9 @@ class OncePerUpdate(BaseMiddleware):
     another process at the same moment waits on that row until the first commits, then finds it
     and is dropped. SQLite has one process and one writer; its mark is added at the commit, so a
     read does not hold the write lock while it replies."""
+
+    def __init__(self, read_marks: ReadMarks) -> None:
+        self.read_marks = read_marks
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
@@ -64,11 +126,14 @@ class OncePerUpdate(BaseMiddleware):
                 return _dropped(event.update_id)
             pipeline.written(mark)
         else:
-            if data["update_context"].seen:
+            if data["update_context"].seen or (bot.id, event.update_id) in self.read_marks:
                 return _dropped(event.update_id)
             pipeline.add(mark)
         try:
-            return await handler(event, data)
+            result = await handler(event, data)
+            if pipeline.withdraw(mark):  # a read: its mark alone was owed
+                self.read_marks.defer(bot.id, event.update_id, processed_at)
+            return result
         except IntegrityError:
             if pipeline.done:
                 raise  # about the handler's own rows, not the mark

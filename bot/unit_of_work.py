@@ -25,6 +25,8 @@ from sqlalchemy import event as orm_event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from services.schools import KNOWN_CURATORS
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 # The session of the update being handled: the database FSM storage writes into it, so the
@@ -72,6 +74,8 @@ class Writes:
         def flushed(session: Session, *_: Any) -> None:
             if (writes := session.info.get(WRITES)) is not None:
                 writes.flushed = True
+            # What was read with the person may be changed by the writes.
+            session.info.pop(KNOWN_CURATORS, None)
 
         def executed(state: ORMExecuteState) -> None:
             if (state.is_insert or state.is_update or state.is_delete) and \
@@ -116,6 +120,14 @@ class FirstCommit:
 
     def do(self, action: Callable[[Session], Any]) -> None:
         self.actions.append(action)
+
+    def withdraw(self, make_row: Callable[[], Any]) -> bool:
+        """Take back a row not yet written, if it is all that is owed (the update wrote nothing
+        else): whether it was taken back."""
+        if self.done or self.rows != [make_row] or self.in_transaction or self.actions:
+            return False
+        self.rows = []
+        return True
 
     def _before_commit(self, session: Session) -> None:
         if self.done:

@@ -1,7 +1,8 @@
 """What every update needs from the database, read in one statement once the person's lock is
-held: who they are (with their roles and profile), their conversation state, and on SQLite
-whether the update was handled already. Three reads would cost three round trips and three
-rounds of the ORM's work on every press (bench.updates).
+held: who they are (with their roles and profile, and whether they curate a school: the menus
+and /help ask), their conversation state, and on SQLite whether the update was handled already.
+Separate reads would cost a round trip and a round of the ORM's work each, on every press
+(bench.updates).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 
 from bot.storage import DatabaseStorage
 from models import FsmRecord, ProcessedUpdate, User, UserRole
+from services.schools import KNOWN_CURATORS, curates_some_school
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -39,7 +41,9 @@ def _statement(*, with_person: bool, with_state: bool, with_seen: bool):
                           ProcessedUpdate.update_id == bindparam("update_id")) \
         if with_seen else literal(None)
     statement = select(one.c.one, User if with_person else literal(None),
-                       FsmRecord if with_state else literal(None), seen.label("seen"))
+                       FsmRecord if with_state else literal(None), seen.label("seen"),
+                       curates_some_school(User.id).label("curates") if with_person
+                       else literal(None))
     statement = statement.select_from(one)
     if with_person:
         statement = (statement
@@ -66,7 +70,9 @@ async def load_update_context(session: AsyncSession, *, sender: TelegramUser | N
     params = {"telegram_id": sender.id if person else None, "fsm_key": fsm_key,
               "bot_id": bot_id, "update_id": update_id}
     # The rows differ only in the person's roles, which are gathered into user.roles.
-    _, user, record, seen = (await session.execute(statement, params)).unique().one()
+    _, user, record, seen, curates = (await session.execute(statement, params)).unique().one()
+    if user is not None:
+        session.info.setdefault(KNOWN_CURATORS, {})[user.id] = bool(curates)
     return UpdateContext(user=user, seen=bool(seen) if with_seen else None), record
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.roles import Role
 from models import Profile, School, SchoolCurator, User, UserRole
@@ -20,10 +22,26 @@ from models.db import insert_unless_present
 TEACHER_ROLES = (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER)
 
 
-_IN_FORCE = exists().where(
-    UserRole.user_id == SchoolCurator.user_id, UserRole.school_id == SchoolCurator.school_id,
-    UserRole.is_active.is_(True), UserRole.confirmed_at.is_not(None),
-    UserRole.role.in_([role.value for role in TEACHER_ROLES]))
+def _in_force(curator: type[SchoolCurator], role: type[UserRole]):
+    return exists().where(
+        role.user_id == curator.user_id, role.school_id == curator.school_id,
+        role.is_active.is_(True), role.confirmed_at.is_not(None),
+        role.role.in_([role.value for role in TEACHER_ROLES]))
+
+
+_IN_FORCE = _in_force(SchoolCurator, UserRole)
+
+# session.info: whether a person curates a school, by user id, as read with the update's person
+# (bot/update_context.py); the unit of work forgets it at the first flush.
+KNOWN_CURATORS = "known_curators"
+
+
+def curates_some_school(user_id: Any):
+    """SQL: whether the person `user_id` (a column or value) holds a school curator's rights in
+    force; for a statement that reads more besides (its own aliases, so it can sit beside the
+    person's roles)."""
+    curator, role = aliased(SchoolCurator), aliased(UserRole)
+    return exists().where(curator.user_id == user_id, _in_force(curator, role))
 
 
 def in_force():
@@ -66,6 +84,9 @@ async def curated_schools(
 async def is_curator(session: AsyncSession, user: User, root_ids: Collection[int]) -> bool:
     if is_root_curator(user, root_ids):
         return True
+    known = session.info.get(KNOWN_CURATORS, {}).get(user.id)
+    if known is not None:
+        return known
     return await session.scalar(select(SchoolCurator.id).where(
         SchoolCurator.user_id == user.id, in_force()).limit(1)) is not None
 

@@ -5,15 +5,16 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.factory import build_app
 from models import Answer, ProcessedUpdate
 from tests.conftest import Running
 from tests.flows import TEACHER_MENTEE, active_pair, register
-from tests.telegram import texts
+from tests.telegram import Person, texts
 
 pytestmark = pytest.mark.db
 
@@ -44,15 +45,51 @@ async def test_a_redelivered_answer_is_saved_and_answered_once(running):
     assert [value for _, value in await answer_rows(running)] == [2, 3]
 
 
-async def test_a_redelivered_command_is_answered_once(running):
+async def test_a_redelivered_command_is_answered_once(running, settings, clock):
     anna = running.person(1001)
     await register(anna, TEACHER_MENTEE)
     assert texts(await anna.send("/help"))
     assert await anna.redeliver() == []
+    # Stopped and started again (a deploy), the process is handed the update once more.
+    await running.stop()
+    running.__init__(build_app(settings, clock=clock))
+    await running.start()
+    started = len(running.bot.session.requests)  # the command menus
+    assert await running.app.dispatcher.feed_update(running.bot, anna.last_update) is UNHANDLED
+    assert running.bot.session.requests[started:] == []
     async with running.session() as session:
         marked = await session.scalar(select(ProcessedUpdate.processed_at).where(
             ProcessedUpdate.update_id == anna.last_update.update_id))
-    assert marked == running.app.clock.now()
+    assert marked == clock.now()
+
+
+async def test_a_read_costs_no_commit_its_mark_is_written_in_a_batch(running):
+    if running.app.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL writes the mark first, so that a twin process waits on it")
+    anna = running.person(1001)
+    await register(anna, TEACHER_MENTEE)
+    read_marks = running.app.dispatcher["read_marks"]
+    moment_passed = asyncio.Event()
+
+    async def a_moment(_seconds: float) -> None:
+        await moment_passed.wait()
+
+    read_marks.sleep = a_moment
+    async with running.session() as session:
+        marks_before = await session.scalar(select(func.count()).select_from(ProcessedUpdate))
+    commits = []
+    event.listen(running.app.engine.sync_engine, "commit", commits.append)
+    reader = Person(running.app.dispatcher, running.bot, 1001)  # no outbox pumped after each
+    for _ in range(3):
+        assert texts(await reader.send("/help"))
+    assert commits == []
+    moment_passed.set()
+    await read_marks.pending_write
+    assert len(commits) == 1
+    async with running.session() as session:
+        marks = await session.scalar(select(func.count()).select_from(ProcessedUpdate))
+    assert marks == marks_before + 3
+    assert await reader.redeliver() == []
 
 
 async def test_two_processes_handed_the_same_update_handle_it_once(running, settings, clock):
