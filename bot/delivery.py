@@ -44,6 +44,7 @@ from aiogram.methods import (
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.html import plain, shorten, split, visible_length
+from bot.presses import NotesAnswers
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +320,7 @@ class Delivery:
         bot.session.middleware(TelegramRules())
         bot.session.middleware(SharedLimits(self.limiter, sleep))
         bot.session.middleware(LateCallbackAnswers())
+        bot.session.middleware(NotesAnswers())
 
     async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
                    *, is_group: bool = False) -> tuple[Outcome, str | None]:

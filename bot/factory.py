@@ -27,6 +27,7 @@ from bot.html import HtmlFluentCore
 from bot.jobs import DailyPlanner
 from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate, ReadMarks
 from bot.outbox_worker import OutboxWorker
+from bot.presses import AnswerThePress
 from bot.storage import DatabaseStorage, PersonLocks
 from bot.unit_of_work import UnitOfWork
 from bot.update_context import PersonAndState
@@ -128,6 +129,7 @@ def create_dispatcher(settings: Settings, sessionmaker: async_sessionmaker, surv
     read_marks = dispatcher["read_marks"] = ReadMarks(sessionmaker)
     dispatcher.update.outer_middleware(OncePerUpdate(read_marks))
     dispatcher.update.outer_middleware(CurrentUser())
+    dispatcher.callback_query.outer_middleware(AnswerThePress())
     # Every parameter of a locale message is escaped as it is rendered (bot/html.py).
     core = HtmlFluentCore(path=LOCALES_DIR, default_locale=settings.default_locale)
     I18nMiddleware(

@@ -177,12 +177,11 @@ def typed_before_shown(message: Message, memory: dict[str, Any]) -> bool:
 async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
                  session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
                  settings: Settings, pressed: CallbackQuery | None = None) -> None:
-    """The flow is over: its state goes in the update's commit, then the replies (to a button
-    press first its answer, and the buttons taken off the question)."""
+    """The flow is over: its state goes in the update's commit, then the replies (after a button
+    press, the buttons taken off the question first)."""
     await state.clear()
     await session.commit()
     if pressed is not None:
-        await pressed.answer()
         await drop_buttons(message)
     if flow.kind is Flow.SURVEY:
         response = flow.response
@@ -227,7 +226,6 @@ async def on_answer_button(
     try:
         if callback_data.act is Act.TOGGLE:
             chosen = engine.toggle(step.question, draft_of(memory, step), callback_data.pick)
-            await query.answer()
             await present(query.message, state, i18n, flow, step, draft=chosen, edit=True,
                           before=memory, again=True)
             return
@@ -253,7 +251,6 @@ async def on_answer_button(
     else:
         await present(query.message, state, i18n, flow, following, edit=True, before=memory,
                       again=following.question.id == step.question.id)
-        await query.answer()
 
 
 async def resend_current(message: Message, state: FSMContext, i18n: I18nContext, flow,

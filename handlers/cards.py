@@ -104,7 +104,6 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     if not isinstance(query.message, Message) or not await access.may_see_pair(
             session, user, pair, settings.curator_ids):
         raise StaleAction
-    await query.answer()
     dossier = await dossiers.pair_dossier(session, pair)
     builder = InlineKeyboardBuilder()
     curator = await access.may_curate(session, user, pair.school_id, settings.curator_ids)
@@ -165,7 +164,6 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
     if person is None or not isinstance(query.message, Message) or not \
             await access.curates_person(session, user, person.id, settings.curator_ids):
         raise StaleAction
-    await query.answer()
     dossier = await dossiers.person_dossier(session, person)
     dossier.pairs = await access.pairs_curated_by(session, user, dossier.pairs,
                                                   settings.curator_ids)

@@ -60,7 +60,6 @@ async def on_language_chosen(query: CallbackQuery, callback_data: SetLanguage,
         raise StaleAction
     await i18n.set_locale(callback_data.locale)
     await session.commit()
-    await query.answer()
     if isinstance(query.message, Message):
         if user is None:
             await query.message.answer(i18n.get("language-set-unregistered"))

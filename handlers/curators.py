@@ -107,7 +107,6 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
             or not await access.may_curate(session, user, callback_data.school_id,
                                          settings.curator_ids)):
         raise StaleAction
-    await query.answer()
     school = await session.get(School, callback_data.school_id)
     await _run(callback_data.action, query.message, i18n, session, school,
                Desk(profiles, calendars, settings, clock, surveys))
@@ -124,7 +123,6 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
         session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
         role=Role(callback_data.role), created_by=user.id, now=clock.now())
     await session.commit()
-    await query.answer()
     school = await session.get(School, callback_data.school_id)
     me = await bot.me()
     await query.message.answer(i18n.get(

@@ -233,18 +233,15 @@ async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nCon
         view = await resolve(session, user, settings, clock.now(), callback_data)
         if callback_data.view is DeskView.SUMMARY:
             text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
-            await query.answer()
             try:
                 await query.message.edit_text(text, reply_markup=keyboard)
             except TelegramBadRequest:
                 pass  # the same filter pressed again: nothing changed
         elif callback_data.view is DeskView.LAGGARDS:
             text, keyboard = await _laggards(view, i18n, session, surveys)
-            await query.answer()
             await query.message.answer(text, reply_markup=keyboard)
         elif callback_data.view is DeskView.SCHOOLS:
             text, keyboard = await _schools(view, i18n, session, user, settings)
-            await query.answer()
             await query.message.answer(text, reply_markup=keyboard)
         else:
             await query.answer(i18n.get("chart-drawing"))

@@ -98,7 +98,6 @@ async def on_export_button(query: CallbackQuery, callback_data: DeskButton, i18n
     except Refused as refusal:
         await query.answer(i18n.get(refusal.key), show_alert=True)
         return
-    await query.answer()
     fmt = "csv" if callback_data.view is DeskView.EXPORT_CSV else "xlsx"
     await _send_export(query.message, i18n, session, view, fmt, surveys, profiles, settings,
                        clock, name="mentoring", caption=_caption(i18n, view))

@@ -78,7 +78,6 @@ async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, bot: Bot,
     if (user is None or pair is None or not isinstance(query.message, Message)
             or not await access.may_bind_group(session, user, pair)):
         raise StaleAction
-    await query.answer()
     await drop_buttons(query.message)
     await _bind(query.message, bot, i18n, session, pair)
 

@@ -104,7 +104,6 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
     found = await _matchable(session, user, callback_data.mentee, settings)
     if found is None or not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     _, mentors, names = found
     # Somebody who mentors and is mentored too is never their own mentor.
     free = [m for m in mentors if m.free_slots > 0 and m.id != callback_data.mentee]
@@ -158,7 +157,6 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
         variant=await pairs.variant_for(session, callback_data.mentee))
     await ask_consent(session, clock, outbox, pair)
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("match-proposed", mentee=names[callback_data.mentee],
                                         mentor=names[mentor.id]))

@@ -59,12 +59,10 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
     if callback_data.act is MeetAnswer.OTHER:
         await propose_for(state, pair)
         await session.commit()
-        await query.answer()
         await drop_buttons(query.message)
         await ask_day(query.message, i18n, user, settings, clock)
         return
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("meet-accepted" if callback_data.act is MeetAnswer.ACCEPT
                                         else "meet-declined"))
@@ -88,7 +86,6 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
                   about=meeting_about(meeting, user))
     await propose_for(state, pair)
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     await ask_day(query.message, i18n, user, settings, clock)
 
@@ -101,7 +98,6 @@ async def on_held(query: CallbackQuery, callback_data: MeetHeld, state: FSMConte
         await state.set_state(MeetingStates.note)
         await state.set_data({"meeting": callback_data.meeting})
     await session.commit()
-    await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
         await query.message.answer(i18n.get("meet-ask-note", limit=MAX_TEXT * 3) if asks_note

@@ -110,7 +110,6 @@ async def on_pair_picked(query: CallbackQuery, callback_data: MeetPair, state: F
                 None)
     if pair is None or not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     await start_proposal(query.message, state, i18n, pair, user, settings, clock)
 
 
@@ -129,7 +128,6 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext
     if day is None or await state.get_state() != MeetingStates.day.state or \
             not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     await drop_buttons(query.message)
     await state.update_data(day=day.isoformat())
     await state.set_state(MeetingStates.time)
@@ -160,7 +158,6 @@ async def on_time_button(query: CallbackQuery, callback_data: MeetTime, state: F
     if callback_data.at not in SLOTS or await state.get_state() != MeetingStates.time.state \
             or not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     await drop_buttons(query.message)
     await _take_time(query.message, state, i18n, callback_data.at, user, settings, clock)
 
@@ -199,7 +196,6 @@ async def on_model(query: CallbackQuery, callback_data: MeetModel, state: FSMCon
             await state.get_state() != MeetingStates.model.state or \
             not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     await drop_buttons(query.message)
     await state.update_data(model=callback_data.model)
     await state.set_state(MeetingStates.repeat)
@@ -236,7 +232,6 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
                                                             act=MeetAnswer.OTHER).pack())]],
                   about=meeting_about(meeting, user))
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("meet-sent"))
 

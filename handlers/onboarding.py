@@ -113,7 +113,6 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
                      i18n: I18nContext, session: AsyncSession, user: User | None,
                      surveys: Surveys, profiles: Profiles, settings: Settings,
                      clock: Clock) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
         return
     await drop_buttons(query.message)
@@ -156,7 +155,6 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
     added = await add_role(session, user, role)
     if not isinstance(query.message, Message):
         await session.commit()
-        await query.answer()
         return
     await state.clear()
     key = "role-added" if added else "role-already"

@@ -111,7 +111,6 @@ async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n
     try:
         view = await resolve(session, user, settings, clock.now(), callback_data)
         if callback_data.view is DeskView.REMIND:
-            await query.answer()
             await _confirm_reminder(query.message, i18n, session, view, surveys)
             return
         questionnaire = surveys.catalog.get(callback_data.code)
@@ -142,7 +141,6 @@ async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n
         await _already(query, i18n, session, await session.get(Campaign, campaign_id))
         return
     await commit()
-    await query.answer()
     await drop_buttons(query.message)
     text, markup = _queued(i18n, campaign, skipped)
     await query.message.answer(text, reply_markup=markup)
@@ -260,14 +258,12 @@ async def on_pick(query: CallbackQuery, callback_data: BroadcastPick, state: FSM
         return
     await state.set_data(data)
     await commit()
-    await query.answer()
     await _show_audience(query.message, i18n, session, user, settings, view, data, edit=True)
 
 
 async def on_write(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
     await state.set_state(BroadcastStates.text)
     await commit()
-    await query.answer()
     await query.message.answer(i18n.get("broadcast-ask-text", limit=MAX_TEXT))
 
 
@@ -325,7 +321,6 @@ async def on_send(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
         return
     await state.clear()
     await commit()
-    await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
         text, markup = _queued(i18n, campaign, skipped)
@@ -336,7 +331,6 @@ async def on_send(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
 async def on_cancel(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
     await state.clear()
     await commit()
-    await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
         await query.message.answer(i18n.get("broadcast-cancelled"))

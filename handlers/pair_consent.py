@@ -49,7 +49,6 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
     title = pair_title(pair, people)
     await tell_pair_reply(query, bot, state, i18n, session, user, settings, clock, outbox, pair,
                           people, curators, title, callback_data.agree)
-    await query.answer()
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
     if not callback_data.agree:

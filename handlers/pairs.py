@@ -199,11 +199,9 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
                               else PairStates.planned_end)
         await state.set_data({"pair": pair.id})
         await session.commit()
-        await query.answer()
         await query.message.answer(i18n.get(f"pair-ask-{callback_data.act}"))
         return
     if not callback_data.sure:
-        await query.answer()
         people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
         await query.message.answer(
             i18n.get(f"pair-confirm-{callback_data.act}",
@@ -221,7 +219,6 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     await tell_pair_ended(session, clock, outbox, surveys, pair, people, callback_data.act)
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     title = shown(i18n, pair_title(pair, people))
     if ending:

@@ -95,7 +95,6 @@ async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nConte
                   session: AsyncSession, user: User, clock: Clock) -> None:
     item = await plans.toggle(session, callback_data.item, user, clock.now())
     await session.commit()
-    await query.answer()
     if isinstance(query.message, Message):
         pair = await session.get(Pair, item.pair_id)
         await send_plan(query.message, i18n, session, pair, user, page=page_of(pair, item.id),
@@ -105,7 +104,6 @@ async def on_tick(query: CallbackQuery, callback_data: PlanTick, i18n: I18nConte
 async def on_page(query: CallbackQuery, callback_data: PlanPage, i18n: I18nContext,
                   session: AsyncSession, user: User) -> None:
     pair = await plans.plan_pair(session, callback_data.pair, user)
-    await query.answer()
     if isinstance(query.message, Message):
         await send_plan(query.message, i18n, session, pair, user, page=callback_data.page,
                         edit=True)
@@ -115,7 +113,6 @@ async def on_delete(query: CallbackQuery, callback_data: PlanDelete, i18n: I18nC
                     session: AsyncSession, user: User) -> None:
     pair, position = await plans.delete(session, callback_data.item, user)
     await session.commit()
-    await query.answer()
     if isinstance(query.message, Message):
         await send_plan(query.message, i18n, session, pair, user,
                         page=min(position, len(pair.plan) - 1) // PAGE, edit=True)
@@ -127,7 +124,6 @@ async def on_add(query: CallbackQuery, callback_data: PlanAdd, state: FSMContext
     await state.set_state(PlanStates.goal)
     await state.set_data({"pair": callback_data.pair})
     await session.commit()
-    await query.answer()
     await query.message.answer(i18n.get("plan-ask-goal", limit=plans.MAX_GOAL))
 
 

@@ -48,7 +48,6 @@ async def on_delete_me(message: Message, i18n: I18nContext) -> None:
 async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: FSMContext,
                            i18n: I18nContext, session: AsyncSession, user: User,
                            surveys: Surveys, clock: Clock, outbox: OutboxWorker) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
         return
     await drop_buttons(query.message)

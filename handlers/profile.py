@@ -31,13 +31,11 @@ async def on_edit(query: CallbackQuery, callback_data: EditProfile, state: FSMCo
     step = profiles.step(user, only=callback_data.question)
     if step is None or not isinstance(query.message, Message):
         raise StaleAction
-    await query.answer()
     await present(query.message, state, i18n, flow, step)
 
 
 async def on_add_role(query: CallbackQuery, state: FSMContext, i18n: I18nContext,
                       session: AsyncSession, user: User) -> None:
-    await query.answer()
     if isinstance(query.message, Message):
         await state.set_state(Onboarding.choosing_role)
         await session.commit()

@@ -67,7 +67,6 @@ async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18n
     if not isinstance(query.message, Message):
         raise StaleAction
     if not callback_data.agree:
-        await query.answer()
         await drop_buttons(query.message)
         await query.message.answer(i18n.get("pair-invite-refused"))
         return
@@ -82,7 +81,6 @@ async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18n
         return
     await ask_consent(session, clock, outbox, pair)
     await session.commit()
-    await query.answer()
     await drop_buttons(query.message)
     await query.message.answer(i18n.get("pair-waiting"))
 

@@ -44,7 +44,6 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
     step = await surveys.step(session, response)
     if step is None:
         await session.commit()
-        await query.answer()
         await show_surveys(query.message, i18n, session, user, surveys, settings)
         return
     questionnaire = await surveys.definition(session, response.questionnaire_code,

@@ -102,8 +102,8 @@ async def test_start_consent_role_then_sigint(standin: BotAPIStandIn, tmp_path: 
             "message": consent.result,
         }})
         await expect(to_user("sendMessage", "Кто вы в программе"), "the role question")
-        assert any(r.params.get("callback_query_id") == "e2e-consent"
-                   for r in standin.calls("answerCallbackQuery"))
+        await expect(lambda r: r.method == "answerCallbackQuery"
+                     and r.params.get("callback_query_id") == "e2e-consent", "the press answered")
 
         process.send_signal(signal.SIGINT)
         try:

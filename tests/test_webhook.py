@@ -123,6 +123,9 @@ async def test_a_stop_finishes_the_updates_in_hand(standin, tmp_path):
         await serving(bot, standin)
         lena = Person(standin, 7201, first_name="Лена")
         await consent(lena)
+        # The consent press is answered after its replies: slow only the next press's answer.
+        await standin.wait_for(lambda r: r.method == "answerCallbackQuery"
+                               and r.result is not None)
         standin.slow["answercallbackquery"] = 2.0
         press = await lena.press(TEACHER_MENTEE["role"])
         await standin.wait_for(lambda r: r.method == "answerCallbackQuery"
