@@ -4,6 +4,7 @@ the person behind it, their language."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
@@ -43,6 +44,7 @@ class ReadMarks:
         self.writing: dict[tuple[int, int], datetime] = {}
         self.sleep = asyncio.sleep
         self._soon: asyncio.Task | None = None
+        self._one_batch_at_a_time = asyncio.Lock()
 
     @property
     def pending_write(self) -> asyncio.Task | None:
@@ -54,15 +56,18 @@ class ReadMarks:
     def defer(self, bot_id: int, update_id: int, processed_at: datetime) -> None:
         self.waiting[(bot_id, update_id)] = processed_at
         if self._soon is None:
-            self._soon = asyncio.create_task(self._write_soon())
+            # In a context of its own: not the update's, whose session is closed by then.
+            self._soon = asyncio.create_task(self._write_soon(), context=contextvars.Context())
 
     async def _write_soon(self) -> None:
         try:
             while self.waiting:
                 await self.sleep(self.delay)
-                await self.write()
+                # Shielded: stopping cancels the wait, never a batch half written.
+                await asyncio.shield(self.write())
         finally:
-            self._soon = None
+            if self._soon is asyncio.current_task():
+                self._soon = None
 
     async def close(self) -> None:
         if self._soon is not None:
@@ -72,9 +77,13 @@ class ReadMarks:
 
     async def write(self) -> None:
         """Write the waiting marks now (the tests, to look at them)."""
+        async with self._one_batch_at_a_time:
+            await self._write()
+
+    async def _write(self) -> None:
         if not self.waiting:
             return
-        self.writing, self.waiting = {**self.writing, **self.waiting}, {}
+        self.writing, self.waiting = self.waiting, {}
         rows = [{"bot_id": bot_id, "update_id": update_id, "processed_at": at}
                 for (bot_id, update_id), at in self.writing.items()]
         try:

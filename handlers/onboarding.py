@@ -162,7 +162,7 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
                say(query.message, i18n.get(key, role=i18n.get(f"role-{role.value}")))]
     replies += await onboarding_step(query.message, state, i18n, session, user, surveys,
                                      profiles, settings, sent_before=1)
-    await commit_then(session, [query.answer, *replies])
+    await commit_then(session, replies)
 
 
 async def on_text_instead_of_role(message: Message, i18n: I18nContext, user: User | None) -> None:

@@ -55,7 +55,7 @@ async def on_open(query: CallbackQuery, callback_data: OpenSurvey, state: FSMCon
     question = await ask(query.message, state, i18n,
                          SurveyFlow(surveys, session, user, response.id), step,
                          sent_before=len(replies))
-    await commit_then(session, [query.answer, *replies, question.show])
+    await commit_then(session, [*replies, question.show])
 
 
 def router() -> Router:
