@@ -10,7 +10,7 @@ content/questionnaires (diagnoses, preferences, satisfaction) completed over the
 2026-08-01..2026-11-22, 20,000 pairs with their plans and 200,000 meetings. `--size` scales the
 number of schools. Then, on each database:
 
-* `reports.summarize` for the whole region and for one school (what /summary computes);
+* `figures.summarize` for the whole region and for one school (what /summary computes);
 * the bare aggregate SQL the same figures need (hand-written GROUP BY queries run back to back),
   checked to give the same figures, and summarize as a ratio of it;
 * `export.export` of the whole region as XLSX, in a child process, so its peak resident memory
@@ -73,7 +73,7 @@ from models import (
     UserRole,
 )
 from models.base import UtcDateTime
-from services import export, reports
+from services import export, figures, reports
 from services.meetings import MODELS
 from services.pairs import VARIANT_BY_CATEGORY
 
@@ -653,7 +653,7 @@ async def run_bare(app: App, queries: dict[str, Any], timings: dict[str, float] 
     return results
 
 
-def compare(summary: reports.Summary, bare: dict[str, list],
+def compare(summary: figures.Summary, bare: dict[str, list],
             questionnaires: list[tuple[str, set]]) -> list[str]:
     """Where the bare SQL's figures differ from summarize's (empty: they agree)."""
     differences = []
@@ -710,7 +710,7 @@ async def timed(action: Callable[[], Awaitable[Any]], runs: int) -> tuple[float,
 async def summary_parts(app: App, scope: reports.Scope,
                         questionnaires: list[tuple[str, set]]) -> dict[str, float]:
     """Seconds of the public steps of summarize, run one by one, and the rest of one whole
-    summarize (pairs, unreachable people, KPIs) as the difference."""
+    summarize (pairs, unreachable people) as the difference."""
     parts: dict[str, float] = {}
     async with app.sessionmaker() as session:
         async def step(name: str, action: Awaitable[Any]) -> Any:
@@ -719,19 +719,18 @@ async def summary_parts(app: App, scope: reports.Scope,
             parts[name] = parts.get(name, 0.0) + time.perf_counter() - started
             return result
 
-        await step("people", reports.people(session, scope))
-        for code, roles in questionnaires:
-            await step("latest_completion x questionnaires", reports.latest_completion(
-                session, scope, code, [r.value for r in roles]))
-        await step("satisfaction_scores", reports.satisfaction_scores(session, scope))
-        await step("diagnoses", reports.diagnoses(session, scope))
+        await step("roles", figures.roles(session, scope))
+        await step("completion", figures.completion(session, scope, questionnaires))
+        await step("satisfaction", figures.satisfaction(session, scope))
+        await step("diagnoses", figures.diagnoses(session, scope))
+        await step("KPI people", figures.kpi_people(session, scope))
         held = reports.held_meetings(scope, NOW).subquery()
         await step("meetings held", session.scalar(select(func.count()).select_from(held)))
     async with app.sessionmaker() as session:
         started = time.perf_counter()
-        await reports.summarize(session, scope, questionnaires, NOW)
+        await figures.summarize(session, scope, questionnaires, NOW)
         whole = time.perf_counter() - started
-    parts["rest (pairs, unreachable, KPIs)"] = max(0.0, whole - sum(parts.values()))
+    parts["rest (pairs, unreachable)"] = max(0.0, whole - sum(parts.values()))
     return parts
 
 
@@ -745,9 +744,9 @@ async def measure(url: str, runs: int) -> dict[str, Any]:
             school_id = await session.scalar(select(func.min(School.id)))
         school = reports.Scope((school_id,), None, SINCE, UNTIL)
 
-        async def summarize(scope: reports.Scope) -> reports.Summary:
+        async def summarize(scope: reports.Scope) -> figures.Summary:
             async with app.sessionmaker() as session:
-                return await reports.summarize(session, scope, questionnaires, NOW)
+                return await figures.summarize(session, scope, questionnaires, NOW)
 
         region_s, summary = await timed(lambda: summarize(region), runs)
         school_s, _ = await timed(lambda: summarize(school), runs)
