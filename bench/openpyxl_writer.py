@@ -8,11 +8,10 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from services.export.cells import safe_text
+from services.export.cells import XlsxWriter
 from services.export.table import XLSX_DATE, XLSX_DATETIME, Row, Table, Value
 
 
@@ -52,10 +51,8 @@ class OpenpyxlWriter:
             return cell
         return value
 
-    @staticmethod
-    def _text(text: str) -> str:
-        # Control characters are not allowed in the XML of a sheet.
-        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", text))
+    # The same text as the export's own writer puts in a cell.
+    _text = staticmethod(XlsxWriter._text)
 
     def end(self) -> None:
         self.sheet = None
