@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.desk                      # full region, SQLite and PostgreSQL
     .venv/bin/python -m bench.desk --size 0.02 --db sqlite
     .venv/bin/python -m bench.desk --keep               # reuse the databases built before
+    .venv/bin/python -m bench.desk --writers openpyxl,xlsxwriter   # both XLSX writers
 
 A seeded regional dataset is written with Core bulk inserts: 200 schools of 500 participants
 (100,000 people with profiles and roles), about 2,000,000 answers to the real questionnaires of
@@ -10,10 +11,11 @@ content/questionnaires (diagnoses, preferences, satisfaction) completed over the
 2026-08-01..2026-11-22, 20,000 pairs with their plans and 200,000 meetings. `--size` scales the
 number of schools. Then, on each database:
 
-* `reports.summarize` for the whole region and for one school (what /summary computes);
+* `figures.summarize` for the whole region and for one school (what /summary computes);
 * the bare aggregate SQL the same figures need (hand-written GROUP BY queries run back to back),
   checked to give the same figures, and summarize as a ratio of it;
-* `export.export` of the whole region as XLSX, in a child process, so its peak resident memory
+* `export.export` of the whole region as XLSX, in a child process per writer (--writers: the
+  export's own XlsxWriter, and openpyxl, the candidate it replaced), so its peak resident memory
   is the export's own: the child's RSS after imports, its peak during the exports (VmHWM, reset
   after the imports; ru_maxrss is printed too, but a child inherits its parent's high-water mark
   over exec) and the difference; with --tracemalloc also the peak of Python allocations, from one
@@ -73,7 +75,7 @@ from models import (
     UserRole,
 )
 from models.base import UtcDateTime
-from services import export, reports
+from services import export, figures, reports
 from services.meetings import MODELS
 from services.pairs import VARIANT_BY_CATEGORY
 
@@ -653,7 +655,7 @@ async def run_bare(app: App, queries: dict[str, Any], timings: dict[str, float] 
     return results
 
 
-def compare(summary: reports.Summary, bare: dict[str, list],
+def compare(summary: figures.Summary, bare: dict[str, list],
             questionnaires: list[tuple[str, set]]) -> list[str]:
     """Where the bare SQL's figures differ from summarize's (empty: they agree)."""
     differences = []
@@ -710,7 +712,7 @@ async def timed(action: Callable[[], Awaitable[Any]], runs: int) -> tuple[float,
 async def summary_parts(app: App, scope: reports.Scope,
                         questionnaires: list[tuple[str, set]]) -> dict[str, float]:
     """Seconds of the public steps of summarize, run one by one, and the rest of one whole
-    summarize (pairs, unreachable people, KPIs) as the difference."""
+    summarize (pairs, unreachable people) as the difference."""
     parts: dict[str, float] = {}
     async with app.sessionmaker() as session:
         async def step(name: str, action: Awaitable[Any]) -> Any:
@@ -719,19 +721,18 @@ async def summary_parts(app: App, scope: reports.Scope,
             parts[name] = parts.get(name, 0.0) + time.perf_counter() - started
             return result
 
-        await step("people", reports.people(session, scope))
-        for code, roles in questionnaires:
-            await step("latest_completion x questionnaires", reports.latest_completion(
-                session, scope, code, [r.value for r in roles]))
-        await step("satisfaction_scores", reports.satisfaction_scores(session, scope))
-        await step("diagnoses", reports.diagnoses(session, scope))
+        await step("roles", figures.roles(session, scope))
+        await step("completion", figures.completion(session, scope, questionnaires))
+        await step("satisfaction", figures.satisfaction(session, scope))
+        await step("diagnoses", figures.diagnoses(session, scope))
+        await step("KPI people", figures.kpi_people(session, scope))
         held = reports.held_meetings(scope, NOW).subquery()
         await step("meetings held", session.scalar(select(func.count()).select_from(held)))
     async with app.sessionmaker() as session:
         started = time.perf_counter()
-        await reports.summarize(session, scope, questionnaires, NOW)
+        await figures.summarize(session, scope, questionnaires, NOW)
         whole = time.perf_counter() - started
-    parts["rest (pairs, unreachable, KPIs)"] = max(0.0, whole - sum(parts.values()))
+    parts["rest (pairs, unreachable)"] = max(0.0, whole - sum(parts.values()))
     return parts
 
 
@@ -745,9 +746,9 @@ async def measure(url: str, runs: int) -> dict[str, Any]:
             school_id = await session.scalar(select(func.min(School.id)))
         school = reports.Scope((school_id,), None, SINCE, UNTIL)
 
-        async def summarize(scope: reports.Scope) -> reports.Summary:
+        async def summarize(scope: reports.Scope) -> figures.Summary:
             async with app.sessionmaker() as session:
-                return await reports.summarize(session, scope, questionnaires, NOW)
+                return await figures.summarize(session, scope, questionnaires, NOW)
 
         region_s, summary = await timed(lambda: summarize(region), runs)
         school_s, _ = await timed(lambda: summarize(school), runs)
@@ -772,8 +773,9 @@ async def version(app: App) -> str:
         return "PostgreSQL " + (await session.scalar(text("SHOW server_version"))).split()[0]
 
 
-def run_export_child(url: str, runs: int, traced: bool) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.desk", "--export-child", url, "--runs", str(runs)]
+def run_export_child(url: str, runs: int, traced: bool, writer: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.desk", "--export-child", url, "--runs", str(runs),
+               "--writers", writer]
     if traced:
         command.append("--traced")
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
@@ -795,13 +797,18 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def export_child(url: str, runs: int, traced: bool) -> None:
-    """Export the region as XLSX (1 warm-up + runs, or one traced run); print JSON figures.
+def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
+    """Export the region as XLSX with `writer` (1 warm-up + runs, or one traced run); print
+    JSON figures.
 
     ru_maxrss of a process started from a large one begins at the parent's high-water mark
     (Linux carries it over exec), so the peak is also read as VmHWM after resetting it once the
     imports are done: that is this process's own peak during the exports.
     """
+    if writer == "openpyxl":
+        # The candidate stands in for the export's own writer in this child process only.
+        from bench.openpyxl_writer import OpenpyxlWriter
+        export.XlsxWriter = OpenpyxlWriter
     with asyncio.Runner() as runner:
         app = build_app(settings_for(url))
         runner.run(app.i18n_core.startup())
@@ -848,7 +855,7 @@ def export_child(url: str, runs: int, traced: bool) -> None:
 # --- the whole run ----------------------------------------------------------------------------
 
 def bench_database(name: str, url: str, size: float, keep: bool, runs: int,
-                   trace: bool) -> dict[str, Any]:
+                   trace: bool, writers: list[str]) -> dict[str, Any]:
     print(f"\n== {name}: {url}", flush=True)
     build_s, rows = build(url, size, keep)
     print(f"built in {build_s:.1f} s" if build_s is not None else "reused (--keep)",
@@ -864,21 +871,29 @@ def bench_database(name: str, url: str, size: float, keep: bool, runs: int,
         f"{k} {v:.2f}" for k, v in figures["bare_parts"].items()))
     print("  bare SQL and summarize agree" if not figures["differences"] else
           "  DIFFERENCES:\n    " + "\n    ".join(figures["differences"]))
-    print("export (child process) ...", flush=True)
-    exported = run_export_child(url, runs, traced=False)
-    print(f"export XLSX region: {exported['seconds']:.1f} s, {exported['rows']:,} rows, "
-          f"{exported['bytes'] / 2**20:.1f} MB", flush=True)
-    print(f"  child RSS: {exported['baseline_mb']:.0f} MB after imports, peak "
-          f"{exported['peak_mb']:.0f} MB during the exports "
-          f"({'VmHWM' if exported['hwm_reset'] else 'ru_maxrss'}): the export adds "
-          f"{exported['peak_mb'] - exported['baseline_mb']:.0f} MB; ru_maxrss before "
-          f"{exported['maxrss_before_mb']:.0f} MB, after {exported['maxrss_after_mb']:.0f} MB "
-          f"(before = at least the parent's peak, inherited over exec)", flush=True)
-    if trace:
-        traced = run_export_child(url, runs, traced=True)
-        print(f"  tracemalloc peak of Python allocations during the export: "
-              f"{traced['traced_peak_mb']:.1f} MB (traced run {traced['seconds']:.1f} s)",
-              flush=True)
+    exports = {}
+    for writer in writers:
+        print(f"export with {writer} (child process) ...", flush=True)
+        exported = exports[writer] = run_export_child(url, runs, False, writer)
+        print(f"export XLSX region ({writer}): {exported['seconds']:.1f} s, "
+              f"{exported['rows']:,} rows, {exported['bytes'] / 2**20:.1f} MB", flush=True)
+        print(f"  child RSS: {exported['baseline_mb']:.0f} MB after imports, peak "
+              f"{exported['peak_mb']:.0f} MB during the exports "
+              f"({'VmHWM' if exported['hwm_reset'] else 'ru_maxrss'}): the export adds "
+              f"{exported['peak_mb'] - exported['baseline_mb']:.0f} MB; ru_maxrss before "
+              f"{exported['maxrss_before_mb']:.0f} MB, after "
+              f"{exported['maxrss_after_mb']:.0f} MB (before = at least the parent's peak, "
+              f"inherited over exec)", flush=True)
+        if trace:
+            traced = run_export_child(url, runs, True, writer)
+            print(f"  tracemalloc peak of Python allocations during the export: "
+                  f"{traced['traced_peak_mb']:.1f} MB (traced run {traced['seconds']:.1f} s)",
+                  flush=True)
+    if len(exports) > 1:
+        first, *others = writers
+        print("  export time against " + first + ": " + ", ".join(
+            f"{w} {exports[w]['seconds'] / exports[first]['seconds']:.2f}x" for w in others))
+    exported = exports[writers[-1]]
     return {"name": name, "build": build_s, "rows": rows, **figures, "export": exported}
 
 
@@ -922,9 +937,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--export-child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--writers", default="xlsxwriter",
+                        help="XLSX writers to measure, in order, comma-separated: xlsxwriter "
+                             "(the export's own) and openpyxl (the one it replaced); the "
+                             "table shows the last")
     args = parser.parse_args()
     if args.export_child:
-        export_child(args.export_child, args.runs, args.traced)
+        export_child(args.export_child, args.runs, args.traced, args.writers)
         return
     targets = []
     if args.db in ("sqlite", "both"):
@@ -933,8 +952,10 @@ def main() -> None:
         targets.append(("PostgreSQL", PG_URL))
     print(f"region: {schools_for(args.size)} schools (size {args.size:g}); period "
           f"{SINCE:%Y-%m-%d}..{UNTIL - timedelta(days=1):%Y-%m-%d} Europe/Moscow, now {NOW}")
-    results = [bench_database(name, url, args.size, args.keep, args.runs, args.tracemalloc)
-               for name, url in targets]
+    writers = args.writers.split(",")
+    assert set(writers) <= {"xlsxwriter", "openpyxl"}, writers
+    results = [bench_database(name, url, args.size, args.keep, args.runs, args.tracemalloc,
+                              writers) for name, url in targets]
     table(results)
     print(f"\nmachine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{', '.join(r['version'] for r in results)}; every figure above comes from this one "

@@ -28,7 +28,7 @@ from handlers.callbacks import DeskButton, DeskView, PersonCard
 from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
 from handlers.rendering import plain_text
 from models import User
-from services import access, charts, reports
+from services import access, charts, figures, reports
 from services.clock import Clock
 from services.errors import StaleAction
 from services.surveys import Surveys
@@ -45,7 +45,7 @@ def _title(i18n: I18nContext, view: DeskScope) -> Markup:
                            until=f"{view.last_day:%d.%m.%Y}"), i18n.get("desk-form", form=form)])
 
 
-def summary_text(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
+def summary_text(i18n: I18nContext, view: DeskScope, summary: figures.Summary,
                  surveys: Surveys) -> Markup:
     catalog = surveys.catalog
     shown = [_title(i18n, view),
@@ -87,7 +87,7 @@ def summary_text(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
     return lines(shown)
 
 
-def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: reports.Summary,
+def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: figures.Summary,
                      surveys: Surveys, today_ordinal: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code, counts in summary.completion.items():
@@ -127,7 +127,7 @@ def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: reports.Summar
 async def _summary(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                    clock: Clock, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     catalog = surveys.catalog
-    summary = await reports.summarize(
+    summary = await figures.summarize(
         session, view.scope, [(q.id, set(q.audience.roles)) for q in catalog], clock.now())
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date().toordinal()
     return (summary_text(i18n, view, summary, surveys),
@@ -203,11 +203,10 @@ async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surv
 
     empty = say("chart-empty")
     if view.button.view is DeskView.CHART_DEFICITS:
-        _, last = await reports.diagnoses(session, view.scope)
-        shares = reports.deficit_shares(last)
+        diagnosed = await figures.diagnoses(session, view.scope)
         return await asyncio.to_thread(
-            charts.deficit_profile, say("chart-deficits-title", count=len(last)),
-            [(say(f"area-{area}"), share) for area, share in shares],
+            charts.deficit_profile, say("chart-deficits-title", count=diagnosed.mentees),
+            [(say(f"area-{area}"), share) for area, share in diagnosed.shares()],
             say("chart-deficits-axis"), empty)
     if view.button.view is DeskView.CHART_SATISFACTION:
         scores = await reports.satisfaction_scores(session, view.scope)

@@ -1,6 +1,7 @@
-"""The curator's figures for a scope (a school, several schools or the whole region, a form, a
-period): participants, pairs, questionnaires, satisfaction, deficits, meetings and the programme
-KPIs of programme 001 (section 3.2).
+"""The curator's scope (a school, several schools or the whole region, a form, a period) and
+what it shows person by person: who is in it, who has not completed a questionnaire, each
+mentee's first and latest diagnosis, meetings by week. The summary's totals are in
+services.figures, computed by the database.
 
 Every query filters by joining the people's roles instead of passing lists of ids, so a region
 of a hundred thousand people stays within the database's parameter limits.
@@ -10,25 +11,58 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
-from domain.matching import AREAS, WEAK_FROM
+from domain.matching import AREAS
 from domain.roles import Role
-from models import Answer, Meeting, Pair, PairMember, Profile, Response, User, UserRole
-from services.pairs import OPEN, PairStatus
+from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
 HIGH_SCORE = 8
 SATISFACTION = ("satisfaction_mentor", "satisfaction_mentee", "satisfaction_pupil")
 DIAGNOSIS = "diagnosis_mentee"
-# Targets of programme 001, section 3.2.
-TARGETS = {"young_involved": 100, "teachers_involved": 70, "young_retained": 90,
-           "deficits_improved": 90}
+
+
+class json_integer(FunctionElement):
+    """A JSON value (Answer.value) as an integer where it is a JSON integer, as
+    `isinstance(value, int)` has it in Python (not a boolean, not 2.0), NULL otherwise. One
+    CASE: PostgreSQL may cast before it filters, and '"text"'::jsonb::bigint fails. Written out
+    with no bound parameters, so it can be grouped by."""
+
+    type = BigInteger()
+    name = "json_integer"
+    inherit_cache = True
+
+
+@compiles(json_integer, "postgresql")
+def _json_integer_postgresql(element: json_integer, compiler, **kw) -> str:
+    value = compiler.process(element.clauses, **kw)
+    # jsonb_typeof says 'number' for 2.0 too. A jsonb number keeps its scale (2.0 has 1) and is
+    # sent to Python as written, so scale 0 is what Python reads as an int; it costs a tenth of
+    # matching the text.
+    return (f"CASE WHEN jsonb_typeof({value}) = 'number' AND scale(({value})::numeric) = 0 "
+            f"THEN ({value})::bigint END")
+
+
+@compiles(json_integer, "sqlite")
+def _json_integer_sqlite(element: json_integer, compiler, **kw) -> str:
+    value = compiler.process(element.clauses, **kw)
+    # A JSON column has NUMERIC affinity in SQLite: a JSON integer is stored as an integer,
+    # and typeof costs far less than parsing the text with json_type.
+    return f"CASE WHEN typeof({value}) = 'integer' THEN {value} END"
 
 
 @dataclass(frozen=True)
@@ -63,34 +97,6 @@ class Scope:
         return query
 
 
-@dataclass
-class Kpi:
-    key: str
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.done / self.total, 1) if self.total else None
-
-    @property
-    def target(self) -> int:
-        return TARGETS[self.key]
-
-
-@dataclass
-class Summary:
-    roles: Counter = field(default_factory=Counter)
-    pairs: Counter = field(default_factory=Counter)
-    completion: dict[str, Counter] = field(default_factory=dict)
-    satisfaction: dict[str, dict[str, tuple[float, float, int]]] = field(default_factory=dict)
-    deficits: list[tuple[str, float]] = field(default_factory=list)
-    meetings_held: int = 0
-    active_pairs: int = 0
-    unreachable: int = 0
-    kpis: list[Kpi] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Person:
     user_id: int
@@ -105,7 +111,7 @@ async def people(session: AsyncSession, scope: Scope) -> list[Person]:
     return [Person(user_id, Role(role), years) for user_id, role, years in rows]
 
 
-def _people_with(scope: Scope, roles: Iterable[str], *, with_erased: bool = False) -> Select:
+def people_with(scope: Scope, roles: Iterable[str], *, with_erased: bool = False) -> Select:
     return scope.roles(select(UserRole.user_id).where(UserRole.role.in_(list(roles))),
                        with_erased=with_erased)
 
@@ -116,7 +122,7 @@ async def latest_completion(session: AsyncSession, scope: Scope, code: str,
     latest completion (None: begun, never finished)."""
     rows = await session.execute(
         select(Response.user_id, func.max(Response.completed_at))
-        .where(Response.user_id.in_(_people_with(scope, roles)),
+        .where(Response.user_id.in_(people_with(scope, roles)),
                Response.questionnaire_code == code, Response.started_at < scope.until)
         .group_by(Response.user_id))
     return {user_id: completed for user_id, completed in rows}
@@ -146,18 +152,19 @@ async def satisfaction_scores(session: AsyncSession,
     """How many times each 1–10 score was given, by satisfaction questionnaire and item, in
     the questionnaires completed in the period. Counted by the database: a region has hundreds
     of thousands of these answers."""
+    score = json_integer(Answer.value)
     rows = await session.execute(
-        select(Response.questionnaire_code, Answer.question_id, Answer.value, func.count())
+        select(Response.questionnaire_code, Answer.question_id, score, func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.questionnaire_code.in_(SATISFACTION),
-               Response.user_id.in_(_people_with(scope, [r.value for r in Role],
-                                                 with_erased=True)),
-               Response.completed_at >= scope.since, Response.completed_at < scope.until)
-        .group_by(Response.questionnaire_code, Answer.question_id, Answer.value))
+               Response.user_id.in_(people_with(scope, [r.value for r in Role],
+                                                with_erased=True)),
+               Response.completed_at >= scope.since, Response.completed_at < scope.until,
+               score.is_not(None))
+        .group_by(Response.questionnaire_code, Answer.question_id, score))
     scores: dict[str, dict[str, Counter]] = {}
     for code, item, value, count in rows:
-        if isinstance(value, int) and not isinstance(value, bool):
-            scores.setdefault(code, {}).setdefault(item, Counter())[value] += count
+        scores.setdefault(code, {}).setdefault(item, Counter())[int(value)] += count
     return {code: scores[code] for code in SATISFACTION if code in scores}
 
 
@@ -176,7 +183,7 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
         query = query.where(Response.user_id.in_(list(user_ids)))
     else:
         query = query.where(Response.user_id.in_(
-            _people_with(scope, [Role.MENTEE_TEACHER.value], with_erased=True)))
+            people_with(scope, [Role.MENTEE_TEACHER.value], with_erased=True)))
     first: dict[int, dict] = {}
     last: dict[int, dict] = {}
     first_response: dict[int, int] = {}
@@ -191,17 +198,6 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
             last[person] = first[person] if response_id == first_response[person] else {}
         last[person][area] = value
     return first, last
-
-
-def deficit_shares(last: dict[int, dict]) -> list[tuple[str, float]]:
-    """Share of mentees (percent) whose latest diagnosis marks each area as a deficit, every
-    area, the most frequent first."""
-    if not last:
-        return []
-    weak = Counter(area for answers in last.values() for area in AREAS
-                   if isinstance(answers.get(area), int) and answers[area] >= WEAK_FROM)
-    shares = [(area, round(100 * weak[area] / len(last), 1)) for area in AREAS]
-    return sorted(shares, key=lambda share: -share[1])
 
 
 def difficulty(answers: dict) -> int:
@@ -232,70 +228,3 @@ async def meetings_per_week(session: AsyncSession, scope: Scope, now: datetime,
         result.append((monday, weeks.get(monday, 0)))
         monday += timedelta(days=7)
     return result
-
-
-async def summarize(session: AsyncSession, scope: Scope,
-                    questionnaires: list[tuple[str, set]], now: datetime) -> Summary:
-    """`questionnaires`: (id, roles it is open to) for the completion table."""
-    summary = Summary()
-    persons = await people(session, scope)
-    summary.roles = Counter(person.role.value for person in persons)
-    summary.pairs = Counter({(status, form): count for status, form, count in await session.execute(
-        scope.pairs(select(Pair.status, Pair.form, func.count()).group_by(Pair.status,
-                                                                          Pair.form)))})
-    for code, roles in questionnaires:
-        concerned = {p.user_id for p in persons if p.role in roles}
-        if not concerned:
-            continue
-        latest = await latest_completion(session, scope, code, [r.value for r in roles])
-        done = sum(1 for completed in latest.values() if _done(completed, scope))
-        summary.completion[code] = Counter(done=done, started=len(latest) - done,
-                                           not_started=len(concerned) - len(latest))
-    for code, items in (await satisfaction_scores(session, scope)).items():
-        summary.satisfaction[code] = {item: _averages(counts) for item, counts in items.items()}
-    first, last = await diagnoses(session, scope)
-    summary.deficits = [share for share in deficit_shares(last) if share[1] > 0][:5]
-    summary.active_pairs = sum(count for (status, _), count in summary.pairs.items()
-                               if status == PairStatus.ACTIVE)
-    held = (held_meetings(scope, now)).subquery()
-    summary.meetings_held = await session.scalar(select(func.count()).select_from(held)) or 0
-    summary.unreachable = await session.scalar(
-        scope.roles(select(func.count(func.distinct(User.id)))
-                    .join(UserRole, UserRole.user_id == User.id)
-                    .where(User.unreachable_at.is_not(None)))) or 0
-    summary.kpis = await _kpis(session, scope, persons, first, last)
-    return summary
-
-
-def _averages(counts: Counter) -> tuple[float, float, int]:
-    """Average, share scoring HIGH_SCORE or more (percent), number of answers."""
-    total = sum(counts.values())
-    average = sum(score * n for score, n in counts.items()) / total
-    high = sum(n for score, n in counts.items() if score >= HIGH_SCORE)
-    return round(average, 1), round(100 * high / total, 1), total
-
-
-async def _kpis(session: AsyncSession, scope: Scope, persons: list[Person],
-                first: dict[int, dict], last: dict[int, dict]) -> list[Kpi]:
-    in_pairs = set((await session.scalars(scope.pairs(
-        select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
-        .where(Pair.status.in_([*OPEN, PairStatus.COMPLETED]),
-               or_(PairMember.consent.is_(None), PairMember.consent != "declined")))
-        .distinct())).all())
-    teachers = {p.user_id for p in persons if p.role.is_teacher}
-    young = {p.user_id for p in persons if p.role is Role.MENTEE_TEACHER
-             and p.experience_years is not None and p.experience_years <= YOUNG_YEARS}
-    mentored_young = young & in_pairs
-    # Left the programme: deactivated, or no longer reachable (blocked the bot).
-    inactive = set((await session.scalars(
-        _people_with(scope, [Role.MENTEE_TEACHER.value])
-        .join(User, User.id == UserRole.user_id)
-        .where(or_(User.is_active.is_(False), User.unreachable_at.is_not(None))))).all())
-    rediagnosed = [u for u in first if first[u] is not last[u]]
-    improved = [u for u in rediagnosed if difficulty(last[u]) < difficulty(first[u])]
-    return [
-        Kpi("young_involved", len(mentored_young), len(young)),
-        Kpi("teachers_involved", len(teachers & in_pairs), len(teachers)),
-        Kpi("young_retained", len(mentored_young - inactive), len(mentored_young)),
-        Kpi("deficits_improved", len(improved), len(rediagnosed)),
-    ]

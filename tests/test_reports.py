@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models import Answer, Meeting, Pair, PairMember, Profile, Response, School, User, UserRole
-from services import reports
+from services import figures, reports
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
@@ -115,7 +115,7 @@ async def test_every_figure_and_kpi(running):
         catalog = running.app.surveys.catalog
         questionnaires = [(q.id, set(q.audience.roles)) for q in catalog]
 
-        summary = await reports.summarize(session, _scope(school_ids=(first.id,)),
+        summary = await figures.summarize(session, _scope(school_ids=(first.id,)),
                                           questionnaires, NOW)
     assert dict(summary.roles) == {"mentor_teacher": 1, "mentee_teacher": 4,
                                    "mentor_pupil": 1, "mentee_pupil": 1}
@@ -146,10 +146,10 @@ async def test_every_figure_and_kpi(running):
     assert summary.kpis[0].percent == 100.0 and summary.kpis[3].percent == 50.0
 
     async with running.session() as session:
-        pupils = await reports.summarize(session, _scope(school_ids=(first.id,),
+        pupils = await figures.summarize(session, _scope(school_ids=(first.id,),
                                                          form="pupil_pupil"), questionnaires, NOW)
-        region = await reports.summarize(session, _scope(), questionnaires, NOW)
-        september = await reports.summarize(
+        region = await figures.summarize(session, _scope(), questionnaires, NOW)
+        september = await figures.summarize(
             session, _scope(school_ids=(first.id,), until=datetime(2026, 10, 1, tzinfo=UTC)),
             questionnaires, NOW)
     assert dict(pupils.roles) == {"mentor_pupil": 1, "mentee_pupil": 1}

@@ -7,9 +7,9 @@ Why it is built this way:
 * A region holds about a hundred thousand people and millions of answers, and the export runs
   inside the bot's process, so no table is ever loaded whole. Each table is an async generator
   that streams its rows from the database in partitions (`session.stream(...).partitions`), and
-  the writer appends them as they come: openpyxl's write-only workbook spills every sheet to a
-  temporary file, the ZIP compresses every CSV as it is written. Peak memory is about one
-  partition of rows, whatever the size of the region.
+  the writer appends them as they come: XlsxWriter in constant_memory mode spills every sheet
+  to a temporary file row by row, the ZIP compresses every CSV as it is written. Peak memory is
+  about one partition of rows, whatever the size of the region.
 * What a row needs from other tables (a mentor's mentees, a person's diagnoses, the names behind
   a ranked choice) is fetched once per partition for the ids of that partition only: at most a
   few thousand parameters a query, far below asyncpg's 32 767. The scope itself filters by joins

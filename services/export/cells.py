@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from services.export.table import (
     DATE_FORMAT,
@@ -28,6 +25,9 @@ from services.export.table import (
     Table,
     Value,
 )
+
+# What the XML of a sheet cannot hold: control characters other than tab, LF and CR.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_text(text: str) -> str:
@@ -66,49 +66,69 @@ def _shorten(name: str) -> str:
 
 
 class XlsxWriter:
+    """XlsxWriter in constant_memory mode: each row goes to its sheet's temporary file as soon
+    as the next one begins, strings are written in line (no shared-string table held in
+    memory), and the ZIP is assembled from those files at the end. It writes a region several
+    times faster than openpyxl's write-only workbook did (bench.desk)."""
+
     def __init__(self, target: BinaryIO) -> None:
-        self.target = target
-        self.book = Workbook(write_only=True)
+        # Values are typed by the tables: a string is never taken for a number, a formula or a
+        # link (the formula guard is ours, in safe_text).
+        self.book = xlsxwriter.Workbook(target, {
+            "constant_memory": True, "strings_to_numbers": False,
+            "strings_to_formulas": False, "strings_to_urls": False})
+        self.bold = self.book.add_format({"bold": True})
+        self.formats = {date: self.book.add_format({"num_format": XLSX_DATE}),
+                        datetime: self.book.add_format({"num_format": XLSX_DATETIME})}
         self.sheet: Any = None
-        self.bold = Font(bold=True)
+        self.row = 0
 
     def begin(self, table: Table) -> None:
-        sheet = self.book.create_sheet(table.name)
-        # Widths and panes must be set before the first row is written.
-        for index, width in enumerate(table.widths, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        header = []
-        for text in table.headers:
-            cell = WriteOnlyCell(sheet, value=self._text(text))
-            cell.font = self.bold
-            header.append(cell)
-        sheet.append(header)
-        self.sheet = sheet
+        sheet = self.book.add_worksheet(table.name)
+        for index, width in enumerate(table.widths):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        for index, text in enumerate(table.headers):
+            sheet.write_string(0, index, self._text(text), self.bold)
+        self.sheet, self.row = sheet, 1
 
     def write(self, rows: list[Row]) -> None:
+        sheet, number, formats = self.sheet, self.row, self.formats
         for row in rows:
-            self.sheet.append([self._cell(value) for value in row])
+            for index, value in enumerate(row):
+                kind = type(value)
+                if kind is str:
+                    sheet.write_string(number, index, self._text(value))
+                elif kind is int or kind is float:
+                    sheet.write_number(number, index, value)
+                elif kind in formats:
+                    sheet.write_datetime(number, index, value, formats[kind])
+                elif value is not None:
+                    self._other(number, index, value)
+            number += 1
+        self.row = number
 
-    def _cell(self, value: Value) -> Any:
+    def _other(self, row: int, column: int, value: Value) -> None:
+        """What the fast path's exact types miss: subclasses (an IntEnum, a pendulum date)."""
         if isinstance(value, str):
-            return self._text(value)
-        if isinstance(value, date):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = XLSX_DATETIME if isinstance(value, datetime) else XLSX_DATE
-            return cell
-        return value
+            self.sheet.write_string(row, column, self._text(str(value)))
+        elif isinstance(value, datetime):
+            self.sheet.write_datetime(row, column, value, self.formats[datetime])
+        elif isinstance(value, date):
+            self.sheet.write_datetime(row, column, value, self.formats[date])
+        else:
+            self.sheet.write_number(row, column, value)
 
     @staticmethod
     def _text(text: str) -> str:
         # Control characters are not allowed in the XML of a sheet.
-        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", text))
+        return safe_text(ILLEGAL_CHARACTERS.sub("", text))
 
     def end(self) -> None:
         self.sheet = None
 
     def finish(self) -> None:
-        self.book.save(self.target)
+        self.book.close()
 
 
 class CsvWriter:

@@ -1,0 +1,281 @@
+"""The figures of /summary as aggregates the database computes: counts, the latest completion
+of each questionnaire, satisfaction averages, the first and latest diagnosis of each mentee and
+the KPIs' sets of people, each reduced in SQL to a handful of rows.
+
+A region has a hundred thousand people and two million answers; carrying them into Python cost
+seconds where the database needs a fraction. Each figure is the same, to the person, as the one
+the per-person functions of services.reports give (`latest_completion`, `diagnoses`, ...); the
+tests compare the two on the same data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.matching import AREAS, WEAK_FROM
+from domain.roles import Role
+from models import Answer, Pair, PairMember, Profile, Response, User, UserRole
+from services.pairs import OPEN, PairStatus
+from services.reports import (
+    DIAGNOSIS,
+    HIGH_SCORE,
+    SATISFACTION,
+    YOUNG_YEARS,
+    Scope,
+    held_meetings,
+    json_integer,
+    people_with,
+)
+
+TEACHERS = [role.value for role in Role if role.is_teacher]
+# Targets of programme 001, section 3.2.
+TARGETS = {"young_involved": 100, "teachers_involved": 70, "young_retained": 90,
+           "deficits_improved": 90}
+
+
+@dataclass
+class Kpi:
+    key: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.done / self.total, 1) if self.total else None
+
+    @property
+    def target(self) -> int:
+        return TARGETS[self.key]
+
+
+@dataclass
+class Summary:
+    roles: Counter = field(default_factory=Counter)
+    pairs: Counter = field(default_factory=Counter)
+    completion: dict[str, Counter] = field(default_factory=dict)
+    satisfaction: dict[str, dict[str, tuple[float, float, int]]] = field(default_factory=dict)
+    deficits: list[tuple[str, float]] = field(default_factory=list)
+    meetings_held: int = 0
+    active_pairs: int = 0
+    unreachable: int = 0
+    kpis: list[Kpi] = field(default_factory=list)
+
+
+async def summarize(session: AsyncSession, scope: Scope,
+                    questionnaires: list[tuple[str, set]], now: datetime) -> Summary:
+    """The figures of /summary for the scope; `questionnaires`: (id, roles it is open to) for
+    the completion table."""
+    summary = Summary()
+    summary.roles = await roles(session, scope)
+    summary.pairs = Counter({(status, form): count for status, form, count in await session.execute(
+        scope.pairs(select(Pair.status, Pair.form, func.count()).group_by(Pair.status,
+                                                                          Pair.form)))})
+    summary.completion = await completion(session, scope, questionnaires)
+    summary.satisfaction = await satisfaction(session, scope)
+    diagnosed = await diagnoses(session, scope)
+    summary.deficits = [share for share in diagnosed.shares() if share[1] > 0][:5]
+    summary.active_pairs = sum(count for (status, _), count in summary.pairs.items()
+                               if status == PairStatus.ACTIVE)
+    held = held_meetings(scope, now).subquery()
+    summary.meetings_held = await session.scalar(select(func.count()).select_from(held)) or 0
+    summary.unreachable = await session.scalar(
+        scope.roles(select(func.count(func.distinct(User.id)))
+                    .join(UserRole, UserRole.user_id == User.id)
+                    .where(User.unreachable_at.is_not(None)))) or 0
+    people = await kpi_people(session, scope)
+    summary.kpis = [
+        Kpi("young_involved", people.young_paired, people.young),
+        Kpi("teachers_involved", people.teachers_paired, people.teachers),
+        Kpi("young_retained", people.young_retained, people.young_paired),
+        Kpi("deficits_improved", diagnosed.improved, diagnosed.rediagnosed),
+    ]
+    return summary
+
+
+def _one_if(condition: ColumnElement) -> ColumnElement:
+    return case((condition, 1), else_=0)
+
+
+async def roles(session: AsyncSession, scope: Scope) -> Counter:
+    """People of each role in the scope (those with a profile, as `reports.people`)."""
+    rows = await session.execute(scope.roles(
+        select(UserRole.role, func.count()).join(Profile, Profile.user_id == UserRole.user_id)
+        .group_by(UserRole.role)))
+    return Counter(dict(rows.all()))
+
+
+async def completion(session: AsyncSession, scope: Scope,
+                     questionnaires: list[tuple[str, set]]) -> dict[str, Counter]:
+    """For each questionnaire with anyone to take it: how many of its audience completed it
+    in the period (by their latest completion), began it without completing it in the period,
+    or never began it before the period ended. Two statements for all questionnaires."""
+    audiences = [(code, [role.value for role in roles]) for code, roles in questionnaires
+                 if roles]
+    if not audiences:
+        return {}
+    concerned = union_all(*(
+        scope.roles(select(literal(code).label("code"),
+                           func.count(func.distinct(UserRole.user_id)).label("people"))
+                    .join(Profile, Profile.user_id == UserRole.user_id)
+                    .where(UserRole.role.in_(audience)))
+        for code, audience in audiences))
+    sizes = {code: people for code, people in await session.execute(concerned)}
+    began: dict[str, tuple[int, int]] = {}
+    taken = [(code, audience) for code, audience in audiences if sizes.get(code)]
+    if taken:
+        latest = union_all(*(
+            select(literal(code).label("code"), Response.user_id,
+                   func.max(Response.completed_at).label("completed"))
+            .where(Response.user_id.in_(people_with(scope, audience)),
+                   Response.questionnaire_code == code, Response.started_at < scope.until)
+            .group_by(Response.user_id)
+            for code, audience in taken)).subquery()
+        rows = await session.execute(
+            select(latest.c.code, func.count(), func.sum(_one_if(
+                latest.c.completed >= literal(scope.since, Response.completed_at.type))))
+            .group_by(latest.c.code))
+        began = {code: (count, done or 0) for code, count, done in rows}
+    result = {}
+    for code, _ in taken:
+        count, done = began.get(code, (0, 0))
+        result[code] = Counter(done=done, started=count - done, not_started=sizes[code] - count)
+    return result
+
+
+async def satisfaction(session: AsyncSession,
+                       scope: Scope) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """By satisfaction questionnaire and item, over the integer scores of the questionnaires
+    completed in the period: the average, the share scoring HIGH_SCORE or more (percent) and
+    the number of answers."""
+    score = json_integer(Answer.value)
+    rows = await session.execute(
+        select(Response.questionnaire_code, Answer.question_id, func.sum(score),
+               func.sum(_one_if(score >= HIGH_SCORE)), func.count(score))
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.questionnaire_code.in_(SATISFACTION),
+               Response.user_id.in_(people_with(scope, [r.value for r in Role],
+                                                with_erased=True)),
+               Response.completed_at >= scope.since, Response.completed_at < scope.until)
+        .group_by(Response.questionnaire_code, Answer.question_id))
+    found: dict[str, dict[str, tuple[float, float, int]]] = {}
+    for code, item, total, high, count in rows:
+        if count:
+            found.setdefault(code, {})[item] = (round(int(total) / count, 1),
+                                                round(100 * int(high) / count, 1), count)
+    return {code: found[code] for code in SATISFACTION if code in found}
+
+
+@dataclass
+class Diagnoses:
+    """What the first and latest completed diagnoses of a scope's mentees add up to."""
+
+    mentees: int = 0                       # with at least one
+    weak: Counter = field(default_factory=Counter)  # area → mentees weak in it at the latest
+    rediagnosed: int = 0                   # with two or more
+    improved: int = 0                      # of those, less difficulty at the latest
+
+    def shares(self) -> list[tuple[str, float]]:
+        """Every area with the share of mentees (percent) whose latest diagnosis marks it as a
+        deficit, the most frequent first."""
+        if not self.mentees:
+            return []
+        shares = [(area, round(100 * self.weak[area] / self.mentees, 1)) for area in AREAS]
+        return sorted(shares, key=lambda share: -share[1])
+
+
+async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
+    """The sums of `reports.diagnoses` for the scope's mentees, in one statement: each
+    diagnosis is reduced to its difficulty and weak areas, the first and the latest of each
+    mentee are picked by window functions, and only the totals leave the database."""
+    score = json_integer(Answer.value)
+    # Each area's score is picked out by its own CASE, so a row's value is read twice, not
+    # once per area.
+    per_response = (
+        select(Response.id, Response.user_id, Response.completed_at,
+               func.coalesce(func.sum(score), 0).label("difficulty"),
+               *(_one_if(func.max(case((Answer.question_id == area, score))) >= WEAK_FROM)
+                 .label(area) for area in AREAS))
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.questionnaire_code == DIAGNOSIS, Response.completed_at.is_not(None),
+               Response.completed_at < scope.until, Answer.question_id.in_(AREAS),
+               Response.user_id.in_(people_with(scope, [Role.MENTEE_TEACHER.value],
+                                                with_erased=True)))
+        .group_by(Response.id, Response.user_id, Response.completed_at)).subquery()
+    by_person = per_response.c.user_id
+    ranked = select(
+        per_response,
+        func.row_number().over(partition_by=by_person, order_by=(
+            per_response.c.completed_at, per_response.c.id)).label("first_n"),
+        func.row_number().over(partition_by=by_person, order_by=(
+            per_response.c.completed_at.desc(), per_response.c.id.desc())).label("last_n"),
+    ).subquery()
+    first, last = ranked.c.first_n == 1, ranked.c.last_n == 1
+    per_mentee = (
+        select(ranked.c.user_id, func.count().label("taken"),
+               func.sum(case((first, ranked.c.difficulty))).label("before"),
+               func.sum(case((last, ranked.c.difficulty))).label("after"),
+               *(func.sum(case((last, ranked.c[area]), else_=0)).label(area) for area in AREAS))
+        .where(or_(first, last)).group_by(ranked.c.user_id)).subquery()
+    again = per_mentee.c.taken > 1
+    row = (await session.execute(select(
+        func.count(), func.sum(_one_if(again)),
+        func.sum(_one_if(and_(again, per_mentee.c.after < per_mentee.c.before))),
+        *(func.sum(per_mentee.c[area]) for area in AREAS)))).one()
+    mentees, rediagnosed, improved, *weak = row
+    return Diagnoses(mentees, Counter({area: int(count or 0)
+                                       for area, count in zip(AREAS, weak, strict=True)}),
+                     int(rediagnosed or 0), int(improved or 0))
+
+
+@dataclass(frozen=True)
+class People:
+    """The sets behind the KPIs, counted: young specialists (mentee teachers of YOUNG_YEARS
+    or less), teachers, and of them those in a live or completed pair they have not declined;
+    of the young in pairs, those still active and reachable."""
+
+    young: int
+    young_paired: int
+    young_retained: int
+    teachers: int
+    teachers_paired: int
+
+
+async def kpi_people(session: AsyncSession, scope: Scope) -> People:
+    paired = scope.pairs(
+        select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
+        .where(Pair.status.in_([*OPEN, PairStatus.COMPLETED]),
+               or_(PairMember.consent.is_(None), PairMember.consent != "declined"))
+        .distinct()).subquery()
+    is_paired = paired.c.user_id.is_not(None)
+    young = and_(UserRole.role == Role.MENTEE_TEACHER.value,
+                 Profile.experience_years <= YOUNG_YEARS)
+    # Left the programme: deactivated, or no longer reachable (blocked the bot).
+    staying = and_(User.is_active.is_not(False), User.unreachable_at.is_(None))
+    # One row per person first: someone with two roles is one person in each set.
+    flags = {"young": young, "young_paired": and_(young, is_paired),
+             "young_retained": and_(young, is_paired, staying),
+             "teachers": UserRole.role.in_(TEACHERS),
+             "teachers_paired": and_(UserRole.role.in_(TEACHERS), is_paired)}
+    per_person = scope.roles(
+        select(*(func.max(_one_if(condition)).label(name) for name, condition in flags.items()))
+        .join(Profile, Profile.user_id == UserRole.user_id)
+        .join(User, User.id == UserRole.user_id)
+        .outerjoin(paired, paired.c.user_id == UserRole.user_id)
+        .group_by(UserRole.user_id)).subquery()
+    row = (await session.execute(select(
+        *(func.coalesce(func.sum(per_person.c[name]), 0) for name in flags)))).one()
+    return People(*row)
