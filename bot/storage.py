@@ -21,7 +21,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.unit_of_work import current_session, session_class
+from bot.unit_of_work import current_session, outermost, session_class
 from models import FsmRecord
 
 # session.info: the FSM rows read in this session, by key (None: no row).
@@ -41,7 +41,7 @@ class DatabaseStorage(BaseStorage):
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
 
         def forget(session: Session, previous_transaction: Any) -> None:
-            if previous_transaction.parent is None:  # rows read or written are rolled back
+            if outermost(previous_transaction):  # rows read or written are rolled back
                 session.info.pop(HELD, None)
 
         orm_event.listen(session_class(sessionmaker), "after_soft_rollback", forget)

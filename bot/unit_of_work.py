@@ -52,7 +52,7 @@ def session_class(sessionmaker: async_sessionmaker) -> type[Session]:
     return sessionmaker.kw["sync_session_class"]
 
 
-def _outermost(previous_transaction: Any) -> bool:
+def outermost(previous_transaction: Any) -> bool:
     return previous_transaction.parent is None  # not a savepoint
 
 
@@ -87,7 +87,7 @@ class Writes:
                 writes.flushed = False
 
         def rolled_back(session: Session, previous_transaction: Any) -> None:
-            if _outermost(previous_transaction):
+            if outermost(previous_transaction):
                 committed(session)
 
         orm_event.listen(session_class, "after_flush", flushed)
@@ -155,7 +155,7 @@ class FirstCommit:
                 pipeline.done = True
 
         def rolled_back(session: Session, previous_transaction: Any) -> None:
-            if _outermost(previous_transaction) and \
+            if outermost(previous_transaction) and \
                     (pipeline := session.info.get(FIRST_COMMIT)) is not None:
                 pipeline._after_rollback()
 

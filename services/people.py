@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from domain.engine import AnswerError
 from domain.questionnaire import Question
@@ -36,12 +36,6 @@ def clean_payload(payload: str | None) -> str | None:
     if payload and PAYLOAD_PATTERN.match(payload):
         return payload
     return None
-
-
-async def find_user(session: AsyncSession, telegram_id: int) -> User | None:
-    # One statement for the person, their profile and roles (every update asks).
-    return (await session.scalars(select(User).where(User.telegram_id == telegram_id)
-                                  .options(joinedload(User.roles)))).unique().one_or_none()
 
 
 async def register(session: AsyncSession, registration: Registration) -> User:
