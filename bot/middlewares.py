@@ -17,9 +17,10 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
 from aiogram_i18n.managers import BaseManager
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
@@ -119,9 +120,9 @@ class OncePerUpdate(BaseMiddleware):
         clock: Clock = data["clock"]
         processed_at = clock.now()
 
-        def mark() -> ProcessedUpdate:
-            return ProcessedUpdate(bot_id=bot.id, update_id=event.update_id,
-                                   processed_at=processed_at)
+        def mark(sync_session: Session) -> None:
+            sync_session.execute(_MARK, {"bot_id": bot.id, "update_id": event.update_id,
+                                         "processed_at": processed_at})
 
         pipeline = first_commit(session)
         if session.bind.dialect.name == "postgresql":
@@ -137,7 +138,7 @@ class OncePerUpdate(BaseMiddleware):
         else:
             if data["update_context"].seen or (bot.id, event.update_id) in self.read_marks:
                 return _dropped(event.update_id)
-            pipeline.add(mark)
+            pipeline.owe(mark)
         try:
             result = await handler(event, data)
             if pipeline.withdraw(mark):  # a read: its mark alone was owed
@@ -151,6 +152,10 @@ class OncePerUpdate(BaseMiddleware):
                 raise
             log.info("update %s was handled by another process; dropped", event.update_id)
             return UNHANDLED
+
+
+# Built once; a bookkeeping write, not one of the handler's (bot/unit_of_work.py).
+_MARK = insert(ProcessedUpdate.__table__).execution_options(**{BOOKKEEPING: True})
 
 
 def _dropped(update_id: int) -> Any:
@@ -171,7 +176,7 @@ class CurrentUser(BaseMiddleware):
         user = data["update_context"].user  # read with the person's state (bot/update_context)
         if user is not None and user.unreachable_at is not None:
             # Writing to the bot again means they unblocked it; recorded with the update.
-            first_commit(session).do(partial(mark_reachable, user_id=user.id))
+            first_commit(session).owe(partial(mark_reachable, user_id=user.id))
         data["user"] = user
         return await handler(event, data)
 

@@ -76,7 +76,10 @@ class DatabaseStorage(BaseStorage):
             if record is None:
                 record = FsmRecord(key=record_key)
             for name, value in values.items():
-                setattr(record, name, value)
+                # Only a change: a row set to what it holds is dirty all the same, and the
+                # commit's flush would then walk the unit of work to write nothing.
+                if getattr(record, name) != value:
+                    setattr(record, name, value)
             if record.state is None and not record.data:
                 if record in session:
                     await session.delete(record)

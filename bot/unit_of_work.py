@@ -28,6 +28,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from services.schools import KNOWN_CURATORS
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+Write = Callable[[Session], Any]
 
 # The session of the update being handled: the database FSM storage writes into it, so the
 # conversation state is committed with the rest of the update.
@@ -99,49 +100,45 @@ class Writes:
 class FirstCommit:
     """What the pipeline itself writes (the update's mark, «reachable again») rides in the
     update's first commit, whichever use case makes it, and is written again after a rollback.
-    When the handler commits nothing (a read), the pipeline commits just these."""
+    When the handler commits nothing (a read), the pipeline commits just these. Each is a write
+    run on the session as the commit begins: a statement, not an object for the ORM's flush,
+    which costs more than the statement."""
 
     def __init__(self) -> None:
-        self.rows: list[Callable[[], Any]] = []             # to add at the first commit
-        self.in_transaction: list[Callable[[], Any]] = []   # already written, not committed
-        self.actions: list[Callable[[Session], Any]] = []
+        self.owed: list[Write] = []             # to run at the first commit
+        self.in_transaction: list[Write] = []   # already run, not committed yet
         self.done = False
 
     @property
-    def owed(self) -> bool:
-        return not self.done and bool(self.rows or self.in_transaction or self.actions)
+    def pending(self) -> bool:
+        return not self.done and bool(self.owed or self.in_transaction)
 
-    def add(self, make_row: Callable[[], Any]) -> None:
-        self.rows.append(make_row)
+    def owe(self, write: Write) -> None:
+        self.owed.append(write)
 
-    def written(self, make_row: Callable[[], Any]) -> None:
-        """A row the pipeline has written already; after a rollback it is added again."""
-        self.in_transaction.append(make_row)
+    def written(self, write: Write) -> None:
+        """A write the pipeline has run already; after a rollback it is owed again."""
+        self.in_transaction.append(write)
 
-    def do(self, action: Callable[[Session], Any]) -> None:
-        self.actions.append(action)
-
-    def withdraw(self, make_row: Callable[[], Any]) -> bool:
-        """Take back a row not yet written, if it is all that is owed (the update wrote nothing
+    def withdraw(self, write: Write) -> bool:
+        """Take back a write not yet run, if it is all that is owed (the update wrote nothing
         else): whether it was taken back."""
-        if self.done or self.rows != [make_row] or self.in_transaction or self.actions:
+        if self.done or self.owed != [write] or self.in_transaction:
             return False
-        self.rows = []
+        self.owed = []
         return True
 
     def _before_commit(self, session: Session) -> None:
         if self.done:
             return
-        for action in self.actions:
-            action(session)
-        for make_row in self.rows:
-            session.add(make_row())
-        self.in_transaction += self.rows
-        self.rows = []
+        for write in self.owed:
+            write(session)
+        self.in_transaction += self.owed
+        self.owed = []
 
     def _after_rollback(self) -> None:
         if not self.done:
-            self.rows += self.in_transaction
+            self.owed += self.in_transaction
             self.in_transaction = []
 
     @staticmethod
@@ -206,7 +203,7 @@ class UnitOfWork(BaseMiddleware):
                     await session.rollback()
                     raise UncommittedWork(
                         "the handler returned with writes it did not commit; rolled back")
-                if pipeline.owed:
+                if pipeline.pending:
                     await session.commit()  # a read: the pipeline's own rows alone
                 return result
             finally:

@@ -12,9 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from domain import engine
 from domain.questionnaire import (
@@ -27,19 +26,16 @@ from domain.questionnaire import (
     Text,
 )
 from domain.roles import Role
-from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
-from services import access
+from models import Profile, QuestionnaireVersion, Response, User, UserRole
+from services import access, responses
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_with_forms
+from services.responses import ResponseSnapshot
 
 MISSING = object()
 
 # Built once: a statement made per call costs its cache key and options again on every press.
-_RESPONSE_WITH_ANSWERS = (select(Response).where(Response.id == bindparam("id"))
-                          .options(joinedload(Response.answers)))
-
-
 class Status(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -151,14 +147,14 @@ class Surveys:
 
     async def begin(
         self, session: AsyncSession, user: User, code: str, *, again: bool = False
-    ) -> Response:
+    ) -> ResponseSnapshot:
         """Continue the person's unfinished response, or start a new one (a retake if `again`)."""
         admitted = {q.id: role for q, role in self.open_to(user)}
         if code not in admitted:
             raise StaleAction(f"questionnaire {code!r} is not open to this person")
         latest = await self._latest(session, user, code)
         if latest is not None and (latest.completed_at is None or not again):
-            return latest
+            return ResponseSnapshot.of(latest)
         questionnaire = self.catalog.get(code)
         response = Response(
             user_id=user.id, questionnaire_code=code, questionnaire_version=questionnaire.version,
@@ -167,18 +163,17 @@ class Surveys:
         response.answers = []
         session.add(response)
         await session.flush()
-        return response
+        return ResponseSnapshot.of(response)
 
-    async def response_of(self, session: AsyncSession, user: User, response_id: int) -> Response:
-        # The response with its answers in one statement: every answer reads both.
-        response = (await session.scalars(_RESPONSE_WITH_ANSWERS, {"id": response_id})) \
-            .unique().one_or_none()
+    async def response_of(self, session: AsyncSession, user: User,
+                          response_id: int) -> ResponseSnapshot:
+        response = await responses.read(session, response_id)
         if response is None or response.user_id != user.id:
             raise StaleAction("not this person's response")
         return response
 
     async def _questions(
-        self, session: AsyncSession, response: Response
+        self, session: AsyncSession, response: ResponseSnapshot
     ) -> tuple[Questionnaire, list[Question]]:
         questionnaire = await self.definition(
             session, response.questionnaire_code, response.questionnaire_version
@@ -188,7 +183,7 @@ class Surveys:
         return questionnaire, questions
 
     async def _with_options(
-        self, session: AsyncSession, response: Response, question: Question
+        self, session: AsyncSession, response: ResponseSnapshot, question: Question
     ) -> Question:
         if question.options_from is None:
             return question
@@ -202,16 +197,12 @@ class Surveys:
         ]
         return question.model_copy(update={"options": options})
 
-    @staticmethod
-    def answers_of(response: Response) -> dict[str, Any]:
-        return {a.question_id: a.value for a in response.answers}
-
-    async def step(self, session: AsyncSession, response: Response) -> Step | None:
+    async def step(self, session: AsyncSession, response: ResponseSnapshot) -> Step | None:
         """The question to show now, or None when the response is complete."""
         if response.completed_at is not None:
             return None
         questionnaire, questions = await self._questions(session, response)
-        answers = self.answers_of(response)
+        answers = response.answers
         shown = {q.id: q for q in engine.visible_questions(questions, answers)}
         question = shown.get(response.current_question or "")
         if question is None:
@@ -228,7 +219,7 @@ class Surveys:
 
     async def current(
         self, session: AsyncSession, user: User, response_id: int, question_id: str | None
-    ) -> tuple[Response, Step]:
+    ) -> tuple[ResponseSnapshot, Step]:
         """The response and the step a button (question_id) or a typed message (None) refers to;
         StaleAction if it is not this person's or has moved on."""
         response = await self.response_of(session, user, response_id)
@@ -238,43 +229,36 @@ class Surveys:
         return response, step
 
     async def answer(
-        self, session: AsyncSession, response: Response, question: Question, value: Any,
+        self, session: AsyncSession, response: ResponseSnapshot, question: Question, value: Any,
         *, skipped: bool = False,
     ) -> Step | None:
         now = self.clock.now()
-        existing = next((a for a in response.answers if a.question_id == question.id), None)
-        if existing is None:
-            response.answers.append(Answer(question_id=question.id, value=value, skipped=skipped,
-                                           answered_at=now))
-        else:
-            existing.value, existing.skipped, existing.answered_at = value, skipped, now
+        await responses.save_answer(session, response, question.id, value, skipped=skipped,
+                                    at=now)
         _, questions = await self._questions(session, response)
-        following = engine.first_unanswered(questions, self.answers_of(response))
-        response.current_question = following.id if following else None
-        response.updated_at = now
-        if following is None:
-            response.completed_at = now
-        # Not flushed here: the update's commit writes the answer with the rest in one flush.
+        following = engine.first_unanswered(questions, response.answers)
+        await responses.move(session, response, following.id if following else None, at=now,
+                             completed_at=None if following else now)
         return await self.step(session, response)
 
-    async def skip(self, session: AsyncSession, response: Response, question: Question):
+    async def skip(self, session: AsyncSession, response: ResponseSnapshot,
+                   question: Question):
         if not question.optional:
             raise engine.AnswerError("not-optional")
         return await self.answer(session, response, question, None, skipped=True)
 
-    async def back(self, session: AsyncSession, response: Response, question: Question):
+    async def back(self, session: AsyncSession, response: ResponseSnapshot,
+                   question: Question):
         _, questions = await self._questions(session, response)
-        previous = engine.previous_question(questions, self.answers_of(response), question.id)
+        previous = engine.previous_question(questions, response.answers, question.id)
         if previous is None:
             raise StaleAction("no question before this one")
-        response.current_question = previous.id
-        await session.flush()
+        await responses.move(session, response, previous.id, at=self.clock.now())
         return await self.step(session, response)
 
-    async def _complete(self, session: AsyncSession, response: Response) -> None:
-        response.current_question = None
-        response.completed_at = self.clock.now()
-        await session.flush()
+    async def _complete(self, session: AsyncSession, response: ResponseSnapshot) -> None:
+        now = self.clock.now()
+        await responses.move(session, response, None, at=now, completed_at=now)
 
 
 async def colleagues(
