@@ -35,7 +35,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 class ReadMarks:
     """The marks of updates that wrote nothing (a read: /help, a summary), written in batches a
-    moment later instead of a commit each: a commit is most of what a read costs. Until written
+    moment later instead of a commit each: a commit is most of what a read costs (on PostgreSQL
+    the mark the read claimed is rolled back with its transaction). Until written
     they are kept here, so a redelivery to this process is dropped all the same; a crash in that
     moment may let a redelivered read be answered twice, and a read does nothing else twice."""
 
@@ -104,10 +105,11 @@ class OncePerUpdate(BaseMiddleware):
     together or not at all: a crash before the commit lets the redelivery do the work, a crash
     after it makes the redelivery a no-op.
 
-    On PostgreSQL the mark is inserted first (ON CONFLICT DO NOTHING RETURNING): a twin handed to
-    another process at the same moment waits on that row until the first commits, then finds it
-    and is dropped. SQLite has one process and one writer; its mark is added at the commit, so a
-    read does not hold the write lock while it replies."""
+    On PostgreSQL the mark is inserted first, by the update's first statement (ON CONFLICT DO
+    NOTHING RETURNING, bot/update_context.py): a twin handed to another process at the same
+    moment waits on that row until the first commits, then finds it and is dropped. SQLite has
+    one process and one writer; its mark is added at the commit, so a read does not hold the
+    write lock while it replies. Either way a read commits nothing: its mark goes to ReadMarks."""
 
     def __init__(self, read_marks: ReadMarks) -> None:
         self.read_marks = read_marks
@@ -124,24 +126,18 @@ class OncePerUpdate(BaseMiddleware):
             sync_session.execute(_MARK, {"bot_id": bot.id, "update_id": event.update_id,
                                          "processed_at": processed_at})
 
+        if data["update_context"].seen or (bot.id, event.update_id) in self.read_marks:
+            return _dropped(event.update_id)
         pipeline = first_commit(session)
         if session.bind.dialect.name == "postgresql":
-            inserted = await session.scalar(
-                insert_unless_present(session, ProcessedUpdate, ("bot_id", "update_id"),
-                                      bot_id=bot.id, update_id=event.update_id,
-                                      processed_at=processed_at)
-                .returning(ProcessedUpdate.update_id)
-                .execution_options(**{BOOKKEEPING: True}))
-            if inserted is None:
-                return _dropped(event.update_id)
-            pipeline.written(mark)
+            pipeline.written(mark)  # claimed by the update's first read (bot/update_context)
         else:
-            if data["update_context"].seen or (bot.id, event.update_id) in self.read_marks:
-                return _dropped(event.update_id)
             pipeline.owe(mark)
         try:
             result = await handler(event, data)
-            if pipeline.withdraw(mark):  # a read: its mark alone was owed
+            if pipeline.withdraw(mark):
+                # A read: its mark alone was owed. The transaction ends without a commit (on
+                # PostgreSQL the claimed mark is rolled back) and the mark waits for a batch.
                 self.read_marks.defer(bot.id, event.update_id, processed_at)
             return result
         except IntegrityError:

@@ -121,11 +121,12 @@ class FirstCommit:
         self.in_transaction.append(write)
 
     def withdraw(self, write: Write) -> bool:
-        """Take back a write not yet run, if it is all that is owed (the update wrote nothing
-        else): whether it was taken back."""
-        if self.done or self.owed != [write] or self.in_transaction:
+        """Take back a write, run already or not, if it is all the update owes (it wrote nothing
+        else): whether it was taken back. Nothing is committed then, and the session's close
+        rolls back whatever was run."""
+        if self.done or self.owed + self.in_transaction != [write]:
             return False
-        self.owed = []
+        self.owed, self.in_transaction = [], []
         return True
 
     def _before_commit(self, session: Session) -> None:

@@ -108,6 +108,24 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneHopCursor
 
+    def _begun(self) -> bool:
+        """Whether SQLite has a transaction open: pysqlite begins one at the first write, so
+        after reads alone, or after a commit, there is none. Read here, not in the driver's
+        thread: nothing else runs on a connection while it is checked out."""
+        connection = self._connection._connection
+        return connection is not None and connection.in_transaction
+
+    # Every update ends by handing its connection back to the pool, which rolls back: after a
+    # read, or after the update's commit, SQLite has nothing to end, yet the call would cross
+    # to the driver's thread and back to be told so.
+    def rollback(self) -> None:
+        if self._begun():
+            super().rollback()
+
+    def commit(self) -> None:
+        if self._begun():
+            super().commit()
+
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:

@@ -132,7 +132,8 @@ async def run_to_exit(env: dict[str, str], logs: Path, name: str) -> tuple[int, 
     env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
     process = await start_bot(env, logs, name, cwd=logs)
     try:
-        code = await asyncio.wait_for(process.wait(), 20.0)
+        # A guard against a hang, not a timing: importing alone takes seconds on a busy machine.
+        code = await asyncio.wait_for(process.wait(), 60.0)
     finally:
         if process.returncode is None:
             process.kill()

@@ -64,8 +64,8 @@ async def test_a_redelivered_command_is_answered_once(running, settings, clock):
 
 
 async def test_a_read_costs_no_commit_its_mark_is_written_in_a_batch(running):
-    if running.app.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL writes the mark first, so that a twin process waits on it")
+    # On PostgreSQL the read claims its mark first (a twin process waits on it), then rolls
+    # it back with the rest of its transaction; on both, no commit until the batch.
     anna = running.person(1001)
     await register(anna, TEACHER_MENTEE)
     read_marks = running.app.dispatcher["read_marks"]
@@ -106,7 +106,7 @@ async def test_two_processes_handed_the_same_update_handle_it_once(running, sett
         deliveries = [app.dispatcher.feed_update(running.bot, update)
                       for app in (running.app, other.app)]
         if running.app.engine.dialect.name == "postgresql":
-            # At the same moment: the advisory lock makes the twin wait for the first commit.
+            # At the same moment: the mark the first claimed makes the twin wait for its commit.
             await asyncio.gather(*deliveries)
         else:
             # Several processes are a PostgreSQL deployment; on SQLite the twin comes after

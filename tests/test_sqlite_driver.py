@@ -7,7 +7,8 @@ from sqlalchemy import text
 from models.db import create_engine
 
 
-async def test_one_thread_hop_per_statement_and_the_results_intact(tmp_path, monkeypatch):
+def count_hops(monkeypatch) -> list[str]:
+    """The calls made in aiosqlite's thread from now on."""
     hops = []
     real = aiosqlite.core.Connection._execute
 
@@ -15,11 +16,16 @@ async def test_one_thread_hop_per_statement_and_the_results_intact(tmp_path, mon
         hops.append(getattr(fn, "__name__", repr(fn)))
         return await real(self, fn, *args, **kwargs)
 
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    return hops
+
+
+async def test_one_thread_hop_per_statement_and_the_results_intact(tmp_path, monkeypatch):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'hops.sqlite3'}")
     assert engine.dialect.driver == "aiosqlite_onehop"
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    hops = count_hops(monkeypatch)
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))  # the connection's first statement
         hops.clear()
@@ -32,4 +38,30 @@ async def test_one_thread_hop_per_statement_and_the_results_intact(tmp_path, mon
         assert len(hops) == 3
         assert [tuple(row) for row in rows] == [(1, "Анна"), (2, "Пётр"), (3, "Коля")]
         await connection.commit()
+    await engine.dispose()
+
+
+async def test_ending_a_transaction_sqlite_never_began_costs_no_hop(tmp_path, monkeypatch):
+    """Reads alone begin no SQLite transaction (pysqlite begins at the first write), and every
+    connection handed back to the pool is rolled back: that rollback, and a commit after reads,
+    stay in the event loop's thread. A write's commit and rollback still reach SQLite."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'ends.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
+    hops = count_hops(monkeypatch)
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT count(*) FROM t"))
+        hops.clear()
+        await connection.commit()
+        await connection.execute(text("SELECT count(*) FROM t"))
+        await connection.rollback()
+        assert len(hops) == 1  # the second SELECT only
+        await connection.execute(text("INSERT INTO t (name) VALUES ('Анна')"))
+        await connection.rollback()
+        await connection.execute(text("INSERT INTO t (name) VALUES ('Пётр')"))
+        await connection.commit()
+        assert len(hops) == 5
+    async with engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
+    assert names == ["Пётр"]
     await engine.dispose()
