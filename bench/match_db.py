@@ -21,13 +21,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from bench.match import MENTEES_PER_SCHOOL, MENTORS_PER_SCHOOL, SCHOOLS, SEED, school
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import build_app
 from domain.matching import suggest
 from models import Answer, Profile, Response, School, User, UserRole
+from tests.conftest import reset_server_database
 
 TOKEN = "4200:BENCH-token-for-the-database-benchmark"
 
@@ -95,11 +96,9 @@ async def main() -> None:
         url = url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         settings = load_settings(_env_file=None, bot_token=TOKEN, redis_url="", database_url=url,
                                  content_dir=PROJECT_ROOT / "content")
-        app = build_app(settings)
         if not url.startswith("sqlite"):
-            async with app.engine.begin() as connection:
-                await connection.execute(text("DROP SCHEMA public CASCADE"))
-                await connection.execute(text("CREATE SCHEMA public"))
+            await reset_server_database(url)
+        app = build_app(settings)
         await app.prepare_database()
         rng = random.Random(SEED)
         region = [school(rng, 1 + n * MENTEES_PER_SCHOOL, 1_000_000 + n * MENTORS_PER_SCHOOL)

@@ -73,15 +73,15 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import CallbackQuery, Message, Update
-from sqlalchemy import Table, event, func, insert, select, text
+from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.delivery import RATE_SHARE, Limits
 from bot.factory import App, build_app
 from handlers.callbacks import Act, AnswerButton, Flow
 from models import Answer, FsmRecord, Profile, Response, User, UserRole
+from tests.conftest import reset_server_database
 from tests.flows import TEACHER_MENTEE, register
 from tests.telegram import TOKEN, MockedSession, Person
 
@@ -330,11 +330,7 @@ def mb(size: float) -> str:
 
 async def start(url: str) -> tuple[App, Bot, BenchSession]:
     if make_url(url).get_backend_name() != "sqlite":
-        engine = create_async_engine(url)
-        async with engine.begin() as connection:  # as tests/conftest.py does
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
+        await reset_server_database(url)
     settings = load_settings(_env_file=None, bot_token=TOKEN, redis_url="", database_url=url,
                              curator_ids="", telegram_api_url="", timezone="Europe/Moscow",
                              default_locale="ru", content_dir=PROJECT_ROOT / "content")
