@@ -54,7 +54,7 @@ def test_every_key_used_by_the_code_exists():
     assert used - message_ids("ru") == set()
 
 
-def test_every_engine_error_code_is_known_here():
+def test_every_answer_error_code_is_known_here():
     raised = set()
     for folder in CODE_DIRS:
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
