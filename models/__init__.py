@@ -3,9 +3,11 @@
 from models.base import Base
 from models.calendars import SchoolCalendar
 from models.campaigns import Campaign
+from models.curators import SchoolCurator
+from models.invites import Invite
 from models.meetings import Meeting
 from models.outbox import OutboxAbout, OutboxMessage
-from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
+from models.pairs import Pair, PairMember, PlanItem
 from models.surveys import Answer, QuestionnaireVersion, Response
 from models.updates import ProcessedUpdate
 from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
