@@ -28,7 +28,7 @@ class WithoutNul(BaseMiddleware):
 def build_router() -> Router:
     from handlers import (
         answering,
-        calendar,
+        calendar_choice,
         cards,
         common,
         curators,
@@ -56,9 +56,9 @@ def build_router() -> Router:
     root.callback_query.filter(F.message.chat.type == "private")
     # outreach and exports before desk: they take the desk's «remind» and «export» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), desk.router(),
-             cards.router(), calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
-             meetings.router(), privacy.router(), profile.router(), surveys.router(),
-             answering.typed_router()]
+             cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
+             plan.router(), meetings.router(), privacy.router(), profile.router(),
+             surveys.router(), answering.typed_router()]
     answer_buttons = answering.buttons_router()
     for router in (answer_buttons, *gated):
         router.message.middleware(RequireConsent())

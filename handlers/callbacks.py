@@ -143,7 +143,7 @@ class MeetPair(CallbackData, prefix="mpair"):
 
 
 class MeetDay(CallbackData, prefix="mday"):
-    day: str  # YYYYMMDD, one of the calendar's days (checked against the days it offered)
+    day: str  # YYYYMMDD, one of the day picker's days (checked against the days it offered)
 
 
 class MeetTime(CallbackData, prefix="mtime"):

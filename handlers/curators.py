@@ -72,7 +72,7 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
 
 
 def _views():
-    from handlers.calendar import show_calendar
+    from handlers.calendar_choice import show_calendar
     from handlers.matching import show_suggestions
     from handlers.pairs import show_school_pairs
 

@@ -1,7 +1,7 @@
 """Database models and the queries the services use."""
 
 from models.base import Base
-from models.calendars import SchoolCalendar
+from models.calendar_choices import CalendarChoice
 from models.campaigns import Campaign
 from models.curators import SchoolCurator
 from models.invites import Invite
@@ -13,8 +13,8 @@ from models.updates import ProcessedUpdate
 from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
-    "Answer", "Base", "Campaign", "ConsentText", "FsmRecord", "Invite", "Meeting",
-    "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate", "Profile",
-    "QuestionnaireVersion", "Response", "School", "SchoolCalendar", "SchoolCurator", "User",
-    "UserRole",
+    "Answer", "Base", "CalendarChoice", "Campaign", "ConsentText", "FsmRecord", "Invite",
+    "Meeting", "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem",
+    "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator",
+    "User", "UserRole",
 ]

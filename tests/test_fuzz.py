@@ -895,7 +895,7 @@ async def start_somewhere(person: Person, start: str, pick: int) -> None:
         await press_labelled(person, "Добавить пункт")
     elif start in ("meet-time", "meet-place", "meet-topic"):
         await person.send("/meet")
-        await press_labelled(person, ".", pick)  # a day of the calendar
+        await press_labelled(person, ".", pick)  # a day of the day picker
         if start != "meet-time":
             await press_labelled(person, ":", pick)  # a time
         if start == "meet-topic":

@@ -59,7 +59,7 @@ async def test_summary_period_and_rights(running):
     assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
 
 
-async def test_periods_outside_the_calendar_are_refused(running):
+async def test_periods_outside_the_years_a_period_may_cover_are_refused(running):
     # 0001-01-01 in Moscow is year 0 in UTC, 9999-12-31 has no next day, and ordinals beyond
     # date.max do not convert: each used to fail the update instead of being refused.
     curator, _, _ = await active_pair(running)

@@ -16,8 +16,8 @@ from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.callbacks import PickCalendar, ShiftCalendar
 from handlers.school_context import Desk
-from models import School, SchoolCalendar, User
-from services import access, deadlines
+from models import CalendarChoice, School, User
+from services import access, calendar_choices
 from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
@@ -28,7 +28,7 @@ SHIFTS = (-7, -1, 1, 7)
 
 async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSession,
                         school: School, desk: Desk, *, edit: bool = False) -> None:
-    chosen = await session.get(SchoolCalendar, school.id)
+    chosen = await session.get(CalendarChoice, school.id)
     builder = InlineKeyboardBuilder()
     for calendar in desk.calendars.values():
         mark = "✅ " if chosen and chosen.calendar_id == calendar.id else ""
@@ -76,7 +76,7 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.calendar not in calendars:
         raise StaleAction
-    await deadlines.choose(session, school.id, callback_data.calendar, user.id)
+    await calendar_choices.choose(session, school.id, callback_data.calendar, user.id)
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
@@ -89,7 +89,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
                   surveys: Surveys) -> None:
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.days not in SHIFTS or \
-            await deadlines.shift(session, school.id, callback_data.days) is None:
+            await calendar_choices.shift(session, school.id, callback_data.days) is None:
         raise StaleAction
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
