@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.callbacks import PickCalendar, ShiftCalendar
-from handlers.school_context import Desk
+from handlers.school_context import SchoolViewTools
 from models import CalendarChoice, School, User
 from services import access, calendar_choices
 from services.clock import Clock
@@ -27,20 +27,20 @@ SHIFTS = (-7, -1, 1, 7)
 
 
 async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSession,
-                        school: School, desk: Desk, *, edit: bool = False) -> None:
+                        school: School, tools: SchoolViewTools, *, edit: bool = False) -> None:
     chosen = await session.get(CalendarChoice, school.id)
     builder = InlineKeyboardBuilder()
-    for calendar in desk.calendars.values():
+    for calendar in tools.calendars.values():
         mark = "✅ " if chosen and chosen.calendar_id == calendar.id else ""
         builder.row(InlineKeyboardButton(
             text=mark + calendar.title.get(i18n.locale),
             callback_data=PickCalendar(school_id=school.id, calendar=calendar.id).pack()))
     shown = [i18n.get("calendar-title", school=school.name)]
-    calendar = desk.calendars.get(chosen.calendar_id) if chosen else None
+    calendar = tools.calendars.get(chosen.calendar_id) if chosen else None
     if calendar is None:
         shown.append(i18n.get("calendar-none"))
     else:
-        today = desk.clock.now().astimezone(ZoneInfo(desk.settings.timezone)).date()
+        today = tools.clock.now().astimezone(ZoneInfo(tools.settings.timezone)).date()
         year = school_year_of(today)
         shown.append(i18n.get("calendar-chosen", title=calendar.title.get(i18n.locale),
                               shift=chosen.shift_days))
@@ -80,7 +80,7 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
+                        SchoolViewTools(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18nContext,
@@ -94,7 +94,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
+                        SchoolViewTools(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 def router() -> Router:
