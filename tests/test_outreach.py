@@ -62,7 +62,7 @@ async def test_remind_only_those_behind_and_report_delivery(running):
     assert texts(await petr.send("/remind diagnosis_mentee")) == [
         "Эта команда — для куратора программы."]
     said = texts(await petr.press_data(SummaryButton(view=SummaryView.REMIND_SEND,
-                                                  code="diagnosis_mentee").pack()))
+                                                     code="diagnosis_mentee").pack()))
     assert said == ["Эта команда — для куратора программы."]
 
 
