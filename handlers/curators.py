@@ -15,7 +15,10 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar
 from domain.roles import Role
+from handlers.calendar_choice import show_calendar
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
+from handlers.matching import show_suggestions
+from handlers.pairs import show_school_pairs
 from handlers.school_context import SchoolViewTools, with_school
 from models import School, User
 from services import access, invites, schools
@@ -23,8 +26,6 @@ from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys
-
-ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar")
 
 
 async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
@@ -71,19 +72,15 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
                                   count=len(waiting)), reply_markup=builder.as_markup())
 
 
-def _views():
-    from handlers.calendar_choice import show_calendar
-    from handlers.matching import show_suggestions
-    from handlers.pairs import show_school_pairs
-
-    return {"invites": show_invite_roles, "curators": show_curators,
-            "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
-            "calendar": show_calendar}
+VIEWS = {"invites": show_invite_roles, "curators": show_curators,
+         "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
+         "calendar": show_calendar}
+ACTIONS = tuple(VIEWS)
 
 
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
                school: School, tools: SchoolViewTools) -> None:
-    await _views()[action](message, i18n, session, school, tools)
+    await VIEWS[action](message, i18n, session, school, tools)
 
 
 def _command(action: str):
