@@ -98,7 +98,7 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
 
 
 def router() -> Router:
-    calendar = Router(name="calendar")
-    calendar.callback_query.register(on_pick, PickCalendar.filter())
-    calendar.callback_query.register(on_shift, ShiftCalendar.filter())
-    return calendar
+    choice = Router(name="calendar_choice")
+    choice.callback_query.register(on_pick, PickCalendar.filter())
+    choice.callback_query.register(on_shift, ShiftCalendar.filter())
+    return choice
