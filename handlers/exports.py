@@ -23,6 +23,7 @@ from handlers.summary_scope import (
     parse_period,
     period_days,
     resolve,
+    resolve_typed,
 )
 from models import User
 from services import access, export, pairs
@@ -78,12 +79,10 @@ async def on_export(message: Message, command: CommandObject, i18n: I18nContext,
     if period is None:
         await message.answer(i18n.get("desk-export-usage"))
         return
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             SummaryButton(view=SummaryView.EXPORT, since=period[0],
-                                           until=period[1]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.EXPORT, since=period[0],
+                                             until=period[1]))
+    if view is None:
         return
     await _send_export(message, i18n, session, view, fmt, surveys, profiles, settings, clock,
                        name="mentoring", caption=_caption(i18n, view))

@@ -34,7 +34,14 @@ from handlers.callbacks import (
 from handlers.outgoing import button
 from handlers.rendering import drop_buttons
 from handlers.states import BroadcastStates
-from handlers.summary_scope import FORM_CODES, FORMS, Refused, SummaryScope, resolve
+from handlers.summary_scope import (
+    FORM_CODES,
+    FORMS,
+    Refused,
+    SummaryScope,
+    resolve,
+    resolve_typed,
+)
 from handlers.typed_text import ask_text
 from models import Campaign, User
 from services import access, outreach
@@ -66,11 +73,9 @@ async def on_remind(message: Message, command: CommandObject, i18n: I18nContext,
                     session: AsyncSession, user: User, settings: Settings, clock: Clock,
                     surveys: Surveys) -> None:
     code = (command.args or "").strip()
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             SummaryButton(view=SummaryView.REMIND, code=code[:32]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.REMIND, code=code[:32]))
+    if view is None:
         return
     if not code or surveys.catalog.get(code) is None:
         builder = InlineKeyboardBuilder()

@@ -26,7 +26,14 @@ from bot.html import Markup, escape, lines
 from domain.roles import Form
 from handlers.callbacks import PersonCard, SummaryButton, SummaryView
 from handlers.rendering import plain_text
-from handlers.summary_scope import FORM_CODES, Refused, SummaryScope, parse_period, resolve
+from handlers.summary_scope import (
+    FORM_CODES,
+    Refused,
+    SummaryScope,
+    parse_period,
+    resolve,
+    resolve_typed,
+)
 from models import User
 from services import access, charts, figures, reports
 from services.clock import Clock
@@ -141,12 +148,10 @@ async def on_summary(message: Message, command: CommandObject, i18n: I18nContext
     if period is None:
         await message.answer(i18n.get("summary-bad-period"))
         return
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             SummaryButton(view=SummaryView.SUMMARY, since=period[0],
-                                           until=period[1]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.SUMMARY, since=period[0],
+                                             until=period[1]))
+    if view is None:
         return
     text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
     await message.answer(text, reply_markup=keyboard)

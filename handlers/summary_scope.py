@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram.types import Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,6 +109,17 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
                        school_ids=None if everything else tuple(school.id for school in chosen),
                        form=FORMS[button.form].value if button.form else None)
     return SummaryScope(button, chosen, everything, first, last, scope)
+
+
+async def resolve_typed(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                        settings: Settings, now: datetime,
+                        button: SummaryButton) -> SummaryScope | None:
+    """As resolve, for a typed command: a refusal is answered here, and None returned."""
+    try:
+        return await resolve(session, user, settings, now, button)
+    except Refused as refusal:
+        await message.answer(i18n.get(refusal.key))
+        return None
 
 
 def days_scope(first: date, last: date, zone: ZoneInfo, *,
