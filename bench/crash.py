@@ -60,7 +60,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
-from domain import engine
+from domain import answering as engine
 from domain.questionnaire import Catalog, Question, QuestionType
 from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import (

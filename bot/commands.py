@@ -37,7 +37,7 @@ async def register_commands(bot: Bot, core: FluentRuntimeCore, default_locale: s
 
 async def show_curator_menu(bot: Bot, core: FluentRuntimeCore, curator: User,
                             default_locale: str) -> None:
-    """The curator's own menu: everyone's commands, then the desk's."""
+    """The curator's own menu: everyone's commands, then the curator's."""
     try:
         await bot.set_my_commands(
             commands_for(core, curator.locale or default_locale, curator=True),

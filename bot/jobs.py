@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
-from handlers.callbacks import OpenSurvey
-from handlers.outgoing import button
 from models import ProcessedUpdate
 from services import deadlines, outbox
 from services.clock import Clock
+from services.deadlines import Buttons
 
 log = logging.getLogger(__name__)
 PLAN_AT_HOUR = 9
@@ -25,15 +25,14 @@ PLAN_AT_HOUR = 9
 KEEP_PROCESSED = timedelta(days=2)
 
 
-def survey_button(code: str) -> list[list[dict]]:
-    return [[button("button-deadline-open", OpenSurvey(code=code).pack())]]
-
-
 class DailyPlanner:
     def __init__(self, sessionmaker: async_sessionmaker, calendars: dict[str, Calendar],
-                 settings: Settings, clock: Clock, worker: OutboxWorker) -> None:
+                 settings: Settings, clock: Clock, worker: OutboxWorker,
+                 survey_button: Callable[[str], Buttons]) -> None:
+        """`survey_button`: the buttons a deadline reminder carries to its questionnaire (the
+        handlers' callback data, given by the factory that wires both)."""
         self.sessionmaker, self.calendars, self.settings = sessionmaker, calendars, settings
-        self.clock, self.worker = clock, worker
+        self.clock, self.worker, self.survey_button = clock, worker, survey_button
 
     def start(self, scheduler: AsyncIOScheduler) -> None:
         # Also right away: a bot started late in the day still plans today's messages.
@@ -62,7 +61,7 @@ class DailyPlanner:
         async with self.sessionmaker.begin() as session:
             planned = await deadlines.plan_deadlines(
                 session, self.calendars, now, ZoneInfo(self.settings.timezone),
-                set(self.settings.curator_ids), survey_button)
+                set(self.settings.curator_ids), self.survey_button)
             planned += await deadlines.plan_warnings(session, now,
                                                      set(self.settings.curator_ids))
         log.info("daily planning: %d messages owed", planned)

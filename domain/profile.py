@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from domain.engine import first_unanswered
+from domain.answering import first_unanswered
 from domain.questionnaire import (
     DefinitionError,
     Question,

@@ -28,11 +28,10 @@ class WithoutNul(BaseMiddleware):
 def build_router() -> Router:
     from handlers import (
         answering,
-        calendar,
+        calendar_choice,
         cards,
         common,
         curators,
-        desk,
         exports,
         fallback,
         groups,
@@ -44,6 +43,7 @@ def build_router() -> Router:
         privacy,
         profile,
         pupil_pairs,
+        summary,
         surveys,
     )
 
@@ -54,11 +54,12 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    # outreach and exports before desk: they take the desk's «remind» and «export» buttons.
-    gated = [curators.router(), outreach.router(), exports.router(), desk.router(),
-             cards.router(), calendar.router(), pairs.router(), pupil_pairs.router(), plan.router(),
-             meetings.router(), privacy.router(), profile.router(), surveys.router(),
-             answering.typed_router()]
+    # outreach and exports before summary: they take the summary's «remind» and «export»
+    # buttons.
+    gated = [curators.router(), outreach.router(), exports.router(), summary.router(),
+             cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
+             plan.router(), meetings.router(), privacy.router(), profile.router(),
+             surveys.router(), answering.typed_router()]
     answer_buttons = answering.buttons_router()
     for router in (answer_buttons, *gated):
         router.message.middleware(RequireConsent())

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.unit_of_work import commit
-from domain import engine
-from domain.engine import AnswerError
+from domain import answering
+from domain.answering import AnswerError, Step
 from handlers.callbacks import Act, AnswerButton, Flow
 from handlers.rendering import drop_buttons, main_menu, step_keyboard, step_text
 from handlers.screens import show_profile, show_surveys
@@ -26,7 +26,7 @@ from handlers.states import Answering
 from models import User
 from services.errors import StaleAction
 from services.profiles import Profiles
-from services.surveys import Step, Surveys
+from services.surveys import Surveys
 
 
 class SurveyFlow:
@@ -225,15 +225,15 @@ async def on_answer_button(
         return
     try:
         if callback_data.act is Act.TOGGLE:
-            chosen = engine.toggle(step.question, draft_of(memory, step), callback_data.pick)
+            chosen = answering.toggle(step.question, draft_of(memory, step), callback_data.pick)
             await present(query.message, state, i18n, flow, step, draft=chosen, edit=True,
                           before=memory, again=True)
             return
         if callback_data.act is Act.DONE:
-            value = engine.finish_selection(step.question, draft_of(memory, step))
+            value = answering.finish_selection(step.question, draft_of(memory, step))
             following = await flow.answer(step, value)
         elif callback_data.act is Act.PICK:
-            following = await flow.answer(step, engine.choice_answer(step.question,
+            following = await flow.answer(step, answering.choice_answer(step.question,
                                                                      callback_data.pick))
         elif callback_data.act is Act.SKIP:
             following = await flow.skip(step)
@@ -288,7 +288,7 @@ async def on_typed_answer(
             raise AnswerError("not-text")
         if message.text.startswith("/"):
             raise AnswerError("unknown-command")
-        value = engine.parse_text(step.question, message.text)
+        value = answering.parse_text(step.question, message.text)
     except AnswerError as error:
         await message.answer(i18n.get(f"error-{error.code}", **error.params))
         await present(message, state, i18n, flow, step, before=memory, again=True)

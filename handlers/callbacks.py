@@ -143,7 +143,7 @@ class MeetPair(CallbackData, prefix="mpair"):
 
 
 class MeetDay(CallbackData, prefix="mday"):
-    day: str  # YYYYMMDD, one of the calendar's days (checked against the days it offered)
+    day: str  # YYYYMMDD, one of the day picker's days (checked against the days it offered)
 
 
 class MeetTime(CallbackData, prefix="mtime"):
@@ -211,7 +211,7 @@ class SetLanguage(CallbackData, prefix="lang"):
     locale: str
 
 
-class DeskView(StrEnum):
+class SummaryView(StrEnum):
     SUMMARY = "s"
     LAGGARDS = "l"
     SCHOOLS = "sc"
@@ -224,12 +224,13 @@ class DeskView(StrEnum):
     EXPORT_CSV = "xc"
 
 
-class DeskButton(CallbackData, prefix="desk"):
-    """A view of the curator's desk with its filters. school 0: every school the curator
-    curates; form "" : every form (else a short code, see handlers.desk_scope.FORMS); since and
-    until: day ordinals, 0 for the school year so far; code: a questionnaire."""
+# The prefix is the summary's old name: buttons already sent in chats carry it.
+class SummaryButton(CallbackData, prefix="desk"):
+    """A view of the curator's summary with its filters. school 0: every school the curator
+    curates; form "" : every form (else a short code, see handlers.summary_scope.FORMS); since
+    and until: day ordinals, 0 for the school year so far; code: a questionnaire."""
 
-    view: DeskView
+    view: SummaryView
     school: Int = 0
     form: str = ""
     since: Int = 0

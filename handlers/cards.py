@@ -1,6 +1,7 @@
-"""Drill-down from the desk: one pair (plan, meetings, questionnaires, diagnosis before and
-after) and one person (roles, profile, questionnaires, pairs), and a mentee's before/after
-chart. Curators see their schools, a mentor their own pairs, a mentee their own progress."""
+"""Drill-down from the curator's views: one pair (plan, meetings, questionnaires, diagnosis
+before and after) and one person (roles, profile, questionnaires, pairs), and a mentee's
+before/after chart. Curators see their schools, a mentor their own pairs, a mentee their own
+progress."""
 
 from __future__ import annotations
 

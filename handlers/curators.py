@@ -15,8 +15,11 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar
 from domain.roles import Role
+from handlers.calendar_choice import show_calendar
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
-from handlers.school_context import Desk, with_school
+from handlers.matching import show_suggestions
+from handlers.pairs import show_school_pairs
+from handlers.school_context import SchoolViewTools, with_school
 from models import School, User
 from services import access, invites, schools
 from services.clock import Clock
@@ -24,11 +27,9 @@ from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys
 
-ACTIONS = ("invites", "curators", "confirm", "match", "pairs", "calendar")
-
 
 async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncSession,
-                            school: School, desk: Desk | None = None) -> None:
+                            school: School, tools: SchoolViewTools | None = None) -> None:
     builder = InlineKeyboardBuilder()
     for role in Role:
         builder.row(InlineKeyboardButton(
@@ -39,7 +40,7 @@ async def show_invite_roles(message: Message, i18n: I18nContext, session: AsyncS
 
 
 async def show_curators(message: Message, i18n: I18nContext, session: AsyncSession,
-                        school: School, desk: Desk | None = None) -> None:
+                        school: School, tools: SchoolViewTools | None = None) -> None:
     current = await schools.curators_of(session, school.id)
     current_ids = {user_id for user_id, _ in current}
     names = lines(Markup("• {}").format(name or "—") for _, name in current) or "—"
@@ -56,7 +57,7 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
 
 
 async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSession,
-                           school: School, desk: Desk | None = None) -> None:
+                           school: School, tools: SchoolViewTools | None = None) -> None:
     waiting = await schools.members(session, school.id, confirmed=False)
     if not waiting:
         await message.answer(i18n.get("confirm-none", school=school.name))
@@ -71,19 +72,15 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
                                   count=len(waiting)), reply_markup=builder.as_markup())
 
 
-def _views():
-    from handlers.calendar import show_calendar
-    from handlers.matching import show_suggestions
-    from handlers.pairs import show_school_pairs
-
-    return {"invites": show_invite_roles, "curators": show_curators,
-            "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
-            "calendar": show_calendar}
+VIEWS = {"invites": show_invite_roles, "curators": show_curators,
+         "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
+         "calendar": show_calendar}
+ACTIONS = tuple(VIEWS)
 
 
 async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
-               school: School, desk: Desk) -> None:
-    await _views()[action](message, i18n, session, school, desk)
+               school: School, tools: SchoolViewTools) -> None:
+    await VIEWS[action](message, i18n, session, school, tools)
 
 
 def _command(action: str):
@@ -93,7 +90,7 @@ def _command(action: str):
         school = await with_school(message, i18n, session, user, settings, action)
         if school is not None:
             await _run(action, message, i18n, session, school,
-                       Desk(profiles, calendars, settings, clock, surveys, command.args))
+                       SchoolViewTools(profiles, calendars, settings, clock, surveys, command.args))
 
     handler.__name__ = f"on_{action}"
     return handler
@@ -109,7 +106,7 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
         raise StaleAction
     school = await session.get(School, callback_data.school_id)
     await _run(callback_data.action, query.message, i18n, session, school,
-               Desk(profiles, calendars, settings, clock, surveys))
+               SchoolViewTools(profiles, calendars, settings, clock, surveys))
 
 
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,

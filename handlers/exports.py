@@ -14,16 +14,17 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from handlers.callbacks import DeskButton, DeskView
-from handlers.desk_scope import (
-    DeskScope,
+from handlers.callbacks import SummaryButton, SummaryView
+from handlers.rendering import plain_text
+from handlers.summary_scope import (
     Refused,
+    SummaryScope,
     days_scope,
     parse_period,
     period_days,
     resolve,
+    resolve_typed,
 )
-from handlers.rendering import plain_text
 from models import User
 from services import access, export, pairs
 from services.clock import Clock
@@ -42,7 +43,7 @@ def _parse(args: str | None) -> tuple[str, tuple[int, int] | None]:
 
 
 async def _send_export(message: Message, i18n: I18nContext, session: AsyncSession,
-                       view: DeskScope, fmt: str, surveys: Surveys, profiles: Profiles,
+                       view: SummaryScope, fmt: str, surveys: Surveys, profiles: Profiles,
                        settings: Settings, clock: Clock, *, mentor_id: int | None = None,
                        name: str, caption: str) -> None:
     await message.answer(i18n.get("desk-export-preparing"))
@@ -65,7 +66,7 @@ async def _send_export(message: Message, i18n: I18nContext, session: AsyncSessio
         os.unlink(path)
 
 
-def _caption(i18n: I18nContext, view: DeskScope) -> str:
+def _caption(i18n: I18nContext, view: SummaryScope) -> str:
     place, form = view.names(i18n)
     return i18n.get("desk-export-caption", place=place, form=form,
                     since=f"{view.first_day:%d.%m.%Y}", until=f"{view.last_day:%d.%m.%Y}")
@@ -78,17 +79,16 @@ async def on_export(message: Message, command: CommandObject, i18n: I18nContext,
     if period is None:
         await message.answer(i18n.get("desk-export-usage"))
         return
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             DeskButton(view=DeskView.EXPORT, since=period[0], until=period[1]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.EXPORT, since=period[0],
+                                             until=period[1]))
+    if view is None:
         return
     await _send_export(message, i18n, session, view, fmt, surveys, profiles, settings, clock,
                        name="mentoring", caption=_caption(i18n, view))
 
 
-async def on_export_button(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,
+async def on_export_button(query: CallbackQuery, callback_data: SummaryButton, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings, clock: Clock,
                            surveys: Surveys, profiles: Profiles) -> None:
     try:
@@ -98,7 +98,7 @@ async def on_export_button(query: CallbackQuery, callback_data: DeskButton, i18n
     except Refused as refusal:
         await query.answer(i18n.get(refusal.key), show_alert=True)
         return
-    fmt = "csv" if callback_data.view is DeskView.EXPORT_CSV else "xlsx"
+    fmt = "csv" if callback_data.view is SummaryView.EXPORT_CSV else "xlsx"
     await _send_export(query.message, i18n, session, view, fmt, surveys, profiles, settings,
                        clock, name="mentoring", caption=_caption(i18n, view))
 
@@ -117,8 +117,8 @@ async def on_report(message: Message, command: CommandObject, i18n: I18nContext,
         return
     zone = ZoneInfo(settings.timezone)
     first, last = period_days(*period, clock.now().astimezone(zone).date())
-    button = DeskButton(view=DeskView.EXPORT, since=first.toordinal(), until=last.toordinal())
-    view = DeskScope(button, [], False, first, last, days_scope(first, last, zone))
+    button = SummaryButton(view=SummaryView.EXPORT, since=first.toordinal(), until=last.toordinal())
+    view = SummaryScope(button, [], False, first, last, days_scope(first, last, zone))
     done = sum(1 for p in own for item in p.plan if item.done_at)
     caption = i18n.get("report-caption", pairs=len(own), done=done,
                        total=sum(len(p.plan) for p in own),
@@ -131,6 +131,6 @@ def router() -> Router:
     exports = Router(name="exports")
     exports.message.register(on_export, Command("export"))
     exports.message.register(on_report, Command("report"))
-    exports.callback_query.register(on_export_button, DeskButton.filter(
-        F.view.in_({DeskView.EXPORT, DeskView.EXPORT_CSV})))
+    exports.callback_query.register(on_export_button, SummaryButton.filter(
+        F.view.in_({SummaryView.EXPORT, SummaryView.EXPORT_CSV})))
     return exports

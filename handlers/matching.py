@@ -20,7 +20,7 @@ from handlers.callbacks import (
 )
 from handlers.outgoing import button, full_name, localized, owe
 from handlers.rendering import drop_buttons
-from handlers.school_context import Desk
+from handlers.school_context import SchoolViewTools
 from models import Pair, School, User
 from models.db import lock
 from services import access, pairs
@@ -43,7 +43,7 @@ def reason_text(i18n: I18nContext, reason: matching.Reason, profiles: Profiles) 
 
 
 async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSession,
-                           school: School, desk: Desk) -> None:
+                           school: School, tools: SchoolViewTools) -> None:
     mentees, mentors, names = await pairs.bases(session, school.id)
     if not mentees:
         await message.answer(i18n.get("match-none", school=school.name))
@@ -54,7 +54,7 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
         places=sum(m.free_slots for m in mentors), suggested=len(suggestions),
         shown=min(len(suggestions), SHOWN_SUGGESTIONS)))
     for suggestion in suggestions[:SHOWN_SUGGESTIONS]:
-        reasons = lines(Markup("• {}").format(reason_text(i18n, reason, desk.profiles))
+        reasons = lines(Markup("• {}").format(reason_text(i18n, reason, tools.profiles))
                         for reason in suggestion.reasons)
         accept = AcceptMatch(mentee=suggestion.mentee_id, mentor=suggestion.mentor_id)
         await message.answer(

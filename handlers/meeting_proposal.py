@@ -1,5 +1,5 @@
-"""Proposing a meeting: /meet, then an inline calendar, a time, place, topic, interaction model
-and repeat; the partner is asked through the outbox."""
+"""Proposing a meeting: /meet, then a day picker (four weeks), a time, place, topic,
+interaction model and repeat; the partner is asked through the outbox."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from services import meetings, pairs
 from services.clock import Clock
 from services.errors import StaleAction
 
-CALENDAR_DAYS = 28
+DAYS_OFFERED = 28
 SLOTS = [f"{hour:02d}00" for hour in range(8, 20)]
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_TEXT = 300
@@ -52,10 +52,10 @@ def local_start(day: str, hhmm: str, user: User, settings: Settings) -> datetime
                             tzinfo=zone_of(user, settings))
 
 
-def calendar(i18n: I18nContext, today: date) -> InlineKeyboardMarkup:
+def day_picker(i18n: I18nContext, today: date) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     days = offered_days(today)
-    for week in range(0, CALENDAR_DAYS, 7):
+    for week in range(0, DAYS_OFFERED, 7):
         builder.row(*[InlineKeyboardButton(
             text=day.strftime("%d.%m"), callback_data=MeetDay(day=day.strftime("%Y%m%d")).pack())
             for day in days[week:week + 7]])
@@ -81,7 +81,7 @@ async def propose_for(state: FSMContext, pair: Pair) -> None:
 async def ask_day(message: Message, i18n: I18nContext, user: User, settings: Settings,
                   clock: Clock) -> None:
     today = clock.now().astimezone(zone_of(user, settings)).date()
-    await message.answer(i18n.get("meet-pick-day"), reply_markup=calendar(i18n, today))
+    await message.answer(i18n.get("meet-pick-day"), reply_markup=day_picker(i18n, today))
 
 
 async def on_meet(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
@@ -114,14 +114,14 @@ async def on_pair_picked(query: CallbackQuery, callback_data: MeetPair, state: F
 
 
 def offered_days(today: date) -> list[date]:
-    """The days the calendar offers, today first."""
-    return [today + timedelta(days=n) for n in range(CALENDAR_DAYS)]
+    """The days the day picker offers, today first."""
+    return [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
 
 
 async def on_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext,
                  i18n: I18nContext, user: User, settings: Settings, clock: Clock) -> None:
-    # Only a day the calendar offered (it shows the next four weeks): a forged one (year 9999,
-    # say) would make a weekly series overflow the calendar.
+    # Only a day the picker offered (it shows the next four weeks): a forged one (year 9999,
+    # say) would make a weekly series overflow the date range.
     today = clock.now().astimezone(zone_of(user, settings)).date()
     day = next((d for d in offered_days(today) if d.strftime("%Y%m%d") == callback_data.day),
                None)

@@ -27,14 +27,21 @@ from handlers.callbacks import (
     BroadcastPick,
     BroadcastStep,
     CampaignStatus,
-    DeskButton,
-    DeskView,
     OpenSurvey,
+    SummaryButton,
+    SummaryView,
 )
-from handlers.desk_scope import FORM_CODES, FORMS, DeskScope, Refused, resolve
 from handlers.outgoing import button
 from handlers.rendering import drop_buttons
 from handlers.states import BroadcastStates
+from handlers.summary_scope import (
+    FORM_CODES,
+    FORMS,
+    Refused,
+    SummaryScope,
+    resolve,
+    resolve_typed,
+)
 from handlers.typed_text import ask_text
 from models import Campaign, User
 from services import access, outreach
@@ -46,7 +53,7 @@ MAX_TEXT = 3000
 MAX_SCHOOL_BUTTONS = 20
 
 
-def _where(i18n: I18nContext, view: DeskScope) -> Markup:
+def _where(i18n: I18nContext, view: SummaryScope) -> Markup:
     return lines(view.names(i18n), " · ")
 
 
@@ -66,18 +73,16 @@ async def on_remind(message: Message, command: CommandObject, i18n: I18nContext,
                     session: AsyncSession, user: User, settings: Settings, clock: Clock,
                     surveys: Surveys) -> None:
     code = (command.args or "").strip()
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             DeskButton(view=DeskView.REMIND, code=code[:32]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.REMIND, code=code[:32]))
+    if view is None:
         return
     if not code or surveys.catalog.get(code) is None:
         builder = InlineKeyboardBuilder()
         for questionnaire in surveys.catalog:
             builder.row(InlineKeyboardButton(
                 text=questionnaire.title.get(i18n.locale)[:60],
-                callback_data=view.go(DeskView.REMIND, code=questionnaire.id)))
+                callback_data=view.go(SummaryView.REMIND, code=questionnaire.id)))
         key = "outreach-remind-pick" if not code else "outreach-remind-unknown"
         await message.answer(i18n.get(key), reply_markup=builder.as_markup())
         return
@@ -85,7 +90,7 @@ async def on_remind(message: Message, command: CommandObject, i18n: I18nContext,
 
 
 async def _confirm_reminder(message: Message, i18n: I18nContext, session: AsyncSession,
-                            view: DeskScope, surveys: Surveys) -> None:
+                            view: SummaryScope, surveys: Surveys) -> None:
     questionnaire = surveys.catalog.get(view.button.code)
     if questionnaire is None:
         raise Refused("error-stale")
@@ -100,17 +105,17 @@ async def _confirm_reminder(message: Message, i18n: I18nContext, session: AsyncS
                  where=_where(i18n, view)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
             text=i18n.get("outreach-button-remind", count=len(recipients)),
-            callback_data=view.go(DeskView.REMIND_SEND))]]))
+            callback_data=view.go(SummaryView.REMIND_SEND))]]))
 
 
-async def on_remind_button(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,
+async def on_remind_button(query: CallbackQuery, callback_data: SummaryButton, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings,
                            clock: Clock, surveys: Surveys, outbox: OutboxWorker) -> None:
     if not isinstance(query.message, Message):
         raise StaleAction
     try:
         view = await resolve(session, user, settings, clock.now(), callback_data)
-        if callback_data.view is DeskView.REMIND:
+        if callback_data.view is SummaryView.REMIND:
             await _confirm_reminder(query.message, i18n, session, view, surveys)
             return
         questionnaire = surveys.catalog.get(callback_data.code)
@@ -172,14 +177,14 @@ async def on_status(query: CallbackQuery, callback_data: CampaignStatus, i18n: I
 # --- /broadcast ----------------------------------------------------------------------------
 
 async def _audience(session: AsyncSession, user: User, settings: Settings, clock: Clock,
-                    data: dict) -> DeskScope:
+                    data: dict) -> SummaryScope:
     """The scope the announcement goes to; refuses a school or form the curator may not use."""
-    return await resolve(session, user, settings, clock.now(), DeskButton(
-        view=DeskView.SUMMARY, school=int(data.get("school") or 0), form=data.get("form", "")))
+    return await resolve(session, user, settings, clock.now(), SummaryButton(
+        view=SummaryView.SUMMARY, school=int(data.get("school") or 0), form=data.get("form", "")))
 
 
 async def _show_audience(message: Message, i18n: I18nContext, session: AsyncSession,
-                         user: User, settings: Settings, view: DeskScope, data: dict,
+                         user: User, settings: Settings, view: SummaryScope, data: dict,
                          edit: bool) -> None:
     role = data.get("role") or None
     count = await outreach.audience_size(session, view.scope, role)
@@ -344,8 +349,8 @@ def router() -> Router:
     reach = Router(name="outreach")
     reach.message.register(on_remind, Command("remind"))
     reach.message.register(on_broadcast, Command("broadcast"))
-    reach.callback_query.register(on_remind_button, DeskButton.filter(
-        F.view.in_({DeskView.REMIND, DeskView.REMIND_SEND})))
+    reach.callback_query.register(on_remind_button, SummaryButton.filter(
+        F.view.in_({SummaryView.REMIND, SummaryView.REMIND_SEND})))
     reach.callback_query.register(on_status, CampaignStatus.filter())
     reach.callback_query.register(on_pick, BroadcastPick.filter(),
                                   StateFilter(BroadcastStates.audience))

@@ -32,7 +32,7 @@ from handlers.matching import on_accept_match, on_choose_mentor
 from handlers.outgoing import button, contact, full_name, owe, pair_title, shown
 from handlers.pair_consent import MAX_REASON, on_decline_reason, on_pair_reply
 from handlers.rendering import drop_buttons
-from handlers.school_context import Desk
+from handlers.school_context import SchoolViewTools
 from handlers.states import PairStates
 from handlers.typed_text import ask_text
 from models import Pair, School, User
@@ -149,7 +149,7 @@ async def on_my_pairs(message: Message, i18n: I18nContext, session: AsyncSession
 
 
 async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncSession,
-                            school: School, desk: Desk | None = None) -> None:
+                            school: School, tools: SchoolViewTools | None = None) -> None:
     current = await pairs.school_pairs(session, school.id)
     if not current:
         await message.answer(i18n.get("school-pairs-none", school=school.name))

@@ -17,10 +17,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 
 from bot.html import Markup, escape, lines, plain
-from domain import engine
+from domain import answering
+from domain.answering import MISSING, Step
 from domain.questionnaire import Question, QuestionType
 from handlers.callbacks import Act, AnswerButton, Flow, OpenSurvey
-from services.surveys import MISSING, Status, Step, SurveyStatus
+from services.surveys import Status, SurveyStatus
 
 SCALE_ROW = 6
 
@@ -56,7 +57,7 @@ def yes_no(i18n: I18nContext) -> tuple[str, str]:
 
 
 def describe(i18n: I18nContext, question: Question, value: Any) -> str:
-    return engine.describe(question, value, i18n.locale, yes_no(i18n))
+    return answering.describe(question, value, i18n.locale, yes_no(i18n))
 
 
 def question_hint(i18n: I18nContext, question: Question) -> str:
@@ -120,7 +121,7 @@ def step_keyboard(
             rows.append([button(mark + escape(option.text.get(i18n.locale)), Act.TOGGLE, index)])
         rows.append([button(i18n.get("button-done"), Act.DONE)])
     elif kind is QuestionType.SCALE:
-        points = engine.scale_points(question)
+        points = answering.scale_points(question)
         for start in range(0, len(points), SCALE_ROW):
             rows.append([
                 button(f"·{p}·" if p == current else str(p), Act.PICK, p)

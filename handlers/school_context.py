@@ -23,8 +23,8 @@ MAX_SCHOOL_BUTTONS = 50
 
 
 @dataclass(frozen=True)
-class Desk:
-    """What the curator's views use besides the school: app-wide objects from handler data."""
+class SchoolViewTools:
+    """What a curator's school view uses besides the school: app-wide objects from handler data."""
 
     profiles: Profiles
     calendars: dict[str, Calendar]

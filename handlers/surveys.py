@@ -12,6 +12,7 @@ from bot.html import escape
 from handlers.answering import SurveyFlow, ask
 from handlers.callbacks import OpenSurvey
 from handlers.onboarding import onboarding_step
+from handlers.outgoing import button
 from handlers.replies import commit_then, say
 from handlers.screens import show_surveys
 from models import User
@@ -19,6 +20,11 @@ from services.errors import StaleAction
 from services.people import roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
+
+
+def survey_button(code: str) -> list[list[dict]]:
+    """The button of a message owed about a questionnaire (a deadline's reminder): opens it."""
+    return [[button("button-deadline-open", OpenSurvey(code=code).pack())]]
 
 
 async def on_surveys(message: Message, state: FSMContext, i18n: I18nContext,

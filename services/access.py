@@ -187,7 +187,8 @@ async def may_curate(session: AsyncSession, viewer: User, school_id: int | None,
 
 async def curated_schools(session: AsyncSession, viewer: User,
                           root_ids: Collection[int]) -> list[School]:
-    """The schools whose desk this person may use (every school for a regional curator)."""
+    """The schools whose curator's commands this person may use (every school for a regional
+    curator)."""
     return await schools.curated_schools(session, viewer, root_ids)
 
 

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import Calendar, Event, school_year_of
 from models import (
+    CalendarChoice,
     Meeting,
     Pair,
     Profile,
     Response,
-    SchoolCalendar,
     User,
     UserRole,
 )
@@ -33,24 +33,6 @@ NAMES_IN_DIGEST = 30
 SILENT_AFTER = timedelta(days=2)
 SILENT_WINDOW = timedelta(days=14)
 Buttons = list[list[dict[str, Any]]]
-
-
-async def choose(session: AsyncSession, school_id: int, calendar_id: str, by: int) -> None:
-    chosen = await session.get(SchoolCalendar, school_id)
-    if chosen is None:
-        session.add(SchoolCalendar(school_id=school_id, calendar_id=calendar_id, shift_days=0,
-                                   chosen_by=by))
-    else:
-        chosen.calendar_id, chosen.shift_days, chosen.chosen_by = calendar_id, 0, by
-    await session.flush()
-
-
-async def shift(session: AsyncSession, school_id: int, days: int) -> SchoolCalendar | None:
-    chosen = await session.get(SchoolCalendar, school_id)
-    if chosen is not None:
-        chosen.shift_days = max(-60, min(60, chosen.shift_days + days))
-        await session.flush()
-    return chosen
 
 
 async def _owing(session: AsyncSession, school_id: int, event: Event,
@@ -83,7 +65,7 @@ async def plan_deadlines(session: AsyncSession, calendars: dict[str, Calendar], 
 
     year = school_year_of(today)
     planned = 0
-    for chosen in (await session.scalars(select(SchoolCalendar))).all():
+    for chosen in (await session.scalars(select(CalendarChoice))).all():
         calendar = calendars.get(chosen.calendar_id)
         if calendar is None:
             continue

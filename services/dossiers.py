@@ -1,4 +1,4 @@
-"""Everything the desk shows about one pair or one person, gathered in one place: the plan,
+"""Everything a curator's card shows about one pair or one person, gathered in one place: the plan,
 the meetings, the questionnaires and the diagnosis before and after."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ MODELS = ("tell_listen", "show_watch", "together", "do_hint", "do_tell")
 REPEAT_DAYS = {"once": 0, "weekly": 7, "biweekly": 14}
 DEFAULT_REMINDERS = (24 * 60, 60)
 MAX_SERIES = 40
-# A meeting is proposed from a four-week calendar; later than this is no meeting the bot offered.
+# A meeting is proposed from a four-week day picker; later than this is no meeting the bot offered.
 MAX_AHEAD = timedelta(days=60)
 Buttons = list[list[dict[str, Any]]]
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.engine import AnswerError
+from domain.answering import AnswerError
 from domain.questionnaire import Question
 from domain.roles import DEFAULT_FORM, Form, Role
 from models import Profile, School, User, UserRole

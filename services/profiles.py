@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import engine
+from domain import answering
+from domain.answering import MISSING, Step
 from domain.profile import ProfileForm
 from domain.questionnaire import Question
 from models import User
 from services.errors import StaleAction
 from services.people import profile_values, roles_of, save_profile_answer
-from services.surveys import MISSING, Step
 
 
 class Profiles:
@@ -33,14 +33,14 @@ class Profiles:
             question = questions[0] if questions else None
         else:
             question = next((q for q in questions if q.id == cursor), None)
-            question = question or engine.first_unanswered(questions, answers)
+            question = question or answering.first_unanswered(questions, answers)
         if question is None:
             return None
-        number, total = engine.step_of(questions, answers, question.id)
+        number, total = answering.step_of(questions, answers, question.id)
         return Step(
             title=None, question=question, number=number, total=total,
             current=answers.get(question.id, MISSING),
-            can_go_back=only is None and engine.previous_question(
+            can_go_back=only is None and answering.previous_question(
                 questions, answers, question.id) is not None,
         )
 
@@ -56,7 +56,7 @@ class Profiles:
     def previous(self, user: User, question_id: str) -> str:
         questions = self._questions(user, None)
         answers = self.form.answers_from(profile_values(user))
-        previous = engine.previous_question(questions, answers, question_id)
+        previous = answering.previous_question(questions, answers, question_id)
         if previous is None:
             raise StaleAction("no question before this one")
         return previous.id

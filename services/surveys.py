@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import engine
+from domain import answering
+from domain.answering import MISSING, Step
 from domain.questionnaire import (
     Catalog,
     DefinitionError,
@@ -23,7 +24,6 @@ from domain.questionnaire import (
     OptionSource,
     Question,
     Questionnaire,
-    Text,
 )
 from domain.roles import Role
 from models import Profile, QuestionnaireVersion, Response, User, UserRole
@@ -33,9 +33,7 @@ from services.errors import StaleAction
 from services.people import roles_with_forms
 from services.responses import ResponseSnapshot
 
-MISSING = object()
 
-# Built once: a statement made per call costs its cache key and options again on every press.
 class Status(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -48,18 +46,6 @@ class SurveyStatus:
     status: Status
     answered: int
     completed_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Step:
-    """One question to show, with where it stands in the questionnaire."""
-
-    title: Text | None  # None: the profile, titled by the front end
-    question: Question
-    number: int
-    total: int
-    current: Any
-    can_go_back: bool
 
 
 async def sync_catalog(session: AsyncSession, catalog: Catalog) -> None:
@@ -203,18 +189,18 @@ class Surveys:
             return None
         questionnaire, questions = await self._questions(session, response)
         answers = response.answers
-        shown = {q.id: q for q in engine.visible_questions(questions, answers)}
+        shown = {q.id: q for q in answering.visible_questions(questions, answers)}
         question = shown.get(response.current_question or "")
         if question is None:
-            question = engine.first_unanswered(questions, answers)
+            question = answering.first_unanswered(questions, answers)
         if question is None:
             await self._complete(session, response)
             return None
-        number, total = engine.step_of(questions, answers, question.id)
+        number, total = answering.step_of(questions, answers, question.id)
         return Step(
             title=questionnaire.title, question=question, number=number, total=total,
             current=answers.get(question.id, MISSING),
-            can_go_back=engine.previous_question(questions, answers, question.id) is not None,
+            can_go_back=answering.previous_question(questions, answers, question.id) is not None,
         )
 
     async def current(
@@ -236,7 +222,7 @@ class Surveys:
         await responses.save_answer(session, response, question.id, value, skipped=skipped,
                                     at=now)
         _, questions = await self._questions(session, response)
-        following = engine.first_unanswered(questions, response.answers)
+        following = answering.first_unanswered(questions, response.answers)
         await responses.move(session, response, following.id if following else None, at=now,
                              completed_at=None if following else now)
         return await self.step(session, response)
@@ -244,13 +230,13 @@ class Surveys:
     async def skip(self, session: AsyncSession, response: ResponseSnapshot,
                    question: Question):
         if not question.optional:
-            raise engine.AnswerError("not-optional")
+            raise answering.AnswerError("not-optional")
         return await self.answer(session, response, question, None, skipped=True)
 
     async def back(self, session: AsyncSession, response: ResponseSnapshot,
                    question: Question):
         _, questions = await self._questions(session, response)
-        previous = engine.previous_question(questions, response.answers, question.id)
+        previous = answering.previous_question(questions, response.answers, question.id)
         if previous is None:
             raise StaleAction("no question before this one")
         await responses.move(session, response, previous.id, at=self.clock.now())

@@ -1,5 +1,5 @@
-"""Drill-down: a pair's card and a person's card from the desk, a mentee's before/after chart,
-and who may open them (forged buttons included)."""
+"""Drill-down: a pair's card and a person's card from the curator's views, a mentee's
+before/after chart, and who may open them (forged buttons included)."""
 
 import pytest
 from sqlalchemy import select

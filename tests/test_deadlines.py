@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.config import PROJECT_ROOT
 from bot.factory import build_app
-from models import OutboxMessage, SchoolCalendar
+from models import CalendarChoice, OutboxMessage
 from tests.conftest import Running
 from tests.flows import (
     TEACHER_MENTEE,
@@ -101,7 +101,7 @@ async def test_curator_shifts_the_calendar(with_calendar):
     await curator.press("+1 дн.")
     assert "09.11–03.12.2026 Диагностика дефицитов" in curator.last.text
     async with running.session() as session:
-        assert (await session.scalar(select(SchoolCalendar))).shift_days == 8
+        assert (await session.scalar(select(CalendarChoice))).shift_days == 8
 
 
 async def test_warnings_for_a_quiet_pair_and_a_blocked_participant(running, clock):

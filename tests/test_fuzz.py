@@ -426,9 +426,9 @@ def callback_classes() -> list[type[CallbackData]]:
 
 
 def known_strings(running) -> list[str]:
-    from handlers.desk_scope import FORMS
     from handlers.meeting_proposal import SLOTS
     from handlers.meeting_settings import ZONES
+    from handlers.summary_scope import FORMS
     from services.meetings import MODELS, REPEAT_DAYS
 
     app = running.app
@@ -443,7 +443,7 @@ def known_strings(running) -> list[str]:
     strings |= {question.id for question in app.profiles.form.questions}
     from domain.roles import Form, Role
     strings |= {r.value for r in Role} | {f.value for f in Form}
-    for enum in (callbacks.Flow, callbacks.Act, callbacks.DeskView, callbacks.BroadcastField,
+    for enum in (callbacks.Flow, callbacks.Act, callbacks.SummaryView, callbacks.BroadcastField,
                  callbacks.BroadcastStep):
         strings |= {member.value for member in enum}
     return sorted(strings)
@@ -474,9 +474,9 @@ def field_values(world: World, name: str, kind: Any) -> list:
     itself puts there (and a few it does not)."""
     from domain.roles import Role
     from handlers.curators import ACTIONS
-    from handlers.desk_scope import FORMS
     from handlers.meeting_proposal import SLOTS
     from handlers.meeting_settings import ZONES
+    from handlers.summary_scope import FORMS
     from services.meetings import MODELS, REPEAT_DAYS
 
     app = world.running.app
@@ -895,7 +895,7 @@ async def start_somewhere(person: Person, start: str, pick: int) -> None:
         await press_labelled(person, "Добавить пункт")
     elif start in ("meet-time", "meet-place", "meet-topic"):
         await person.send("/meet")
-        await press_labelled(person, ".", pick)  # a day of the calendar
+        await press_labelled(person, ".", pick)  # a day of the day picker
         if start != "meet-time":
             await press_labelled(person, ":", pick)  # a time
         if start == "meet-topic":

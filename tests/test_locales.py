@@ -3,6 +3,7 @@
 import ast as python_ast
 import re
 
+import pytest
 from fluent.syntax import FluentParser, ast
 
 from bot.commands import CURATOR_COMMANDS, USER_COMMANDS
@@ -54,7 +55,7 @@ def test_every_key_used_by_the_code_exists():
     assert used - message_ids("ru") == set()
 
 
-def test_every_engine_error_code_is_known_here():
+def test_every_answer_error_code_is_known_here():
     raised = set()
     for folder in CODE_DIRS:
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
@@ -75,6 +76,12 @@ def keys_in_calls() -> tuple[set[str], set[str], int]:
     for folder in CODE_DIRS:
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             for node in python_ast.walk(python_ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, python_ast.Dict):
+                    # A parameter that is itself a message: {"key": …, "params": …}.
+                    given = [value for key, value in zip(node.keys, node.values, strict=True)
+                             if isinstance(key, python_ast.Constant) and key.value == "key"]
+                    literals, prefixes, calls = read_keys(given, literals, prefixes, calls)
+                    continue
                 if not isinstance(node, python_ast.Call):
                     continue
                 name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
@@ -88,15 +95,25 @@ def keys_in_calls() -> tuple[set[str], set[str], int]:
                 position = KEY_ARGUMENTS.get(name)
                 if position is not None and len(node.args) > position:
                     given.append(node.args[position])
-                for value in given:
-                    if isinstance(value, python_ast.Constant) and isinstance(value.value, str) \
-                            and re.fullmatch(r"[a-z][a-z0-9-]+", value.value):
-                        literals.add(value.value)
-                        calls += 1
-                    elif isinstance(value, python_ast.JoinedStr) and value.values and \
-                            isinstance(value.values[0], python_ast.Constant):
-                        prefixes.add(value.values[0].value)
-                        calls += 1
+                literals, prefixes, calls = read_keys(given, literals, prefixes, calls)
+    return literals, prefixes, calls
+
+
+def read_keys(given: list[python_ast.expr], literals: set[str], prefixes: set[str],
+              calls: int) -> tuple[set[str], set[str], int]:
+    """The keys among these expressions; both sides of `"a" if … else "b"` are keys."""
+    for value in given:
+        if isinstance(value, python_ast.IfExp):
+            literals, prefixes, calls = read_keys([value.body, value.orelse], literals,
+                                                  prefixes, calls)
+        elif isinstance(value, python_ast.Constant) and isinstance(value.value, str) \
+                and re.fullmatch(r"[a-z][a-z0-9-]+", value.value):
+            literals.add(value.value)
+            calls += 1
+        elif isinstance(value, python_ast.JoinedStr) and value.values and \
+                isinstance(value.values[0], python_ast.Constant):
+            prefixes.add(value.values[0].value)
+            calls += 1
     return literals, prefixes, calls
 
 
@@ -107,3 +124,90 @@ def test_keys_given_to_owe_localized_buttons_and_fstrings_exist():
     assert literals - known == set()
     assert {prefix for prefix in prefixes
             if not any(message.startswith(prefix) for message in known)} == set()
+
+
+def fstring_keys() -> set[tuple[str, str]]:
+    """The keys the code builds with f-strings, as (constant start, constant end) around the
+    one value put in: ("button-pair-", "-sure") for f"button-pair-{act}-sure"."""
+    shapes = set()
+    for folder in CODE_DIRS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            for node in python_ast.walk(python_ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, python_ast.JoinedStr) or len(node.values) < 2:
+                    continue
+                first, last = node.values[0], node.values[-1]
+                if not (isinstance(first, python_ast.Constant)
+                        and re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*-", first.value)):
+                    continue
+                end = last.value if isinstance(last, python_ast.Constant) else ""
+                shapes.add((first.value, end))
+    return shapes
+
+
+def key_families() -> dict[tuple[str, str], set[str]]:
+    """Every value each f-string key of the code is built with, spelled out here (from the
+    code's own enums and tuples where it has them), so that a missing message fails."""
+    from handlers.callbacks import MeetAnswer, PairAct, ReminderAnswer
+    from handlers.meeting_settings import REMINDER_CHOICES, ZONES
+    from services.invites import InviteProblem
+    from services.meetings import MODELS, REPEAT_DAYS, MeetingStatus
+    from services.outreach import BROADCAST, REMIND
+    from services.pairs import AGREED, DECLINED
+    from services.surveys import Status
+
+    confirmed = {PairAct.END, PairAct.REASSIGN, PairAct.CANCEL}
+    asked = {PairAct.ORDER, PairAct.UNTIL}
+    form = ProfileForm.from_file(PROJECT_ROOT / "content" / "profile.yaml")
+    values = {
+        ("area-", ""): set(matching.AREAS),
+        ("button-meet-", ""): set(MeetAnswer) | set(ReminderAnswer),
+        ("button-pair-", ""): set(PairAct),
+        ("button-pair-", "-sure"): confirmed,
+        ("pair-confirm-", ""): confirmed,
+        ("pair-ask-", ""): asked,
+        ("card-consent-", ""): {AGREED, DECLINED, "waiting"},
+        ("card-survey-", ""): set(Status),
+        ("cmd-", ""): set(USER_COMMANDS + CURATOR_COMMANDS),
+        ("desk-chart-", ""): {"deficits", "satisfaction", "meetings"},
+        ("error-", ""): ERROR_CODES,
+        ("form-", ""): set(Form),
+        ("invite-problem-", ""): set(InviteProblem),
+        ("kpi-", ""): {"young_involved", "teachers_involved", "young_retained",
+                       "deficits_improved"},
+        ("match-reason-", ""): set(matching.ReasonCode),
+        ("meeting-followup-", ""): {MENTOR, MENTEE},
+        # /meetings lists the open ones only (services.meetings.of_person).
+        ("meeting-status-", ""): {MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED},
+        ("model-", ""): set(MODELS),
+        ("outreach-kind-", ""): {REMIND, BROADCAST},
+        ("pair-side-", ""): {MENTOR, MENTEE},
+        ("pair-status-", ""): set(PairStatus),
+        ("profile-field-", ""): {question.id for question in form.questions},
+        ("remind-", ""): {str(minutes) for minutes in REMINDER_CHOICES},
+        ("repeat-", ""): set(REPEAT_DAYS),
+        ("role-", ""): set(Role),
+        ("variant-", ""): set(VARIANT_BY_CATEGORY.values()),
+        ("zone-", ""): {zone.split("/")[1].lower() for zone in ZONES},
+    }
+    return {shape: {str(value) for value in family} for shape, family in values.items()}
+
+
+def test_every_key_built_with_an_fstring_exists_for_each_value():
+    """f"error-{code}" is checked value by value: a prefix that some message begins with (the
+    check above) would let a missing «error-…» through."""
+    families = key_families()
+    shapes = fstring_keys()
+    assert len(shapes) > 20
+    assert shapes - set(families) == set(), "spell out the values of these keys here"
+    known = message_ids("ru")
+    missing = {start + value + end for (start, end), family in families.items()
+               for value in family} - known
+    assert missing == set()
+
+
+def test_the_fstring_check_would_catch_a_missing_key(monkeypatch):
+    families = key_families()
+    families[("error-", "")] = families[("error-", "")] | {"no-such-code"}
+    monkeypatch.setattr("tests.test_locales.key_families", lambda: families)
+    with pytest.raises(AssertionError):
+        test_every_key_built_with_an_fstring_exists_for_each_value()

@@ -1,4 +1,4 @@
-"""Meetings through the bot: proposal with the inline calendar, acceptance, reminders at the
+"""Meetings through the bot: proposal with the day picker, acceptance, reminders at the
 right local time, rescheduling from a reminder, the mentor's log and the mentee's rating."""
 
 from datetime import UTC, datetime

@@ -6,7 +6,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
-from handlers.callbacks import BroadcastGo, BroadcastStep, DeskButton, DeskView
+from handlers.callbacks import BroadcastGo, BroadcastStep, SummaryButton, SummaryView
 from models import Campaign, OutboxMessage
 from tests.flows import PUPIL_MENTEE, TEACHER_MENTEE, active_pair, join
 from tests.telegram import texts
@@ -61,8 +61,8 @@ async def test_remind_only_those_behind_and_report_delivery(running):
     # Not a curator: refused, even with a forged button.
     assert texts(await petr.send("/remind diagnosis_mentee")) == [
         "Эта команда — для куратора программы."]
-    said = texts(await petr.press_data(DeskButton(view=DeskView.REMIND_SEND,
-                                                  code="diagnosis_mentee").pack()))
+    said = texts(await petr.press_data(SummaryButton(view=SummaryView.REMIND_SEND,
+                                                     code="diagnosis_mentee").pack()))
     assert said == ["Эта команда — для куратора программы."]
 
 

@@ -128,7 +128,7 @@ async def test_two_consents_at_once_make_one_person(running):
         assert await session.scalar(select(func.count(User.id))) == 1
 
 
-async def test_only_a_day_the_calendar_offered_can_be_picked(running, clock):
+async def test_only_a_day_the_picker_offered_can_be_picked(running, clock):
     _, petr, anna = await active_pair(running)
     await petr.send("/meet")
     for forged in ("99991225", "20261221", "20261121", "2026-11-25"):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
-from handlers.callbacks import DeskButton, DeskView
+from handlers.callbacks import SummaryButton, SummaryView
 from models import User
 from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join, rediagnose
 from tests.telegram import texts
@@ -59,7 +59,7 @@ async def test_summary_period_and_rights(running):
     assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
 
 
-async def test_periods_outside_the_calendar_are_refused(running):
+async def test_periods_outside_the_years_a_period_may_cover_are_refused(running):
     # 0001-01-01 in Moscow is year 0 in UTC, 9999-12-31 has no next day, and ordinals beyond
     # date.max do not convert: each used to fail the update instead of being refused.
     curator, _, _ = await active_pair(running)
@@ -69,5 +69,5 @@ async def test_periods_outside_the_calendar_are_refused(running):
     assert texts(await curator.send("/export 0001-01-01 0001-01-01")) == [
         "Выгрузка: /export — Excel, /export csv — CSV; период: /export 2026-09-01 2026-12-31"]
     for since, until in ((1, date.max.toordinal()), (10**10, 10**10), (0, 5)):
-        forged = DeskButton(view=DeskView.CHART_MEETINGS, since=since, until=until).pack()
+        forged = SummaryButton(view=SummaryView.CHART_MEETINGS, since=since, until=until).pack()
         assert texts(await curator.press_data(forged)) == ["Эта кнопка больше не действует."]

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UtcDateTime, utcnow
 
 
-class SchoolCalendar(Base):
-    """The programme calendar a school follows, shifted by some days if it needs to."""
+class CalendarChoice(Base):
+    """The programme calendar a school follows, and by how many days it shifted it."""
 
     __tablename__ = "school_calendars"
 

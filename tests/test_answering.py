@@ -1,9 +1,9 @@
-"""The questionnaire engine on its own: no Telegram, no database."""
+"""The answering rules on their own: no Telegram, no database."""
 
 import pytest
 
-from domain import engine
-from domain.engine import AnswerError
+from domain import answering
+from domain.answering import AnswerError
 from domain.questionnaire import Question
 
 TEXT = {"ru": "в", "en": "q"}
@@ -26,22 +26,22 @@ CHAIN = [
 
 
 def test_conditions_chain_and_ignore_answers_of_hidden_questions():
-    ids = lambda answers: [q.id for q in engine.visible_questions(CHAIN, answers)]  # noqa: E731
+    ids = lambda answers: [q.id for q in answering.visible_questions(CHAIN, answers)]  # noqa: E731
     assert ids({}) == ["a", "d"]
     assert ids({"a": True}) == ["a", "b", "d"]
     assert ids({"a": True, "b": 12}) == ["a", "b", "c", "d"]
     # «Назад» to a, answer changed: b is hidden, so its old 12 no longer reveals c.
     assert ids({"a": False, "b": 12, "c": "old"}) == ["a", "d"]
-    assert engine.first_unanswered(CHAIN, {"a": True, "b": 3}).id == "d"
-    assert engine.step_of(CHAIN, {"a": True}, "b") == (2, 3)
-    assert engine.previous_question(CHAIN, {"a": True}, "b").id == "a"
-    assert engine.previous_question(CHAIN, {}, "a") is None
+    assert answering.first_unanswered(CHAIN, {"a": True, "b": 3}).id == "d"
+    assert answering.step_of(CHAIN, {"a": True}, "b") == (2, 3)
+    assert answering.previous_question(CHAIN, {"a": True}, "b").id == "a"
+    assert answering.previous_question(CHAIN, {}, "a") is None
 
 
 def test_choice_question_without_options_is_not_shown():
     empty = question(id="m", type="multiple", options_from="mentors_of_school", max_choices=3,
                      ranked=True)
-    assert engine.visible_questions([empty], {}) == []
+    assert answering.visible_questions([empty], {}) == []
 
 
 @pytest.mark.parametrize(("kind", "fields", "typed", "expected"), [
@@ -53,7 +53,7 @@ def test_choice_question_without_options_is_not_shown():
     ("scale", {"min": 1, "max": 10}, "10", 10),
 ])
 def test_typed_answers_accepted(kind, fields, typed, expected):
-    assert engine.parse_text(question(id="q", type=kind, **fields), typed) == expected
+    assert answering.parse_text(question(id="q", type=kind, **fields), typed) == expected
 
 
 @pytest.mark.parametrize(("kind", "fields", "typed", "code"), [
@@ -68,38 +68,38 @@ def test_typed_answers_accepted(kind, fields, typed, expected):
 ])
 def test_typed_answers_rejected(kind, fields, typed, code):
     with pytest.raises(AnswerError) as error:
-        engine.parse_text(question(id="q", type=kind, **fields), typed)
+        answering.parse_text(question(id="q", type=kind, **fields), typed)
     assert error.value.code == code
 
 
 def test_multiple_choice_limits_and_order():
     ranked = question(id="m", type="multiple", options=options("a", "b", "c", "d"),
                       max_choices=2, ranked=True)
-    chosen = engine.toggle(ranked, [], 2)
-    chosen = engine.toggle(ranked, chosen, 0)
+    chosen = answering.toggle(ranked, [], 2)
+    chosen = answering.toggle(ranked, chosen, 0)
     assert chosen == ["c", "a"]
     with pytest.raises(AnswerError, match="too-many"):
-        engine.toggle(ranked, chosen, 1)
-    assert engine.toggle(ranked, chosen, 2) == ["a"]
+        answering.toggle(ranked, chosen, 1)
+    assert answering.toggle(ranked, chosen, 2) == ["a"]
     with pytest.raises(AnswerError, match="too-few"):
-        engine.finish_selection(ranked, [])
+        answering.finish_selection(ranked, [])
     with pytest.raises(AnswerError, match="stale"):
-        engine.toggle(ranked, chosen, 7)
+        answering.toggle(ranked, chosen, 7)
 
 
 def test_button_answers():
     scale = question(id="s", type="scale", min=0, max=3)
-    assert engine.choice_answer(scale, 3) == 3
+    assert answering.choice_answer(scale, 3) == 3
     with pytest.raises(AnswerError):
-        engine.choice_answer(scale, 4)
+        answering.choice_answer(scale, 4)
     single = question(id="o", type="single", options=options("x", "y"))
-    assert engine.choice_answer(single, 1) == "y"
+    assert answering.choice_answer(single, 1) == "y"
     with pytest.raises(AnswerError, match="stale"):
-        engine.choice_answer(single, -1)
+        answering.choice_answer(single, -1)
 
 
 def test_describe_answers_in_words():
     multi = question(id="m", type="multiple", options=options("a", "b"))
-    assert engine.describe(multi, ["b", "a"], "ru", ("Да", "Нет")) == "b, a"
-    assert engine.describe(question(id="y", type="yesno"), False, "en", ("Yes", "No")) == "No"
-    assert engine.describe(multi, None, "ru", ("Да", "Нет")) == "—"
+    assert answering.describe(multi, ["b", "a"], "ru", ("Да", "Нет")) == "b, a"
+    assert answering.describe(question(id="y", type="yesno"), False, "en", ("Yes", "No")) == "No"
+    assert answering.describe(multi, None, "ru", ("Да", "Нет")) == "—"

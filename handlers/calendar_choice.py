@@ -15,9 +15,9 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.callbacks import PickCalendar, ShiftCalendar
-from handlers.school_context import Desk
-from models import School, SchoolCalendar, User
-from services import access, deadlines
+from handlers.school_context import SchoolViewTools
+from models import CalendarChoice, School, User
+from services import access, calendar_choices
 from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
@@ -27,20 +27,20 @@ SHIFTS = (-7, -1, 1, 7)
 
 
 async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSession,
-                        school: School, desk: Desk, *, edit: bool = False) -> None:
-    chosen = await session.get(SchoolCalendar, school.id)
+                        school: School, tools: SchoolViewTools, *, edit: bool = False) -> None:
+    chosen = await session.get(CalendarChoice, school.id)
     builder = InlineKeyboardBuilder()
-    for calendar in desk.calendars.values():
+    for calendar in tools.calendars.values():
         mark = "✅ " if chosen and chosen.calendar_id == calendar.id else ""
         builder.row(InlineKeyboardButton(
             text=mark + calendar.title.get(i18n.locale),
             callback_data=PickCalendar(school_id=school.id, calendar=calendar.id).pack()))
     shown = [i18n.get("calendar-title", school=school.name)]
-    calendar = desk.calendars.get(chosen.calendar_id) if chosen else None
+    calendar = tools.calendars.get(chosen.calendar_id) if chosen else None
     if calendar is None:
         shown.append(i18n.get("calendar-none"))
     else:
-        today = desk.clock.now().astimezone(ZoneInfo(desk.settings.timezone)).date()
+        today = tools.clock.now().astimezone(ZoneInfo(tools.settings.timezone)).date()
         year = school_year_of(today)
         shown.append(i18n.get("calendar-chosen", title=calendar.title.get(i18n.locale),
                               shift=chosen.shift_days))
@@ -76,11 +76,11 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.calendar not in calendars:
         raise StaleAction
-    await deadlines.choose(session, school.id, callback_data.calendar, user.id)
+    await calendar_choices.choose(session, school.id, callback_data.calendar, user.id)
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
+                        SchoolViewTools(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18nContext,
@@ -89,16 +89,16 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
                   surveys: Surveys) -> None:
     school = await _school(query, session, user, callback_data.school_id, settings)
     if school is None or callback_data.days not in SHIFTS or \
-            await deadlines.shift(session, school.id, callback_data.days) is None:
+            await calendar_choices.shift(session, school.id, callback_data.days) is None:
         raise StaleAction
     await session.commit()
     await query.answer(i18n.get("calendar-saved"))
     await show_calendar(query.message, i18n, session, school,
-                        Desk(profiles, calendars, settings, clock, surveys), edit=True)
+                        SchoolViewTools(profiles, calendars, settings, clock, surveys), edit=True)
 
 
 def router() -> Router:
-    calendar = Router(name="calendar")
-    calendar.callback_query.register(on_pick, PickCalendar.filter())
-    calendar.callback_query.register(on_shift, ShiftCalendar.filter())
-    return calendar
+    choice = Router(name="calendar_choice")
+    choice.callback_query.register(on_pick, PickCalendar.filter())
+    choice.callback_query.register(on_shift, ShiftCalendar.filter())
+    return choice

@@ -1,4 +1,4 @@
-"""The curator's desk: summary filters (form, period, school), who has not completed a
+"""The curator's summary: its filters (form, period, school), who has not completed a
 questionnaire, charts, and who may press which button."""
 
 from datetime import date
@@ -8,7 +8,7 @@ from aiogram.methods import SetMyCommands
 from sqlalchemy import select
 
 from bot.commands import register_curator_menus
-from handlers.callbacks import DeskButton, DeskView
+from handlers.callbacks import SummaryButton, SummaryView
 from models import School
 from tests.conftest import CURATOR_ID
 from tests.flows import PUPIL_MENTEE, TEACHER_MENTOR, active_pair, join, register, stored_user
@@ -101,7 +101,7 @@ async def test_only_curators_and_only_their_schools(running):
     await curator.send("/curators")
     await curator.press("МОУ СОШ №1")
     sent = await curator.press("Сделать куратором: Наставник 0")
-    # The new curator's own command menu now has the desk's commands.
+    # The new curator's own command menu now has the curator's commands.
     (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
     assert menu.scope.chat_id == petr.user.id
     assert {"summary", "export", "remind", "broadcast"} <= {c.command for c in menu.commands}
@@ -114,17 +114,17 @@ async def test_only_curators_and_only_their_schools(running):
     await petr.send("/summary")
     assert "Сводка: МОУ СОШ №1" in petr.last.text
     assert "Школа" not in str(petr.last.buttons())
-    for forged in (DeskButton(view=DeskView.SUMMARY, school=second),
-                   DeskButton(view=DeskView.LAGGARDS, school=second, code="diagnosis_mentor"),
-                   DeskButton(view=DeskView.CHART_DEFICITS, school=second),
-                   DeskButton(view=DeskView.SUMMARY, school=first, form="zz"),
-                   DeskButton(view=DeskView.SUMMARY, school=first, since=10, until=5),
-                   DeskButton(view=DeskView.SUMMARY, school=first, since=10**9, until=10**9),
-                   DeskButton(view=DeskView.LAGGARDS, school=first, code="no_such")):
+    for forged in (SummaryButton(view=SummaryView.SUMMARY, school=second),
+                   SummaryButton(view=SummaryView.LAGGARDS, school=second, code="diagnosis_mentor"),
+                   SummaryButton(view=SummaryView.CHART_DEFICITS, school=second),
+                   SummaryButton(view=SummaryView.SUMMARY, school=first, form="zz"),
+                   SummaryButton(view=SummaryView.SUMMARY, school=first, since=10, until=5),
+                   SummaryButton(view=SummaryView.SUMMARY, school=first, since=10**9, until=10**9),
+                   SummaryButton(view=SummaryView.LAGGARDS, school=first, code="no_such")):
         said = texts(await petr.press_data(forged.pack()))
         assert said == [STALE], forged
     # Somebody who curates nothing is refused without a hint of what exists.
-    said = texts(await other.press_data(DeskButton(view=DeskView.SUMMARY).pack()))
+    said = texts(await other.press_data(SummaryButton(view=SummaryView.SUMMARY).pack()))
     assert said == ["Эта команда — для куратора программы."]
     said = texts(await other.send("/summary"))
     assert said == ["Эта команда — для куратора программы."]
@@ -133,7 +133,7 @@ async def test_only_curators_and_only_their_schools(running):
     assert "01.09.2026 – 30.09.2026" in petr.last.text
     # Its buttons keep the period: the laggards of September only.
     september = (date(2026, 9, 1).toordinal(), date(2026, 9, 30).toordinal())
-    laggard_buttons = [DeskButton.unpack(data) for label, data in petr.last.buttons()
+    laggard_buttons = [SummaryButton.unpack(data) for label, data in petr.last.buttons()
                        if "Кто не прошёл" in label]
     assert laggard_buttons and all((b.since, b.until) == september for b in laggard_buttons)
     said = texts(await petr.press("Кто не прошёл: Диагностика профессиональных"))

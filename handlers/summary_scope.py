@@ -1,4 +1,4 @@
-"""What a curator's desk button or command covers, checked against what the curator may see:
+"""What a curator's summary button or command covers, checked against what the curator may see:
 a school they curate (or all of theirs), a form and a period."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram.types import Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.html import escape
 from domain.calendar import school_year_of
 from domain.roles import Form
-from handlers.callbacks import DeskButton, DeskView
+from handlers.callbacks import SummaryButton, SummaryView
 from models import School, User
 from services import access, schools
 from services.reports import Scope
@@ -35,8 +36,8 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
-class DeskScope:
-    button: DeskButton
+class SummaryScope:
+    button: SummaryButton
     schools: list[School]
     everything: bool
     first_day: date
@@ -56,7 +57,7 @@ class DeskScope:
                 else i18n.get("desk-all-forms"))
         return place, form
 
-    def go(self, view: DeskView, **changes) -> str:
+    def go(self, view: SummaryView, **changes) -> str:
         return self.button.model_copy(update={"view": view, **changes}).pack()
 
 
@@ -88,7 +89,7 @@ def period_days(since: int, until: int, today: date) -> tuple[date, date]:
 
 
 async def resolve(session: AsyncSession, user: User, settings: Settings, now: datetime,
-                  button: DeskButton) -> DeskScope:
+                  button: SummaryButton) -> SummaryScope:
     curated = await access.curated_schools(session, user, settings.curator_ids)
     if not curated:
         curator = await access.is_curator(session, user, settings.curator_ids)
@@ -107,7 +108,18 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
     scope = days_scope(first, last, zone,
                        school_ids=None if everything else tuple(school.id for school in chosen),
                        form=FORMS[button.form].value if button.form else None)
-    return DeskScope(button, chosen, everything, first, last, scope)
+    return SummaryScope(button, chosen, everything, first, last, scope)
+
+
+async def resolve_typed(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                        settings: Settings, now: datetime,
+                        button: SummaryButton) -> SummaryScope | None:
+    """As resolve, for a typed command: a refusal is answered here, and None returned."""
+    try:
+        return await resolve(session, user, settings, now, button)
+    except Refused as refusal:
+        await message.answer(i18n.get(refusal.key))
+        return None
 
 
 def days_scope(first: date, last: date, zone: ZoneInfo, *,

@@ -1,4 +1,4 @@
-"""The curator's desk: /summary with its filters (school, form, period), who has not completed
+"""The curator's /summary with its filters (school, form, period), who has not completed
 a questionnaire, and the charts. Every button carries its whole filter and is checked again
 against what the curator may see."""
 
@@ -24,9 +24,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, escape, lines
 from domain.roles import Form
-from handlers.callbacks import DeskButton, DeskView, PersonCard
-from handlers.desk_scope import FORM_CODES, DeskScope, Refused, parse_period, resolve
+from handlers.callbacks import PersonCard, SummaryButton, SummaryView
 from handlers.rendering import plain_text
+from handlers.summary_scope import (
+    FORM_CODES,
+    Refused,
+    SummaryScope,
+    parse_period,
+    resolve,
+    resolve_typed,
+)
 from models import User
 from services import access, charts, figures, reports
 from services.clock import Clock
@@ -39,13 +46,13 @@ SCHOOLS_PER_PAGE = 30
 TITLE_IN_BUTTON = 32
 
 
-def _title(i18n: I18nContext, view: DeskScope) -> Markup:
+def _title(i18n: I18nContext, view: SummaryScope) -> Markup:
     place, form = view.names(i18n)
     return lines([i18n.get("summary-title", school=place, since=f"{view.first_day:%d.%m.%Y}",
                            until=f"{view.last_day:%d.%m.%Y}"), i18n.get("desk-form", form=form)])
 
 
-def summary_text(i18n: I18nContext, view: DeskScope, summary: figures.Summary,
+def summary_text(i18n: I18nContext, view: SummaryScope, summary: figures.Summary,
                  surveys: Surveys) -> Markup:
     catalog = surveys.catalog
     shown = [_title(i18n, view),
@@ -87,7 +94,7 @@ def summary_text(i18n: I18nContext, view: DeskScope, summary: figures.Summary,
     return lines(shown)
 
 
-def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: figures.Summary,
+def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Summary,
                      surveys: Surveys, today_ordinal: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code, counts in summary.completion.items():
@@ -95,36 +102,36 @@ def summary_keyboard(i18n: I18nContext, view: DeskScope, summary: figures.Summar
             title = surveys.catalog.get(code).title.get(i18n.locale)
             builder.row(InlineKeyboardButton(
                 text=i18n.get("desk-button-laggards", title=title[:TITLE_IN_BUTTON]),
-                callback_data=view.go(DeskView.LAGGARDS, code=code)))
+                callback_data=view.go(SummaryView.LAGGARDS, code=code)))
     forms = [("", i18n.get("desk-all-forms"))] + [
         (FORM_CODES[form], i18n.get(f"form-{form.value}")) for form in Form]
     buttons = [InlineKeyboardButton(
         text=("✓ " if code == view.button.form else "") + label,
-        callback_data=view.go(DeskView.SUMMARY, form=code)) for code, label in forms]
+        callback_data=view.go(SummaryView.SUMMARY, form=code)) for code, label in forms]
     builder.row(*buttons[:2])
     builder.row(*buttons[2:])
     presets = [("desk-period-year", 0, 0), ("desk-period-30", today_ordinal - 29, today_ordinal),
                ("desk-period-7", today_ordinal - 6, today_ordinal)]
     builder.row(*(InlineKeyboardButton(
         text=("✓ " if (since, until) == (view.button.since, view.button.until) else "")
-        + i18n.get(key), callback_data=view.go(DeskView.SUMMARY, since=since, until=until))
+        + i18n.get(key), callback_data=view.go(SummaryView.SUMMARY, since=since, until=until))
         for key, since, until in presets))
     builder.row(*(InlineKeyboardButton(text=i18n.get(f"desk-chart-{name}"),
                                        callback_data=view.go(chart))
-                  for name, chart in (("deficits", DeskView.CHART_DEFICITS),
-                                      ("satisfaction", DeskView.CHART_SATISFACTION),
-                                      ("meetings", DeskView.CHART_MEETINGS))))
+                  for name, chart in (("deficits", SummaryView.CHART_DEFICITS),
+                                      ("satisfaction", SummaryView.CHART_SATISFACTION),
+                                      ("meetings", SummaryView.CHART_MEETINGS))))
     builder.row(InlineKeyboardButton(text=i18n.get("desk-button-export"),
-                                     callback_data=view.go(DeskView.EXPORT)),
+                                     callback_data=view.go(SummaryView.EXPORT)),
                 InlineKeyboardButton(text=i18n.get("desk-button-export-csv"),
-                                     callback_data=view.go(DeskView.EXPORT_CSV)))
+                                     callback_data=view.go(SummaryView.EXPORT_CSV)))
     if len(view.schools) > 1 or view.button.school:
         builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
-                                         callback_data=view.go(DeskView.SCHOOLS)))
+                                         callback_data=view.go(SummaryView.SCHOOLS)))
     return builder.as_markup()
 
 
-async def _summary(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
+async def _summary(view: SummaryScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                    clock: Clock, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     catalog = surveys.catalog
     summary = await figures.summarize(
@@ -141,17 +148,16 @@ async def on_summary(message: Message, command: CommandObject, i18n: I18nContext
     if period is None:
         await message.answer(i18n.get("summary-bad-period"))
         return
-    try:
-        view = await resolve(session, user, settings, clock.now(),
-                             DeskButton(view=DeskView.SUMMARY, since=period[0], until=period[1]))
-    except Refused as refusal:
-        await message.answer(i18n.get(refusal.key))
+    view = await resolve_typed(message, i18n, session, user, settings, clock.now(),
+                               SummaryButton(view=SummaryView.SUMMARY, since=period[0],
+                                             until=period[1]))
+    if view is None:
         return
     text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
     await message.answer(text, reply_markup=keyboard)
 
 
-async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
+async def _laggards(view: SummaryScope, i18n: I18nContext, session: AsyncSession,
                     surveys: Surveys) -> tuple[str, InlineKeyboardMarkup]:
     questionnaire = surveys.catalog.get(view.button.code)
     if questionnaire is None:
@@ -173,11 +179,11 @@ async def _laggards(view: DeskScope, i18n: I18nContext, session: AsyncSession,
     builder.adjust(2)
     if behind:
         builder.row(InlineKeyboardButton(text=i18n.get("desk-button-remind"),
-                                         callback_data=view.go(DeskView.REMIND)))
+                                         callback_data=view.go(SummaryView.REMIND)))
     return lines(shown), builder.as_markup()
 
 
-async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, user: User,
+async def _schools(view: SummaryScope, i18n: I18nContext, session: AsyncSession, user: User,
                    settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     """Every school the curator curates, a page at a time (a region has hundreds)."""
     curated = await access.curated_schools(session, user, settings.curator_ids)
@@ -185,30 +191,30 @@ async def _schools(view: DeskScope, i18n: I18nContext, session: AsyncSession, us
     page = min(max(view.button.page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
     builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(curated)),
-                                     callback_data=view.go(DeskView.SUMMARY, school=0, page=0)))
+                                     callback_data=view.go(SummaryView.SUMMARY, school=0, page=0)))
     for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
         builder.row(InlineKeyboardButton(text=escape(school.name[:60]), callback_data=view.go(
-            DeskView.SUMMARY, school=school.id, page=0)))
-    turns = [InlineKeyboardButton(text=label, callback_data=view.go(DeskView.SCHOOLS, page=to))
+            SummaryView.SUMMARY, school=school.id, page=0)))
+    turns = [InlineKeyboardButton(text=label, callback_data=view.go(SummaryView.SCHOOLS, page=to))
              for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
     if turns:
         builder.row(*turns)
     return i18n.get("desk-pick-school", page=page + 1, pages=pages), builder.as_markup()
 
 
-async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
+async def _chart(view: SummaryScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                  clock: Clock, settings: Settings) -> bytes:
     def say(key: str, **params) -> str:
         return plain_text(i18n, key, **params)
 
     empty = say("chart-empty")
-    if view.button.view is DeskView.CHART_DEFICITS:
+    if view.button.view is SummaryView.CHART_DEFICITS:
         diagnosed = await figures.diagnoses(session, view.scope)
         return await asyncio.to_thread(
             charts.deficit_profile, say("chart-deficits-title", count=diagnosed.mentees),
             [(say(f"area-{area}"), share) for area, share in diagnosed.shares()],
             say("chart-deficits-axis"), empty)
-    if view.button.view is DeskView.CHART_SATISFACTION:
+    if view.button.view is SummaryView.CHART_SATISFACTION:
         scores = await reports.satisfaction_scores(session, view.scope)
         series = [(surveys.catalog.get(code).title.get(i18n.locale),
                    [score for counts in items.values() for score in counts.elements()])
@@ -223,23 +229,23 @@ async def _chart(view: DeskScope, i18n: I18nContext, session: AsyncSession, surv
         say("chart-week-axis"), say("chart-count-axis"), empty)
 
 
-async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nContext,
-                  session: AsyncSession, user: User, settings: Settings, clock: Clock,
-                  surveys: Surveys) -> None:
+async def on_summary_button(query: CallbackQuery, callback_data: SummaryButton,
+                            i18n: I18nContext, session: AsyncSession, user: User,
+                            settings: Settings, clock: Clock, surveys: Surveys) -> None:
     if not isinstance(query.message, Message):
         raise StaleAction
     try:
         view = await resolve(session, user, settings, clock.now(), callback_data)
-        if callback_data.view is DeskView.SUMMARY:
+        if callback_data.view is SummaryView.SUMMARY:
             text, keyboard = await _summary(view, i18n, session, surveys, clock, settings)
             try:
                 await query.message.edit_text(text, reply_markup=keyboard)
             except TelegramBadRequest:
                 pass  # the same filter pressed again: nothing changed
-        elif callback_data.view is DeskView.LAGGARDS:
+        elif callback_data.view is SummaryView.LAGGARDS:
             text, keyboard = await _laggards(view, i18n, session, surveys)
             await query.message.answer(text, reply_markup=keyboard)
-        elif callback_data.view is DeskView.SCHOOLS:
+        elif callback_data.view is SummaryView.SCHOOLS:
             text, keyboard = await _schools(view, i18n, session, user, settings)
             await query.message.answer(text, reply_markup=keyboard)
         else:
@@ -253,7 +259,7 @@ async def on_desk(query: CallbackQuery, callback_data: DeskButton, i18n: I18nCon
 
 
 def router() -> Router:
-    desk = Router(name="desk")
-    desk.message.register(on_summary, Command("summary"))
-    desk.callback_query.register(on_desk, DeskButton.filter())
-    return desk
+    summary = Router(name="summary")
+    summary.message.register(on_summary, Command("summary"))
+    summary.callback_query.register(on_summary_button, SummaryButton.filter())
+    return summary

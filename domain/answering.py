@@ -7,13 +7,28 @@ int (scale, number), bool (yes/no), str (text); None means the question was skip
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from domain.questionnaire import Question, QuestionType
+from domain.questionnaire import Question, QuestionType, Text
 
 Answers = Mapping[str, Any]
 TRUE_WORDS = {"да", "yes", "y", "д", "+"}
 FALSE_WORDS = {"нет", "no", "n", "н", "-"}
+# A step's `current` when the question has no answer yet: None is an answer (skipped).
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question to show, with where it stands in the questionnaire."""
+
+    title: Text | None  # None: the profile, titled by the front end
+    question: Question
+    number: int
+    total: int
+    current: Any
+    can_go_back: bool
 
 
 class AnswerError(Exception):
