@@ -60,7 +60,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
-from domain import answering as engine
+from domain import answering
 from domain.questionnaire import Catalog, Question, QuestionType
 from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import (
@@ -116,7 +116,7 @@ def plan_for(questions: list[Question], rng: random.Random, number: int) -> dict
     plan: dict[str, Any] = {}
     for question in questions:
         if question.type is QuestionType.SCALE:
-            plan[question.id] = rng.choice(engine.scale_points(question))
+            plan[question.id] = rng.choice(answering.scale_points(question))
         elif question.type is QuestionType.SINGLE:
             # «Выгорание» one time in three, so the optional text question comes up often.
             burnout = next(o.value for o in question.options if o.value == "burnout")
@@ -300,7 +300,7 @@ class Bench:
         answers = {question: value for question, value, at
                    in await asyncio.to_thread(self.database.stamped_answers, response_id)
                    if at <= as_of}
-        following = engine.first_unanswered(self.questions, answers)
+        following = answering.first_unanswered(self.questions, answers)
         return following.id if following else "(completed)"
 
     async def check_resume(self, run: Run, seen: Seen) -> None:
