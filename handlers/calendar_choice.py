@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
+from handlers.access_filters import CuratedSchool
 from handlers.callbacks import PickCalendar, ShiftCalendar
 from handlers.school_context import SchoolViewTools
 from models import CalendarChoice, School, User
-from services import access, calendar_choices
+from services import calendar_choices
 from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
@@ -61,20 +62,11 @@ async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSessi
         await message.answer(text, reply_markup=markup)
 
 
-async def _school(query: CallbackQuery, session: AsyncSession, user: User, school_id: int,
-                  settings: Settings) -> School | None:
-    if not isinstance(query.message, Message) or not await access.may_curate(
-            session, user, school_id, settings.curator_ids):
-        return None
-    return await session.get(School, school_id)
-
-
 async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nContext,
-                  session: AsyncSession, user: User, settings: Settings,
+                  session: AsyncSession, user: User, school: School, settings: Settings,
                   calendars: dict[str, Calendar], clock: Clock, profiles: Profiles,
                   surveys: Surveys) -> None:
-    school = await _school(query, session, user, callback_data.school_id, settings)
-    if school is None or callback_data.calendar not in calendars:
+    if not isinstance(query.message, Message) or callback_data.calendar not in calendars:
         raise StaleAction
     await calendar_choices.choose(session, school.id, callback_data.calendar, user.id)
     await session.commit()
@@ -84,11 +76,10 @@ async def on_pick(query: CallbackQuery, callback_data: PickCalendar, i18n: I18nC
 
 
 async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18nContext,
-                   session: AsyncSession, user: User, settings: Settings,
+                   session: AsyncSession, school: School, settings: Settings,
                    calendars: dict[str, Calendar], clock: Clock, profiles: Profiles,
-                  surveys: Surveys) -> None:
-    school = await _school(query, session, user, callback_data.school_id, settings)
-    if school is None or callback_data.days not in SHIFTS or \
+                   surveys: Surveys) -> None:
+    if not isinstance(query.message, Message) or callback_data.days not in SHIFTS or \
             await calendar_choices.shift(session, school.id, callback_data.days) is None:
         raise StaleAction
     await session.commit()
@@ -99,6 +90,6 @@ async def on_shift(query: CallbackQuery, callback_data: ShiftCalendar, i18n: I18
 
 def router() -> Router:
     choice = Router(name="calendar_choice")
-    choice.callback_query.register(on_pick, PickCalendar.filter())
-    choice.callback_query.register(on_shift, ShiftCalendar.filter())
+    choice.callback_query.register(on_pick, PickCalendar.filter(), CuratedSchool())
+    choice.callback_query.register(on_shift, ShiftCalendar.filter(), CuratedSchool())
     return choice

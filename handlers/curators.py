@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from domain.calendar import Calendar
 from domain.roles import Role
+from handlers.access_filters import CuratedSchool
 from handlers.calendar_choice import show_calendar
 from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
 from handlers.matching import show_suggestions
@@ -97,30 +98,24 @@ def _command(action: str):
 
 
 async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
-                           session: AsyncSession, user: User, settings: Settings,
+                           session: AsyncSession, school: School, settings: Settings,
                            profiles: Profiles, calendars: dict[str, Calendar],
                            clock: Clock, surveys: Surveys) -> None:
-    if (callback_data.action not in ACTIONS or not isinstance(query.message, Message)
-            or not await access.may_curate(session, user, callback_data.school_id,
-                                         settings.curator_ids)):
+    if callback_data.action not in ACTIONS or not isinstance(query.message, Message):
         raise StaleAction
-    school = await session.get(School, callback_data.school_id)
     await _run(callback_data.action, query.message, i18n, session, school,
                SchoolViewTools(profiles, calendars, settings, clock, surveys))
 
 
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,
-                        i18n: I18nContext, session: AsyncSession, user: User, settings: Settings,
+                        i18n: I18nContext, session: AsyncSession, user: User, school: School,
                         clock: Clock) -> None:
-    if (callback_data.role not in set(Role) or not isinstance(query.message, Message)
-            or not await access.may_curate(session, user, callback_data.school_id,
-                                         settings.curator_ids)):
+    if callback_data.role not in set(Role) or not isinstance(query.message, Message):
         raise StaleAction
     invite = await invites.create(
-        session, kind=invites.InviteKind.SCHOOL, school_id=callback_data.school_id,
+        session, kind=invites.InviteKind.SCHOOL, school_id=school.id,
         role=Role(callback_data.role), created_by=user.id, now=clock.now())
     await session.commit()
-    school = await session.get(School, callback_data.school_id)
     me = await bot.me()
     await query.message.answer(i18n.get(
         "invite-created", school=school.name,
@@ -131,24 +126,19 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
 
 
 async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
-                   i18n: I18nContext, session: AsyncSession, user: User,
+                   i18n: I18nContext, session: AsyncSession, user: User, school: School,
                    settings: Settings) -> None:
-    if (not isinstance(query.message, Message)
-            or not await access.may_curate(session, user, callback_data.school_id,
-                                           settings.curator_ids)
-            or not await access.may_become_curator(session, callback_data.school_id,
-                                                   callback_data.user_id)):
+    if not isinstance(query.message, Message) or \
+            not await access.may_become_curator(session, school.id, callback_data.user_id):
         raise StaleAction
-    granted = await schools.grant_curator(session, callback_data.school_id,
-                                          callback_data.user_id, user.id)
+    granted = await schools.grant_curator(session, school.id, callback_data.user_id, user.id)
     await session.commit()
     if granted:
         await show_curator_menu(bot, i18n.core, await session.get(User, callback_data.user_id),
                                 settings.default_locale)
     await query.answer(i18n.get("curator-granted" if granted else "curator-already"),
                        show_alert=True)
-    await show_curators(query.message, i18n, session,
-                        await session.get(School, callback_data.school_id))
+    await show_curators(query.message, i18n, session, school)
 
 
 async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,
@@ -172,8 +162,8 @@ def router() -> Router:
     curators.message.register(_command("match"), Command("match"))
     curators.message.register(_command("pairs"), Command("pairs"))
     curators.message.register(_command("calendar"), Command("calendar"))
-    curators.callback_query.register(on_school_picked, PickSchool.filter())
-    curators.callback_query.register(on_new_invite, NewInvite.filter())
-    curators.callback_query.register(on_grant, GrantCurator.filter())
+    curators.callback_query.register(on_school_picked, PickSchool.filter(), CuratedSchool())
+    curators.callback_query.register(on_new_invite, NewInvite.filter(), CuratedSchool())
+    curators.callback_query.register(on_grant, GrantCurator.filter(), CuratedSchool())
     curators.callback_query.register(on_confirm, ConfirmMember.filter())
     return curators

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines, shorten
 from bot.outbox_worker import OutboxWorker
+from handlers.access_filters import CuratedOpenPair
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
@@ -185,14 +186,10 @@ def final_surveys(surveys: Surveys, person: User, side: str) -> list[list[dict[s
 
 
 async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state: FSMContext,
-                         i18n: I18nContext, session: AsyncSession, user: User,
+                         i18n: I18nContext, session: AsyncSession, user: User, pair: Pair,
                          settings: Settings, clock: Clock, surveys: Surveys,
                          outbox: OutboxWorker) -> None:
-    pair = await session.get(Pair, callback_data.pair)
-    allowed = pair is not None and pair.status in pairs.OPEN and callback_data.act in (
-        "end", "reassign", "cancel", "order", "until") and \
-        await access.may_curate(session, user, pair.school_id, settings.curator_ids)
-    if not allowed or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         raise StaleAction
     if callback_data.act in (PairAct.ORDER, PairAct.UNTIL):
         await state.set_state(PairStates.order if callback_data.act is PairAct.ORDER
@@ -264,5 +261,5 @@ def router() -> Router:
     pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())
     pairs_router.callback_query.register(on_choose_mentor, ChooseMentor.filter())
     pairs_router.callback_query.register(on_pair_reply, PairReply.filter())
-    pairs_router.callback_query.register(on_pair_action, PairAction.filter())
+    pairs_router.callback_query.register(on_pair_action, PairAction.filter(), CuratedOpenPair())
     return pairs_router

@@ -8,8 +8,21 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
-from handlers.callbacks import AcceptMatch, GrantCurator, PairCard, PersonCard, ProgressChart
-from models import Invite, Pair, School, SchoolCurator
+from handlers.callbacks import (
+    AcceptMatch,
+    GrantCurator,
+    NewInvite,
+    PairAct,
+    PairAction,
+    PairCard,
+    PersonCard,
+    PickCalendar,
+    PickSchool,
+    ProgressChart,
+    ShiftCalendar,
+)
+from models import CalendarChoice, Invite, Pair, School, SchoolCurator
+from models.base import utcnow
 from services import access
 from tests.flows import (
     PUPIL_MENTEE,
@@ -24,6 +37,7 @@ from tests.flows import (
     register_curator,
     school_with_pair_candidates,
     stored_user,
+    the_pair,
 )
 from tests.telegram import files, texts
 
@@ -297,3 +311,44 @@ async def test_the_readme_table_is_the_policy(running):
 
 async def _is_some(value) -> bool:
     return await value is not None
+
+
+async def test_a_school_curators_buttons_for_another_school_are_refused_by_the_filters(running):
+    """handlers/access_filters.py: each press about a school or a pair the presser does not
+    curate (a forged button, or one from before they lost the school) is answered as a button
+    that no longer works, and changes nothing; their own school's buttons work."""
+    await active_pair(running)  # in SCHOOL, curated by the regional curator
+    pair = await the_pair(running)
+    petr = running.person(7)
+    await register(petr, {**TEACHER_MENTOR, "school": "Гимназия 2"})
+    async with running.session() as session:
+        petr_user = await stored_user(session, petr.user.id)
+        own_school = petr_user.profile.school_id
+        for role in petr_user.roles:  # a curator is a confirmed teacher of the school
+            role.confirmed_at = utcnow()
+        session.add(SchoolCurator(school_id=own_school, user_id=petr_user.id))
+        await session.commit()
+
+    async def state() -> tuple:
+        async with running.session() as session:
+            return (
+                (await session.scalars(select(Invite.school_id))).all(),
+                (await session.scalars(select(SchoolCurator.school_id))).all(),
+                (await session.scalars(select(CalendarChoice.school_id))).all(),
+                (await session.get(Pair, pair.id)).status,
+            )
+
+    before = await state()
+    other = pair.school_id
+    forged = [PickSchool(action="invites", school_id=other),
+              NewInvite(school_id=other, role="mentor_teacher"),
+              GrantCurator(school_id=other, user_id=petr_user.id),
+              PickCalendar(school_id=other, calendar="programme_001"),
+              ShiftCalendar(school_id=other, days=7),
+              PairAction(pair=pair.id, act=PairAct.END, sure=True)]
+    for data in forged:
+        assert texts(await petr.press_data(data.pack())) == ["Эта кнопка больше не действует."]
+    assert await state() == before
+    said = texts(await petr.press_data(NewInvite(school_id=own_school,
+                                                 role="mentor_teacher").pack()))
+    assert any("Приглашение: Гимназия 2" in text for text in said), said
