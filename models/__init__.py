@@ -6,7 +6,7 @@ from models.campaigns import Campaign
 from models.meetings import Meeting
 from models.outbox import OutboxAbout, OutboxMessage
 from models.pairs import Invite, Pair, PairMember, PlanItem, SchoolCurator
-from models.surveys import Answer, QuestionnaireVersion, Response
+from models.surveys import Answer, QuestionnaireVersion, Response, response_scores
 from models.updates import ProcessedUpdate
 from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
@@ -14,5 +14,5 @@ __all__ = [
     "Answer", "Base", "Campaign", "ConsentText", "FsmRecord", "Invite", "Meeting",
     "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate", "Profile",
     "QuestionnaireVersion", "Response", "School", "SchoolCalendar", "SchoolCurator", "User",
-    "UserRole",
+    "UserRole", "response_scores",
 ]

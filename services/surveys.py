@@ -28,7 +28,7 @@ from domain.questionnaire import (
 )
 from domain.roles import Role
 from models import Answer, Profile, QuestionnaireVersion, Response, User, UserRole
-from services import access
+from services import access, scores
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_with_forms
@@ -253,8 +253,9 @@ class Surveys:
         response.current_question = following.id if following else None
         response.updated_at = now
         if following is None:
-            response.completed_at = now
-        # Not flushed here: the update's commit writes the answer with the rest in one flush.
+            await self._complete(session, response, now)
+        # Not flushed here unless it completed the response: the update's commit writes the
+        # answer with the rest in one flush.
         return await self.step(session, response)
 
     async def skip(self, session: AsyncSession, response: Response, question: Question):
@@ -271,10 +272,17 @@ class Surveys:
         await session.flush()
         return await self.step(session, response)
 
-    async def _complete(self, session: AsyncSession, response: Response) -> None:
+    async def _complete(self, session: AsyncSession, response: Response,
+                        now: datetime | None = None) -> None:
+        """Mark the response complete and write its rollup for /summary (services.scores) in
+        the same transaction, from the answers as stored."""
         response.current_question = None
-        response.completed_at = self.clock.now()
+        response.completed_at = now or self.clock.now()
         await session.flush()
+        questionnaire = await self.definition(session, response.questionnaire_code,
+                                              response.questionnaire_version)
+        await scores.record(session, [response.id], questionnaire.id, questionnaire.version,
+                            [question.id for question in questionnaire.questions])
 
 
 async def colleagues(
