@@ -99,5 +99,8 @@ response_scores = Table(
     Column("completed_at", UtcDateTime, nullable=False),
     Column("answered", BigInteger, nullable=False),
     *(Column(score_column(n), BigInteger) for n in range(MAX_QUESTIONS)),
+    # The region's figures read by questionnaire and period, a school's by its people.
     Index("ix_response_scores_questionnaire_completed", "questionnaire_code", "completed_at"),
+    Index("ix_response_scores_user_questionnaire", "user_id", "questionnaire_code",
+          "completed_at"),
 )

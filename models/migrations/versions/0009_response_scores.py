@@ -45,6 +45,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_response_scores_questionnaire_completed", "response_scores",
                     ["questionnaire_code", "completed_at"], unique=False)
+    op.create_index("ix_response_scores_user_questionnaire", "response_scores",
+                    ["user_id", "questionnaire_code", "completed_at"], unique=False)
     _backfill()
 
 
@@ -75,5 +77,6 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_response_scores_user_questionnaire", table_name="response_scores")
     op.drop_index("ix_response_scores_questionnaire_completed", table_name="response_scores")
     op.drop_table("response_scores")
