@@ -48,7 +48,7 @@ def _answer_object_sqlite(element: answer_object, compiler, **kw) -> str:
     # own JSON text for a real keeps 15).
     return (f"json_group_object({question}, CASE typeof({value}) "
             f"WHEN 'text' THEN json({value}) "
-            f"WHEN 'real' THEN json(printf('%.17g', {value})) ELSE {value} END)")
+            f"WHEN 'real' THEN json(printf('%!.17g', {value})) ELSE {value} END)")
 
 
 class AnswerTables:
