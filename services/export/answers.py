@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from domain.questionnaire import Question, Questionnaire, QuestionType
 from models import (
@@ -17,7 +15,6 @@ from models import (
     School,
     UserRole,
 )
-from models.base import JsonValue
 from services.export.helpers import as_number, person_name
 from services.export.table import (
     LIST_SEPARATOR,
@@ -25,30 +22,7 @@ from services.export.table import (
     Row,
     Value,
 )
-
-
-class answer_object(FunctionElement):
-    """The answers of a response (question id, value) as one JSON object, decoded as such."""
-
-    type = JsonValue
-    name = "answer_object"
-    inherit_cache = True
-
-
-@compiles(answer_object, "postgresql")
-def _answer_object_postgresql(element: answer_object, compiler, **kw) -> str:
-    return f"jsonb_object_agg({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(answer_object, "sqlite")
-def _answer_object_sqlite(element: answer_object, compiler, **kw) -> str:
-    question, value = (compiler.process(clause, **kw) for clause in element.clauses)
-    # A JSON column has NUMERIC affinity: integers and reals come back as numbers, the rest as
-    # JSON text. A real is printed with 17 digits, which read back as the same double (SQLite's
-    # own JSON text for a real keeps 15).
-    return (f"json_group_object({question}, CASE typeof({value}) "
-            f"WHEN 'text' THEN json({value}) "
-            f"WHEN 'real' THEN json(printf('%!.17g', {value})) ELSE {value} END)")
+from services.reports import answer_object
 
 
 class AnswerTables:
