@@ -31,7 +31,9 @@ XML_SPECIAL = re.compile("[&<>]")
 TEXT_LIMIT = 32767
 EPOCH = datetime(1899, 12, 31)
 SECONDS_A_DAY = 86400
-REMEMBERED = 50_000
+# At most this many cells remembered, texts only up to this length (names, labels, schools; not
+# notes), so memory stays flat.
+REMEMBERED, REMEMBERED_TEXT = 20_000, 64
 
 
 def text_cell(text: str) -> str:
@@ -93,9 +95,10 @@ class RowsXml:
                 found = f' s="{style}"><v>{excel_serial(value):.16G}</v></c>'
             else:
                 found = number_cell(value)
-            if len(self.known) >= REMEMBERED:
-                self.known.clear()
-            self.known[key] = found
+            if kind is not str or len(value) <= REMEMBERED_TEXT:
+                if len(self.known) >= REMEMBERED:
+                    self.known.clear()
+                self.known[key] = found
         return found
 
     def render(self, first: int, rows: list[Row]) -> tuple[str, int, int]:
