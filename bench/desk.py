@@ -75,7 +75,7 @@ from models import (
     UserRole,
 )
 from models.base import UtcDateTime
-from services import export, figures, reports
+from services import export, figures, reports, scores
 from services.meetings import MODELS
 from services.pairs import VARIANT_BY_CATEGORY
 
@@ -469,6 +469,10 @@ async def write(app: App, region: Region) -> None:
                         await connection.execute(insert(table), rows[start:start + CHUNK])
                     rows.clear()
             print(f"  written {school_id}/{region.schools} schools", flush=True)
+    # Bulk inserts go around the service, so the responses' rollup is written once at the end,
+    # as each completion would have.
+    async with app.sessionmaker.begin() as session:
+        await scores.record_all(session)
 
 
 async def counts(app: App) -> dict[str, int]:

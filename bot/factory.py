@@ -67,10 +67,12 @@ class App:
             await sync_catalog(session, self.surveys.catalog)
         if self.engine.dialect.name == "sqlite":
             # Without statistics SQLite picks the per-questionnaire index for a school's summary
-            # and reads the whole region (5× slower, bench.desk); a sampled ANALYZE takes
-            # well under a second even for a region.
+            # and reads the whole region (5× slower, bench.desk). Not a sampled ANALYZE
+            # (analysis_limit): it saw about 400 responses per questionnaire where a region has
+            # 30,000, and the export's look-ups for a thousand people then read every diagnosis
+            # of the region instead of theirs (10× slower). The full one takes half a second
+            # for a region.
             async with self.engine.begin() as connection:
-                await connection.exec_driver_sql("PRAGMA analysis_limit=400")
                 await connection.exec_driver_sql("ANALYZE")
 
     def outbox_worker(self, bot: Bot, **delivery: Any) -> OutboxWorker:

@@ -154,6 +154,11 @@ class Audience(Strict):
         return None
 
 
+# A completed response keeps its integer answers in one row, a column per question position
+# (models.surveys.response_scores), so no questionnaire may have more questions than that.
+MAX_QUESTIONS = 32
+
+
 class Questionnaire(Strict):
     id: str = Field(pattern=ID_PATTERN)
     version: int = Field(ge=1)
@@ -161,7 +166,7 @@ class Questionnaire(Strict):
     title: Text
     intro: Text | None = None
     audience: Audience
-    questions: list[Question] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
     @model_validator(mode="after")
     def _references(self) -> Questionnaire:

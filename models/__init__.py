@@ -8,7 +8,7 @@ from models.invites import Invite
 from models.meetings import Meeting
 from models.outbox import OutboxAbout, OutboxMessage
 from models.pairs import Pair, PairMember, PlanItem
-from models.surveys import Answer, QuestionnaireVersion, Response
+from models.surveys import Answer, QuestionnaireVersion, Response, response_scores
 from models.updates import ProcessedUpdate
 from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
@@ -16,5 +16,5 @@ __all__ = [
     "Answer", "Base", "CalendarChoice", "Campaign", "ConsentText", "FsmRecord", "Invite",
     "Meeting", "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem",
     "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator",
-    "User", "UserRole",
+    "User", "UserRole", "response_scores",
 ]

@@ -2,16 +2,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    Column,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.questionnaire import MAX_QUESTIONS
 from models.base import Base, BigId, JsonValue, UtcDateTime, utcnow
 
 
@@ -72,3 +76,31 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+def score_column(position: int) -> str:
+    return f"score_{position}"
+
+
+# A completed response's answers as /summary needs them, written in the transaction that
+# completes it (services.scores): one row per response instead of one per answer, so the
+# region's figures add up a hundred thousand rows, not two million answers. `score_<n>` is the
+# answer to the version's question at position n where it is a JSON integer (as json_integer
+# reads it), `answered` has bit n set where that question has an answer row at all (a
+# diagnosis counts only if an area was answered, even if skipped). Who and when are copied
+# from the response, so the figures filter without joining it.
+response_scores = Table(
+    "response_scores", Base.metadata,
+    Column("response_id", BigId, ForeignKey("responses.id", ondelete="CASCADE"),
+           primary_key=True, autoincrement=False),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("questionnaire_code", String(32), nullable=False),
+    Column("questionnaire_version", Integer, nullable=False),
+    Column("completed_at", UtcDateTime, nullable=False),
+    Column("answered", BigInteger, nullable=False),
+    *(Column(score_column(n), BigInteger) for n in range(MAX_QUESTIONS)),
+    # The region's figures read by questionnaire and period, a school's by its people.
+    Index("ix_response_scores_questionnaire_completed", "questionnaire_code", "completed_at"),
+    Index("ix_response_scores_user_questionnaire", "user_id", "questionnaire_code",
+          "completed_at"),
+)

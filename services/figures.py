@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     and_,
     case,
@@ -28,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import AREAS, WEAK_FROM
 from domain.roles import Role
-from models import Answer, Pair, PairMember, Profile, Response, User, UserRole
+from models import Pair, PairMember, Profile, Response, User, UserRole, response_scores
+from models.surveys import score_column
+from services import scores
 from services.pairs import OPEN, PairStatus
 from services.reports import (
     DIAGNOSIS,
@@ -37,7 +40,6 @@ from services.reports import (
     YOUNG_YEARS,
     Scope,
     held_meetings,
-    json_integer,
     people_with,
 )
 
@@ -160,23 +162,35 @@ async def satisfaction(session: AsyncSession,
                        scope: Scope) -> dict[str, dict[str, tuple[float, float, int]]]:
     """By satisfaction questionnaire and item, over the integer scores of the questionnaires
     completed in the period: the average, the share scoring HIGH_SCORE or more (percent) and
-    the number of answers."""
-    score = json_integer(Answer.value)
+    the number of answers. Added up over the responses' rollup rows (services.scores), a column
+    per question position, and matched to the items by each version's questions."""
+    questions = await scores.question_lists(session, SATISFACTION)
+    slots = _slots(max((len(ids) for ids in questions.values()), default=0))
     rows = await session.execute(
-        select(Response.questionnaire_code, Answer.question_id, func.sum(score),
-               func.sum(_one_if(score >= HIGH_SCORE)), func.count(score))
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.questionnaire_code.in_(SATISFACTION),
-               Response.user_id.in_(people_with(scope, [r.value for r in Role],
-                                                with_erased=True)),
-               Response.completed_at >= scope.since, Response.completed_at < scope.until)
-        .group_by(Response.questionnaire_code, Answer.question_id))
-    found: dict[str, dict[str, tuple[float, float, int]]] = {}
-    for code, item, total, high, count in rows:
-        if count:
-            found.setdefault(code, {})[item] = (round(int(total) / count, 1),
-                                                round(100 * int(high) / count, 1), count)
-    return {code: found[code] for code in SATISFACTION if code in found}
+        select(response_scores.c.questionnaire_code, response_scores.c.questionnaire_version,
+               *(aggregate for slot in slots for aggregate in (
+                   func.sum(slot), func.sum(_one_if(slot >= HIGH_SCORE)), func.count(slot))))
+        .where(response_scores.c.questionnaire_code.in_(SATISFACTION),
+               response_scores.c.user_id.in_(people_with(scope, [r.value for r in Role],
+                                                         with_erased=True)),
+               response_scores.c.completed_at >= scope.since,
+               response_scores.c.completed_at < scope.until)
+        .group_by(response_scores.c.questionnaire_code, response_scores.c.questionnaire_version))
+    totals: dict[str, dict[str, list[int]]] = {}
+    for code, version, *sums in rows:
+        for position, item in enumerate(questions.get((code, version), [])):
+            total, high, count = sums[3 * position:3 * position + 3]
+            if count:
+                added = totals.setdefault(code, {}).setdefault(item, [0, 0, 0])
+                added[0], added[1], added[2] = (added[0] + int(total), added[1] + int(high),
+                                                added[2] + count)
+    return {code: {item: (round(total / count, 1), round(100 * high / count, 1), count)
+                   for item, (total, high, count) in totals[code].items()}
+            for code in SATISFACTION if code in totals}
+
+
+def _slots(width: int) -> list[ColumnElement]:
+    return [response_scores.c[score_column(position)] for position in range(width)]
 
 
 @dataclass
@@ -198,23 +212,38 @@ class Diagnoses:
 
 
 async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
-    """The sums of `reports.diagnoses` for the scope's mentees, in one statement: each
-    diagnosis is reduced to its difficulty and weak areas, the first and the latest of each
-    mentee are picked by window functions, and only the totals leave the database."""
-    score = json_integer(Answer.value)
-    # Each area's score is picked out by its own CASE, so a row's value is read twice, not
-    # once per area.
+    """The sums of `reports.diagnoses` for the scope's mentees, in one statement over the
+    diagnoses' rollup rows: each is reduced to its difficulty and weak areas (by where its
+    version has the areas), the first and the latest of each mentee are picked by window
+    functions, and only the totals leave the database. A diagnosis in which no area was
+    answered counts for nothing, as in reports.diagnoses."""
+    # Each version of the diagnosis: the positions of its areas among its questions.
+    positions = {number: {area: ids.index(area) for area in AREAS if area in ids}
+                 for (_, number), ids in (await scores.question_lists(
+                     session, [DIAGNOSIS])).items()}
+    positions = {number: found for number, found in positions.items() if found}
+    if not positions:
+        return Diagnoses()
+    masks = {number: sum(1 << n for n in found.values()) for number, found in positions.items()}
+    areas_of = {number: {area: response_scores.c[score_column(n)] for area, n in found.items()}
+                for number, found in positions.items()}
+    version = response_scores.c.questionnaire_version
+    answered = or_(*(and_(version == number, response_scores.c.answered.op("&")(
+        literal(mask, BigInteger)) != 0) for number, mask in masks.items()))
+    difficulty = case(*((version == number, sum(
+        (func.coalesce(column, 0) for column in columns.values()), literal(0)))
+        for number, columns in areas_of.items()))
+    weak = {area: case(*((version == number, _one_if(columns[area] >= WEAK_FROM))
+                         for number, columns in areas_of.items() if area in columns), else_=0)
+            for area in AREAS}
     per_response = (
-        select(Response.id, Response.user_id, Response.completed_at,
-               func.coalesce(func.sum(score), 0).label("difficulty"),
-               *(_one_if(func.max(case((Answer.question_id == area, score))) >= WEAK_FROM)
-                 .label(area) for area in AREAS))
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.questionnaire_code == DIAGNOSIS, Response.completed_at.is_not(None),
-               Response.completed_at < scope.until, Answer.question_id.in_(AREAS),
-               Response.user_id.in_(people_with(scope, [Role.MENTEE_TEACHER.value],
-                                                with_erased=True)))
-        .group_by(Response.id, Response.user_id, Response.completed_at)).subquery()
+        select(response_scores.c.response_id.label("id"), response_scores.c.user_id,
+               response_scores.c.completed_at, difficulty.label("difficulty"),
+               *(weak[area].label(area) for area in AREAS))
+        .where(response_scores.c.questionnaire_code == DIAGNOSIS,
+               response_scores.c.completed_at < scope.until, answered,
+               response_scores.c.user_id.in_(people_with(scope, [Role.MENTEE_TEACHER.value],
+                                                         with_erased=True)))).subquery()
     by_person = per_response.c.user_id
     ranked = select(
         per_response,

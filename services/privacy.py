@@ -26,7 +26,7 @@ from models import (
     User,
 )
 from models.db import insert_unless_present
-from services import access, outbox, pairs
+from services import access, outbox, pairs, scores
 from services.surveys import Surveys
 
 # What an erased text becomes where the column needs one (a meeting's place, a plan goal).
@@ -170,6 +170,7 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
     meetings with them; every message owed or sent to them or about them (OutboxAbout); their
     conversation state, curator rights and invitations."""
     partners: set[int] = set()
+    changed: set[int] = set()
     for pair in await pairs.pairs_of(session, user):
         if pair.status in pairs.OPEN:
             await pairs.end(session, pair, now, status=pairs.PairStatus.CANCELLED,
@@ -180,8 +181,12 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
                                               response.questionnaire_version)
         identifying = {q.id for q in definition.questions if _may_identify(q)}
         for answer in response.answers:
-            if answer.question_id in identifying:
+            if answer.question_id in identifying and answer.value is not None:
                 answer.value = None
+                if response.completed_at is not None:
+                    changed.add(response.id)
+    # What they typed is never a score, but the rollup follows the answers whatever they hold.
+    await scores.record_responses(session, changed)
     telegram_id = user.telegram_id
     own_pairs = select(PairMember.pair_id).where(PairMember.user_id == user.id)
     mentored = own_pairs.where(PairMember.side == pairs.MENTOR)

@@ -28,6 +28,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from domain.matching import AREAS
 from domain.roles import Role
 from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
+from models.base import JsonValue
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
@@ -63,6 +64,32 @@ def _json_integer_sqlite(element: json_integer, compiler, **kw) -> str:
     # A JSON column has NUMERIC affinity in SQLite: a JSON integer is stored as an integer,
     # and typeof costs far less than parsing the text with json_type.
     return f"CASE WHEN typeof({value}) = 'integer' THEN {value} END"
+
+
+class answer_object(FunctionElement):
+    """Answers (question id, value) aggregated as one JSON object, decoded as such: one value
+    to decode per response instead of one per answer. Over no answers PostgreSQL gives NULL,
+    SQLite an empty object."""
+
+    type = JsonValue
+    name = "answer_object"
+    inherit_cache = True
+
+
+@compiles(answer_object, "postgresql")
+def _answer_object_postgresql(element: answer_object, compiler, **kw) -> str:
+    return f"jsonb_object_agg({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(answer_object, "sqlite")
+def _answer_object_sqlite(element: answer_object, compiler, **kw) -> str:
+    question, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    # A JSON column has NUMERIC affinity: integers and reals come back as numbers, the rest as
+    # JSON text. A real is printed with 17 digits, which read back as the same double (SQLite's
+    # own JSON text for a real keeps 15).
+    return (f"json_group_object({question}, CASE typeof({value}) "
+            f"WHEN 'text' THEN json({value}) "
+            f"WHEN 'real' THEN json(printf('%!.17g', {value})) ELSE {value} END)")
 
 
 @dataclass(frozen=True)
@@ -173,11 +200,14 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
     """The first and the latest completed deficit diagnosis of each mentee of the scope (or of
     `user_ids`, a few thousand at most) up to the end of the period (area → score). The entry
     diagnosis may predate the period."""
-    query = (select(Response.id, Response.user_id, Answer.question_id, Answer.value)
-             .join(Answer, Answer.response_id == Response.id)
+    # Each diagnosis's areas come as one JSON object (empty or None: no area answered, not
+    # counted).
+    areas = (select(answer_object(Answer.question_id, Answer.value))
+             .where(Answer.response_id == Response.id, Answer.question_id.in_(AREAS))
+             .correlate(Response).scalar_subquery())
+    query = (select(Response.user_id, areas)
              .where(Response.questionnaire_code == DIAGNOSIS,
-                    Response.completed_at.is_not(None), Response.completed_at < scope.until,
-                    Answer.question_id.in_(AREAS))
+                    Response.completed_at.is_not(None), Response.completed_at < scope.until)
              .order_by(Response.user_id, Response.completed_at, Response.id))
     if user_ids is not None:
         query = query.where(Response.user_id.in_(list(user_ids)))
@@ -186,17 +216,12 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
             people_with(scope, [Role.MENTEE_TEACHER.value], with_erased=True)))
     first: dict[int, dict] = {}
     last: dict[int, dict] = {}
-    first_response: dict[int, int] = {}
-    last_response: dict[int, int] = {}
-    for response_id, person, area, value in await session.execute(query):
-        if person not in first_response:
-            first_response[person] = response_id
-            first[person] = {}
-        if last_response.get(person) != response_id:
-            last_response[person] = response_id
-            # One diagnosis only: first and last are the same object.
-            last[person] = first[person] if response_id == first_response[person] else {}
-        last[person][area] = value
+    for person, answers in await session.execute(query):
+        if not answers:
+            continue
+        # One diagnosis only: first and last are the same object.
+        first.setdefault(person, answers)
+        last[person] = answers
     return first, last
 
 

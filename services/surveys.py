@@ -27,7 +27,7 @@ from domain.questionnaire import (
 )
 from domain.roles import Role
 from models import Profile, QuestionnaireVersion, Response, User, UserRole
-from services import access, responses
+from services import access, responses, scores
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_with_forms
@@ -223,8 +223,10 @@ class Surveys:
                                     at=now)
         _, questions = await self._questions(session, response)
         following = answering.first_unanswered(questions, response.answers)
-        await responses.move(session, response, following.id if following else None, at=now,
-                             completed_at=None if following else now)
+        if following is None:
+            await self._complete(session, response, now)
+        else:
+            await responses.move(session, response, following.id, at=now)
         return await self.step(session, response)
 
     async def skip(self, session: AsyncSession, response: ResponseSnapshot,
@@ -242,9 +244,16 @@ class Surveys:
         await responses.move(session, response, previous.id, at=self.clock.now())
         return await self.step(session, response)
 
-    async def _complete(self, session: AsyncSession, response: ResponseSnapshot) -> None:
-        now = self.clock.now()
+    async def _complete(self, session: AsyncSession, response: ResponseSnapshot,
+                        now: datetime | None = None) -> None:
+        """Mark the response complete and write its rollup for /summary (services.scores) in
+        the same transaction, from the answers as stored."""
+        now = now or self.clock.now()
         await responses.move(session, response, None, at=now, completed_at=now)
+        questionnaire = await self.definition(session, response.questionnaire_code,
+                                              response.questionnaire_version)
+        await scores.record(session, [response.id], questionnaire.id, questionnaire.version,
+                            [question.id for question in questionnaire.questions])
 
 
 async def colleagues(

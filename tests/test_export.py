@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -18,8 +18,9 @@ from sqlalchemy import select
 from bot.config import PROJECT_ROOT
 from bot.html import plain
 from domain.matching import AREAS
-from models import School
+from models import Answer, Profile, Response, School, User, UserRole
 from services.export import export, safe_text, sheet_names
+from services.export.tables import Tables
 from services.reports import EARLIEST, Scope
 from tests.flows import (
     PUPIL_MENTEE,
@@ -299,3 +300,51 @@ def test_cells_and_sheet_names():
 async def test_unknown_format_is_refused(running):
     with pytest.raises(ValueError, match="unknown export format"):
         await run_export(running, Scope(None, None, EARLIEST, UNTIL), fmt="pdf")
+
+
+async def test_answers_come_out_as_they_were_stored(running):
+    """A questionnaire sheet reads each response's answers as one JSON object from the
+    database: every value comes out as the ORM reads it from its own row, whatever its JSON
+    shape (reals to the last digit, on SQLite too), skipped and empty ones left out."""
+    questionnaire = running.app.surveys.catalog.get("satisfaction_mentee")
+    odd = [7, 0.1 + 0.2, 1e20, -2, True, "«текст» с \"кавычками\" & <угловыми>", [1, "два"],
+           {"a": [None, 1.5]}, 2.5, "", 12345678901234567]
+    async with running.session() as session:
+        school = School(name="S", normalized_name="s")
+        session.add(school)
+        await session.flush()
+        user = User(telegram_id=9200, consent_at=UNTIL)
+        user.profile = Profile(full_name="Мария", school_id=school.id)
+        user.roles = [UserRole(role="mentee_teacher", form="teacher_teacher",
+                               school_id=school.id, is_active=True)]
+        session.add(user)
+        await session.flush()
+        for shift in range(len(odd)):
+            response = Response(user_id=user.id, questionnaire_code=questionnaire.id,
+                                questionnaire_version=questionnaire.version,
+                                role="mentee_teacher", started_at=UNTIL - timedelta(days=2),
+                                completed_at=UNTIL - timedelta(days=1))
+            response.answers = [
+                Answer(question_id=question.id, value=odd[(index + shift) % len(odd)],
+                       skipped=index == shift)
+                for index, question in enumerate(questionnaire.questions[:len(odd)])]
+            response.answers.append(Answer(question_id=questionnaire.questions[-1].id,
+                                           value=None, skipped=True))
+            session.add(response)
+        await session.commit()
+        stored = (await session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.value, Answer.skipped)
+            .order_by(Answer.response_id))).all()
+        tables = Tables(session, Scope(None, None, EARLIEST, UNTIL), running.app.surveys.catalog,
+                        lambda key, **params: key, "ru", ZoneInfo("Europe/Moscow"),
+                        UNTIL, None, None)
+        rows = [row async for row in tables._answer_rows(questionnaire)]
+    by_response: dict[int, list] = {}
+    for response_id, question_id, value, skipped in stored:
+        values = by_response.setdefault(response_id, [None] * len(questionnaire.questions))
+        if not skipped and value is not None:
+            index = [q.id for q in questionnaire.questions].index(question_id)
+            values[index] = tables._answer(questionnaire.questions[index], value, {})
+    expected = [values for _, values in sorted(by_response.items())]
+    assert [row[5:] for row in rows] == expected
+    assert 0.1 + 0.2 in {value for row in expected for value in row}

@@ -1,10 +1,12 @@
 """The XLSX writer on its own: what a curator sees in a cell, read back with openpyxl."""
 
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
 
+from domain.roles import Role
 from services.export.cells import XlsxWriter
 from services.export.table import XLSX_DATE, XLSX_DATETIME, Table
 
@@ -40,3 +42,55 @@ def test_cells_keep_their_types_formats_and_guards():
     assert sheet.freeze_panes == "A2"
     # XlsxWriter stores a width with Excel's padding: about the given characters.
     assert [round(sheet.column_dimensions[c].width) for c in "ABCD"] == [33, 11, 13, 18]
+
+
+class CellByCell(XlsxWriter):
+    """The export's writer as it was: every cell through XlsxWriter's own typed writes."""
+
+    def write(self, rows):
+        sheet, number = self.sheet, self.row
+        for row in rows:
+            for index, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(number, index, self._text(str(value)))
+                elif isinstance(value, datetime):
+                    sheet.write_datetime(number, index, value, self.formats[datetime])
+                elif isinstance(value, date):
+                    sheet.write_datetime(number, index, value, self.formats[date])
+                elif value is not None:
+                    sheet.write_number(number, index, value)
+            number += 1
+        self.row = number
+
+
+class Moment(datetime):
+    pass
+
+
+def sheets_of(writer_class, tables: list[tuple[str, list[list]]]) -> dict[str, bytes]:
+    target = io.BytesIO()
+    writer = writer_class(target)
+    for name, rows in tables:
+        writer.begin(Table(name, ["A", "B", "C", "D", "E"], [10] * 5, None))
+        for start in range(0, len(rows), 3):  # in batches, as the export hands them over
+            writer.write(rows[start:start + 3])
+        writer.end()
+    writer.finish()
+    with zipfile.ZipFile(io.BytesIO(target.getvalue())) as archive:
+        # docProps hold the moment of writing; everything else must be the same.
+        return {name: archive.read(name) for name in archive.namelist()
+                if not name.startswith("docProps/")}
+
+
+def test_rows_are_the_xml_xlsxwriter_writes_cell_by_cell():
+    emoji = "😀" * 20000  # 40,000 UTF-16 units: cut at 32,767 without splitting one
+    rows = [["=1+2", 7, date(2026, 9, 1), datetime(2026, 9, 1, 12, 30, 15, 500000), None],
+            [" leading", "trailing\n", "a & b < c > d \"q\" 'a'", "_x0041_ and _xZZZZ_", ""],
+            [None, None, None, None, None],
+            ["\ufffe\uffff", True, -3.25, 10 ** 20, 1 / 3],
+            [Role.MENTOR_TEACHER, Moment(1900, 1, 1, 6), date(1900, 2, 28), date(1900, 3, 1),
+             datetime(1899, 12, 31)],
+            ["x" * 40000, emoji, "a\x00b\x1fc\td", "@mention", "-1"],
+            [None, None, None, None, 0]]
+    tables = [("Один", rows), ("Пустой", []), ("Два", rows[::-1])]
+    assert sheets_of(XlsxWriter, tables) == sheets_of(CellByCell, tables)

@@ -9,12 +9,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.matching import AREAS, WEAK_FROM
+from domain.questionnaire import QuestionType
 from domain.roles import Role
 from models import Answer, Pair, PairMember, Profile, Response, School, User, UserRole
-from services import figures, reports
+from models.surveys import response_scores
+from services import figures, privacy, reports, scores
 from services.pairs import OPEN, PairStatus
 
 pytestmark = pytest.mark.db
@@ -22,6 +24,10 @@ T0 = datetime(2026, 8, 1, tzinfo=UTC)
 FORMS = {Role.MENTOR_TEACHER: "teacher_teacher", Role.MENTEE_TEACHER: "teacher_teacher",
          Role.MENTOR_PUPIL: "pupil_pupil", Role.MENTEE_PUPIL: "pupil_pupil"}
 ODD_VALUES = (None, True, False, "2", 2.0, 3.5, [2])
+ITEMS = {"satisfaction_mentor": ("effectiveness", "comfort", "expected", "want_more_mentees"),
+         "satisfaction_mentee": ("effectiveness", "comfort", "expected", "expectations_met"),
+         "satisfaction_pupil": ("effectiveness", "comfort", "expectations_met"),
+         "preferences_mentee": ("preferred_mentors", "comment")}
 
 
 async def build(session, seed: int) -> list[int]:
@@ -55,9 +61,11 @@ async def build(session, seed: int) -> list[int]:
                 if rng.random() > 0.1} if rng.random() > 0.1 else {"category": "other"})
         for code in (*reports.SATISFACTION, "preferences_mentee"):
             if rng.random() < 0.4:
+                # Items of the questionnaire's version, as the bot stores them: the rollup
+                # keeps a response's answers by the position of their question.
                 respond(session, rng, user, code, {
                     item: rng.choice((*range(1, 11), *ODD_VALUES))
-                    for item in ("effectiveness", "comfort", "expected")})
+                    for item in ITEMS[code] if rng.random() > 0.1})
     for _ in range(12):
         pair = Pair(school_id=rng.choice(schools).id, form=rng.choice(list(FORMS.values())),
                     status=rng.choice(list(PairStatus)), started_on=date(2026, 9, 1))
@@ -68,6 +76,9 @@ async def build(session, seed: int) -> list[int]:
                        consent=rng.choice((None, "agreed", "declined")))]
         pair.plan = []
         session.add(pair)
+    await session.flush()
+    # Written directly, so their rollup too, as the completion of each would have.
+    await scores.record_all(session)
     await session.commit()
     return [school.id for school in schools]
 
@@ -174,3 +185,98 @@ async def test_an_empty_scope_has_no_figures(running):
     assert (summary.roles, summary.completion, summary.satisfaction, summary.deficits) == (
         Counter(), {}, {}, [])
     assert [(kpi.done, kpi.total, kpi.percent) for kpi in summary.kpis] == [(0, 0, None)] * 4
+
+
+def a_value(question):
+    """An answer of the question's type, a score where it takes one."""
+    if question.type in (QuestionType.SCALE, QuestionType.NUMBER):
+        return random.randint(question.min or 0, question.max or 10)
+    if question.type is QuestionType.YES_NO:
+        return False
+    if question.type is QuestionType.MULTIPLE:
+        return [question.options[0].value]
+    if question.type is QuestionType.SINGLE:
+        return question.options[0].value
+    return "Написала Мария Ивановна"
+
+
+async def take(session, surveys, user: User, code: str, *, again: bool = False) -> Response:
+    response = await surveys.begin(session, user, code, again=again)
+    step = await surveys.step(session, response)
+    while step is not None:
+        step = await surveys.answer(session, response, step.question, a_value(step.question))
+    return response
+
+
+async def rollup_of(session, response: Response) -> dict[str, int | None]:
+    """The response's rollup row by question id, checked to hold what its stored answers do."""
+    row = (await session.execute(select(response_scores).where(
+        response_scores.c.response_id == response.id))).one()
+    questions = [q.id for q in running_catalog(session).get(response.questionnaire_code).questions]
+    stored = dict((await session.execute(select(Answer.question_id, Answer.value).where(
+        Answer.response_id == response.id))).all())
+    assert (row.user_id, row.completed_at) == (response.user_id, response.completed_at)
+    assert row.answered == sum(1 << n for n, q in enumerate(questions) if q in stored)
+    by_question = {q: row._mapping[f"score_{n}"] for n, q in enumerate(questions)}
+    assert by_question == {q: stored[q] if type(stored.get(q)) is int else None
+                           for q in questions}
+    return by_question
+
+
+def running_catalog(session):
+    return session.info["catalog"]
+
+
+async def test_a_completion_writes_its_rollup_and_a_retake_or_erasure_keeps_it(running):
+    """The rollup is written when the last answer completes a response, through the service,
+    in the same transaction; a retake gets its own; erasure rewrites it from what is left. The
+    figures over it match the per-person functions at every step."""
+    surveys = running.app.surveys
+    scope = reports.Scope(None, None, T0, datetime(2100, 1, 1, tzinfo=UTC))
+    async with running.session() as session:
+        session.info["catalog"] = surveys.catalog
+        school = School(name="S", normalized_name="s")
+        session.add(school)
+        await session.flush()
+        user = User(telegram_id=9100, consent_at=T0)
+        user.profile = Profile(full_name="Мария", school_id=school.id, experience_years=1)
+        user.roles = [UserRole(role=Role.MENTEE_TEACHER.value, form="teacher_teacher",
+                               school_id=school.id, is_active=True, confirmed_at=T0)]
+        session.add(user)
+        await session.commit()
+
+        async def check_figures() -> None:
+            counted = await reports.satisfaction_scores(session, scope)
+            assert await figures.satisfaction(session, scope) == expected_satisfaction(counted)
+            assert await figures.diagnoses(session, scope) == expected_diagnoses(
+                *await reports.diagnoses(session, scope))
+
+        first = await take(session, surveys, user, "satisfaction_mentee")
+        diagnosis = await take(session, surveys, user, "diagnosis_mentee")
+        assert first.completed_at is not None and diagnosis.completed_at is not None
+        assert [score for score in (await rollup_of(session, first)).values() if score]
+        await rollup_of(session, diagnosis)
+        await check_figures()
+        # Not committed yet: the rows belong to the completions' own transaction.
+        await session.rollback()
+        rows = select(func.count()).select_from(response_scores)
+        assert await session.scalar(rows) == 0
+
+        await session.refresh(user, ["roles", "profile"])
+        first = await take(session, surveys, user, "satisfaction_mentee")
+        again = await take(session, surveys, user, "satisfaction_mentee", again=True)
+        await take(session, surveys, user, "diagnosis_mentee")
+        await take(session, surveys, user, "diagnosis_mentee", again=True)
+        await session.commit()
+        assert again.id != first.id and await session.scalar(rows) == 4
+        kept = await rollup_of(session, first)
+        await rollup_of(session, again)
+        await check_figures()
+
+        await session.refresh(user)
+        await privacy.erase(session, user, surveys, T0)
+        await session.commit()
+        assert await session.scalar(rows) == 4
+        assert await rollup_of(session, first) == kept
+        await rollup_of(session, again)
+        await check_figures()

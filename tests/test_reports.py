@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models import Answer, Meeting, Pair, PairMember, Profile, Response, School, User, UserRole
-from services import figures, reports
+from services import figures, reports, scores
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
@@ -111,6 +111,8 @@ async def test_every_figure_and_kpi(running):
                                      (T0, "proposed", None)):
             session.add(Meeting(pair_id=active.id, starts_at=starts, place="-", topic="-",
                                 model="together", status=status, held=held))
+        # Written around the service, so their rollup too, as each completion would have.
+        await scores.record_all(session)
         await session.commit()
         catalog = running.app.surveys.catalog
         questionnaires = [(q.id, set(q.audience.roles)) for q in catalog]

@@ -67,22 +67,39 @@ async def export(session: AsyncSession, scope: reports.Scope, catalog: Catalog, 
 
 
 async def _write(tables: list[Table], writer: XlsxWriter | CsvWriter) -> int:
+    """Each batch is written in a worker thread while the next is fetched and built: the
+    database (another process, or SQLite's C code, which lets go of the GIL) works meanwhile.
+    One batch is written at a time, in order, so at most two are in memory."""
     written = 0
-    for table in tables:
-        writer.begin(table)
-        batch: list[Row] = []
-        async with aclosing(table.rows()) as rows:
-            async for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    await asyncio.to_thread(writer.write, batch)
-                    written += len(batch)
-                    batch = []
-        if batch:
-            await asyncio.to_thread(writer.write, batch)
-            written += len(batch)
-        writer.end()
+    writing: asyncio.Future | None = None
+
+    async def hand_over(batch: list[Row]) -> None:
+        nonlocal writing, written
+        if writing is not None:
+            await writing
+        writing = asyncio.ensure_future(asyncio.to_thread(writer.write, batch))
+        written += len(batch)
+
+    try:
+        for table in tables:
+            writer.begin(table)
+            batch: list[Row] = []
+            async with aclosing(table.rows()) as rows:
+                async for row in rows:
+                    batch.append(row)
+                    if len(batch) >= BATCH:
+                        await hand_over(batch)
+                        batch = []
+            if batch:
+                await hand_over(batch)
+            if writing is not None:
+                await writing
+                writing = None
+            writer.end()
+    finally:
+        if writing is not None:
+            # A failure while the last batch was being written: let it finish before the
+            # writer is dropped.
+            await asyncio.wait([writing])
     await asyncio.to_thread(writer.finish)
     return written
-
-
