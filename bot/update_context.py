@@ -20,12 +20,12 @@ from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from sqlalchemy import bindparam, exists, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from bot.storage import DatabaseStorage
 from models import FsmRecord, ProcessedUpdate, User, UserRole
+from models.db import dialect_insert
 from services.schools import KNOWN_CURATORS, curates_some_school
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -47,7 +47,7 @@ def _claim():
     """INSERT … ON CONFLICT DO NOTHING RETURNING, as a CTE: a row comes back if this update
     claimed the mark; none if it was there, or a twin's commit put it there while we waited."""
     table = ProcessedUpdate.__table__
-    return (postgresql_insert(table)
+    return (dialect_insert("postgresql", table)
             .values(bot_id=bindparam("claim_bot"), update_id=bindparam("claim_update"),
                     processed_at=bindparam("claim_at"))
             .on_conflict_do_nothing(index_elements=[table.c.bot_id, table.c.update_id])

@@ -144,12 +144,19 @@ def database_trouble(error: BaseException) -> str | None:
     return f"database unavailable: {first_line}" if unavailable else None
 
 
+def dialect_insert(dialect: str, target: Any):
+    """The database's own INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it
+    alike); `dialect` is the engine's dialect name."""
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(target)
+
+
 def insert_unless_present(session: AsyncSession, model: type, key: str | tuple[str, ...],
                           **values: Any):
     """INSERT … ON CONFLICT (key) DO NOTHING, for rows several processes may add at once; with
     no values, for many rows given to execute()."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values) if values else insert(model)
+    statement = dialect_insert(session.bind.dialect.name, model)
+    if values:
+        statement = statement.values(**values)
     keys = [key] if isinstance(key, str) else list(key)
     return statement.on_conflict_do_nothing(index_elements=keys)
 

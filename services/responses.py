@@ -15,13 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from models import Answer, Response
+from models.db import dialect_insert
 
 _responses, _answers = Response.__table__, Answer.__table__
 
@@ -42,7 +41,7 @@ def _save_answer(dialect: str) -> Any:
     """INSERT … ON CONFLICT (response, question) DO UPDATE: a first answer and a changed one
     alike, in one statement, on either database."""
     if dialect not in _SAVE_ANSWER:
-        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_answers)
+        insert = dialect_insert(dialect, _answers)
         _SAVE_ANSWER[dialect] = insert.on_conflict_do_update(
             index_elements=[_answers.c.response_id, _answers.c.question_id],
             set_={"value": insert.excluded.value, "skipped": insert.excluded.skipped,
