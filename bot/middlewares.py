@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
-from models.db import insert_unless_present
+from models.db import database_trouble, insert_unless_present
 from services.clock import Clock
 from services.people import mark_reachable, set_locale
 
@@ -92,9 +92,12 @@ class ReadMarks:
             async with self.sessionmaker.begin() as session:
                 await session.execute(insert_unless_present(
                     session, ProcessedUpdate, ("bot_id", "update_id")), rows)
-        except Exception:
-            # The updates were handled; only their redelivery would be answered again.
-            log.warning("could not write %d marks of handled reads", len(rows), exc_info=True)
+        except Exception as error:
+            # The updates were handled; only their redelivery would be answered again. A
+            # database that is away is one line, as everywhere; anything else is a bug.
+            trouble = database_trouble(error)
+            log.warning("could not write %d marks of handled reads: %s", len(rows),
+                        trouble or "an error", exc_info=trouble is None)
         finally:
             self.writing = {}
 

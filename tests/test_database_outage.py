@@ -74,6 +74,26 @@ async def test_a_locked_sqlite_database(sqlite_running, caplog):
     assert [value for _, value in await answers(running)] == [2, 3]
 
 
+async def test_read_marks_meeting_a_locked_database_log_one_line(sqlite_running, clock, caplog):
+    """A batch of read marks that meets another program's write lock is one line in the log,
+    like any other database trouble, not a traceback; the marks are only lost for redelivery."""
+    running = sqlite_running
+    read_marks = running.app.dispatcher["read_marks"]
+    await read_marks.write()
+    read_marks.defer(running.bot.id, 999_001, clock.now())
+    database = make_url(str(running.app.engine.url)).database
+    holder = sqlite3.connect(database, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with caplog.at_level(logging.WARNING):
+            await read_marks.write()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "could not write 1 marks of handled reads: database unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
 async def test_no_free_connection_is_told_apart_from_an_outage(make_settings, clock, tmp_path,
                                                                caplog):
     url = f"sqlite+aiosqlite:///{tmp_path / 'overloaded.sqlite3'}"
