@@ -5,8 +5,10 @@
 Both go through the same mocked Bot API session, so the figures compare our middlewares, database
 work and rendering with aiogram's own dispatch, not the network. SQLite in a temporary folder by
 default; `--database postgresql+asyncpg://postgres@127.0.0.1:5432/test` (emptied first) for
-PostgreSQL. Printed: milliseconds per update, the ratio to the bare handler, and the SQL
-statements and commits one answer costs, counted on every engine the app uses.
+PostgreSQL. Printed: milliseconds per update, the ratio to the bare handler, the floor of the
+stack (the bare handler plus the least SQL an answer needs, through SQLAlchemy Core on the app's
+own engine) with our answer's ratio to it, and the SQL statements and commits one answer costs,
+counted on every engine the app uses.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import build_app
+from models.db import create_engine
 from tests.conftest import reset_server_database
 from tests.flows import TEACHER_MENTEE, register
 from tests.telegram import TOKEN, Person, mocked_bot
@@ -73,6 +76,60 @@ async def bare(count: int) -> tuple[float, float]:
     for index in range(count):
         await person.press_data(f"x{index}", shown.message_id)
     return text_cost, (time.perf_counter() - started) / count
+
+
+FLOOR_TABLES = (
+    "CREATE TABLE floor_response (id INTEGER PRIMARY KEY, step INTEGER, state TEXT)",
+    "CREATE TABLE floor_answer (response INTEGER, question INTEGER, value TEXT, "
+    "PRIMARY KEY (response, question))",
+    "CREATE TABLE floor_mark (bot BIGINT, update_id BIGINT, PRIMARY KEY (bot, update_id))",
+    "INSERT INTO floor_response VALUES (1, 0, 'answering')",
+)
+
+
+async def bare_sql(count: int, url: str) -> float:
+    """The floor of the stack: the bare press handler that also does, through SQLAlchemy Core
+    on the app's own engine (same driver, same pragmas), the SQL an answer needs at least: read
+    the response, mark the update, upsert the answer, move the response, one commit."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        for statement in FLOOR_TABLES:
+            await connection.execute(text(statement))
+    dispatcher = Dispatcher()
+    pressed = 0
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    @dispatcher.callback_query()
+    async def answer(query: CallbackQuery) -> None:
+        nonlocal pressed
+        pressed += 1
+        async with engine.connect() as connection:
+            (await connection.execute(text(
+                "SELECT id, step, state FROM floor_response WHERE id = 1"))).one()
+            await connection.execute(text("INSERT INTO floor_mark VALUES (1, :update_id)"),
+                                     {"update_id": pressed})
+            await connection.execute(text(
+                "INSERT INTO floor_answer VALUES (1, :question, '2') ON CONFLICT "
+                "(response, question) DO UPDATE SET value = excluded.value"),
+                {"question": pressed % 8})
+            await connection.execute(text("UPDATE floor_response SET step = :step WHERE id = 1"),
+                                     {"step": pressed})
+            await connection.commit()
+        await query.answer()
+        await query.message.edit_text(f"next {query.data}")
+
+    person = Person(dispatcher, mocked_bot(), 1)
+    await person.send("hi")
+    shown = person.last
+    started = time.perf_counter()
+    for index in range(count):
+        await person.press_data(f"x{index}", shown.message_id)
+    spent = (time.perf_counter() - started) / count
+    await engine.dispose()
+    return spent
 
 
 async def ours(count: int, url: str) -> dict[str, float]:
@@ -129,18 +186,24 @@ async def main(count: int, database: str | None) -> None:
             if database:
                 await reset_server_database(database)
             text_cost, edit_cost = await bare(count)
+            floor = await bare_sql(count, url)
             measured = await ours(count, url)
-        for name, value in {"bare_text": text_cost, "bare_edit": edit_cost, **measured}.items():
+        for name, value in {"bare_text": text_cost, "bare_edit": edit_cost, "floor": floor,
+                                  **measured}.items():
             results.setdefault(name, []).append(value)
     median = {name: statistics.median(values) for name, values in results.items()}
     print(f"bare aiogram, text answered: {median['bare_text'] * 1000:.2f} ms/update (= 1.0)")
     print(f"bare aiogram, press answered and message edited: "
           f"{median['bare_edit'] * 1000:.2f} ms/update (= 1.0)")
+    print(f"bare aiogram press + the answer's least SQL through SQLAlchemy Core (read, mark, "
+          f"upsert, update, commit): {median['floor'] * 1000:.2f} ms/update "
+          f"= {median['floor'] / median['bare_edit']:.1f}x bare")
     print(f"our /help: {median['help'] * 1000:.2f} ms/update "
           f"= {median['help'] / median['bare_text']:.1f}x bare")
     print(f"our questionnaire answer (press saved, next question edited in): "
           f"{median['answer'] * 1000:.2f} ms/update "
-          f"= {median['answer'] / median['bare_edit']:.1f}x bare")
+          f"= {median['answer'] / median['bare_edit']:.1f}x bare "
+          f"= {median['answer'] / median['floor']:.1f}x the bare SQL")
     print(f"per answer: {median['statements']:.1f} SQL statements, "
           f"{median['commits']:.1f} commits (every engine of the app)")
 
