@@ -45,8 +45,9 @@ async def on_start(message: Message, command: CommandObject, state: FSMContext,
                    surveys: Surveys, profiles: Profiles, settings: Settings, clock: Clock) -> None:
     payload = clean_payload(command.args)
     if user is None:
-        await message.answer(i18n.get("welcome"))
-        await message.answer(i18n.get("consent-text"), reply_markup=consent_keyboard(i18n, payload))
+        # One message: all a person must read before answering sits above the buttons.
+        await message.answer(i18n.get("welcome") + "\n\n" + i18n.get("consent-text"),
+                             reply_markup=consent_keyboard(i18n, payload))
         return
     await keep_payload(session, user, payload)
     await state.clear()

@@ -23,8 +23,11 @@ pytestmark = pytest.mark.db
 
 async def test_declining_consent_stores_nothing(running):
     anna = running.person()
-    said = texts(await anna.send("/start invite_42"))
-    assert any("наставничества" in t for t in said)
+    await anna.send("/start invite_42")
+    # The greeting and the consent are one message, the buttons under both.
+    [shown] = anna.messages()
+    assert "Здравствуйте!" in shown.text and "Согласие на обработку" in shown.text
+    assert anna.find_button("Согласен")[0] == shown.message_id
     said = texts(await anna.press("Не согласен"))
     assert any("ничего не сохранили" in t and "/start" in t for t in said)
     async with running.session() as session:
