@@ -46,6 +46,14 @@ async def show_curator_menu(bot: Bot, core: FluentRuntimeCore, curator: User,
         log.info("no curator menu for %s: %s", curator.id, error)
 
 
+async def hide_curator_menu(bot: Bot, telegram_id: int) -> None:
+    """Back to everyone's menu: the chat's own list goes."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=telegram_id))
+    except TelegramAPIError as error:
+        log.info("curator menu of a chat not removed: %s", error)
+
+
 async def register_curator_menus(bot: Bot, core: FluentRuntimeCore,
                                  sessionmaker: async_sessionmaker, root_ids: Collection[int],
                                  default_locale: str) -> None:

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext, LazyFilter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import show_curator_menu
 from bot.config import SUPPORTED_LOCALES, Settings
 from handlers.callbacks import SetLanguage
 from handlers.rendering import main_menu
@@ -55,11 +56,15 @@ async def on_language(message: Message, i18n: I18nContext) -> None:
 
 
 async def on_language_chosen(query: CallbackQuery, callback_data: SetLanguage,
-                             i18n: I18nContext, session: AsyncSession, user: User | None) -> None:
+                             i18n: I18nContext, session: AsyncSession, user: User | None,
+                             settings: Settings) -> None:
     if callback_data.locale not in SUPPORTED_LOCALES:
         raise StaleAction
     await i18n.set_locale(callback_data.locale)
+    curator = user is not None and await access.is_curator(session, user, settings.curator_ids)
     await session.commit()
+    if curator:  # the curator's own menu is per chat: it follows the language too
+        await show_curator_menu(query.bot, i18n.core, user, settings.default_locale)
     if isinstance(query.message, Message):
         if user is None:
             await query.message.answer(i18n.get("language-set-unregistered"))

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import show_curator_menu
 from bot.config import Settings
 from domain.roles import Role
 from handlers.answering import ProfileFlow, ask
@@ -135,6 +136,10 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             consented_at=now,
         ))
         replies.append(say(query.message, i18n.get("consent-thanks")))
+        if user.telegram_id in settings.curator_ids:
+            # Listed before they came: their menu is the curator's from the first moment.
+            replies.append(partial(show_curator_menu, query.bot, i18n.core, user,
+                                   settings.default_locale))
         code = invites.code_from_payload(callback_data.payload)
         if code is not None:
             replies.append(await use_invite(query.message, i18n, session, user, code, clock))

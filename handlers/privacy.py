@@ -17,12 +17,14 @@ from aiogram.types import (
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import hide_curator_menu
+from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from handlers.callbacks import Forget
 from handlers.outgoing import owe
 from handlers.rendering import drop_buttons
 from models import User
-from services import pairs, privacy
+from services import access, pairs, privacy
 from services.clock import Clock
 from services.surveys import Surveys
 
@@ -47,7 +49,8 @@ async def on_delete_me(message: Message, i18n: I18nContext) -> None:
 
 async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: FSMContext,
                            i18n: I18nContext, session: AsyncSession, user: User,
-                           surveys: Surveys, clock: Clock, outbox: OutboxWorker) -> None:
+                           surveys: Surveys, clock: Clock, outbox: OutboxWorker,
+                           settings: Settings) -> None:
     if not isinstance(query.message, Message):
         return
     await drop_buttons(query.message)
@@ -55,11 +58,14 @@ async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: F
         await query.message.answer(i18n.get("forget-kept"))
         return
     await state.clear()
+    curator = await access.is_curator(session, user, settings.curator_ids)
     partners = await privacy.erase(session, user, surveys, clock.now())
     # Their partners learn that the pair ended, not who left or why.
     for partner in (await pairs.users_by_id(session, partners)).values():
         await owe(session, clock, outbox, partner, "pair-partner-left")
     await session.commit()
+    if curator:
+        await hide_curator_menu(query.bot, query.from_user.id)
     await query.message.answer(i18n.get("forget-done"), reply_markup=ReplyKeyboardRemove())
 
 

@@ -1,9 +1,11 @@
 """Onboarding through the real Dispatcher: consent, roles, profiles, language, /cancel."""
 
 import pytest
+from aiogram.methods import DeleteMyCommands, SetMyCommands
 from sqlalchemy import func, select
 
 from models import FsmRecord, School
+from tests.conftest import CURATOR_ID
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
@@ -200,6 +202,32 @@ async def test_language_switch_is_remembered(running):
         assert (await stored_user(session, anna.user.id)).locale == "ru"
     said = texts(await anna.send("/help"))
     assert any("Что умеет бот" in t for t in said)
+
+
+async def test_a_listed_curator_has_the_curator_menu_from_consent_until_erasure(running):
+    """CURATOR_IDS names people before they come: the one who registers after the bot started
+    gets the curator's menu at once, in their language, and loses it with their data."""
+    curator = running.person(CURATOR_ID)
+    await curator.send("/start")
+    sent = await curator.press("Согласен")
+    (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
+    assert menu.scope.chat_id == CURATOR_ID
+    commands = {c.command: c.description for c in menu.commands}
+    assert {"summary", "export", "invites", "match"} <= set(commands)
+    assert commands["summary"] == running.app.i18n_core.get("cmd-summary", "ru")
+    # Somebody else who consents gets no menu of their own.
+    anna = running.person()
+    await anna.send("/start")
+    assert not [r for r in await anna.press("Согласен") if isinstance(r, SetMyCommands)]
+    await curator.send("/language")
+    sent = await curator.press("English")
+    (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
+    assert {c.command: c.description for c in menu.commands}["summary"] == \
+        running.app.i18n_core.get("cmd-summary", "en")
+    await curator.send("/delete_me")
+    sent = await curator.press("Yes")
+    (removed,) = [r for r in sent if isinstance(r, DeleteMyCommands)]
+    assert removed.scope.chat_id == CURATOR_ID
 
 
 async def test_commands_need_consent_first(running):
