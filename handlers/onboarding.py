@@ -53,24 +53,45 @@ async def on_start(message: Message, command: CommandObject, state: FSMContext,
     await keep_payload(session, user, payload)
     await state.clear()
     code = invites.code_from_payload(payload)
-    replies = [await use_invite(message, i18n, session, user, code, clock)] if code else []
-    replies += await onboarding_step(message, state, i18n, session, user, surveys, profiles,
-                                     settings, returning=code is None, sent_before=len(replies))
+    if code is None:
+        replies = await onboarding_step(message, state, i18n, session, user, surveys, profiles,
+                                        settings, returning=True)
+    else:
+        replies = await invited(message, state, i18n, session, user, surveys, profiles,
+                                settings, clock, code, sent_before=0)
     await commit_then(session, replies)
 
 
+async def invited(message: Message, state: FSMContext, i18n: I18nContext,
+                  session: AsyncSession, user: User, surveys: Surveys, profiles: Profiles,
+                  settings: Settings, clock: Clock, code: str, *, sent_before: int) -> list[Reply]:
+    """What the invitation says, then onboarding's next step, unless the invitation itself asks
+    a question (a pupil's offer to pair): one open question at a time."""
+    reply, asks = await use_invite(message, i18n, session, user, code, clock)
+    if asks:
+        return [reply]
+    return [reply, *await onboarding_step(message, state, i18n, session, user, surveys,
+                                          profiles, settings, sent_before=sent_before + 1)]
+
+
 async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                     code: str, clock: Clock) -> Reply:
-    """Join what the code invites to; the reply says so, or plainly why it cannot be used."""
+                     code: str, clock: Clock) -> tuple[Reply, bool]:
+    """Join what the code invites to; the reply says so, or plainly why it cannot be used, and
+    whether it asks the person something."""
+    invite = None
     try:
         invite = await invites.find(session, code, clock.now())
         if invite.kind == invites.InviteKind.PAIR:
-            return await offer_join(message, i18n, session, user, invite)
+            return await offer_join(message, i18n, session, user, invite), True
         role = await invites.join_school(session, user, invite, clock.now())
     except invites.InviteError as error:
-        return say(message, i18n.get(f"invite-problem-{error.problem}"))
+        if error.problem == invites.InviteProblem.UNCONFIRMED and invite is not None \
+                and await invites.enrol_invited_pupil(session, user, invite):
+            return say(message, i18n.get("pair-invite-newcomer",
+                                         hours=invites.PAIR_INVITE_HOURS)), False
+        return say(message, i18n.get(f"invite-problem-{error.problem}")), False
     return say(message, i18n.get("invite-joined", school=user.profile.school.name,
-                                 role=i18n.get(f"role-{role.value}")))
+                                 role=i18n.get(f"role-{role.value}"))), False
 
 
 async def on_join(message: Message, command: CommandObject, state: FSMContext,
@@ -83,10 +104,9 @@ async def on_join(message: Message, command: CommandObject, state: FSMContext,
         await message.answer(i18n.get("join-usage"))
         return
     await state.clear()
-    replies = [await use_invite(message, i18n, session, user, command.args, clock)]
-    replies += await onboarding_step(message, state, i18n, session, user, surveys, profiles,
-                                     settings, sent_before=len(replies))
-    await commit_then(session, replies)
+    await commit_then(session, await invited(message, state, i18n, session, user, surveys,
+                                             profiles, settings, clock, command.args,
+                                             sent_before=0))
 
 
 async def onboarding_step(message: Message, state: FSMContext, i18n: I18nContext,
@@ -123,6 +143,7 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             await query.message.answer(i18n.get("consent-declined"))
         return
     replies: list[Reply] = []
+    code = None
     if user is None:
         now = clock.now()
         version = await privacy.remember_consent_text(session, i18n.locale,
@@ -141,10 +162,12 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             replies.append(partial(show_curator_menu, query.bot, i18n.core, user,
                                    settings.default_locale))
         code = invites.code_from_payload(callback_data.payload)
-        if code is not None:
-            replies.append(await use_invite(query.message, i18n, session, user, code, clock))
-    replies += await onboarding_step(query.message, state, i18n, session, user, surveys,
-                                     profiles, settings, sent_before=len(replies))
+    if code is not None:
+        replies += await invited(query.message, state, i18n, session, user, surveys, profiles,
+                                 settings, clock, code, sent_before=len(replies))
+    else:
+        replies += await onboarding_step(query.message, state, i18n, session, user, surveys,
+                                         profiles, settings, sent_before=len(replies))
     await commit_then(session, replies)
 
 

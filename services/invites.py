@@ -117,6 +117,23 @@ async def check_pupil(session: AsyncSession, user: User, invite: Invite) -> None
     raise InviteError(InviteProblem.UNCONFIRMED)
 
 
+async def enrol_invited_pupil(session: AsyncSession, user: User, invite: Invite) -> bool:
+    """A newcomer who opens a pupil's invitation is a pupil mentee of the inviter's school, as
+    the invitation says: the role and school are set, not asked. The place is unconfirmed until
+    the school's curator confirms it (only then can the invitation be taken). False, and
+    nothing changes, for somebody who already holds a role."""
+    if user.roles:
+        return False
+    user.roles.append(UserRole(role=Role.MENTEE_PUPIL, form=DEFAULT_FORM[Role.MENTEE_PUPIL],
+                               school_id=invite.school_id))
+    if user.profile is None:
+        user.profile = Profile()
+    if user.profile.school_id is None:
+        user.profile.school = await session.get(School, invite.school_id)
+    await session.flush()
+    return True
+
+
 async def take(session: AsyncSession, invite: Invite, now: datetime) -> None:
     """Use the invitation once, if it can still be used, in one conditional write: of two
     people taking the last use at the same moment, one gets it and the other InviteError."""

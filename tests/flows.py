@@ -38,9 +38,13 @@ async def begin_profile(person: Person, *typed: str, role: str = "Наставл
 
 
 async def fill_profile(person: Person, profile: dict) -> None:
-    await person.press(profile["role"])
-    await person.send(profile["name"])
-    await person.send(profile["school"])
+    """The profile's answers; a role, name or school left out is one the bot knows already."""
+    if "role" in profile:
+        await person.press(profile["role"])
+    if "name" in profile:
+        await person.send(profile["name"])
+    if "school" in profile:
+        await person.send(profile["school"])
     for subject in profile.get("subjects", []):
         await person.press(subject)
     if "subjects" in profile:

@@ -54,7 +54,8 @@ async def test_invited_pupil_and_inviter_agree_and_the_curator_is_told(running):
     await pupils(running, curator, (masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE))
     payload, _ = await pair_invite(masha)
     said = texts(await kolya.send(f"/start {payload}"))
-    assert "Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?" in said
+    # The offer is the one open question: no questionnaire list or menu after it.
+    assert said == ["Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?"]
     said = texts(await kolya.press("Согласен"))
     assert "Спасибо! Ждём согласия второй стороны." in said
     assert "Куратор предлагает наставническую пару" in masha.last.text
@@ -139,9 +140,22 @@ async def test_nobody_unconfirmed_pairs_with_a_child_or_learns_a_name(running):
     payload, code = await pair_invite(masha)
     await newcomer.send(f"/start {payload}")
     said = texts(await newcomer.press("Согласен"))
-    assert UNCONFIRMED_INVITEE in said
+    assert any(text.startswith("Это приглашение в пару «ученик – ученик». Принять его можно, "
+                               "когда куратор школы подтвердит тебя") for text in said)
     assert not any("Кузнецова" in text for text in said)
-    await fill_profile(newcomer, PUPIL_MENTEE)
+    # The invitation says who the newcomer is and where: neither is asked, and nothing else is
+    # asked beside the profile's first question.
+    assert not any("Кто вы" in text or "В какой школе" in text for text in said)
+    assert "ФИО" in newcomer.last.text or "имя" in newcomer.last.text
+    assert sum(bool(m.buttons()) for m in newcomer.messages()[-3:]) <= 1
+    async with running.session() as session:
+        stored = await stored_user(session, newcomer.user.id)
+        assert [(r.role, r.confirmed_at) for r in stored.roles] == [("mentee_pupil", None)]
+        assert stored.profile.school.name == "МОУ СОШ №1"
+    await newcomer.send(PUPIL_MENTEE["name"])
+    assert "В каком ты классе" in newcomer.last.text
+    await fill_profile(newcomer, {"grade": PUPIL_MENTEE["grade"], "help": PUPIL_MENTEE["help"]})
+    assert "Профиль заполнен" in "\n".join(m.text for m in newcomer.messages()[-3:])
     said = texts(await newcomer.send(f"/join {code}"))
     assert UNCONFIRMED_INVITEE in said and not any("Кузнецова" in text for text in said)
     # Nor does a pupil confirmed in another school, nor the adult who adds a pupil role.

@@ -289,6 +289,7 @@ pair-invite-created =
     Or read out the code: <code>{ $code }</code> (in the bot: /join { $code })
     The link works once and for { $hours } hours.
 pair-invite-offer = { $name } invites you into a pupil – pupil pair. Do you agree?
+pair-invite-newcomer = This is an invitation into a pupil – pupil pair. You can accept it once the school's curator confirms you as a pupil mentee: the bot took your role and school from the invitation. Meanwhile, fill in a short profile. After the confirmation open the link again: it is valid for { $hours } hours.
 pair-invite-refused = All right, you are not in a pair. The link works until it expires.
 invite-problem-pupils-only = This is a pupil's invitation into a pair — only a pupil can accept it.
 button-pair-cancel = ✖️ Cancel the pair
