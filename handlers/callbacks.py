@@ -62,11 +62,28 @@ class Forget(CallbackData, prefix="forget"):
     confirm: bool
 
 
+class CuratorAction(StrEnum):
+    """A curator's command about one school (handlers.curators)."""
+
+    INVITES = "invites"
+    CURATORS = "curators"
+    CONFIRM = "confirm"
+    MATCH = "match"
+    PAIRS = "pairs"
+    CALENDAR = "calendar"
+
+
 class PickSchool(CallbackData, prefix="school"):
     """A curator of several schools picks which one a command is about."""
 
-    action: str
+    action: CuratorAction
     school_id: Int
+
+
+class CuratorShortcut(CallbackData, prefix="cur"):
+    """A button on the curator's start screen: the command, as if typed."""
+
+    action: CuratorAction
 
 
 class NewInvite(CallbackData, prefix="inv"):

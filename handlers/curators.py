@@ -17,7 +17,14 @@ from domain.calendar import Calendar
 from domain.roles import Role
 from handlers.access_filters import CuratedSchool
 from handlers.calendar_choice import show_calendar
-from handlers.callbacks import ConfirmMember, GrantCurator, NewInvite, PickSchool
+from handlers.callbacks import (
+    ConfirmMember,
+    CuratorAction,
+    CuratorShortcut,
+    GrantCurator,
+    NewInvite,
+    PickSchool,
+)
 from handlers.matching import show_suggestions
 from handlers.pairs import show_school_pairs
 from handlers.school_context import SchoolViewTools, with_school
@@ -73,35 +80,50 @@ async def show_unconfirmed(message: Message, i18n: I18nContext, session: AsyncSe
                                   count=len(waiting)), reply_markup=builder.as_markup())
 
 
-VIEWS = {"invites": show_invite_roles, "curators": show_curators,
-         "confirm": show_unconfirmed, "match": show_suggestions, "pairs": show_school_pairs,
-         "calendar": show_calendar}
-ACTIONS = tuple(VIEWS)
+VIEWS = {CuratorAction.INVITES: show_invite_roles, CuratorAction.CURATORS: show_curators,
+         CuratorAction.CONFIRM: show_unconfirmed, CuratorAction.MATCH: show_suggestions,
+         CuratorAction.PAIRS: show_school_pairs, CuratorAction.CALENDAR: show_calendar}
+ACTIONS = tuple(action.value for action in VIEWS)
 
 
-async def _run(action: str, message: Message, i18n: I18nContext, session: AsyncSession,
-               school: School, tools: SchoolViewTools) -> None:
+async def _run(action: CuratorAction, message: Message, i18n: I18nContext,
+               session: AsyncSession, school: School, tools: SchoolViewTools) -> None:
     await VIEWS[action](message, i18n, session, school, tools)
 
 
-def _command(action: str):
+async def _about_a_school(action: CuratorAction, message: Message, i18n: I18nContext,
+                          session: AsyncSession, user: User, tools: SchoolViewTools) -> None:
+    """The command's view of the curator's school, or the choice of school first."""
+    school = await with_school(message, i18n, session, user, tools.settings, action)
+    if school is not None:
+        await _run(action, message, i18n, session, school, tools)
+
+
+def _command(action: CuratorAction):
     async def handler(message: Message, command: CommandObject, i18n: I18nContext,
                       session: AsyncSession, user: User, settings: Settings, profiles: Profiles,
                       calendars: dict[str, Calendar], clock: Clock, surveys: Surveys) -> None:
-        school = await with_school(message, i18n, session, user, settings, action)
-        if school is not None:
-            await _run(action, message, i18n, session, school,
-                       SchoolViewTools(profiles, calendars, settings, clock, surveys, command.args))
+        await _about_a_school(action, message, i18n, session, user, SchoolViewTools(
+            profiles, calendars, settings, clock, surveys, command.args))
 
-    handler.__name__ = f"on_{action}"
+    handler.__name__ = f"on_{action.value}"
     return handler
+
+
+async def on_shortcut(query: CallbackQuery, callback_data: CuratorShortcut, i18n: I18nContext,
+                      session: AsyncSession, user: User, settings: Settings, profiles: Profiles,
+                      calendars: dict[str, Calendar], clock: Clock, surveys: Surveys) -> None:
+    if not isinstance(query.message, Message):
+        raise StaleAction
+    await _about_a_school(callback_data.action, query.message, i18n, session, user,
+                          SchoolViewTools(profiles, calendars, settings, clock, surveys))
 
 
 async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n: I18nContext,
                            session: AsyncSession, school: School, settings: Settings,
                            profiles: Profiles, calendars: dict[str, Calendar],
                            clock: Clock, surveys: Surveys) -> None:
-    if callback_data.action not in ACTIONS or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         raise StaleAction
     await _run(callback_data.action, query.message, i18n, session, school,
                SchoolViewTools(profiles, calendars, settings, clock, surveys))
@@ -156,12 +178,13 @@ async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I
 def router() -> Router:
     curators = Router(name="curators")
     # Written out, so that a search for Command("match") finds where /match is handled.
-    curators.message.register(_command("invites"), Command("invites"))
-    curators.message.register(_command("curators"), Command("curators"))
-    curators.message.register(_command("confirm"), Command("confirm"))
-    curators.message.register(_command("match"), Command("match"))
-    curators.message.register(_command("pairs"), Command("pairs"))
-    curators.message.register(_command("calendar"), Command("calendar"))
+    curators.message.register(_command(CuratorAction.INVITES), Command("invites"))
+    curators.message.register(_command(CuratorAction.CURATORS), Command("curators"))
+    curators.message.register(_command(CuratorAction.CONFIRM), Command("confirm"))
+    curators.message.register(_command(CuratorAction.MATCH), Command("match"))
+    curators.message.register(_command(CuratorAction.PAIRS), Command("pairs"))
+    curators.message.register(_command(CuratorAction.CALENDAR), Command("calendar"))
+    curators.callback_query.register(on_shortcut, CuratorShortcut.filter())
     curators.callback_query.register(on_school_picked, PickSchool.filter(), CuratedSchool())
     curators.callback_query.register(on_new_invite, NewInvite.filter(), CuratedSchool())
     curators.callback_query.register(on_grant, GrantCurator.filter(), CuratedSchool())

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import escape
 from domain.calendar import Calendar
-from handlers.callbacks import PickSchool
+from handlers.callbacks import CuratorAction, PickSchool
 from models import School, User
 from services import access
 from services.clock import Clock
@@ -35,7 +35,7 @@ class SchoolViewTools:
 
 
 async def with_school(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                      settings: Settings, action: str) -> School | None:
+                      settings: Settings, action: CuratorAction) -> School | None:
     """The school the command is about, or None after refusing or offering a choice."""
     curated = await access.curated_schools(session, user, settings.curator_ids)
     if not curated:

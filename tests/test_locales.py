@@ -149,6 +149,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
     code's own enums and tuples where it has them), so that a missing message fails."""
     from handlers.callbacks import MeetAnswer, PairAct, ReminderAnswer
     from handlers.meeting_settings import REMINDER_CHOICES, ZONES
+    from handlers.screens import CURATOR_SHORTCUTS
     from services.invites import InviteProblem
     from services.meetings import MODELS, REPEAT_DAYS, MeetingStatus
     from services.outreach import BROADCAST, REMIND
@@ -167,6 +168,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("pair-ask-", ""): asked,
         ("card-consent-", ""): {AGREED, DECLINED, "waiting"},
         ("card-survey-", ""): set(Status),
+        ("button-curator-", ""): set(CURATOR_SHORTCUTS),
         ("cmd-", ""): set(USER_COMMANDS + CURATOR_COMMANDS),
         ("desk-chart-", ""): {"deficits", "satisfaction", "meetings"},
         ("error-", ""): ERROR_CODES,

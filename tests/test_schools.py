@@ -156,3 +156,29 @@ async def test_two_people_typing_a_new_school_at_once_get_one_school(running):
     async with running.session() as session:
         names = (await session.scalars(select(School.name))).all()
     assert names.count("Новая школа №9") == 1
+
+
+async def test_a_curator_who_finishes_onboarding_is_shown_what_to_do(running):
+    """Not «no open questionnaires» and nothing else: the curator's start screen, whose
+    buttons work as the commands do; a curator's shortcut pressed by anybody else is refused."""
+    curator = await register_curator(running)
+    start = curator.last
+    assert "Вы куратор программы" in start.text and "нет открытых анкет" not in start.text
+    assert [label for label, _ in start.buttons()] == [
+        "📊 Сводка", "✉️ Пригласить участников", "✅ Подтвердить участников", "🤝 Подбор пар",
+        "📅 Календарь программы"]
+    _, shortcut = curator.find_button("Пригласить участников", start)
+    await curator.press("Пригласить участников", start)
+    assert "МОУ СОШ №1" in curator.last.text
+    assert "Наставляемый (педагог)" in str(curator.last.buttons())
+    await curator.press("Сводка", start)
+    # The summary opens where the start screen was, as its own buttons do.
+    assert any("Сводка: МОУ СОШ №1" in m.text for m in curator.messages()[-2:])
+    await curator.send("/surveys")
+    assert "Вы куратор программы" in curator.last.text
+    # Somebody else finishes onboarding with their questionnaires, and cannot use the shortcut.
+    anna = running.person(301)
+    await register(anna, TEACHER_MENTEE)
+    assert "Вы куратор" not in anna.last.text and "Диагностика" in anna.last.text
+    said = texts(await anna.press_data(shortcut))
+    assert said == ["Эта команда — для куратора программы."]

@@ -88,6 +88,19 @@ forget-done = Consent withdrawn and your data deleted. To come back, send /start
 ## Questionnaires
 surveys-title = Programme questionnaires
 surveys-none = There are no open questionnaires for your roles now.
+curator-start =
+    <b>You are a programme curator.</b> Where to start:
+    • invite people: a link and a code for each role;
+    • confirm those who came without an invitation;
+    • match pairs once people have answered the questionnaires;
+    • the programme calendar and deadlines;
+    • the summary: participation, questionnaires and the programme's figures.
+    All curator commands are in /help.
+button-curator-summary = 📊 Summary
+button-curator-invites = ✉️ Invite people
+button-curator-confirm = ✅ Confirm people
+button-curator-match = 🤝 Match pairs
+button-curator-calendar = 📅 Programme calendar
 survey-not-started = ⚪️ { $title } — not started
 survey-in-progress = 🟡 { $title } — in progress ({ $answered } answered)
 survey-done = 🟢 { $title } — done { $date }
