@@ -16,7 +16,6 @@ from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.access_filters import CuratedSchool
 from handlers.callbacks import PickCalendar, ShiftCalendar
-from handlers.rendering import unless_unchanged
 from handlers.school_context import SchoolViewTools
 from models import CalendarChoice, School, User
 from services import calendar_choices
@@ -58,8 +57,7 @@ async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSessi
             for days in SHIFTS])
     text, markup = lines(shown), builder.as_markup()
     if edit:
-        with unless_unchanged():  # the calendar already chosen picked again
-            await message.edit_text(text, reply_markup=markup)
+        await message.edit_text(text, reply_markup=markup)
     else:
         await message.answer(text, reply_markup=markup)
 

@@ -12,9 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines
 from domain.roles import Role
-from handlers.callbacks import AddRole, EditProfile, PickRole
+from handlers.callbacks import (
+    AddRole,
+    CuratorAction,
+    CuratorShortcut,
+    EditProfile,
+    PickRole,
+    SummaryButton,
+    SummaryView,
+)
 from handlers.rendering import describe, main_menu, survey_list
 from models import User
+from services import access
 from services.people import profile_values, roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -29,8 +38,28 @@ async def show_surveys(
     settings: Settings,
 ) -> None:
     statuses = await surveys.statuses(session, user)
+    if not statuses and await access.is_curator(session, user, settings.curator_ids):
+        await show_curator_start(message, i18n)
+        return
     text, keyboard = survey_list(i18n, statuses, ZoneInfo(settings.timezone))
     await message.answer(text, reply_markup=keyboard)
+
+
+CURATOR_SHORTCUTS = (CuratorAction.INVITES, CuratorAction.CONFIRM, CuratorAction.MATCH,
+                     CuratorAction.CALENDAR)
+
+
+async def show_curator_start(message: Message, i18n: I18nContext) -> None:
+    """A curator with no questionnaire of their own is shown what they can do, as buttons."""
+    builder = InlineKeyboardBuilder()
+    builder.row(InlineKeyboardButton(
+        text=i18n.get("button-curator-summary"),
+        callback_data=SummaryButton(view=SummaryView.SUMMARY).pack()))
+    for action in CURATOR_SHORTCUTS:
+        builder.row(InlineKeyboardButton(
+            text=i18n.get(f"button-curator-{action.value}"),
+            callback_data=CuratorShortcut(action=action).pack()))
+    await message.answer(i18n.get("curator-start"), reply_markup=builder.as_markup())
 
 
 def role_keyboard(i18n: I18nContext, held: list[Role]) -> InlineKeyboardMarkup:
