@@ -126,6 +126,7 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
     params = {
         "mentor": full_name(people[pairs.mentor_of(pair).user_id]),
         "mentees": [full_name(people[m.user_id]) for m in pairs.mentees_of(pair)],
+        "count": len(pairs.mentees_of(pair)),
         "form": localized(f"form-{pair.form}"),
         "variant": localized(f"variant-{pair.variant}") if pair.variant else "—",
     }

@@ -28,7 +28,7 @@ async def owed(running, kind) -> list[OutboxMessage]:
 async def test_proposed_accepted_reminded_and_logged(running, clock):
     _, petr, anna = await active_pair(running)
     said = texts(await propose_meeting(petr))
-    assert "Предложение отправлено партнёру. Когда он ответит, я сообщу." in said
+    assert "Предложение отправлено партнёру. Я сообщу, как только придёт ответ." in said
     proposal = anna.last.text
     assert "Наставник 0 предлагает встречу" in proposal and "25.11.2026 15:30" in proposal
     assert "«Сделаем вместе»" in proposal

@@ -47,6 +47,8 @@ async def test_match_then_both_agree_starts_the_pair_with_a_plan(running):
     assert [m.consent for m in pair.members] == [None, None]
     assert "Куратор предлагает наставническую пару" in anna.last.text
     assert "Куратор предлагает наставническую пару" in petr.last.text
+    # One mentee is named as one (the role's word), not «Наставляемые».
+    assert "\nНаставляемый: Наставляемая 0\n" in petr.last.text
     said = texts(await anna.press("Согласен"))
     assert "Спасибо! Ждём согласия второй стороны." in said
     assert (await the_pair(running)).status == "proposed"

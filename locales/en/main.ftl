@@ -256,7 +256,10 @@ button-match-choose-for = Find a mentor: { $name }
 pair-proposed =
     <b>The curator proposes a mentoring pair</b>
     Mentor: { $mentor }
-    Mentees: { $mentees }
+    { $count ->
+        [1] Mentee
+       *[other] Mentees
+    }: { $mentees }
     Form: { $form }; variant: { $variant }
     A pair is only formed with both sides' consent. Do you agree?
 button-pair-agree = ✅ I agree
@@ -359,7 +362,7 @@ model-do_tell = “You do it, then tell me what you did”
 repeat-once = Once
 repeat-weekly = Every week
 repeat-biweekly = Every two weeks
-meet-sent = The proposal is sent to your partner. I will tell you when they answer.
+meet-sent = The proposal is sent to your partner. I will tell you as soon as the answer comes.
 meet-proposed =
     <b>{ $name } proposes a meeting</b>
     When: { $when }
@@ -415,7 +418,7 @@ deadline-digest =
     ⌛ <b>Overdue: { $event }</b> (due { $due })
     Not done: { $count } — { $names }
 warning-quiet-pair = ⚠️ The pair { $pair } has had no meetings for { $days } days. The mentoring may have become a formality.
-warning-unreachable = ⚠️ { $name } blocked the bot: reminders do not reach them.
+warning-unreachable = ⚠️ { $name } blocked the bot: reminders do not reach this person.
 warning-no-reaction = ⚠️ Pair { $pair }: nobody answered the bot's reminders and questions after the meeting on { $when }.
 zone-kaliningrad = Kaliningrad (MSK−1)
 zone-moscow = Moscow (MSK)
