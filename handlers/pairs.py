@@ -5,6 +5,7 @@ members' consent (handlers.pair_consent)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ from handlers.school_context import SchoolViewTools
 from handlers.states import PairStates
 from handlers.typed_text import ask_text
 from models import Pair, School, User
-from services import access, pairs, plans
+from services import access, meetings, pairs, plans
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_of
@@ -209,12 +210,15 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
                                          sure=True).pack())]]))
         return
     ending = callback_data.act is PairAct.END
-    await pairs.end(session, pair, clock.now(),
-                    status=pairs.PairStatus.COMPLETED if ending else
-                    pairs.PairStatus.CANCELLED,
-                    reason=None if ending else callback_data.act)
+    cancelled = await pairs.end(session, pair, clock.now(),
+                                status=pairs.PairStatus.COMPLETED if ending else
+                                pairs.PairStatus.CANCELLED,
+                                reason=None if ending else callback_data.act)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     await tell_pair_ended(session, clock, outbox, surveys, pair, people, callback_data.act)
+    for person in people.values():
+        await tell_meetings_cancelled(session, clock, outbox, settings, person,
+                                      [meeting.starts_at for meeting in cancelled])
     await session.commit()
     await drop_buttons(query.message)
     title = shown(i18n, pair_title(pair, people))
@@ -249,6 +253,17 @@ async def tell_pair_ended(session: AsyncSession, clock: Clock, outbox: OutboxWor
             await owe(session, clock, outbox, person, "pair-cancelled-by-curator")
         else:
             await owe(session, clock, outbox, person, "pair-reassigned")
+
+
+async def tell_meetings_cancelled(session: AsyncSession, clock: Clock, outbox: OutboxWorker,
+                                  settings: Settings, person: User,
+                                  starts: list[datetime]) -> None:
+    """A pair that ends takes its upcoming meetings with it: each member learns which, in their
+    own time zone, rather than finding the list empty."""
+    if starts:
+        await owe(session, clock, outbox, person, "pair-meetings-cancelled", params={
+            "meetings": [meetings.local_text(moment, person, settings.timezone)
+                         for moment in sorted(starts)]})
 
 
 def router() -> Router:

@@ -21,7 +21,9 @@ from bot.commands import hide_curator_menu
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from handlers.callbacks import Forget
-from handlers.outgoing import owe
+from handlers.outgoing import full_name, owe
+from handlers.pair_consent import curators_to_tell
+from handlers.pairs import tell_meetings_cancelled
 from handlers.rendering import drop_buttons
 from models import User
 from services import access, pairs, privacy
@@ -59,10 +61,19 @@ async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: F
         return
     await state.clear()
     curator = await access.is_curator(session, user, settings.curator_ids)
-    partners = await privacy.erase(session, user, surveys, clock.now())
-    # Their partners learn that the pair ended, not who left or why.
-    for partner in (await pairs.users_by_id(session, partners)).values():
-        await owe(session, clock, outbox, partner, "pair-partner-left")
+    ended = await privacy.erase(session, user, surveys, clock.now())
+    # Their partners and curators learn that the pair ended, not who left or why.
+    for pair, starts in ended:
+        people = await pairs.users_by_id(session, [m.user_id for m in pair.members
+                                                   if m.user_id != user.id])
+        for partner in people.values():
+            await owe(session, clock, outbox, partner, "pair-partner-left")
+            await tell_meetings_cancelled(session, clock, outbox, settings, partner, starts)
+        for curator in await curators_to_tell(session, pair, settings):
+            if curator.id != user.id:
+                await owe(session, clock, outbox, curator, "pair-left-curator",
+                          params={"partners": [full_name(p) for p in people.values()],
+                                  "meetings": len(starts)}, about=people)
     await session.commit()
     if curator:
         await hide_curator_menu(query.bot, query.from_user.id)

@@ -276,9 +276,11 @@ async def school_pairs(session: AsyncSession, school_id: int) -> list[Pair]:
 
 
 async def end(session: AsyncSession, pair: Pair, now: datetime, *,
-              status: PairStatus = PairStatus.COMPLETED, reason: str | None = None) -> None:
-    """Raises StaleAction when the pair has ended already, also by a press at the same moment
-    (the row is locked and read again first)."""
+              status: PairStatus = PairStatus.COMPLETED,
+              reason: str | None = None) -> list[Meeting]:
+    """The pair's upcoming meetings, now cancelled, are returned for the notices. Raises
+    StaleAction when the pair has ended already, also by a press at the same moment (the row is
+    locked and read again first)."""
     await lock(session, Pair, pair.id)
     await session.refresh(pair, ["status"])
     if pair.status not in OPEN:
@@ -293,6 +295,7 @@ async def end(session: AsyncSession, pair: Pair, now: datetime, *,
     await session.flush()
     for meeting in upcoming:
         await outbox.cancel(session, f"meeting:{meeting.id}:")
+    return upcoming
 
 
 ORDER_PATTERN = re.compile(r"^(?:№\s*)?(\S.{0,60}?)\s+(?:от\s+|of\s+|dated\s+)?"

@@ -19,6 +19,7 @@ from models import (
     Meeting,
     OutboxAbout,
     OutboxMessage,
+    Pair,
     PairMember,
     PlanItem,
     Response,
@@ -159,23 +160,25 @@ def _may_identify(question: Question) -> bool:
     return question.type is QuestionType.TEXT or question.options_from is not None
 
 
-async def erase(session: AsyncSession, user: User, surveys: Surveys, now: datetime) -> list[int]:
+async def erase(session: AsyncSession, user: User, surveys: Surveys,
+                now: datetime) -> list[tuple[Pair, list[datetime]]]:
     """Consent withdrawn: every trace that names the person goes, in every table; the row stays
     as an anonymous member of their school, so its satisfaction scores and diagnoses still
-    count there. Returns the partners of the pairs that ended, to be told without a name.
+    count there. Returns the pairs that ended, with the times of the meetings they cancelled,
+    for the partners and curators to be told without the person's name.
 
     Gone: their name, username, Telegram id and profile details; what they typed (free answers
     and choices among colleagues, refusal reasons, the places and topics of meetings they
     proposed, the goals they set as a mentor, broadcasts they wrote) and the mentor's notes on
     meetings with them; every message owed or sent to them or about them (OutboxAbout); their
     conversation state, curator rights and invitations."""
-    partners: set[int] = set()
+    ended: list[tuple[Pair, list[datetime]]] = []
     changed: set[int] = set()
     for pair in await pairs.pairs_of(session, user):
         if pair.status in pairs.OPEN:
-            await pairs.end(session, pair, now, status=pairs.PairStatus.CANCELLED,
-                            reason="left the programme")
-            partners |= {m.user_id for m in pair.members if m.user_id != user.id}
+            cancelled = await pairs.end(session, pair, now, status=pairs.PairStatus.CANCELLED,
+                                        reason="left the programme")
+            ended.append((pair, [meeting.starts_at for meeting in cancelled]))
     for response in await session.scalars(select(Response).where(Response.user_id == user.id)):
         definition = await surveys.definition(session, response.questionnaire_code,
                                               response.questionnaire_version)
@@ -228,4 +231,4 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys, now: dateti
         profile.full_name = profile.subjects = profile.mentor_types = None
         profile.help_wanted = profile.help_offered = profile.mentee_capacity = None
     await session.flush()
-    return sorted(partners)
+    return ended

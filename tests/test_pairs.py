@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from handlers.callbacks import AcceptMatch, ChooseMentor, PairAction, PairReply
-from models import PairMember
+from models import Meeting, PairMember
 from tests.flows import (
     PUPIL_MENTEE,
     TEACHER_MENTEE,
     active_pair,
+    propose_meeting,
     register,
     register_curator,
     school_with_pair_candidates,
@@ -205,3 +206,22 @@ async def test_curator_records_the_order_and_the_planned_end(running):
     # The mentee cannot do the same with a forged button.
     said = texts(await anna.press_data(PairAction(pair=pair.id, act="order").pack()))
     assert said == ["Эта кнопка больше не действует."]
+
+
+async def test_a_pair_ended_with_meetings_ahead_tells_both_which_are_off(running):
+    curator, petr, anna = await active_pair(running)
+    await propose_meeting(anna)
+    await petr.press("Принять")
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    await curator.press("Да, завершить")
+    for person in (petr, anna):
+        assert person.last.text == ("Запланированные встречи этой пары отменены, напоминаний о "
+                                    "них не будет: 25.11.2026 15:30.")
+    async with running.session() as session:
+        assert await session.scalar(select(Meeting.status)) == "cancelled"
+    # A pair that ends with nothing planned says nothing more.
+    before = len(petr.messages())
+    await curator.send("/pairs")
+    assert "Завершить" not in str(curator.last.buttons())
+    assert len(petr.messages()) == before

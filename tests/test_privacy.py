@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models import Answer, ConsentText, OutboxMessage, Pair, Profile, Response, User
 from services import privacy, reports
-from tests.flows import TEACHER_MENTEE, active_pair, register, stored_user
+from tests.flows import TEACHER_MENTEE, active_pair, propose_meeting, register, stored_user
 from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
@@ -98,3 +98,24 @@ async def test_delete_me_erases_what_names_the_person_and_keeps_anonymous_scores
     await register(anna, TEACHER_MENTEE)
     async with running.session() as session:
         assert (await stored_user(session, anna.user.id)).id != erased.id
+
+
+async def test_a_partner_who_withdraws_leaves_words_for_the_partner_and_the_curator(running):
+    """Not a silent «Встреч пока нет»: the partner learns the pair ended and which meetings are
+    off; the curator that the pair is cancelled and who is left without one, never who left."""
+    curator, petr, anna = await active_pair(running)
+    await propose_meeting(petr)
+    await anna.press("Принять")
+    await anna.send("/delete_me")
+    await anna.press("Да, удалить")
+    told = [m.text for m in petr.messages()[-2:]]
+    assert told == ["Ваш партнёр вышел из программы, и пара отменена. Куратор подберёт новый "
+                    "вариант.",
+                    "Запланированные встречи этой пары отменены, напоминаний о них не будет: "
+                    "25.11.2026 15:30."]
+    assert curator.last.text == ("Пара отменена: участник вышел из программы и удалил свои "
+                                 "данные. Без пары остались: Наставник 0 — нужно подобрать "
+                                 "новый вариант. Отменено запланированных встреч: 1.")
+    assert "Наставляемая 0" not in curator.last.text
+    await petr.send("/meetings")
+    assert "Встреч пока нет" in petr.last.text

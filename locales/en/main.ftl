@@ -275,6 +275,11 @@ pair-reason-hint = Write the reason as text or send /cancel.
 pair-reason-sent = Thank you, the reason has been passed to the curator.
 pair-cancelled-partner = { $name } declined the pair. The curator will find another option.
 pair-partner-left = Your partner has left the programme, and the pair is cancelled. The curator will find another match.
+pair-meetings-cancelled = The pair's planned meetings are cancelled, and there will be no reminders for them: { $meetings }.
+pair-left-curator = A pair is cancelled: a participant left the programme and deleted their data. Left without a pair: { $partners }; a new match is needed. { $meetings ->
+        [0] No meetings were planned.
+       *[other] Planned meetings cancelled: { $meetings }.
+    }
 pair-declined-curator = { $name } declined the pair: { $pair }.
 pair-decline-reason-curator = Reason for declining ({ $name }, pair { $pair }): { $reason }
 pairs-none = You have no pairs yet.
