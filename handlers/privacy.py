@@ -21,6 +21,7 @@ from bot.commands import hide_curator_menu
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from handlers.callbacks import Forget
+from handlers.my_data import readable_data
 from handlers.outgoing import full_name, owe
 from handlers.pair_consent import curators_to_tell
 from handlers.pairs import tell_meetings_cancelled
@@ -28,15 +29,21 @@ from handlers.rendering import drop_buttons
 from models import User
 from services import access, pairs, privacy
 from services.clock import Clock
+from services.profiles import Profiles
 from services.surveys import Surveys
 
 
 async def on_my_data(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                     surveys: Surveys) -> None:
+                     surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+    """In words first, as the person gave it; then the same as data, for a program."""
+    readable = await readable_data(session, i18n, user, surveys, profiles, settings)
     data = await privacy.personal_data(session, user, surveys, i18n.locale)
     document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await message.answer_document(
+        BufferedInputFile(readable.encode("utf-8"), filename=i18n.get("mydata-file") + ".txt"),
+        caption=i18n.get("mydata-caption"))
     await message.answer_document(BufferedInputFile(document, filename="my-data.json"),
-                                  caption=i18n.get("mydata-caption"))
+                                  caption=i18n.get("mydata-json-caption"))
 
 
 async def on_delete_me(message: Message, i18n: I18nContext) -> None:

@@ -301,10 +301,13 @@ async def real_ids(running) -> dict[str, list[int]]:
 
 
 async def victim_outbox(running) -> int:
-    """Messages owed to the other school's chats, sent or not."""
+    """Messages owed to the other school's chats, sent or not; but for the region's curator
+    (who curates Olga's school too) being told that Olga's pair is cancelled as she left."""
     async with running.session() as session:
         return await session.scalar(select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.chat_id.in_(VICTIMS)))
+            OutboxMessage.chat_id.in_(VICTIMS),
+            ~((OutboxMessage.chat_id == CURATOR_ID)
+              & (OutboxMessage.text_key == "pair-left-curator"))))
 
 
 class Errors(logging.Handler):
@@ -827,12 +830,15 @@ def check(world: World, person: Person, action: Any, made: list[TelegramMethod])
     assert not any(apology in said for said in texts(made) for apology in APOLOGIES), \
         (action, made)
     # Olga's own mentee may hear of what she does (a meeting proposed, the pair ended, Olga
-    # gone from the programme); nobody else may.
+    # gone from the programme), and so may the region's curator, who curates her school too
+    # (told that her pair is cancelled when she leaves); nobody else may.
     allowed = {person.user.id, FUZZ_GROUP} | ({OWN_MENTEE} if person.user.id == OTHER_CURATOR
                                               else set())
     for request in made:
         chat_id = getattr(request, "chat_id", None)
-        assert chat_id is None or int(chat_id) in allowed, (action, request)
+        told_region = person.user.id == OTHER_CURATOR and chat_id == CURATOR_ID and \
+            str(getattr(request, "text", "")).startswith("Пара отменена: участник вышел")
+        assert chat_id is None or int(chat_id) in allowed or told_region, (action, request)
         assert not leaks(request), (action, leaks(request), request)
         problem = telegram_refuses(request)
         assert problem is None, (action, problem, request)

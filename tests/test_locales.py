@@ -178,8 +178,9 @@ def key_families() -> dict[tuple[str, str], set[str]]:
                        "deficits_improved"},
         ("match-reason-", ""): set(matching.ReasonCode),
         ("meeting-followup-", ""): {MENTOR, MENTEE},
-        # /meetings lists the open ones only (services.meetings.of_person).
-        ("meeting-status-", ""): {MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED},
+        ("meeting-status-", ""): set(MeetingStatus),
+        ("mydata-side-", ""): {MENTOR, MENTEE},
+        ("language-name-", ""): set(SUPPORTED_LOCALES),
         ("model-", ""): set(MODELS),
         ("outreach-kind-", ""): {REMIND, BROADCAST},
         ("pair-side-", ""): {MENTOR, MENTEE},

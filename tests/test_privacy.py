@@ -43,8 +43,8 @@ async def test_consent_is_recorded_with_its_time_and_text_version(running, clock
 async def test_mydata_sends_everything_about_the_person_and_nothing_about_others(running):
     _curator, petr, anna = await active_pair(running)
     said = await anna.send("/mydata")
-    (name, content), = files(said)
-    assert name == "my-data.json"
+    (readable_name, readable), (name, content) = files(said)
+    assert readable_name == "мои-данные.txt" and name == "my-data.json"
     data = json.loads(content)
     assert data["person"]["telegram_id"] == anna.user.id
     assert data["profile"]["full_name"] == "Наставляемая 0"
@@ -57,6 +57,37 @@ async def test_mydata_sends_everything_about_the_person_and_nothing_about_others
     # The partner and the curator are not in it.
     for other in ("Наставник 0", "Куратор", str(petr.user.id)):
         assert other not in content.decode("utf-8")
+        assert other not in readable.decode("utf-8")
+
+
+async def test_mydata_reads_in_words_as_the_person_gave_it(running):
+    """Labels, not codes; the colleague chosen by name, not ["2"]; the person's language."""
+    _curator, _petr, anna = await active_pair(running)
+    await anna.send("/surveys")
+    await anna.press("Начать: Предпочтения")
+    await anna.press("Наставник 0")
+    await anna.press("Готово")
+    await anna.press("Сделаем вместе")
+    await anna.press("Готово")
+    await anna.press("Онлайн")
+    await anna.send("По вторникам <b>после</b> уроков")
+    (_, readable), (_, content) = files(await anna.send("/mydata"))
+    text = readable.decode("utf-8")
+    assert "ФИО: Наставляемая 0" in text
+    assert "Категория: Молодой специалист" in text and "young_specialist" not in text
+    assert "Роль: Наставляемый (педагог) (подтверждена куратором" in text
+    assert "Диагностика профессиональных дефицитов (заполнена" in text
+    assert ": Наставник 0" in text and '["' not in text
+    assert "По вторникам <b>после</b> уроков" in text  # as typed, not as HTML
+    assert "Пара учитель – учитель (работает), вы — наставляемый" in text
+    assert "&lt;" not in text and "<i>" not in text
+    # The machine-readable copy keeps the codes.
+    data = json.loads(content)
+    assert data["profile"]["mentee_category"] == "young_specialist"
+    await anna.send("/language")
+    await anna.press("English")
+    (name, readable), _ = files(await anna.send("/mydata"))
+    assert name == "my-data.txt" and "WHAT THE BOT KEEPS ABOUT YOU" in readable.decode("utf-8")
 
 
 async def test_delete_me_erases_what_names_the_person_and_keeps_anonymous_scores(running):
