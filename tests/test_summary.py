@@ -47,7 +47,7 @@ async def test_summary_of_a_school(running):
         await session.commit()
     (summary,) = [t for t in texts(await curator.send("/summary")) if "Сводка" in t]
     assert "Молодые специалисты продолжают работу: 0 из 1 (0.0%), цель 90%" in summary
-    assert "Заблокировали бота: 1" in summary
+    assert "Заблокировали бота (сейчас): 1" in summary
 
 
 async def test_summary_period_and_rights(running):
@@ -55,7 +55,11 @@ async def test_summary_period_and_rights(running):
     said = texts(await curator.send("/summary 2026-09-01"))
     assert said == ["Период пишется двумя датами: /summary 2026-09-01 2026-12-31"]
     said = texts(await curator.send("/summary 2026-09-01 2026-09-30"))
-    assert any("01.09.2026 – 30.09.2026" in t for t in said)
+    (summary,) = [t for t in said if "01.09.2026 – 30.09.2026" in t]
+    # Figures that do not follow the period say so.
+    assert "Участники сейчас, без учёта периода: наставники-педагоги 1" in summary
+    assert "Пары сейчас, без учёта периода: работает · учитель – учитель: 1" in summary
+    assert "(раздел 3.2; участники и пары — на сегодня)" in summary
     assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
 
 
