@@ -50,6 +50,10 @@ class ProfileForm(Strict):
                                  f"cannot hold a {question.type} answer")
             if question.id in seen:
                 raise ValueError(f"question id {question.id!r} is used twice")
+            stray = question.worded_roles() - set(question.roles or [role.value for role in Role])
+            if stray:
+                raise ValueError(f"question {question.id!r}: by_role names "
+                                 f"{', '.join(sorted(stray))}, not among the question's roles")
             if question.show_if is not None or question.options_from is not None:
                 raise ValueError(f"question {question.id!r}: profile questions are unconditional")
             seen.add(question.id)

@@ -51,6 +51,28 @@ class Text(Strict):
         return self.en if language == "en" else self.ru
 
 
+class RoleText(Text):
+    """A question's words (or its hint): `ru`/`en` for everybody, and `by_role` for the roles
+    that are to read something else (a pupil mentor is asked about «the pupil you helped», a
+    pupil mentee about «your mentor»). Roles are checked against those the question is for."""
+
+    by_role: dict[str, Text] | None = None
+
+    @model_validator(mode="after")
+    def _known_roles(self) -> RoleText:
+        known = [role.value for role in Role]
+        for role in self.by_role or {}:
+            if role not in known:
+                raise ValueError(f"by_role: unknown role {role!r} (roles: {', '.join(known)})")
+        return self
+
+    def for_role(self, role: str | None) -> Text:
+        """The words this role reads (the default ones for any other role)."""
+        if self.by_role and role in self.by_role:
+            return self.by_role[role]
+        return self
+
+
 class Option(Strict):
     value: str = Field(pattern=r"^[A-Za-z0-9_]{1,24}$")
     text: Text
@@ -89,8 +111,8 @@ class Condition(Strict):
 class Question(Strict):
     id: str = Field(pattern=ID_PATTERN)
     type: QuestionType
-    text: Text
-    hint: Text | None = None
+    text: RoleText
+    hint: RoleText | None = None
     optional: bool = False
     show_if: Condition | None = None
     options: list[Option] = Field(default_factory=list)
@@ -134,6 +156,27 @@ class Question(Strict):
         elif self.ranked or self.max_choices is not None:
             raise ValueError("ranked and max_choices belong to multiple-choice questions")
         return self
+
+    def worded_roles(self) -> set[str]:
+        """The roles this question has words of their own for."""
+        return {role for text in (self.text, self.hint) if text is not None
+                for role in text.by_role or {}}
+
+    def worded_for(self, roles: Iterable[str]) -> Question:
+        """The question as the first of these roles that has words of its own reads it (as it
+        is, when none has)."""
+        worded = self.worded_roles()
+        role = next((role for role in roles if role in worded), None)
+        if role is None:
+            return self
+
+        def words(text: RoleText | None) -> RoleText | None:
+            if text is None:
+                return None
+            chosen = text.for_role(role)
+            return RoleText(ru=chosen.ru, en=chosen.en)
+
+        return self.model_copy(update={"text": words(self.text), "hint": words(self.hint)})
 
     def option_text(self, value: str, language: str) -> str:
         for option in self.options:
@@ -180,6 +223,11 @@ class Questionnaire(Strict):
                     f"question {question.id!r}: show_if refers to {condition.question!r}, "
                     "which is not an earlier question"
                 )
+            stray = question.worded_roles() - set(self.audience.roles)
+            if stray:
+                raise ValueError(
+                    f"question {question.id!r}: by_role names {', '.join(sorted(stray))}, "
+                    "not among the audience's roles")
             seen[question.id] = question
         return self
 
@@ -187,8 +235,25 @@ class Questionnaire(Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
     def digest(self) -> str:
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """What the answers mean, as a hash: a version's digest must not change once answered.
+        Keys a newer file format added are left out while unset, so a file that does not use
+        them keeps the digest it had before they existed."""
+        payload = json.dumps(_without_unset(self.model_dump(mode="json")), sort_keys=True,
+                             ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# Keys added to the format after questionnaires had been answered (see Questionnaire.digest).
+NEWER_KEYS = frozenset({"by_role"})
+
+
+def _without_unset(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_unset(item) for key, item in value.items()
+                if not (key in NEWER_KEYS and item is None)}
+    if isinstance(value, list):
+        return [_without_unset(item) for item in value]
+    return value
 
 
 class DefinitionError(Exception):

@@ -38,7 +38,7 @@ class Profiles:
             return None
         number, total = answering.step_of(questions, answers, question.id)
         return Step(
-            title=None, question=question, number=number, total=total,
+            title=None, question=question.worded_for(roles_of(user)), number=number, total=total,
             current=answers.get(question.id, MISSING),
             can_go_back=only is None and answering.previous_question(
                 questions, answers, question.id) is not None,

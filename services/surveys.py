@@ -198,7 +198,8 @@ class Surveys:
             return None
         number, total = answering.step_of(questions, answers, question.id)
         return Step(
-            title=questionnaire.title, question=question, number=number, total=total,
+            title=questionnaire.title, question=question.worded_for([response.role]),
+            number=number, total=total,
             current=answers.get(question.id, MISSING),
             can_go_back=answering.previous_question(questions, answers, question.id) is not None,
         )

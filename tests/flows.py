@@ -6,11 +6,17 @@ import re
 
 from sqlalchemy import func, select
 
+from bot.config import PROJECT_ROOT
+from domain.questionnaire import Catalog
 from models import Pair, User
 from tests.conftest import CURATOR_ID
 from tests.telegram import Person, texts
 
 SCHOOL = "МОУ СОШ №1"
+# The version each shipped questionnaire is at, which a running app records (for rows written
+# directly).
+VERSIONS = {q.id: q.version for q in Catalog.from_directory(PROJECT_ROOT / "content"
+                                                             / "questionnaires")}
 
 TEACHER_MENTEE = {"role": "Наставляемый (педагог)", "name": "Иванова Анна Сергеевна",
                   "school": "МОУ СОШ №1", "subjects": ["Математика", "Физика"],

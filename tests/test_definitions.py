@@ -1,5 +1,6 @@
 """Questionnaire files: validation at start-up, and versions that protect old answers."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.factory import build_app
-from domain.questionnaire import Catalog, DefinitionError
+from domain.profile import ProfileForm
+from domain.questionnaire import Catalog, DefinitionError, parse_questionnaire
 from models import QuestionnaireVersion, Response
 from tests.conftest import Running
 from tests.flows import TEACHER_MENTEE, register
@@ -51,6 +53,27 @@ def test_shipped_questionnaires_load():
     assert len([q for q in diagnosis.questions if q.id.startswith("area_")]) == 8
 
 
+def test_a_question_is_worded_for_the_role_that_has_words_of_its_own():
+    data = broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"mentee_teacher": {"ru": "Для наставляемого", "en": "For a mentee"}}))
+    question = parse_questionnaire(data, "sample.yaml").questions[0]
+    assert question.worded_for(["mentee_teacher"]).text.get("en") == "For a mentee"
+    assert question.worded_for(["mentor_teacher", None]).text.get("ru") == "Да?"
+    # A file that words nothing by role keeps the digest it had before by_role existed.
+    assert "by_role" not in json.dumps(GOOD) and parse_questionnaire(GOOD, "s").digest() == \
+        "569b7bb30810b4ef9b324b7df6a53a39101535ffc52acbd45ee63255869c03b5"
+
+
+def test_an_unknown_role_in_the_profile_stops_start_up(tmp_path):
+    content = content_copy(tmp_path)
+    path = content / "profile.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("mentee_pupil: *pupil_name",
+                                                             "pupil: *pupil_name"),
+                    encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"profile\.yaml: .*unknown role 'pupil'"):
+        ProfileForm.from_file(path)
+
+
 def broken(change):
     data = yaml.safe_load(yaml.safe_dump(GOOD))
     change(data)
@@ -67,6 +90,12 @@ def broken(change):
     (broken(lambda d: d["title"].pop("en")), "title.en"),
     (broken(lambda d: d.update(id="other")), "must match the file name"),
     (broken(lambda d: d["audience"].update(roles=["director"])), "audience.roles"),
+    (broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"director": {"ru": "Д", "en": "D"}})), "unknown role 'director'"),
+    (broken(lambda d: d["questions"][0].update(hint={"ru": "П", "en": "H", "by_role": {
+        "mentor_teacher": {"ru": "Д", "en": "D"}}})), "by_role names mentor_teacher, not among"),
+    (broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"mentee_teacher": {"ru": "Д"}})), "by_role.mentee_teacher.en"),
 ])
 def test_a_broken_file_is_named_with_its_problem(tmp_path, content, problem):
     path = write(tmp_path, "sample.yaml", content)

@@ -11,6 +11,7 @@ from tests.flows import (
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    consent,
     join,
     register,
     register_curator,
@@ -261,6 +262,39 @@ async def test_pupils_see_only_their_questionnaire(running, profile):
     (response,) = await responses_of(running, kolya)
     assert response.questionnaire_code == "satisfaction_pupil"
     assert response.completed_at is not None and answers(response)["effectiveness"] == 9
+
+
+async def test_the_two_pupil_roles_are_asked_about_their_own_partner(running):
+    """satisfaction_pupil words its partner questions by role: the pupil mentor reads about the
+    pupil they helped, the pupil mentee about their mentor, in the profile too («ты»)."""
+    masha, kolya = running.person(1), running.person(2)
+    await consent(masha)
+    await masha.press(PUPIL_MENTOR["role"])
+    assert "Как тебя зовут? Напиши фамилию и имя." in masha.last.text
+    await masha.send(PUPIL_MENTOR["name"])
+    await masha.send(PUPIL_MENTOR["school"])
+    assert "Скольким ученикам ты готов(а) помогать одновременно?" in masha.last.text
+    await masha.press(PUPIL_MENTOR["capacity"])
+    await masha.press(PUPIL_MENTOR["grade"])
+    await masha.press(PUPIL_MENTOR["help"][0])
+    await masha.press("Готово")
+    await register(kolya, PUPIL_MENTEE)
+    said = []
+    for person in (masha, kolya):
+        await person.press("Начать:")
+        await person.press("9")
+        shown = person.last.text
+        await person.press("8")
+        said.append(shown + person.last.text)
+    said_to_masha, said_to_kolya = said
+    assert "общаться с учеником, которому ты помогал(а)?" in said_to_masha
+    assert "встречи с учеником, которому ты помогал(а)?" in said_to_masha
+    assert "общаться со своим наставником?" in said_to_kolya
+    assert "встречи с наставником?" in said_to_kolya
+    assert "напарник" not in said_to_masha + said_to_kolya
+    masha_response, kolya_response = (await responses_of(running, masha))[0], \
+        (await responses_of(running, kolya))[0]
+    assert (masha_response.role, kolya_response.role) == ("mentor_pupil", "mentee_pupil")
 
 
 async def test_retake_creates_a_new_response_and_keeps_history(running):
