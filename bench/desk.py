@@ -262,6 +262,7 @@ class Region:
             if rng.random() < 0.95:
                 scores = self.deficits(person["experience"])
                 first = self.moment(start, SINCE + timedelta(days=60))
+                # The profile's situation, which the diagnosis's burnout question is shown on.
                 self.respond(user_id, role, "diagnosis_mentee", first,
                              {**scores, "category": person["category"]})
                 if rng.random() < 0.55:
@@ -329,7 +330,9 @@ class Region:
         found: dict[str, Any] = {}
         for question in questionnaire.questions:
             condition = question.show_if
-            if condition is not None and not condition.holds(found.get(condition.question)):
+            if condition is not None and not condition.holds(
+                    found.get(condition.question) if condition.profile is None
+                    else fixed.get(condition.profile)):
                 continue
             if question.id in fixed:
                 found[question.id] = fixed[question.id]

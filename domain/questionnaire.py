@@ -79,9 +79,12 @@ class Option(Strict):
 
 
 class Condition(Strict):
-    """Show a question only when an earlier answer matches."""
+    """Show a question only when an earlier answer matches: of this questionnaire (`question`)
+    or of the person's profile (`profile`, a question id of content/profile.yaml), so that what
+    the profile asked is not asked again."""
 
-    question: str
+    question: str | None = None
+    profile: str | None = None
     equals: str | int | bool | None = None
     any_of: list[str | int | bool] | None = None
     min: int | None = None
@@ -93,6 +96,8 @@ class Condition(Strict):
                  self.min is not None or self.max is not None]
         if sum(given) != 1:
             raise ValueError("a condition needs exactly one of: equals, any_of, min/max")
+        if (self.question is None) == (self.profile is None):
+            raise ValueError("a condition needs exactly one of: question, profile")
         return self
 
     def holds(self, value: Any) -> bool:
@@ -218,7 +223,8 @@ class Questionnaire(Strict):
             if question.id in seen:
                 raise ValueError(f"question id {question.id!r} is used twice")
             condition = question.show_if
-            if condition is not None and condition.question not in seen:
+            if condition is not None and condition.question is not None \
+                    and condition.question not in seen:
                 raise ValueError(
                     f"question {question.id!r}: show_if refers to {condition.question!r}, "
                     "which is not an earlier question"
@@ -234,6 +240,11 @@ class Questionnaire(Strict):
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def profile_conditions(self) -> list[tuple[str, str]]:
+        """(question id, profile question id) of each question shown on a profile answer."""
+        return [(q.id, q.show_if.profile) for q in self.questions
+                if q.show_if is not None and q.show_if.profile is not None]
+
     def digest(self) -> str:
         """What the answers mean, as a hash: a version's digest must not change once answered.
         Keys a newer file format added are left out while unset, so a file that does not use
@@ -244,7 +255,7 @@ class Questionnaire(Strict):
 
 
 # Keys added to the format after questionnaires had been answered (see Questionnaire.digest).
-NEWER_KEYS = frozenset({"by_role"})
+NEWER_KEYS = frozenset({"by_role", "profile"})
 
 
 def _without_unset(value: Any) -> Any:

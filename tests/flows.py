@@ -111,8 +111,7 @@ async def diagnose(person, scores, title="Диагностика"):
         await person.press(str(score))
     if person.last.buttons() and "Пропустить" in str(person.last.buttons()):
         await person.press("Пропустить")
-    else:
-        await person.press("Молодой специалист")
+    else:  # the mentee's situation is the profile's answer: not asked again
         await person.send("Помощь с уроками")
 
 async def rediagnose(person, scores):
@@ -121,7 +120,6 @@ async def rediagnose(person, scores):
     await person.press("Пройти заново: Диагностика")
     for score in scores:
         await person.press(str(score))
-    await person.press("Молодой специалист")
     await person.send("Уже лучше")
 
 

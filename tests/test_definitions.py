@@ -74,6 +74,17 @@ def test_an_unknown_role_in_the_profile_stops_start_up(tmp_path):
         ProfileForm.from_file(path)
 
 
+def test_a_condition_on_a_profile_question_the_profile_lacks_stops_start_up(
+        tmp_path, make_settings):
+    content = content_copy(tmp_path)
+    path = content / "questionnaires" / "diagnosis_mentee.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "show_if: {profile: category,", "show_if: {profile: situation,"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"'diagnosis_mentee': question 'burnout_details': "
+                       r"show_if refers to profile question 'situation', which .*profile\.yaml"):
+        build_app(make_settings(content_dir=content))
+
+
 def broken(change):
     data = yaml.safe_load(yaml.safe_dump(GOOD))
     change(data)
@@ -84,6 +95,8 @@ def broken(change):
     ("id: sample\n  version: [1", "cannot read YAML"),
     (broken(lambda d: d["questions"][0].update(type="slider")), "questions.0.type"),
     (broken(lambda d: d["questions"][1]["show_if"].update(question="q9")), "not an earlier"),
+    (broken(lambda d: d["questions"][1]["show_if"].update(profile="category")),
+     "exactly one of: question, profile"),
     (broken(lambda d: d["questions"].append(dict(d["questions"][0]))), "used twice"),
     (broken(lambda d: d["questions"][0].update(type="scale")), "needs min < max"),
     (broken(lambda d: d["questions"][1].pop("max_length")), "max_length"),
@@ -129,23 +142,23 @@ async def test_changed_questionnaire_needs_a_new_version_and_old_answers_keep_th
     data["questions"][1]["text"]["ru"] = "Новая формулировка второго вопроса"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     unchanged_version = build_app(settings)
-    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 1 has 1 responses"):
+    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 2 has 1 responses"):
         await unchanged_version.prepare_database()
     await unchanged_version.close()
 
-    data["version"] = 2
+    data["version"] = 3
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     second = await Running(build_app(settings)).start()
     try:
         anna = second.person(anna.user.id)
         await anna.send("/surveys")
         await anna.press("Продолжить: Диагностика")
-        # The response started on version 1 keeps its wording.
-        assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 10" in anna.last.text
+        # The response started on version 2 keeps its wording.
+        assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 9" in anna.last.text
         async with second.session() as session:
             versions = (await session.scalars(select(QuestionnaireVersion.version).where(
                 QuestionnaireVersion.code == "diagnosis_mentee"))).all()
             response = await session.scalar(select(Response))
-        assert sorted(versions) == [1, 2] and response.questionnaire_version == 1
+        assert sorted(versions) == [2, 3] and response.questionnaire_version == 2
     finally:
         await second.stop()

@@ -96,4 +96,4 @@ async def test_questions_are_shown_in_english(running):
     await john.press("Young specialist")
     assert "Diagnosis of professional deficits" in john.last.text
     await john.press("Start: Diagnosis")
-    assert "Question 1 of 10" in john.last.text
+    assert "Question 1 of 9" in john.last.text
