@@ -38,6 +38,7 @@ from handlers import build_router
 from handlers.errors import answer_stale, report_error
 from handlers.surveys import survey_button
 from models.db import create_engine, create_sessionmaker, upgrade_database
+from services import purposes
 from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
@@ -177,7 +178,7 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
     check_profile_conditions(catalog, profile_form, settings.content_dir / "profile.yaml")
     engine = engine or create_engine(settings.database_url)
-    sessionmaker = create_sessionmaker(engine)
+    sessionmaker = create_sessionmaker(engine, {purposes.KEY: catalog.purposes})
     clock = clock or Clock()
     surveys, profiles = Surveys(catalog, clock, profile_form), Profiles(profile_form)
     storage = create_storage(settings, sessionmaker)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,22 @@ class Strict(BaseModel):
 class Text(Strict):
     ru: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.ru
+
+
+# Excel's limit for a sheet's name (the pattern below keeps out the characters it forbids).
+SHORT_TITLE_LIMIT = 31
+
+
+class ShortText(Strict):
+    """A questionnaire's short title: its sheet in an export and its summary buttons, whole."""
+
+    ru: str = Field(min_length=1, max_length=SHORT_TITLE_LIMIT,
+                    pattern=r"^[^\[\]:*?/\\]+$")
+    en: str = Field(min_length=1, max_length=SHORT_TITLE_LIMIT,
+                    pattern=r"^[^\[\]:*?/\\]+$")
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.ru
@@ -212,6 +229,8 @@ class Questionnaire(Strict):
     version: int = Field(ge=1)
     kind: str = Field(pattern=r"^[a-z_]{1,32}$")
     title: Text
+    # Required of a file (parse_questionnaire); absent from the versions stored before it was.
+    short_title: ShortText | None = None
     intro: Text | None = None
     audience: Audience
     questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
@@ -249,11 +268,13 @@ class Questionnaire(Strict):
         """What the answers mean, as a hash: a version's digest must not change once answered.
         Keys a newer file format added are left out while unset, so a file that does not use
         them keeps the digest it had before they existed."""
-        payload = json.dumps(_without_unset(self.model_dump(mode="json")), sort_keys=True,
-                             ensure_ascii=False)
+        meaning = self.model_dump(mode="json", exclude=DESCRIPTIVE_KEYS)
+        payload = json.dumps(_without_unset(meaning), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# Names for the questionnaire that do not change what its answers mean: renaming needs no version.
+DESCRIPTIVE_KEYS = frozenset({"short_title"})
 # Keys added to the format after questionnaires had been answered (see Questionnaire.digest).
 NEWER_KEYS = frozenset({"by_role", "profile"})
 
@@ -265,6 +286,27 @@ def _without_unset(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_unset(item) for item in value]
     return value
+
+
+@dataclass(frozen=True)
+class Purposes:
+    """What the services read questionnaires for, found by each file's `kind` and `audience`
+    rather than named in code, so that adding or renaming a file needs no Python: the mentee's
+    deficits and the mentor's strengths (kind `diagnosis`), both sides' wishes (`preferences`),
+    and the satisfaction questionnaires (`satisfaction`). None: no file serves that purpose."""
+
+    deficits: str | None = None
+    strengths: str | None = None
+    mentee_wishes: str | None = None
+    mentor_wishes: str | None = None
+    satisfaction: tuple[str, ...] = ()
+
+
+# (field of Purposes, kind, role): one file at most may serve each.
+ONE_FILE_PURPOSES = (("deficits", "diagnosis", Role.MENTEE_TEACHER),
+                     ("strengths", "diagnosis", Role.MENTOR_TEACHER),
+                     ("mentee_wishes", "preferences", Role.MENTEE_TEACHER),
+                     ("mentor_wishes", "preferences", Role.MENTOR_TEACHER))
 
 
 class DefinitionError(Exception):
@@ -287,9 +329,14 @@ def load_yaml(path: Path) -> Any:
 
 def parse_questionnaire(raw: Any, source: str) -> Questionnaire:
     try:
-        return Questionnaire.model_validate(raw)
+        questionnaire = Questionnaire.model_validate(raw)
     except ValidationError as exc:
         raise DefinitionError(f"{source}: {_describe(exc)}") from exc
+    if questionnaire.short_title is None:
+        raise DefinitionError(f"{source}: short_title: Field required (ru and en, at most "
+                              f"{SHORT_TITLE_LIMIT} characters: the export's sheet, the "
+                              "summary's buttons)")
+    return questionnaire
 
 
 class Catalog:
@@ -297,10 +344,21 @@ class Catalog:
 
     def __init__(self, questionnaires: Iterable[Questionnaire]) -> None:
         self._by_id: dict[str, Questionnaire] = {}
+        short: dict[str, str] = {}
         for questionnaire in questionnaires:
             if questionnaire.id in self._by_id:
                 raise DefinitionError(f"questionnaire id {questionnaire.id!r} is defined twice")
             self._by_id[questionnaire.id] = questionnaire
+            for language in LANGUAGES:
+                if questionnaire.short_title is None:
+                    continue
+                name = questionnaire.short_title.get(language).casefold()
+                if name in short:
+                    raise DefinitionError(
+                        f"questionnaire {questionnaire.id!r}: short_title.{language} is the same "
+                        f"as {short[name]!r}'s (sheets and buttons must differ)")
+                short[name] = questionnaire.id
+        self.purposes = self._purposes()
 
     def __iter__(self):
         return iter(self._by_id.values())
@@ -310,6 +368,26 @@ class Catalog:
 
     def get(self, questionnaire_id: str) -> Questionnaire | None:
         return self._by_id.get(questionnaire_id)
+
+    def _purposes(self) -> Purposes:
+        found: dict[str, str] = {}
+        for field, kind, role in ONE_FILE_PURPOSES:
+            serving = [q.id for q in self if q.kind == kind and role in q.audience.roles]
+            if len(serving) > 1:
+                raise DefinitionError(
+                    f"questionnaires {', '.join(map(repr, serving))}: each is the {kind} of "
+                    f"{role.value}; one file at most may be")
+            if serving:
+                found[field] = serving[0]
+        return Purposes(**found, satisfaction=tuple(q.id for q in self
+                                                    if q.kind == "satisfaction"))
+
+    def short_title(self, questionnaire_id: str, language: str) -> str:
+        """The questionnaire's short title (its full one for a code no file defines now)."""
+        questionnaire = self._by_id.get(questionnaire_id)
+        if questionnaire is None:
+            return questionnaire_id
+        return (questionnaire.short_title or questionnaire.title).get(language)
 
     @classmethod
     def from_directory(cls, directory: Path) -> Catalog:

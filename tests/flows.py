@@ -13,10 +13,10 @@ from tests.conftest import CURATOR_ID
 from tests.telegram import Person, texts
 
 SCHOOL = "МОУ СОШ №1"
-# The version each shipped questionnaire is at, which a running app records (for rows written
-# directly).
-VERSIONS = {q.id: q.version for q in Catalog.from_directory(PROJECT_ROOT / "content"
-                                                             / "questionnaires")}
+# The shipped questionnaires, and the version each is at, which a running app records (for rows
+# written directly).
+SHIPPED = Catalog.from_directory(PROJECT_ROOT / "content" / "questionnaires")
+VERSIONS = {q.id: q.version for q in SHIPPED}
 
 TEACHER_MENTEE = {"role": "Наставляемый (педагог)", "name": "Иванова Анна Сергеевна",
                   "school": "МОУ СОШ №1", "subjects": ["Математика", "Физика"],

@@ -14,12 +14,13 @@ from domain.profile import ProfileForm
 from domain.questionnaire import Catalog, DefinitionError, parse_questionnaire
 from models import QuestionnaireVersion, Response
 from tests.conftest import Running
-from tests.flows import TEACHER_MENTEE, register
+from tests.flows import TEACHER_MENTEE, register, school_with_pair_candidates, the_pair
 
 SHIPPED = PROJECT_ROOT / "content"
 GOOD = {
     "id": "sample", "version": 1, "kind": "test",
     "title": {"ru": "Пример", "en": "Sample"},
+    "short_title": {"ru": "Пример", "en": "Sample"},
     "audience": {"roles": ["mentee_teacher"]},
     "questions": [
         {"id": "q1", "type": "yesno", "text": {"ru": "Да?", "en": "Yes?"}},
@@ -102,6 +103,10 @@ def broken(change):
     (broken(lambda d: d["questions"][1].pop("max_length")), "max_length"),
     (broken(lambda d: d["title"].pop("en")), "title.en"),
     (broken(lambda d: d.update(id="other")), "must match the file name"),
+    (broken(lambda d: d.pop("short_title")), "short_title: Field required"),
+    (broken(lambda d: d["short_title"].update(ru="Очень длинное название анкеты, больше")),
+     "short_title.ru: String should have at most 31 characters"),
+    (broken(lambda d: d["short_title"].update(en="Before/after")), "short_title.en"),
     (broken(lambda d: d["audience"].update(roles=["director"])), "audience.roles"),
     (broken(lambda d: d["questions"][0]["text"].update(
         by_role={"director": {"ru": "Д", "en": "D"}})), "unknown role 'director'"),
@@ -115,6 +120,14 @@ def test_a_broken_file_is_named_with_its_problem(tmp_path, content, problem):
     with pytest.raises(DefinitionError) as error:
         Catalog.from_directory(tmp_path)
     assert str(path) in str(error.value) and problem in str(error.value)
+
+
+def test_two_questionnaires_cannot_share_a_short_title(tmp_path):
+    write(tmp_path, "sample.yaml", GOOD)
+    write(tmp_path, "other.yaml", {**GOOD, "id": "other",
+                                   "short_title": {"ru": "Другая", "en": "SAMPLE"}})
+    with pytest.raises(DefinitionError, match=r"'sample': short_title\.en is the same as 'other'"):
+        Catalog.from_directory(tmp_path)
 
 
 def test_a_broken_file_stops_the_app_from_being_built(tmp_path, make_settings):
@@ -162,3 +175,48 @@ async def test_changed_questionnaire_needs_a_new_version_and_old_answers_keep_th
         assert sorted(versions) == [2, 3] and response.questionnaire_version == 2
     finally:
         await second.stop()
+
+
+def rename(content: Path, old: str, new: str) -> None:
+    """A questionnaire's code changed in its file, its file's name and the calendars."""
+    source = content / "questionnaires" / f"{old}.yaml"
+    text = source.read_text(encoding="utf-8").replace(f"id: {old}\n", f"id: {new}\n")
+    source.unlink()
+    (content / "questionnaires" / f"{new}.yaml").write_text(text, encoding="utf-8")
+    for calendar in (content / "calendars").glob("*.yaml"):
+        calendar.write_text(calendar.read_text(encoding="utf-8").replace(
+            f"questionnaire: {old}\n", f"questionnaire: {new}\n"), encoding="utf-8")
+
+
+@pytest.mark.db
+async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings):
+    """What a questionnaire is for comes from its file (kind and audience), not its code:
+    renamed, the diagnoses still drive /match and the plan, the satisfaction questionnaires
+    the summary, and the short titles name the export's sheets."""
+    content = content_copy(tmp_path)
+    for old, new in (("diagnosis_mentee", "deficits"), ("diagnosis_mentor", "strengths"),
+                     ("preferences_mentee", "wishes_mentee"),
+                     ("satisfaction_mentee", "feedback_mentee")):
+        rename(content, old, new)
+    running = await Running(build_app(make_settings(content_dir=content))).start()
+    try:
+        assert running.app.surveys.catalog.purposes.deficits == "deficits"
+        curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+        await curator.send("/match")
+        assert "закрывает слабые области: формы и методы обучения, педагогические технологии" \
+            in curator.last.text
+        await curator.press("Принять")
+        await anna.press("Согласен")
+        await petr.press("Согласен")
+        pair = await the_pair(running)
+        assert [item.area for item in pair.plan][:2] == ["area_methods", "area_safety"]
+        await curator.send("/summary")
+        summary = curator.last.text
+        assert "• Диагностика профессиональных дефицитов: 1 / 0 / 0" in summary
+        assert "Кто не прошёл: Удовлетворённость наставляемого" in str(curator.last.buttons())
+        async with running.session() as session:
+            kinds = dict((await session.execute(select(
+                QuestionnaireVersion.code, QuestionnaireVersion.kind))).all())
+        assert kinds["deficits"] == "diagnosis" and "diagnosis_mentee" not in kinds
+    finally:
+        await running.stop()
