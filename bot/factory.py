@@ -32,6 +32,7 @@ from bot.storage import DatabaseStorage, PersonLocks
 from bot.unit_of_work import UnitOfWork
 from bot.update_context import PersonAndState
 from domain.calendar import Calendar, load_calendars
+from domain.matching import check_areas
 from domain.profile import ProfileForm, check_profile_conditions
 from domain.questionnaire import Catalog
 from handlers import build_router
@@ -177,6 +178,7 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     calendars = load_calendars(settings.content_dir / "calendars", {q.id for q in catalog})
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
     check_profile_conditions(catalog, profile_form, settings.content_dir / "profile.yaml")
+    check_areas(catalog)
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine, {purposes.KEY: catalog.purposes})
     clock = clock or Clock()

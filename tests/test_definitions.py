@@ -86,6 +86,16 @@ def test_a_condition_on_a_profile_question_the_profile_lacks_stops_start_up(
         build_app(make_settings(content_dir=content))
 
 
+def test_a_diagnosis_matching_reads_must_rate_every_area(tmp_path, make_settings):
+    content = content_copy(tmp_path)
+    path = content / "questionnaires" / "diagnosis_mentor.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: area_safety", "id: safety"),
+                    encoding="utf-8")
+    with pytest.raises(DefinitionError, match="'diagnosis_mentor': a diagnosis that matching "
+                       "reads rates every area on a scale; missing or not a scale: area_safety"):
+        build_app(make_settings(content_dir=content))
+
+
 def broken(change):
     data = yaml.safe_load(yaml.safe_dump(GOOD))
     change(data)
