@@ -112,7 +112,8 @@ class Totals:
 
 
 def plan_for(questions: list[Question], rng: random.Random, number: int) -> dict[str, Any]:
-    """The answers this run gives: random scores and situation; texts unique to the run."""
+    """The answers this run gives: random scores (and choices, were there any); texts unique to
+    the run."""
     plan: dict[str, Any] = {}
     for question in questions:
         if question.type is QuestionType.SCALE:

@@ -60,7 +60,7 @@ from bench.match_db import TOKEN
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import App, build_app
 from domain.matching import AREAS, WEAK_FROM
-from domain.questionnaire import Catalog, Question, Questionnaire, QuestionType
+from domain.questionnaire import Catalog, Purposes, Question, Questionnaire, QuestionType
 from domain.roles import Role
 from models import (
     Answer,
@@ -262,6 +262,7 @@ class Region:
             if rng.random() < 0.95:
                 scores = self.deficits(person["experience"])
                 first = self.moment(start, SINCE + timedelta(days=60))
+                # The profile's situation, which the diagnosis's burnout question is shown on.
                 self.respond(user_id, role, "diagnosis_mentee", first,
                              {**scores, "category": person["category"]})
                 if rng.random() < 0.55:
@@ -329,7 +330,9 @@ class Region:
         found: dict[str, Any] = {}
         for question in questionnaire.questions:
             condition = question.show_if
-            if condition is not None and not condition.holds(found.get(condition.question)):
+            if condition is not None and not condition.holds(
+                    found.get(condition.question) if condition.profile is None
+                    else fixed.get(condition.profile)):
                 continue
             if question.id in fixed:
                 found[question.id] = fixed[question.id]
@@ -552,13 +555,13 @@ def build(url: str, size: float, keep: bool) -> tuple[float | None, dict[str, in
 
 # --- the bare aggregate SQL -------------------------------------------------------------------
 
-def bare_queries(dialect: str) -> dict[str, Any]:
+def bare_queries(dialect: str, serving: Purposes) -> dict[str, Any]:
     """The hand-written queries behind the figures of /summary for the whole region."""
     if dialect == "postgresql":
         is_int, as_int = "jsonb_typeof(a.value) = 'number'", "(a.value)::int"
     else:
         is_int, as_int = "json_type(a.value) = 'integer'", "CAST(a.value AS INTEGER)"
-    satisfaction = ", ".join(f"'{code}'" for code in reports.SATISFACTION)
+    satisfaction = ", ".join(f"'{code}'" for code in serving.satisfaction)
     areas = ", ".join(f"'{area}'" for area in AREAS)
     diagnosed = f"""
         SELECT r.id, r.user_id,
@@ -566,7 +569,7 @@ def bare_queries(dialect: str) -> dict[str, Any]:
                ROW_NUMBER() OVER (PARTITION BY r.user_id
                                   ORDER BY r.completed_at DESC, r.id DESC) AS last_n
         FROM responses r
-        WHERE r.questionnaire_code = '{reports.DIAGNOSIS}' AND r.completed_at IS NOT NULL
+        WHERE r.questionnaire_code = '{serving.deficits}' AND r.completed_at IS NOT NULL
           AND r.completed_at < :until
           AND r.user_id IN (SELECT user_id FROM user_roles
                             WHERE role = 'mentee_teacher' AND is_active = :yes)"""
@@ -756,7 +759,7 @@ async def measure(url: str, runs: int) -> dict[str, Any]:
 
         region_s, summary = await timed(lambda: summarize(region), runs)
         school_s, _ = await timed(lambda: summarize(school), runs)
-        queries = bare_queries(app.engine.dialect.name)
+        queries = bare_queries(app.engine.dialect.name, app.surveys.catalog.purposes)
         bare_s, bare = await timed(lambda: run_bare(app, queries), runs)
         bare_parts: dict[str, float] = {}
         await run_bare(app, queries, bare_parts)

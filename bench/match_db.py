@@ -58,8 +58,9 @@ async def seed(app, region) -> list[int]:
                  "mentor_types": sorted(getattr(p, "mentor_types", ())) or None,
                  "updated_at": now} for i, _, p, slots in people])
             responses = [
-                {"id": i, "user_id": i, "questionnaire_code": code, "questionnaire_version": 1,
-                 "role": role, "started_at": now, "updated_at": now, "completed_at": now}
+                {"id": i, "user_id": i, "questionnaire_code": code,
+                 "questionnaire_version": app.surveys.catalog.get(code).version, "role": role,
+                 "started_at": now, "updated_at": now, "completed_at": now}
                 for i, role, _, _ in people
                 for code in (("diagnosis_mentee",) if role == "mentee_teacher"
                              else ("diagnosis_mentor",))]

@@ -87,10 +87,9 @@ from tests.telegram import TOKEN, MockedSession, Person
 
 QUESTIONNAIRE = "diagnosis_mentee"
 SCALES = (3, 2, 0, 0, 1, 2, 0, 3)  # the eight areas
-CATEGORY = "Молодой специалист"
 EXPECTED_HELP = "Помощь с уроками"
-UPDATES_PER_PERSON = 2 + len(SCALES) + 2  # /surveys, «Начать», the scales, category, text
-ANSWERS_PER_PERSON = len(SCALES) + 2
+UPDATES_PER_PERSON = 2 + len(SCALES) + 1  # /surveys, «Начать», the scales, the text
+ANSWERS_PER_PERSON = len(SCALES) + 1
 ANSWERED_BEFORE_ROUND = 3  # the memory phase's questionnaires stand at the fourth question
 UNBOUNDED_ID, BOUNDED_ID, HOLDER_ID = 1_000_000, 2_000_000, 3_000_000  # Telegram ids
 CHUNK = 1000
@@ -270,7 +269,6 @@ async def diagnose(person: Person) -> None:
     await person.press("Начать: Диагностика")
     for score in SCALES:
         await person.press(str(score))
-    await person.press(CATEGORY)
     await person.send(EXPECTED_HELP)
 
 
@@ -282,8 +280,6 @@ async def same_updates_bare(person: Person) -> None:
         await person.press_data(AnswerButton(flow=Flow.SURVEY, ref=person.user.id,
                                              question=f"area_{number}", act=Act.PICK,
                                              pick=score).pack())
-    await person.press_data(AnswerButton(flow=Flow.SURVEY, ref=person.user.id,
-                                         question="category", act=Act.PICK, pick=0).pack())
     await person.send(EXPECTED_HELP)
 
 

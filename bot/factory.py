@@ -32,12 +32,14 @@ from bot.storage import DatabaseStorage, PersonLocks
 from bot.unit_of_work import UnitOfWork
 from bot.update_context import PersonAndState
 from domain.calendar import Calendar, load_calendars
-from domain.profile import ProfileForm
+from domain.matching import check_areas
+from domain.profile import ProfileForm, check_profile_conditions
 from domain.questionnaire import Catalog
 from handlers import build_router
 from handlers.errors import answer_stale, report_error
 from handlers.surveys import survey_button
 from models.db import create_engine, create_sessionmaker, upgrade_database
+from services import purposes
 from services.clock import Clock
 from services.errors import StaleAction
 from services.profiles import Profiles
@@ -175,10 +177,12 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     catalog = Catalog.from_directory(settings.content_dir / "questionnaires")
     calendars = load_calendars(settings.content_dir / "calendars", {q.id for q in catalog})
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
+    check_profile_conditions(catalog, profile_form, settings.content_dir / "profile.yaml")
+    check_areas(catalog)
     engine = engine or create_engine(settings.database_url)
-    sessionmaker = create_sessionmaker(engine)
+    sessionmaker = create_sessionmaker(engine, {purposes.KEY: catalog.purposes})
     clock = clock or Clock()
-    surveys, profiles = Surveys(catalog, clock), Profiles(profile_form)
+    surveys, profiles = Surveys(catalog, clock, profile_form), Profiles(profile_form)
     storage = create_storage(settings, sessionmaker)
     dispatcher, core = create_dispatcher(settings, sessionmaker, surveys, profiles, storage, clock)
     dispatcher["calendars"] = calendars

@@ -40,8 +40,10 @@ class AnswerError(Exception):
         self.params = params
 
 
-def visible_questions(questions: Sequence[Question], answers: Answers) -> list[Question]:
-    """Questions shown to this person, given the answers so far.
+def visible_questions(questions: Sequence[Question], answers: Answers,
+                      profile: Answers | None = None) -> list[Question]:
+    """Questions shown to this person, given the answers so far and their profile's answers
+    (by profile question id, for conditions on the profile).
 
     An answer to a hidden question is ignored, so conditions chain correctly when an earlier
     answer is changed with «Назад».
@@ -52,7 +54,9 @@ def visible_questions(questions: Sequence[Question], answers: Answers) -> list[Q
         if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and not question.options:
             continue
         condition = question.show_if
-        if condition is not None and not condition.holds(effective.get(condition.question)):
+        if condition is not None and not condition.holds(
+                effective.get(condition.question) if condition.profile is None
+                else (profile or {}).get(condition.profile)):
             continue
         shown.append(question)
         if question.id in answers:
@@ -60,14 +64,17 @@ def visible_questions(questions: Sequence[Question], answers: Answers) -> list[Q
     return shown
 
 
-def first_unanswered(questions: Sequence[Question], answers: Answers) -> Question | None:
-    return next((q for q in visible_questions(questions, answers) if q.id not in answers), None)
+def first_unanswered(questions: Sequence[Question], answers: Answers,
+                     profile: Answers | None = None) -> Question | None:
+    return next((q for q in visible_questions(questions, answers, profile)
+                 if q.id not in answers), None)
 
 
 def previous_question(
-    questions: Sequence[Question], answers: Answers, current_id: str | None
+    questions: Sequence[Question], answers: Answers, current_id: str | None,
+    profile: Answers | None = None,
 ) -> Question | None:
-    shown = visible_questions(questions, answers)
+    shown = visible_questions(questions, answers, profile)
     ids = [q.id for q in shown]
     if current_id not in ids:
         return shown[-1] if shown else None
@@ -75,9 +82,12 @@ def previous_question(
     return shown[index - 1] if index > 0 else None
 
 
-def step_of(questions: Sequence[Question], answers: Answers, current_id: str) -> tuple[int, int]:
-    """(number of the current question, number of questions shown) for «Вопрос 3 из 12»."""
-    ids = [q.id for q in visible_questions(questions, answers)]
+def step_of(questions: Sequence[Question], answers: Answers, current_id: str,
+            profile: Answers | None = None) -> tuple[int, int]:
+    """(number of the current question, number of questions shown) for «Вопрос 3 из 12»: of
+    the questions the person is asked, so the caller leaves out what is answered already by
+    other means (a profile field an invitation filled)."""
+    ids = [q.id for q in visible_questions(questions, answers, profile)]
     number = ids.index(current_id) + 1 if current_id in ids else len(ids)
     return number, len(ids)
 

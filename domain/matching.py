@@ -38,6 +38,8 @@ from enum import StrEnum
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from domain.questionnaire import Catalog, DefinitionError, QuestionType
+
 # The diagnosis areas in questionnaire order; ties between equal difficulties follow this order.
 AREAS = ("area_methods", "area_technologies", "area_assessment", "area_control",
          "area_programmes", "area_parents", "area_colleagues", "area_safety")
@@ -294,3 +296,19 @@ def greedy(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggest
             break
     return _suggestions(((mentees[r], open_mentors[c]) for r, c in chosen),
                         (matrix[r, c] for r, c in chosen))
+
+
+def check_areas(catalog: Catalog) -> None:
+    """The diagnoses matching reads (the files whose kind and audience make them the mentee's
+    deficits and the mentor's strengths) must rate every area on a scale: a file renamed or
+    edited without them would leave matching, plans and the summary silently empty."""
+    for code in (catalog.purposes.deficits, catalog.purposes.strengths):
+        questionnaire = catalog.get(code) if code is not None else None
+        if questionnaire is None:
+            continue
+        missing = [area for area in AREAS if (question := questionnaire.question(area)) is None
+                   or question.type is not QuestionType.SCALE]
+        if missing:
+            raise DefinitionError(
+                f"questionnaire {code!r}: a diagnosis that matching reads rates every area on a "
+                f"scale; missing or not a scale: {', '.join(missing)}")

@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from domain.answering import first_unanswered
 from domain.questionnaire import (
+    Catalog,
     DefinitionError,
     Question,
     QuestionType,
@@ -50,6 +51,10 @@ class ProfileForm(Strict):
                                  f"cannot hold a {question.type} answer")
             if question.id in seen:
                 raise ValueError(f"question id {question.id!r} is used twice")
+            stray = question.worded_roles() - set(question.roles or [role.value for role in Role])
+            if stray:
+                raise ValueError(f"question {question.id!r}: by_role names "
+                                 f"{', '.join(sorted(stray))}, not among the question's roles")
             if question.show_if is not None or question.options_from is not None:
                 raise ValueError(f"question {question.id!r}: profile questions are unconditional")
             seen.add(question.id)
@@ -76,3 +81,14 @@ class ProfileForm(Strict):
             return cls.model_validate(load_yaml(path))
         except ValidationError as exc:
             raise DefinitionError(f"{path}: {_describe(exc)}") from exc
+
+
+def check_profile_conditions(catalog: Catalog, form: ProfileForm, source: Path) -> None:
+    """A questionnaire's question shown on a profile answer must name a question the profile
+    has (a single or multiple choice, whose answer a condition can test)."""
+    for questionnaire in catalog:
+        for question_id, profile_id in questionnaire.profile_conditions():
+            if form.question(profile_id) is None:
+                raise DefinitionError(
+                    f"questionnaire {questionnaire.id!r}: question {question_id!r}: show_if "
+                    f"refers to profile question {profile_id!r}, which {source} does not have")

@@ -59,12 +59,22 @@ class ProfileFlow:
     ref = 0
 
     def __init__(self, profiles: Profiles, session: AsyncSession, user: User,
-                 cursor: str | None, only: str | None) -> None:
+                 cursor: str | None, only: str | None, given: list[str] | None = None) -> None:
         self.profiles, self.session, self.user = profiles, session, user
         self.cursor, self.only = cursor, only
+        # Answered before this pass began (services.profiles.Profiles): not asked, not counted.
+        self.given = given or []
+
+    @classmethod
+    def starting(cls, profiles: Profiles, session: AsyncSession, user: User) -> ProfileFlow:
+        """A pass through the form from where the person's profile stands now."""
+        return cls(profiles, session, user, None, None, profiles.answered(user))
+
+    def step(self) -> Step | None:
+        return self.profiles.step(self.user, self.cursor, self.only, self.given)
 
     async def current(self, question_id: str | None = None) -> Step:
-        step = self.profiles.step(self.user, self.cursor, self.only)
+        step = self.step()
         if step is None or (question_id is not None and step.question.id != question_id):
             raise StaleAction("the profile has moved on")
         return step
@@ -72,17 +82,18 @@ class ProfileFlow:
     async def answer(self, step: Step, value: Any) -> Step | None:
         await self.profiles.answer(self.session, self.user, step.question, value)
         self.cursor = None
-        return None if self.only else self.profiles.step(self.user)
+        return None if self.only else self.step()
 
     async def skip(self, step: Step) -> Step | None:
         raise AnswerError("not-optional")
 
     async def back(self, step: Step) -> Step | None:
-        self.cursor = self.profiles.previous(self.user, step.question.id)
-        return self.profiles.step(self.user, self.cursor)
+        self.cursor = self.profiles.previous(self.user, step.question.id, self.given)
+        return self.step()
 
     def memory(self) -> dict[str, Any]:
-        return {"flow": self.kind, "ref": 0, "cursor": self.cursor, "only": self.only}
+        return {"flow": self.kind, "ref": 0, "cursor": self.cursor, "only": self.only,
+                "given": self.given}
 
 
 def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSession, user: User,
@@ -92,7 +103,8 @@ def open_flow(flow: Flow, ref: int, memory: dict[str, Any], session: AsyncSessio
     same_flow = memory.get("flow") == Flow.PROFILE
     return ProfileFlow(profiles, session, user,
                        memory.get("cursor") if same_flow else None,
-                       memory.get("only") if same_flow else None)
+                       memory.get("only") if same_flow else None,
+                       memory.get("given") if same_flow else None)
 
 
 class AskedQuestion:

@@ -121,11 +121,12 @@ async def onboarding_step(message: Message, state: FSMContext, i18n: I18nContext
     if not roles_of(user) and not await access.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)
         return [say(message, i18n.get("role-choose"), reply_markup=role_keyboard(i18n, []))]
-    step = profiles.step(user)
+    flow = ProfileFlow.starting(profiles, session, user)
+    step = flow.step()
     if step is not None:
         replies = [say(message, i18n.get("profile-continue"))] if returning else []
-        question = await ask(message, state, i18n, ProfileFlow(profiles, session, user, None, None),
-                             step, sent_before=sent_before + len(replies))
+        question = await ask(message, state, i18n, flow, step,
+                             sent_before=sent_before + len(replies))
         return [*replies, question.show]
     return [partial(show_main_menu, message, i18n, "welcome-back" if returning else "menu-shown"),
             partial(show_surveys, message, i18n, session, user, surveys, settings)]

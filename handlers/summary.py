@@ -43,7 +43,6 @@ from services.surveys import Surveys
 MAX_LISTED = 100
 MAX_PERSON_BUTTONS = 20
 SCHOOLS_PER_PAGE = 30
-TITLE_IN_BUTTON = 32
 
 
 def _title(i18n: I18nContext, view: SummaryScope) -> Markup:
@@ -99,9 +98,10 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
     builder = InlineKeyboardBuilder()
     for code, counts in summary.completion.items():
         if counts["started"] + counts["not_started"]:
-            title = surveys.catalog.get(code).title.get(i18n.locale)
+            # The short title, whole: two buttons never differ only by a letter cut off.
+            title = surveys.catalog.short_title(code, i18n.locale)
             builder.row(InlineKeyboardButton(
-                text=i18n.get("desk-button-laggards", title=title[:TITLE_IN_BUTTON]),
+                text=i18n.get("desk-button-laggards", title=title),
                 callback_data=view.go(SummaryView.LAGGARDS, code=code)))
     forms = [("", i18n.get("desk-all-forms"))] + [
         (FORM_CODES[form], i18n.get(f"form-{form.value}")) for form in Form]

@@ -175,11 +175,14 @@ async def lock(session: AsyncSession, model: type, ident: int) -> None:
                               .execution_options(synchronize_session=False, bookkeeping=True))
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
+def create_sessionmaker(engine: AsyncEngine,
+                        info: dict[str, Any] | None = None) -> async_sessionmaker:
+    """`info`: what every session of the app carries (services.purposes)."""
     # A Session class of the app's own: its events are listened to once (bot/unit_of_work.py)
     # and reach no other app's sessions (the tests build many apps in one process).
     session_class = type("AppSession", (Session,), {})
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class,
+                              info=info or {})
 
 
 def alembic_config(url: str) -> Config:

@@ -31,12 +31,10 @@ from domain.matching import AREAS, WEAK_FROM
 from domain.roles import Role
 from models import Pair, PairMember, Profile, Response, User, UserRole, response_scores
 from models.surveys import score_column
-from services import scores
+from services import purposes, scores
 from services.pairs import OPEN, PairStatus
 from services.reports import (
-    DIAGNOSIS,
     HIGH_SCORE,
-    SATISFACTION,
     YOUNG_YEARS,
     Scope,
     held_meetings,
@@ -164,13 +162,14 @@ async def satisfaction(session: AsyncSession,
     completed in the period: the average, the share scoring HIGH_SCORE or more (percent) and
     the number of answers. Added up over the responses' rollup rows (services.scores), a column
     per question position, and matched to the items by each version's questions."""
-    questions = await scores.question_lists(session, SATISFACTION)
+    satisfaction = purposes.of(session).satisfaction
+    questions = await scores.question_lists(session, satisfaction)
     slots = _slots(max((len(ids) for ids in questions.values()), default=0))
     rows = await session.execute(
         select(response_scores.c.questionnaire_code, response_scores.c.questionnaire_version,
                *(aggregate for slot in slots for aggregate in (
                    func.sum(slot), func.sum(_one_if(slot >= HIGH_SCORE)), func.count(slot))))
-        .where(response_scores.c.questionnaire_code.in_(SATISFACTION),
+        .where(response_scores.c.questionnaire_code.in_(satisfaction),
                response_scores.c.user_id.in_(people_with(scope, [r.value for r in Role],
                                                          with_erased=True)),
                response_scores.c.completed_at >= scope.since,
@@ -186,7 +185,7 @@ async def satisfaction(session: AsyncSession,
                                                 added[2] + count)
     return {code: {item: (round(total / count, 1), round(100 * high / count, 1), count)
                    for item, (total, high, count) in totals[code].items()}
-            for code in SATISFACTION if code in totals}
+            for code in satisfaction if code in totals}
 
 
 def _slots(width: int) -> list[ColumnElement]:
@@ -218,9 +217,10 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
     functions, and only the totals leave the database. A diagnosis in which no area was
     answered counts for nothing, as in reports.diagnoses."""
     # Each version of the diagnosis: the positions of its areas among its questions.
+    diagnosis = purposes.of(session).deficits
     positions = {number: {area: ids.index(area) for area in AREAS if area in ids}
                  for (_, number), ids in (await scores.question_lists(
-                     session, [DIAGNOSIS])).items()}
+                     session, [diagnosis])).items()}
     positions = {number: found for number, found in positions.items() if found}
     if not positions:
         return Diagnoses()
@@ -240,7 +240,7 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
         select(response_scores.c.response_id.label("id"), response_scores.c.user_id,
                response_scores.c.completed_at, difficulty.label("difficulty"),
                *(weak[area].label(area) for area in AREAS))
-        .where(response_scores.c.questionnaire_code == DIAGNOSIS,
+        .where(response_scores.c.questionnaire_code == diagnosis,
                response_scores.c.completed_at < scope.until, answered,
                response_scores.c.user_id.in_(people_with(scope, [Role.MENTEE_TEACHER.value],
                                                          with_erased=True)))).subquery()

@@ -26,7 +26,7 @@ from models import (
     UserRole,
 )
 from models.db import lock
-from services import outbox
+from services import outbox, purposes
 from services.errors import StaleAction
 from services.people import full_name
 
@@ -111,9 +111,10 @@ async def mentees_taken(session: AsyncSession, mentor_ids: Iterable[int]) -> dic
 
 
 async def _latest_answers(session: AsyncSession, user_ids: list[int],
-                          code: str) -> dict[int, dict[str, Any]]:
-    """The answers of each person's latest completed response to a questionnaire."""
-    if not user_ids:
+                          code: str | None) -> dict[int, dict[str, Any]]:
+    """The answers of each person's latest completed response to a questionnaire (none when no
+    file serves the purpose)."""
+    if not user_ids or code is None:
         return {}
     latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
               .where(Response.questionnaire_code == code, Response.completed_at.is_not(None),
@@ -147,10 +148,12 @@ async def bases(session: AsyncSession, school_id: int) -> tuple[
     paired = await open_mentee_ids(session, school_id)
     mentee_rows = [(u, p) for u, r, p in people if r is Role.MENTEE_TEACHER and u not in paired]
     mentor_rows = [(u, p) for u, r, p in people if r is Role.MENTOR_TEACHER]
-    deficits = await _latest_answers(session, [u for u, _ in mentee_rows], "diagnosis_mentee")
-    strengths = await _latest_answers(session, [u for u, _ in mentor_rows], "diagnosis_mentor")
-    wishes = await _latest_answers(session, [u for u, _ in mentee_rows], "preferences_mentee")
-    offers = await _latest_answers(session, [u for u, _ in mentor_rows], "preferences_mentor")
+    serving = purposes.of(session)
+    mentee_ids, mentor_ids = [u for u, _ in mentee_rows], [u for u, _ in mentor_rows]
+    deficits = await _latest_answers(session, mentee_ids, serving.deficits)
+    strengths = await _latest_answers(session, mentor_ids, serving.strengths)
+    wishes = await _latest_answers(session, mentee_ids, serving.mentee_wishes)
+    offers = await _latest_answers(session, mentor_ids, serving.mentor_wishes)
     taken = await mentees_taken(session, [u for u, _ in mentor_rows])
     mentees = [matching.Mentee(
         id=user_id, subjects=frozenset(profile.subjects or ()),
@@ -240,7 +243,7 @@ async def _start(session: AsyncSession, pair: Pair, today: date) -> None:
     if pair.plan:
         return
     mentee_ids = [m.user_id for m in mentees_of(pair)]
-    deficits = await _latest_answers(session, mentee_ids, "diagnosis_mentee")
+    deficits = await _latest_answers(session, mentee_ids, purposes.of(session).deficits)
     areas: list[str] = []
     for mentee_id in mentee_ids:
         areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}))

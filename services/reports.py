@@ -29,12 +29,11 @@ from domain.matching import AREAS
 from domain.roles import Role
 from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 from models.base import JsonValue
+from services import purposes
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
 HIGH_SCORE = 8
-SATISFACTION = ("satisfaction_mentor", "satisfaction_mentee", "satisfaction_pupil")
-DIAGNOSIS = "diagnosis_mentee"
 
 
 class json_integer(FunctionElement):
@@ -179,11 +178,12 @@ async def satisfaction_scores(session: AsyncSession,
     """How many times each 1–10 score was given, by satisfaction questionnaire and item, in
     the questionnaires completed in the period. Counted by the database: a region has hundreds
     of thousands of these answers."""
+    satisfaction = purposes.of(session).satisfaction
     score = json_integer(Answer.value)
     rows = await session.execute(
         select(Response.questionnaire_code, Answer.question_id, score, func.count())
         .join(Answer, Answer.response_id == Response.id)
-        .where(Response.questionnaire_code.in_(SATISFACTION),
+        .where(Response.questionnaire_code.in_(satisfaction),
                Response.user_id.in_(people_with(scope, [r.value for r in Role],
                                                 with_erased=True)),
                Response.completed_at >= scope.since, Response.completed_at < scope.until,
@@ -192,7 +192,7 @@ async def satisfaction_scores(session: AsyncSession,
     scores: dict[str, dict[str, Counter]] = {}
     for code, item, value, count in rows:
         scores.setdefault(code, {}).setdefault(item, Counter())[int(value)] += count
-    return {code: scores[code] for code in SATISFACTION if code in scores}
+    return {code: scores[code] for code in satisfaction if code in scores}
 
 
 async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[int] | None = None
@@ -206,7 +206,7 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
              .where(Answer.response_id == Response.id, Answer.question_id.in_(AREAS))
              .correlate(Response).scalar_subquery())
     query = (select(Response.user_id, areas)
-             .where(Response.questionnaire_code == DIAGNOSIS,
+             .where(Response.questionnaire_code == purposes.of(session).deficits,
                     Response.completed_at.is_not(None), Response.completed_at < scope.until)
              .order_by(Response.user_id, Response.completed_at, Response.id))
     if user_ids is not None:

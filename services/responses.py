@@ -27,7 +27,8 @@ _responses, _answers = Response.__table__, Answer.__table__
 # Built once: a statement made per call costs its cache key again on every press.
 _READ = (select(_responses.c.id, _responses.c.user_id, _responses.c.questionnaire_code,
                 _responses.c.questionnaire_version, _responses.c.current_question,
-                _responses.c.completed_at, _answers.c.question_id, _answers.c.value)
+                _responses.c.completed_at, _responses.c.role, _answers.c.question_id,
+                _answers.c.value)
          .outerjoin(_answers, _answers.c.response_id == _responses.c.id)
          .where(_responses.c.id == bindparam("response_id")))
 # The bound names differ from the columns': SQLAlchemy keeps those for itself in a SET clause.
@@ -57,6 +58,7 @@ class ResponseSnapshot:
     questionnaire_version: int
     current_question: str | None
     completed_at: datetime | None
+    role: str | None = None  # the respondent's role the questionnaire was opened for
     answers: dict[str, Any] = field(default_factory=dict)  # question id → value (None: skipped)
 
     @classmethod
@@ -64,7 +66,8 @@ class ResponseSnapshot:
         """From a response loaded as an ORM object, with its answers."""
         return cls(response.id, response.user_id, response.questionnaire_code,
                    response.questionnaire_version, response.current_question,
-                   response.completed_at, {a.question_id: a.value for a in response.answers})
+                   response.completed_at, response.role,
+                   {a.question_id: a.value for a in response.answers})
 
 
 async def read(session: AsyncSession, response_id: int) -> ResponseSnapshot | None:
@@ -74,7 +77,7 @@ async def read(session: AsyncSession, response_id: int) -> ResponseSnapshot | No
     first = rows[0]
     snapshot = ResponseSnapshot(first.id, first.user_id, first.questionnaire_code,
                                 first.questionnaire_version, first.current_question,
-                                first.completed_at)
+                                first.completed_at, first.role)
     snapshot.answers = {row.question_id: row.value for row in rows if row.question_id is not None}
     return snapshot
 

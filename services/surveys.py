@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import answering
 from domain.answering import MISSING, Step
+from domain.profile import ProfileForm
 from domain.questionnaire import (
     Catalog,
     DefinitionError,
@@ -30,7 +31,7 @@ from models import Profile, QuestionnaireVersion, Response, User, UserRole
 from services import access, responses, scores
 from services.clock import Clock
 from services.errors import StaleAction
-from services.people import roles_with_forms
+from services.people import profile_values, roles_with_forms
 from services.responses import ResponseSnapshot
 
 
@@ -83,8 +84,11 @@ async def sync_catalog(session: AsyncSession, catalog: Catalog) -> None:
 class Surveys:
     """Questionnaire service; one instance for the app, sessions passed per call."""
 
-    def __init__(self, catalog: Catalog, clock: Clock | None = None) -> None:
+    def __init__(self, catalog: Catalog, clock: Clock | None = None,
+                 profile_form: ProfileForm | None = None) -> None:
         self.catalog = catalog
+        # The profile's answers decide questions shown on them (show_if: {profile: …}).
+        self.profile_form = profile_form
         # The app's clock stamps answers, so reports over a period agree with the app's "now".
         self.clock = clock or Clock()
         self._old_versions: dict[tuple[str, int], Questionnaire] = {}
@@ -160,13 +164,23 @@ class Surveys:
 
     async def _questions(
         self, session: AsyncSession, response: ResponseSnapshot
-    ) -> tuple[Questionnaire, list[Question]]:
+    ) -> tuple[Questionnaire, list[Question], dict[str, Any]]:
+        """The response's questions (options filled in) and the profile answers its
+        conditions read."""
         questionnaire = await self.definition(
             session, response.questionnaire_code, response.questionnaire_version
         )
         questions = [await self._with_options(session, response, question)
                      for question in questionnaire.questions]
-        return questionnaire, questions
+        return questionnaire, questions, await self._profile(session, response, questionnaire)
+
+    async def _profile(self, session: AsyncSession, response: ResponseSnapshot,
+                       questionnaire: Questionnaire) -> dict[str, Any]:
+        if self.profile_form is None or not questionnaire.profile_conditions():
+            return {}
+        # The update has the person loaded already (bot/update_context.py): no statement.
+        user = await session.get(User, response.user_id)
+        return self.profile_form.answers_from(profile_values(user)) if user is not None else {}
 
     async def _with_options(
         self, session: AsyncSession, response: ResponseSnapshot, question: Question
@@ -187,20 +201,22 @@ class Surveys:
         """The question to show now, or None when the response is complete."""
         if response.completed_at is not None:
             return None
-        questionnaire, questions = await self._questions(session, response)
+        questionnaire, questions, profile = await self._questions(session, response)
         answers = response.answers
-        shown = {q.id: q for q in answering.visible_questions(questions, answers)}
+        shown = {q.id: q for q in answering.visible_questions(questions, answers, profile)}
         question = shown.get(response.current_question or "")
         if question is None:
-            question = answering.first_unanswered(questions, answers)
+            question = answering.first_unanswered(questions, answers, profile)
         if question is None:
             await self._complete(session, response)
             return None
-        number, total = answering.step_of(questions, answers, question.id)
+        number, total = answering.step_of(questions, answers, question.id, profile)
         return Step(
-            title=questionnaire.title, question=question, number=number, total=total,
+            title=questionnaire.title, question=question.worded_for([response.role]),
+            number=number, total=total,
             current=answers.get(question.id, MISSING),
-            can_go_back=answering.previous_question(questions, answers, question.id) is not None,
+            can_go_back=answering.previous_question(questions, answers, question.id,
+                                                    profile) is not None,
         )
 
     async def current(
@@ -221,8 +237,8 @@ class Surveys:
         now = self.clock.now()
         await responses.save_answer(session, response, question.id, value, skipped=skipped,
                                     at=now)
-        _, questions = await self._questions(session, response)
-        following = answering.first_unanswered(questions, response.answers)
+        _, questions, profile = await self._questions(session, response)
+        following = answering.first_unanswered(questions, response.answers, profile)
         if following is None:
             await self._complete(session, response, now)
         else:
@@ -237,8 +253,9 @@ class Surveys:
 
     async def back(self, session: AsyncSession, response: ResponseSnapshot,
                    question: Question):
-        _, questions = await self._questions(session, response)
-        previous = answering.previous_question(questions, response.answers, question.id)
+        _, questions, profile = await self._questions(session, response)
+        previous = answering.previous_question(questions, response.answers, question.id,
+                                               profile)
         if previous is None:
             raise StaleAction("no question before this one")
         await responses.move(session, response, previous.id, at=self.clock.now())

@@ -265,7 +265,7 @@ async def fill_profile(person: Person, profile: dict[str, Any],
     school's name at the same moment collide in the app (see bench/crash.py); pass
     `school_exists` to type it only once somebody else has created the school."""
     await person.press(profile["role"])
-    await person.expect("Как вас зовут")
+    await person.expect("Как тебя зовут" if "Ученик" in profile["role"] else "Как вас зовут")
     person.send(profile["name"])
     await person.expect("В какой школе")
     if school_exists is not None:

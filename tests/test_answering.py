@@ -38,6 +38,20 @@ def test_conditions_chain_and_ignore_answers_of_hidden_questions():
     assert answering.previous_question(CHAIN, {}, "a") is None
 
 
+def test_a_condition_may_read_the_profile():
+    questions = [question(id="a", type="yesno"),
+                 question(id="b", type="yesno", show_if={"profile": "category",
+                                                         "equals": "burnout"})]
+    ids = lambda profile: [q.id for q in answering.visible_questions(  # noqa: E731
+        questions, {}, profile)]
+    assert ids(None) == ["a"] and ids({"category": "young_specialist"}) == ["a"]
+    assert ids({"category": "burnout"}) == ["a", "b"]
+    # An answer of the questionnaire under the same id is not the profile's.
+    assert [q.id for q in answering.visible_questions(questions, {"category": "burnout"})] \
+        == ["a"]
+    assert answering.step_of(questions, {"a": True}, "b", {"category": "burnout"}) == (2, 2)
+
+
 def test_choice_question_without_options_is_not_shown():
     empty = question(id="m", type="multiple", options_from="mentors_of_school", max_choices=3,
                      ranked=True)

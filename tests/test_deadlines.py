@@ -83,7 +83,6 @@ async def test_deadline_reminders_then_the_late_digest(with_calendar, clock):
     await anna.press("Заполнить анкету")
     for _ in range(8):
         await anna.press("1")
-    await anna.press("Молодой специалист")
     await anna.send("Помощь с журналом")
     clock.current = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
     await planner.run()

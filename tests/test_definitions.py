@@ -1,5 +1,6 @@
 """Questionnaire files: validation at start-up, and versions that protect old answers."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,15 +10,17 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.factory import build_app
-from domain.questionnaire import Catalog, DefinitionError
+from domain.profile import ProfileForm
+from domain.questionnaire import Catalog, DefinitionError, parse_questionnaire
 from models import QuestionnaireVersion, Response
 from tests.conftest import Running
-from tests.flows import TEACHER_MENTEE, register
+from tests.flows import TEACHER_MENTEE, register, school_with_pair_candidates, the_pair
 
 SHIPPED = PROJECT_ROOT / "content"
 GOOD = {
     "id": "sample", "version": 1, "kind": "test",
     "title": {"ru": "Пример", "en": "Sample"},
+    "short_title": {"ru": "Пример", "en": "Sample"},
     "audience": {"roles": ["mentee_teacher"]},
     "questions": [
         {"id": "q1", "type": "yesno", "text": {"ru": "Да?", "en": "Yes?"}},
@@ -51,6 +54,48 @@ def test_shipped_questionnaires_load():
     assert len([q for q in diagnosis.questions if q.id.startswith("area_")]) == 8
 
 
+def test_a_question_is_worded_for_the_role_that_has_words_of_its_own():
+    data = broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"mentee_teacher": {"ru": "Для наставляемого", "en": "For a mentee"}}))
+    question = parse_questionnaire(data, "sample.yaml").questions[0]
+    assert question.worded_for(["mentee_teacher"]).text.get("en") == "For a mentee"
+    assert question.worded_for(["mentor_teacher", None]).text.get("ru") == "Да?"
+    # A file that words nothing by role keeps the digest it had before by_role existed.
+    assert "by_role" not in json.dumps(GOOD) and parse_questionnaire(GOOD, "s").digest() == \
+        "569b7bb30810b4ef9b324b7df6a53a39101535ffc52acbd45ee63255869c03b5"
+
+
+def test_an_unknown_role_in_the_profile_stops_start_up(tmp_path):
+    content = content_copy(tmp_path)
+    path = content / "profile.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("mentee_pupil: *pupil_name",
+                                                             "pupil: *pupil_name"),
+                    encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"profile\.yaml: .*unknown role 'pupil'"):
+        ProfileForm.from_file(path)
+
+
+def test_a_condition_on_a_profile_question_the_profile_lacks_stops_start_up(
+        tmp_path, make_settings):
+    content = content_copy(tmp_path)
+    path = content / "questionnaires" / "diagnosis_mentee.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "show_if: {profile: category,", "show_if: {profile: situation,"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"'diagnosis_mentee': question 'burnout_details': "
+                       r"show_if refers to profile question 'situation', which .*profile\.yaml"):
+        build_app(make_settings(content_dir=content))
+
+
+def test_a_diagnosis_matching_reads_must_rate_every_area(tmp_path, make_settings):
+    content = content_copy(tmp_path)
+    path = content / "questionnaires" / "diagnosis_mentor.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: area_safety", "id: safety"),
+                    encoding="utf-8")
+    with pytest.raises(DefinitionError, match="'diagnosis_mentor': a diagnosis that matching "
+                       "reads rates every area on a scale; missing or not a scale: area_safety"):
+        build_app(make_settings(content_dir=content))
+
+
 def broken(change):
     data = yaml.safe_load(yaml.safe_dump(GOOD))
     change(data)
@@ -61,18 +106,38 @@ def broken(change):
     ("id: sample\n  version: [1", "cannot read YAML"),
     (broken(lambda d: d["questions"][0].update(type="slider")), "questions.0.type"),
     (broken(lambda d: d["questions"][1]["show_if"].update(question="q9")), "not an earlier"),
+    (broken(lambda d: d["questions"][1]["show_if"].update(profile="category")),
+     "exactly one of: question, profile"),
     (broken(lambda d: d["questions"].append(dict(d["questions"][0]))), "used twice"),
     (broken(lambda d: d["questions"][0].update(type="scale")), "needs min < max"),
     (broken(lambda d: d["questions"][1].pop("max_length")), "max_length"),
     (broken(lambda d: d["title"].pop("en")), "title.en"),
     (broken(lambda d: d.update(id="other")), "must match the file name"),
+    (broken(lambda d: d.pop("short_title")), "short_title: Field required"),
+    (broken(lambda d: d["short_title"].update(ru="Очень длинное название анкеты, больше")),
+     "short_title.ru: String should have at most 31 characters"),
+    (broken(lambda d: d["short_title"].update(en="Before/after")), "short_title.en"),
     (broken(lambda d: d["audience"].update(roles=["director"])), "audience.roles"),
+    (broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"director": {"ru": "Д", "en": "D"}})), "unknown role 'director'"),
+    (broken(lambda d: d["questions"][0].update(hint={"ru": "П", "en": "H", "by_role": {
+        "mentor_teacher": {"ru": "Д", "en": "D"}}})), "by_role names mentor_teacher, not among"),
+    (broken(lambda d: d["questions"][0]["text"].update(
+        by_role={"mentee_teacher": {"ru": "Д"}})), "by_role.mentee_teacher.en"),
 ])
 def test_a_broken_file_is_named_with_its_problem(tmp_path, content, problem):
     path = write(tmp_path, "sample.yaml", content)
     with pytest.raises(DefinitionError) as error:
         Catalog.from_directory(tmp_path)
     assert str(path) in str(error.value) and problem in str(error.value)
+
+
+def test_two_questionnaires_cannot_share_a_short_title(tmp_path):
+    write(tmp_path, "sample.yaml", GOOD)
+    write(tmp_path, "other.yaml", {**GOOD, "id": "other",
+                                   "short_title": {"ru": "Другая", "en": "SAMPLE"}})
+    with pytest.raises(DefinitionError, match=r"'sample': short_title\.en is the same as 'other'"):
+        Catalog.from_directory(tmp_path)
 
 
 def test_a_broken_file_stops_the_app_from_being_built(tmp_path, make_settings):
@@ -100,23 +165,68 @@ async def test_changed_questionnaire_needs_a_new_version_and_old_answers_keep_th
     data["questions"][1]["text"]["ru"] = "Новая формулировка второго вопроса"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     unchanged_version = build_app(settings)
-    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 1 has 1 responses"):
+    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 2 has 1 responses"):
         await unchanged_version.prepare_database()
     await unchanged_version.close()
 
-    data["version"] = 2
+    data["version"] = 3
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     second = await Running(build_app(settings)).start()
     try:
         anna = second.person(anna.user.id)
         await anna.send("/surveys")
         await anna.press("Продолжить: Диагностика")
-        # The response started on version 1 keeps its wording.
-        assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 10" in anna.last.text
+        # The response started on version 2 keeps its wording.
+        assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 9" in anna.last.text
         async with second.session() as session:
             versions = (await session.scalars(select(QuestionnaireVersion.version).where(
                 QuestionnaireVersion.code == "diagnosis_mentee"))).all()
             response = await session.scalar(select(Response))
-        assert sorted(versions) == [1, 2] and response.questionnaire_version == 1
+        assert sorted(versions) == [2, 3] and response.questionnaire_version == 2
     finally:
         await second.stop()
+
+
+def rename(content: Path, old: str, new: str) -> None:
+    """A questionnaire's code changed in its file, its file's name and the calendars."""
+    source = content / "questionnaires" / f"{old}.yaml"
+    text = source.read_text(encoding="utf-8").replace(f"id: {old}\n", f"id: {new}\n")
+    source.unlink()
+    (content / "questionnaires" / f"{new}.yaml").write_text(text, encoding="utf-8")
+    for calendar in (content / "calendars").glob("*.yaml"):
+        calendar.write_text(calendar.read_text(encoding="utf-8").replace(
+            f"questionnaire: {old}\n", f"questionnaire: {new}\n"), encoding="utf-8")
+
+
+@pytest.mark.db
+async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings):
+    """What a questionnaire is for comes from its file (kind and audience), not its code:
+    renamed, the diagnoses still drive /match and the plan, the satisfaction questionnaires
+    the summary, and the short titles name the export's sheets."""
+    content = content_copy(tmp_path)
+    for old, new in (("diagnosis_mentee", "deficits"), ("diagnosis_mentor", "strengths"),
+                     ("preferences_mentee", "wishes_mentee"),
+                     ("satisfaction_mentee", "feedback_mentee")):
+        rename(content, old, new)
+    running = await Running(build_app(make_settings(content_dir=content))).start()
+    try:
+        assert running.app.surveys.catalog.purposes.deficits == "deficits"
+        curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+        await curator.send("/match")
+        assert "закрывает слабые области: формы и методы обучения, педагогические технологии" \
+            in curator.last.text
+        await curator.press("Принять")
+        await anna.press("Согласен")
+        await petr.press("Согласен")
+        pair = await the_pair(running)
+        assert [item.area for item in pair.plan][:2] == ["area_methods", "area_safety"]
+        await curator.send("/summary")
+        summary = curator.last.text
+        assert "• Диагностика профессиональных дефицитов: 1 / 0 / 0" in summary
+        assert "Кто не прошёл: Удовлетворённость наставляемого" in str(curator.last.buttons())
+        async with running.session() as session:
+            kinds = dict((await session.execute(select(
+                QuestionnaireVersion.code, QuestionnaireVersion.kind))).all())
+        assert kinds["deficits"] == "diagnosis" and "diagnosis_mentee" not in kinds
+    finally:
+        await running.stop()

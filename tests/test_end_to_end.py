@@ -326,18 +326,16 @@ async def test_standin_redelivers_until_confirmed_and_posts_to_a_webhook(
 CURATOR_ID = 5550900
 DIAGNOSIS_IDS = ["area_methods", "area_technologies", "area_assessment", "area_control",
                  "area_programmes", "area_parents", "area_colleagues", "area_safety",
-                 "category", "expected_help"]
+                 "expected_help"]
 
 
-async def take_diagnosis(person: Person, scores: list[int], category: str, help_text: str,
+async def take_diagnosis(person: Person, scores: list[int], help_text: str,
                          *, first: int = 1) -> None:
     """Answer the deficit diagnosis from question `first` on, each answer acknowledged."""
     for number, score in enumerate(scores[first - 1:], first):
-        await person.expect(f"Вопрос {number} из 10")
+        await person.expect(f"Вопрос {number} из 9")
         await person.press(str(score))
-    await person.expect("Вопрос 9 из 10")
-    await person.press(category)
-    await person.expect("Вопрос 10 из 10")
+    await person.expect("Вопрос 9 из 9")
     person.send(help_text)
     await person.expect("Анкета «Диагностика профессиональных дефицитов» заполнена")
 
@@ -400,16 +398,16 @@ async def test_people_over_http_then_a_sigkill_mid_questionnaire(
         await register(anna, TEACHER_MENTEE, school_exists=school)
         await anna.press("Начать: Диагностика")
         await anna.expect("Эта анкета помогает понять")  # the questionnaire's intro
-        await take_diagnosis(anna, anna_scores, "Новый сотрудник", "Посетить мои уроки")
+        await take_diagnosis(anna, anna_scores, "Посетить мои уроки")
 
     async def boris_starts() -> None:
         await register(boris, {**TEACHER_MENTEE, "name": "Борисов Борис"},
                        school_exists=school)
         await boris.press("Начать: Диагностика")
         for number, score in enumerate(boris_scores[:4], 1):
-            await boris.expect(f"Вопрос {number} из 10")
+            await boris.expect(f"Вопрос {number} из 9")
             await boris.press(str(score))
-        await boris.expect("Вопрос 5 из 10")
+        await boris.expect("Вопрос 5 из 9")
 
     await bot.start()
     try:
@@ -434,8 +432,7 @@ async def test_people_over_http_then_a_sigkill_mid_questionnaire(
         book = load_workbook(io.BytesIO(upload.data), read_only=True)
         rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
         (anna_row,) = [row for row in rows if "Посетить мои уроки" in row]
-        assert "Иванова Анна Сергеевна" in anna_row and "Новый сотрудник (смена места работы)" \
-            in anna_row, anna_row
+        assert "Иванова Анна Сергеевна" in anna_row, anna_row
         assert [value for value in anna_row if isinstance(value, int)][-8:] == anna_scores
         assert "Traceback" not in bot.stderr(), bot.stderr()
 
@@ -456,7 +453,7 @@ async def test_people_over_http_then_a_sigkill_mid_questionnaire(
             await standin.wait_until(moved_on, 4.0)
         except TimeoutError:
             await boris.press("2", fresh=False)
-        await take_diagnosis(boris, boris_scores, "Молодой специалист", "Помочь с журналом",
+        await take_diagnosis(boris, boris_scores, "Помочь с журналом",
                              first=6)
     finally:
         await bot.kill()
@@ -471,6 +468,6 @@ async def test_people_over_http_then_a_sigkill_mid_questionnaire(
     assert [question for question, _ in answers] == DIAGNOSIS_IDS
     assert [json.loads(value) if isinstance(value, str) else value  # JSON, numeric affinity
             for _, value in answers] == [
-        *boris_scores, "young_specialist", "Помочь с журналом"]
+        *boris_scores, "Помочь с журналом"]
     (pair,) = rows_of(database, "SELECT status, form FROM pairs")
     assert pair == ("active", "pupil_pupil")

@@ -56,7 +56,6 @@ async def a_person_who_did_everything(running, clock):
     await xenia.press("Пройти заново: Диагностика")
     for score in [3, 2, 0, 0, 0, 0, 0, 3]:
         await xenia.press(str(score))
-    await xenia.press("Молодой специалист")
     await xenia.send(TYPED[0])
     await xenia.send("/surveys")
     await xenia.press("Начать: Предпочтения")

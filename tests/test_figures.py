@@ -18,6 +18,7 @@ from models import Answer, Pair, PairMember, Profile, Response, School, User, Us
 from models.surveys import response_scores
 from services import figures, privacy, reports, scores
 from services.pairs import OPEN, PairStatus
+from tests.flows import SHIPPED, VERSIONS
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 8, 1, tzinfo=UTC)
@@ -59,7 +60,7 @@ async def build(session, seed: int) -> list[int]:
             respond(session, rng, user, "diagnosis_mentee", {
                 area: rng.choice((0, 1, 2, 3, 3, *ODD_VALUES)) for area in AREAS
                 if rng.random() > 0.1} if rng.random() > 0.1 else {"category": "other"})
-        for code in (*reports.SATISFACTION, "preferences_mentee"):
+        for code in (*SHIPPED.purposes.satisfaction, "preferences_mentee"):
             if rng.random() < 0.4:
                 # Items of the questionnaire's version, as the bot stores them: the rollup
                 # keeps a response's answers by the position of their question.
@@ -86,7 +87,8 @@ async def build(session, seed: int) -> list[int]:
 def respond(session, rng: random.Random, user: User, code: str, answers: dict) -> None:
     started = T0 + timedelta(days=rng.randint(-20, 100), minutes=rng.randint(0, 600))
     completed = None if rng.random() < 0.15 else started + timedelta(minutes=5)
-    response = Response(user_id=user.id, questionnaire_code=code, questionnaire_version=1,
+    response = Response(user_id=user.id, questionnaire_code=code,
+                        questionnaire_version=VERSIONS[code],
                         role=user.roles[0].role, started_at=started, completed_at=completed)
     response.answers = [Answer(question_id=key, value=value, skipped=value is None)
                         for key, value in answers.items()]

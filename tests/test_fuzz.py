@@ -194,11 +194,11 @@ async def build_school_next_door(running) -> dict[str, Person]:
     await mentor.send("МЕНТОР-СЕКРЕТ-77")
     mentee = running.person(MENTEE)
     await join(running, curator, mentee, {**TEACHER_MENTEE, "name": "Тайнова Скрытая Петровна",
-                                          "school": SECRET_SCHOOL}, "Наставляемый (педагог)")
+                                          "school": SECRET_SCHOOL, "category": "Выгорание"},
+               "Наставляемый (педагог)")
     await mentee.press("Начать: Диагностика")
     for score in [3, 2, 0, 0, 0, 0, 0, 3]:
         await mentee.press(str(score))
-    await mentee.press("выгорание")
     await mentee.send("ВЫГОРАНИЕ-СЕКРЕТ-3")
     await mentee.send("ТАЙНЫЙ-ОТВЕТ-42")
     await curator.send("/match")

@@ -41,7 +41,6 @@ async def test_a_database_error_mid_update_logs_no_personal_data(running, caplog
     await anna.press("Начать: Диагностика")
     for score in [3, 2, 0, 0, 0, 0, 0, 3]:
         await anna.press(str(score))
-    await anna.press("Молодой специалист")
     await refuse_typed_answers(running)
     with caplog.at_level(logging.INFO):
         await anna.send(TYPED)

@@ -11,7 +11,10 @@ from models import Meeting, PairMember
 from tests.flows import (
     PUPIL_MENTEE,
     TEACHER_MENTEE,
+    TEACHER_MENTOR,
     active_pair,
+    diagnose,
+    join,
     propose_meeting,
     register,
     register_curator,
@@ -30,6 +33,31 @@ pytestmark = pytest.mark.db
 
 
 
+
+
+async def test_matching_reads_the_situation_the_profile_asked_once(running):
+    """The mentee's situation is asked in the profile only: the diagnosis shows its burnout
+    question on that answer, and the pair's variant comes from it."""
+    curator = await register_curator(running)
+    petr = running.person(100)
+    await join(running, curator, petr, TEACHER_MENTOR, "Наставник (педагог)")
+    await diagnose(petr, [3, 3, 3, 3, 0, 0, 0, 0], "Диагностика: сильные")
+    vera = running.person(200)
+    await join(running, curator, vera, {**TEACHER_MENTEE, "category": "Выгорание"},
+               "Наставляемый (педагог)")
+    await vera.press("Начать: Диагностика")
+    shown = []
+    for score in [3, 2, 0, 0, 0, 0, 0, 3]:
+        shown.append(vera.last.text)
+        await vera.press(str(score))
+    assert "Если хотите, коротко напишите, что сейчас даётся вам труднее всего." in vera.last.text
+    await vera.press("Пропустить")
+    await vera.send("Помощь с нагрузкой")
+    assert not any("Что лучше всего описывает вашу ситуацию" in text for text in shown)
+    await curator.send("/match")
+    await curator.press("Принять")
+    pair = await the_pair(running)
+    assert pair.variant == "leader_struggling"
 
 
 async def test_match_then_both_agree_starts_the_pair_with_a_plan(running):
@@ -176,7 +204,7 @@ async def test_ending_a_pair_sends_the_final_questionnaires(running):
     petr_buttons = [label for label, _ in petr.last.buttons()]
     assert petr_buttons == ["▶️ Начать: Анкета удовлетворённости наставника"]
     await anna.press("Диагностика профессиональных дефицитов")
-    assert "Вопрос 1 из 10" in anna.last.text  # a new response: the re-diagnosis
+    assert "Вопрос 1 из 9" in anna.last.text  # a new response: the re-diagnosis
     pair = await the_pair(running)
     assert pair.status == "completed" and pair.ended_at is not None
     # The confirmation pressed again on an ended pair is stale.

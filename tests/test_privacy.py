@@ -50,7 +50,7 @@ async def test_mydata_sends_everything_about_the_person_and_nothing_about_others
     assert data["profile"]["full_name"] == "Наставляемая 0"
     assert data["consent"]["text_version"] and "Согласие" in data["consent"]["text"]
     (diagnosis,) = data["questionnaires"]
-    assert diagnosis["completed_at"] and len(diagnosis["answers"]) == 10
+    assert diagnosis["completed_at"] and len(diagnosis["answers"]) == 9
     assert diagnosis["answers"][0]["answer"] == 3
     (pair,) = data["pairs"]
     assert pair["status"] == "active" and pair["partners"] == ["mentor"]

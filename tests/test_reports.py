@@ -7,6 +7,7 @@ import pytest
 
 from models import Answer, Meeting, Pair, PairMember, Profile, Response, School, User, UserRole
 from services import figures, reports, scores
+from tests.flows import VERSIONS
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
@@ -38,8 +39,9 @@ class Dataset:
 
     def response(self, user: User, code: str, answers: dict, completed: datetime | None,
                  role: str) -> None:
-        response = Response(user_id=user.id, questionnaire_code=code, questionnaire_version=1,
-                            role=role, started_at=(completed or T0) - timedelta(minutes=5),
+        response = Response(user_id=user.id, questionnaire_code=code,
+                            questionnaire_version=VERSIONS[code], role=role,
+                            started_at=(completed or T0) - timedelta(minutes=5),
                             completed_at=completed)
         response.answers = [Answer(question_id=k, value=v) for k, v in answers.items()]
         self.session.add(response)

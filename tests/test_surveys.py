@@ -11,6 +11,7 @@ from tests.flows import (
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    consent,
     join,
     register,
     register_curator,
@@ -35,29 +36,42 @@ def answers(response: Response) -> dict:
 
 
 async def test_diagnosis_end_to_end_with_condition_and_skip(running):
+    """The mentee's situation is asked once, in the profile; the diagnosis shows its burnout
+    question on that answer and does not ask the situation again."""
     anna = running.person()
-    await register(anna, TEACHER_MENTEE)
+    await register(anna, {**TEACHER_MENTEE, "category": "Выгорание"})
     await anna.press("Начать: Диагностика профессиональных дефицитов")
-    assert "Вопрос 1 из 10" in anna.last.text
+    assert "Вопрос 1 из 10" in anna.last.text  # the profile's answer reveals one more question
     for number, score in enumerate([3, 2, 1, 0, 3, 2, 1, 0], start=1):
-        assert f"Вопрос {number} из" in anna.last.text
+        assert f"Вопрос {number} из 10" in anna.last.text
         await anna.press(str(score))
     # Each answer is in the database the moment it is given.
     (response,) = await responses_of(running, anna)
     assert answers(response) == dict(zip(AREAS, [3, 2, 1, 0, 3, 2, 1, 0], strict=True))
-    assert response.completed_at is None and response.current_question == "category"
-    await anna.press("выгорание")
-    assert "Вопрос 10 из 11" in anna.last.text  # the condition revealed one more question
+    assert response.completed_at is None and response.current_question == "burnout_details"
+    assert "Вопрос 9 из 10" in anna.last.text and "труднее всего" in anna.last.text
     await anna.press("Пропустить")
+    assert "Вопрос 10 из 10" in anna.last.text
     said = texts(await anna.send("Помощь с классным руководством и документацией."))
     assert any("Анкета «Диагностика профессиональных дефицитов» заполнена" in t for t in said)
     assert "🟢 Диагностика профессиональных дефицитов — заполнена" in anna.last.text
     (response,) = await responses_of(running, anna)
-    assert response.completed_at is not None and response.questionnaire_version == 1
+    assert response.completed_at is not None and response.questionnaire_version == 2
     assert response.role == "mentee_teacher"
     saved = {a.question_id: (a.value, a.skipped) for a in response.answers}
-    assert saved["category"] == ("burnout", False)
+    assert "category" not in saved
     assert saved["burnout_details"] == (None, True)
+    async with running.session() as session:
+        user = await stored_user(session, anna.user.id)
+        assert user.profile.mentee_category == "burnout"
+    # A young specialist is not asked about burnout: nine questions, numbered without a gap.
+    boris = running.person(2)
+    await register(boris, TEACHER_MENTEE)
+    await boris.press("Начать: Диагностика профессиональных дефицитов")
+    for number in range(1, 9):
+        assert f"Вопрос {number} из 9" in boris.last.text
+        await boris.press("1")
+    assert "Вопрос 9 из 9" in boris.last.text and "Какую помощь" in boris.last.text
     assert saved["expected_help"] == ("Помощь с классным руководством и документацией.", False)
 
 
@@ -68,12 +82,12 @@ async def test_back_changes_an_answer_and_returns_to_where_it_was(running):
     await anna.press("3")
     await anna.press("2")
     await anna.press("Назад")
-    assert "Вопрос 2 из 10" in anna.last.text and "Текущий ответ: 2" in anna.last.text
+    assert "Вопрос 2 из 9" in anna.last.text and "Текущий ответ: 2" in anna.last.text
     await anna.press("Назад")
-    assert "Вопрос 1 из 10" in anna.last.text and "Назад" not in str(anna.last.buttons())
+    assert "Вопрос 1 из 9" in anna.last.text and "Назад" not in str(anna.last.buttons())
     await anna.press("0")
     # Back at the first unanswered question, not at question 2 again.
-    assert "Вопрос 3 из 10" in anna.last.text
+    assert "Вопрос 3 из 9" in anna.last.text
     (response,) = await responses_of(running, anna)
     assert answers(response) == {"area_methods": 0, "area_technologies": 2}
 
@@ -84,7 +98,7 @@ async def test_bad_input_gets_a_hint_and_the_same_question(running):
     await anna.press("Начать: Диагностика")
     said = texts(await anna.send("очень трудно"))
     assert "Пожалуйста, выберите ответ кнопкой под вопросом." in said
-    assert "Вопрос 1 из 10" in anna.last.text
+    assert "Вопрос 1 из 9" in anna.last.text
     said = texts(await anna.send("7"))
     assert "Число должно быть от 0 до 3." in said
     said = texts(await anna.send("/unknown"))
@@ -94,7 +108,6 @@ async def test_bad_input_gets_a_hint_and_the_same_question(running):
     await anna.send("2")  # a digit typed for a scale is accepted
     for _ in range(7):
         await anna.press("1")
-    await anna.press("Молодой специалист")
     said = texts(await anna.send("а" * 1501))
     assert "Слишком длинно: 1\xa0501 символов, можно до 1\xa0500. Сократите, пожалуйста." in said
     assert "Какую помощь" in anna.last.text
@@ -115,7 +128,7 @@ async def test_stale_and_forged_buttons_change_nothing(running):
     # The old button of question 1, replayed: a hint and question 3 again, nothing changes.
     said = texts(await anna.press_data(old_data, message_id))
     assert "Эта кнопка из старого сообщения. Вот актуальный вопрос." in said
-    assert "Вопрос 3 из 10" in anna.last.text
+    assert "Вопрос 3 из 9" in anna.last.text
     (anna_response,) = await responses_of(running, anna)
     assert answers(anna_response) == {"area_methods": 3, "area_technologies": 1}
     # Boris forges a button for Anna's response.
@@ -138,11 +151,10 @@ async def test_stale_and_forged_buttons_change_nothing(running):
 
 async def test_a_text_sent_before_its_question_is_not_taken_as_its_answer(running):
     anna = running.person()
-    await register(anna, TEACHER_MENTEE)
+    await register(anna, {**TEACHER_MENTEE, "category": "Выгорание"})
     await anna.press("Начать: Диагностика")
     for _ in AREAS:
         await anna.press("1")
-    await anna.press("выгорание")
     # Two messages in a row, the second sent before the bot asked the next question: it
     # continues the first, it is not the answer to a question not yet on the screen.
     first, second = anna.typing("Устала от отчётов."), anna.typing("И от проверок тоже.")
@@ -169,12 +181,12 @@ async def test_a_button_pressed_twice_does_not_ask_the_next_question_twice(runni
     twice = [anna.pressing("2"), anna.pressing("2")]
     await anna.deliver(twice[0])
     question_two = anna.last
-    assert "Вопрос 2 из 10" in question_two.text
+    assert "Вопрос 2 из 9" in question_two.text
     sent = await anna.deliver(twice[1])
     # The pressed message shows question 2 already: no copy of it, which would read as the
     # question asked again (and a text typed again would answer the one after).
     assert [type(r).__name__ for r in sent] == ["AnswerCallbackQuery", "EditMessageText"]
-    assert anna.last is question_two and "Вопрос 2 из 10" in anna.last.text
+    assert anna.last is question_two and "Вопрос 2 из 9" in anna.last.text
     (response,) = await responses_of(running, anna)
     assert answers(response) == {"area_methods": 2}
 
@@ -263,6 +275,39 @@ async def test_pupils_see_only_their_questionnaire(running, profile):
     assert response.completed_at is not None and answers(response)["effectiveness"] == 9
 
 
+async def test_the_two_pupil_roles_are_asked_about_their_own_partner(running):
+    """satisfaction_pupil words its partner questions by role: the pupil mentor reads about the
+    pupil they helped, the pupil mentee about their mentor, in the profile too («ты»)."""
+    masha, kolya = running.person(1), running.person(2)
+    await consent(masha)
+    await masha.press(PUPIL_MENTOR["role"])
+    assert "Как тебя зовут? Напиши фамилию и имя." in masha.last.text
+    await masha.send(PUPIL_MENTOR["name"])
+    await masha.send(PUPIL_MENTOR["school"])
+    assert "Скольким ученикам ты готов(а) помогать одновременно?" in masha.last.text
+    await masha.press(PUPIL_MENTOR["capacity"])
+    await masha.press(PUPIL_MENTOR["grade"])
+    await masha.press(PUPIL_MENTOR["help"][0])
+    await masha.press("Готово")
+    await register(kolya, PUPIL_MENTEE)
+    said = []
+    for person in (masha, kolya):
+        await person.press("Начать:")
+        await person.press("9")
+        shown = person.last.text
+        await person.press("8")
+        said.append(shown + person.last.text)
+    said_to_masha, said_to_kolya = said
+    assert "общаться с учеником, которому ты помогал(а)?" in said_to_masha
+    assert "встречи с учеником, которому ты помогал(а)?" in said_to_masha
+    assert "общаться со своим наставником?" in said_to_kolya
+    assert "встречи с наставником?" in said_to_kolya
+    assert "напарник" not in said_to_masha + said_to_kolya
+    masha_response, kolya_response = (await responses_of(running, masha))[0], \
+        (await responses_of(running, kolya))[0]
+    assert (masha_response.role, kolya_response.role) == ("mentor_pupil", "mentee_pupil")
+
+
 async def test_retake_creates_a_new_response_and_keeps_history(running):
     petr = running.person()
     await register(petr, TEACHER_MENTOR)
@@ -286,7 +331,6 @@ async def test_text_answers_keep_their_exact_content(running):
     await anna.press("Начать: Диагностика")
     for _ in range(8):
         await anna.press("0")
-    await anna.press("Новый сотрудник")
     tricky = "<b>не разметка</b> & «кавычки» 🙂"
     await anna.send(tricky)
     (response,) = await responses_of(running, anna)

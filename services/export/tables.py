@@ -26,14 +26,13 @@ from models import (
     User,
     UserRole,
 )
-from services import access, reports
+from services import access, purposes, reports
 from services.export.answers import AnswerTables
 from services.export.cells import sheet_names
 from services.export.helpers import PairSpan, as_number, person_name
 from services.export.people import PeopleTables
 from services.export.table import (
     DATE_FORMAT,
-    DIAGNOSIS_MENTOR,
     LABEL_CACHE,
     LIST_SEPARATOR,
     PARTITION,
@@ -71,8 +70,10 @@ class Lookups:
                      ("export-sheet-mentees", self._mentee_columns(), self._mentee_rows), *pairs]
         named = [(self.label(key), columns, rows) for key, columns, rows in specs]
         if self.mentor_id is None:
-            named += [(questionnaire.title.get(self.locale), self._answer_columns(questionnaire),
-                       self._answer_rows_of(questionnaire)) for questionnaire in self.catalog]
+            # Each questionnaire's sheet is named by its short title, whole (no word cut).
+            named += [(self.catalog.short_title(questionnaire.id, self.locale),
+                       self._answer_columns(questionnaire), self._answer_rows_of(questionnaire))
+                      for questionnaire in self.catalog]
         names = sheet_names(name for name, _, _ in named)
         return [Table(name, [self._header(c) for c, _ in columns], [w for _, w in columns], rows)
                 for name, (_, columns, rows) in zip(names, named, strict=True)]
@@ -216,11 +217,11 @@ class Lookups:
 
     async def strengths(self, user_ids: list[int]) -> dict[int, list[str]]:
         """The areas each mentor rated as strengths (COVERED_FROM and up) in their latest
-        completed diagnosis_mentor, in questionnaire order."""
+        completed diagnosis of strengths (services.purposes), in questionnaire order."""
         if not user_ids:
             return {}
         latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
-                  .where(Response.questionnaire_code == DIAGNOSIS_MENTOR,
+                  .where(Response.questionnaire_code == purposes.of(self.session).strengths,
                          Response.completed_at.is_not(None),
                          Response.completed_at < self.scope.until,
                          Response.user_id.in_(user_ids))
