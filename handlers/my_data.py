@@ -16,7 +16,7 @@ from bot.html import Markup, plain
 from domain.questionnaire import Question
 from handlers.rendering import describe
 from models import Meeting, Response, User
-from services import meetings, pairs
+from services import access, meetings, pairs
 from services.people import full_name, profile_values, roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -100,11 +100,15 @@ async def readable_data(session: AsyncSession, i18n: I18nContext, user: User,
                            side=i18n.get(f"mydata-side-{pairs.member(pair, user.id).side}"),
                            since=_day(pair.started_on) or "—",
                            until=_day(pair.planned_end) or "—"))
+        # The mentor's notes are the mentor's (and the curators'), not the mentee's data.
+        notes = await access.may_read_notes(session, user, pair, ())
         for meeting in await session.scalars(select(Meeting).where(
                 Meeting.pair_id == pair.id).order_by(Meeting.starts_at)):
             page.line(i18n.get("mydata-meeting", when=when(meeting.starts_at),
                                topic=meeting.topic, place=meeting.place,
                                status=i18n.get(f"meeting-status-{meeting.status}")), depth=2)
+            if notes and meeting.mentor_note:
+                page.field(i18n.get("mydata-mentor-note"), meeting.mentor_note, depth=3)
         for item in pair.plan:
             page.line(i18n.get("mydata-plan-item",
                                goal=item.goal or (i18n.get(f"area-{item.area}")

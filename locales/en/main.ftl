@@ -51,6 +51,7 @@ mydata-pair = Pair { $form } ({ $status }), you are the { $side }; from { $since
 mydata-side-mentor = mentor
 mydata-side-mentee = mentee
 mydata-meeting = Meeting { $when } ({ $status }): { $topic }, { $place }
+mydata-mentor-note = Mentor's note
 mydata-plan-item = Plan item: { $goal }, due { $due }
 
 ## Main menu

@@ -51,6 +51,7 @@ mydata-pair = Пара { $form } ({ $status }), вы — { $side }; с { $since 
 mydata-side-mentor = наставник
 mydata-side-mentee = наставляемый
 mydata-meeting = Встреча { $when } ({ $status }): { $topic }, { $place }
+mydata-mentor-note = Заметка наставника
 mydata-plan-item = Пункт плана: { $goal }, срок { $due }
 
 ## Главное меню
