@@ -72,7 +72,7 @@ def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys
     held, upcoming = dossier.held(now), dossier.upcoming(now)
     missed = sum(1 for m in dossier.meetings if m.held is False)
     card.append(i18n.get("card-meetings", held=len(held), upcoming=len(upcoming),
-                         missed=missed))
+                         missed=missed, unknown=len(dossier.unknown(now))))
     for meeting in [m for m in dossier.meetings if m.starts_at < now][-RECENT_MEETINGS:]:
         mark = {True: "✓", False: "✗", None: "·"}[meeting.held]
         facts = [Markup("{} {:%d.%m %H:%M} — {}").format(

@@ -26,6 +26,9 @@ DEFAULT_REMINDERS = (24 * 60, 60)
 MAX_SERIES = 40
 # A meeting is proposed from a four-week day picker; later than this is no meeting the bot offered.
 MAX_AHEAD = timedelta(days=60)
+# The mentor who has not said whether a meeting took place is asked once more this long after
+# the follow-up question (its end): one nudge, never repeated; answering withdraws it.
+NUDGE_AFTER = timedelta(hours=24)
 Buttons = list[list[dict[str, Any]]]
 
 
@@ -105,7 +108,8 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
                         people: dict[int, User], now: datetime, default_zone: str, *,
                         reminder_buttons: Callable[[Meeting], Buttons],
                         followup_buttons: Callable[[Meeting, str], Buttons]) -> int:
-    """Owe each member their reminders before the meeting and the follow-up after it."""
+    """Owe each member their reminders before the meeting and the follow-up after it, and the
+    mentor one nudge NUDGE_AFTER the follow-up in case it stays unanswered."""
     planned = 0
     ends = meeting.starts_at + timedelta(minutes=meeting.minutes)
     # The place and the topic are the proposer's words (kept raw: escaped when rendered).
@@ -133,8 +137,19 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
             buttons=followup_buttons(meeting, joined.side),
             dedupe_key=f"meeting:{meeting.id}:u{person.id}:after", about=typed_by)
         planned += 1
+        if joined.side == pairs.MENTOR:
+            await outbox.schedule(
+                session, kind="meeting-nudge", chat_id=person.telegram_id, user_id=person.id,
+                text_key="meeting-nudge", params=params, due_at=ends + NUDGE_AFTER,
+                buttons=followup_buttons(meeting, joined.side),
+                dedupe_key=nudge_key(meeting), about=typed_by)
+            planned += 1
     await session.flush()
     return planned
+
+
+def nudge_key(meeting: Meeting) -> str:
+    return f"meeting:{meeting.id}:nudge"
 
 
 async def withdraw(session: AsyncSession, meeting_id: int, user: User) -> Meeting:
@@ -150,9 +165,12 @@ async def withdraw(session: AsyncSession, meeting_id: int, user: User) -> Meetin
 async def record_held(session: AsyncSession, meeting_id: int, user: User,
                       held: bool) -> Meeting:
     meeting, pair = await _own(session, meeting_id, user)
-    if pairs.member(pair, user.id).side != pairs.MENTOR or meeting.status != "accepted":
+    if pairs.member(pair, user.id).side != pairs.MENTOR or \
+            meeting.status != MeetingStatus.ACCEPTED:
         raise StaleAction("only the mentor logs the meeting")
     meeting.held = held
+    # Answered: the mentor is not asked again.
+    await outbox.cancel(session, nudge_key(meeting))
     await session.flush()
     return meeting
 
@@ -168,7 +186,7 @@ async def record_rating(session: AsyncSession, meeting_id: int, user: User,
                         rating: int) -> Meeting:
     meeting, pair = await _own(session, meeting_id, user)
     if (pairs.member(pair, user.id).side != pairs.MENTEE or not 1 <= rating <= 5
-            or meeting.status != "accepted"):
+            or meeting.status != MeetingStatus.ACCEPTED):
         raise StaleAction("only the mentee rates, from 1 to 5")
     meeting.mentee_rating = rating
     await session.flush()
