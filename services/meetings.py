@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,18 @@ NUDGE_AFTER = timedelta(hours=24)
 Buttons = list[list[dict[str, Any]]]
 
 
+class MeetingLength(IntEnum):
+    """How long a meeting lasts, in minutes: the proposer's choice among these."""
+
+    HALF_HOUR = 30
+    THREE_QUARTERS = 45
+    HOUR = 60
+    HOUR_AND_HALF = 90
+
+
+DEFAULT_LENGTH = MeetingLength.HOUR
+
+
 class MeetingStatus(StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
@@ -47,14 +59,35 @@ def local_text(moment: datetime, user: User, default_zone: str) -> str:
     return moment.astimezone(ZoneInfo(user.timezone or default_zone)).strftime("%d.%m.%Y %H:%M")
 
 
+def ends_at(meeting: Meeting) -> datetime:
+    return meeting.starts_at + timedelta(minutes=meeting.minutes)
+
+
+def local_span(meeting: Meeting, user: User, default_zone: str) -> str:
+    """When a meeting is, from its start to its end, in the person's time zone:
+    «25.11.2026 15:30–16:30»."""
+    ends = ends_at(meeting).astimezone(ZoneInfo(user.timezone or default_zone))
+    return f"{local_text(meeting.starts_at, user, default_zone)}–{ends:%H:%M}"
+
+
 async def propose(session: AsyncSession, pair: Pair, proposer: User, *, starts_at: datetime,
-                  place: str, topic: str, model: str, repeat: str, now: datetime) -> Meeting:
+                  place: str, topic: str, model: str, repeat: str, now: datetime,
+                  minutes: int = DEFAULT_LENGTH, counter_to: int | None = None) -> Meeting:
+    """A proposal; `counter_to`: the meeting of the same pair it answers (another time asked
+    for, or the meeting moved)."""
     if pairs.member(pair, proposer.id) is None or pair.status != pairs.PairStatus.ACTIVE:
         raise StaleAction("not an active pair of this person")
-    if model not in MODELS or repeat not in REPEAT_DAYS or not now < starts_at <= now + MAX_AHEAD:
+    if model not in MODELS or repeat not in REPEAT_DAYS or \
+            minutes not in set(MeetingLength) or \
+            not now < starts_at <= now + MAX_AHEAD:
         raise StaleAction("not a meeting that can be proposed")
+    if counter_to is not None:
+        original = await session.get(Meeting, counter_to)
+        if original is None or original.pair_id != pair.id:
+            raise StaleAction("not a meeting of this pair")
     meeting = Meeting(pair_id=pair.id, proposed_by=proposer.id, starts_at=starts_at, place=place,
-                      topic=topic, model=model, repeat=repeat, status=MeetingStatus.PROPOSED)
+                      topic=topic, model=model, repeat=repeat, status=MeetingStatus.PROPOSED,
+                      minutes=MeetingLength(minutes).value, counter_to_id=counter_to)
     session.add(meeting)
     await session.flush()
     return meeting
@@ -111,12 +144,12 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
     """Owe each member their reminders before the meeting and the follow-up after it, and the
     mentor one nudge NUDGE_AFTER the follow-up in case it stays unanswered."""
     planned = 0
-    ends = meeting.starts_at + timedelta(minutes=meeting.minutes)
+    ends = ends_at(meeting)
     # The place and the topic are the proposer's words (kept raw: escaped when rendered).
     typed_by = [meeting.proposed_by] if meeting.proposed_by else []
     for joined in pair.members:
         person = people[joined.user_id]
-        params = {"when": local_text(meeting.starts_at, person, default_zone),
+        params = {"when": local_span(meeting, person, default_zone),
                   "place": meeting.place, "topic": meeting.topic}
         for minutes in reminder_minutes(person):
             due = meeting.starts_at - timedelta(minutes=minutes)
@@ -191,6 +224,15 @@ async def record_rating(session: AsyncSession, meeting_id: int, user: User,
     meeting.mentee_rating = rating
     await session.flush()
     return meeting
+
+
+async def answered(session: AsyncSession, meetings: list[Meeting]) -> dict[int, Meeting]:
+    """The meetings these counter-proposals answer, by id."""
+    ids = {m.counter_to_id for m in meetings if m.counter_to_id is not None}
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Meeting).where(Meeting.id.in_(ids)))
+    return {m.id: m for m in rows.all()}
 
 
 async def of_person(session: AsyncSession, user: User) -> list[Meeting]:

@@ -46,6 +46,7 @@ export-col-model = Model
 export-col-held = Took place
 export-col-note = Mentor's note
 export-col-rating = Mentee's rating
+export-col-counter-to = Counter-proposal to the meeting of
 export-col-number = No.
 export-col-goal = Goal
 export-col-area = Area

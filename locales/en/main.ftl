@@ -336,7 +336,8 @@ meet-in-past = That time has already passed. Choose another.
 meet-ask-place = Where is the meeting? A room, an address or a link (up to { $limit } characters).
 meet-ask-topic = What is the topic (up to { $limit } characters)?
 meet-ask-model = Interaction model:
-meet-ask-repeat = Repeat the meeting?
+meet-ask-repeat = How long is the meeting (an hour unless you pick another) and does it repeat? Pick the length, then the repeat, and the proposal is sent.
+meet-length = { $minutes } min
 model-tell_listen = “I tell, you listen”
 model-show_watch = “I show, you watch”
 model-together = “Let's do it together”
@@ -348,6 +349,12 @@ repeat-biweekly = Every two weeks
 meet-sent = The proposal is sent to your partner. I will tell you when they answer.
 meet-proposed =
     <b>{ $name } proposes a meeting</b>
+    When: { $when }
+    Where: { $place }
+    Topic: { $topic }
+    Model: { $model }; { $repeat }
+meet-counter-proposed =
+    <b>{ $name } proposes another time</b>: a counter-proposal to the meeting on { $original }
     When: { $when }
     Where: { $place }
     Topic: { $topic }
@@ -381,6 +388,7 @@ meetings-upcoming = <b>Upcoming meetings</b>
 meetings-past = <b>Past meetings</b>
 meeting-status-proposed = awaiting an answer
 meeting-status-accepted = agreed
+meeting-counter-to = a counter-proposal to the meeting on { $when }
 remind-1440 = A day before
 remind-60 = An hour before
 remind-off = 🔕 Turn meeting reminders off

@@ -46,6 +46,7 @@ export-col-model = Модель
 export-col-held = Состоялась
 export-col-note = Заметка наставника
 export-col-rating = Оценка наставляемого
+export-col-counter-to = Встречное предложение к встрече
 export-col-number = №
 export-col-goal = Цель
 export-col-area = Область

@@ -336,7 +336,8 @@ meet-in-past = Это время уже прошло. Выберите друг�
 meet-ask-place = Где встреча? Кабинет, адрес или ссылка (до { $limit } символов).
 meet-ask-topic = Тема встречи (до { $limit } символов)?
 meet-ask-model = Модель взаимодействия:
-meet-ask-repeat = Повторять встречу?
+meet-ask-repeat = Сколько длится встреча (обычно час) и повторять ли её? Выберите длительность, затем повтор — и предложение уйдёт.
+meet-length = { $minutes } мин
 model-tell_listen = «Я расскажу, ты послушай»
 model-show_watch = «Я покажу, ты посмотри»
 model-together = «Сделаем вместе»
@@ -348,6 +349,12 @@ repeat-biweekly = Раз в две недели
 meet-sent = Предложение отправлено партнёру. Когда он ответит, я сообщу.
 meet-proposed =
     <b>{ $name } предлагает встречу</b>
+    Когда: { $when }
+    Где: { $place }
+    Тема: { $topic }
+    Модель: { $model }; { $repeat }
+meet-counter-proposed =
+    <b>{ $name } предлагает другое время</b>: встречное предложение к встрече { $original }
     Когда: { $when }
     Где: { $place }
     Тема: { $topic }
@@ -381,6 +388,7 @@ meetings-upcoming = <b>Предстоящие встречи</b>
 meetings-past = <b>Прошедшие встречи</b>
 meeting-status-proposed = ждёт ответа
 meeting-status-accepted = согласована
+meeting-counter-to = встречное предложение к встрече { $when }
 remind-1440 = За сутки
 remind-60 = За час
 remind-off = 🔕 Выключить напоминания о встречах

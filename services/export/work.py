@@ -88,15 +88,18 @@ class WorkTables:
                 ("export-col-minutes", 8), ("export-col-place", 24),
                 ("export-col-topic", 32), ("export-col-model", 30),
                 ("export-col-status", 16), ("export-col-held", 11),
-                ("export-col-note", 48), ("export-col-rating", 11)]
+                ("export-col-note", 48), ("export-col-rating", 11),
+                ("export-col-counter-to", 17)]
 
     async def _meeting_rows(self) -> AsyncIterator[Row]:
         mentor, mentor_profile = self._mentor_side()
+        original = aliased(Meeting)
         query = self.pairs_filter(
             select(Meeting.pair_id, School.name, mentor_profile.full_name, Meeting.starts_at,
                    Meeting.minutes, Meeting.place, Meeting.topic, Meeting.model, Meeting.status,
-                   Meeting.held, Meeting.mentor_note, Meeting.mentee_rating)
+                   Meeting.held, Meeting.mentor_note, Meeting.mentee_rating, original.starts_at)
             .join(Pair, Pair.id == Meeting.pair_id)
+            .outerjoin(original, original.id == Meeting.counter_to_id)
             .join(School, School.id == Pair.school_id)
             .outerjoin(mentor, (mentor.pair_id == Pair.id) & (mentor.side == MENTOR))
             .outerjoin(mentor_profile, mentor_profile.user_id == mentor.user_id)
@@ -106,13 +109,13 @@ class WorkTables:
             async for part in partitions:
                 mentees = await self.mentee_names(row[0] for row in part)
                 for (pair_id, school, mentor_name, starts_at, minutes, place, topic, model,
-                     status, held, note, rating) in part:
+                     status, held, note, rating, answered) in part:
                     yield [pair_id, school, person_name(mentor_name), mentees.get(pair_id, ""),
                            self.local(starts_at), minutes, place, topic,
                            self.prefixed("model-", model),
                            self.prefixed("export-meeting-status-", status),
                            self.held(status, starts_at, held),
-                           note or "", rating]
+                           note or "", rating, self.local(answered)]
 
     def held(self, status: str, starts_at: datetime, held: bool | None) -> str:
         """Yes, no, or unknown for an agreed meeting begun that nobody logged."""
