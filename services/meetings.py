@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Meeting, Pair, User
+from models import Meeting, OutboxMessage, Pair, User
 from models.db import lock
 from services import outbox, pairs
 from services.errors import StaleAction
@@ -171,11 +171,8 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
             dedupe_key=f"meeting:{meeting.id}:u{person.id}:after", about=typed_by)
         planned += 1
         if joined.side == pairs.MENTOR:
-            await outbox.schedule(
-                session, kind="meeting-nudge", chat_id=person.telegram_id, user_id=person.id,
-                text_key="meeting-nudge", params=params, due_at=ends + NUDGE_AFTER,
-                buttons=followup_buttons(meeting, joined.side),
-                dedupe_key=nudge_key(meeting), about=typed_by)
+            await _nudge(session, meeting, person, params, ends + NUDGE_AFTER,
+                         followup_buttons(meeting, joined.side))
             planned += 1
     await session.flush()
     return planned
@@ -183,6 +180,50 @@ async def plan_messages(session: AsyncSession, meeting: Meeting, pair: Pair,
 
 def nudge_key(meeting: Meeting) -> str:
     return f"meeting:{meeting.id}:nudge"
+
+
+async def _nudge(session: AsyncSession, meeting: Meeting, mentor: User, params: dict,
+                 due_at: datetime, buttons: Buttons) -> None:
+    await outbox.schedule(
+        session, kind="meeting-nudge", chat_id=mentor.telegram_id, user_id=mentor.id,
+        text_key="meeting-nudge", params=params, due_at=due_at, buttons=buttons,
+        dedupe_key=nudge_key(meeting),
+        about=[meeting.proposed_by] if meeting.proposed_by else [])
+
+
+async def plan_missing_nudges(session: AsyncSession, now: datetime, default_zone: str,
+                              followup_buttons: Callable[[Meeting, str], Buttons]) -> int:
+    """The nudge of a meeting agreed before nudges were planned with it (an upgrade), owed by
+    the daily planning when it falls due within a day either side of `now`: a meeting still
+    unanswered whose nudge was never planned. One planned already (sent, withdrawn, pending)
+    is left as it is, and the window keeps a sent one, deleted 30 days later, from coming back."""
+    ends_from = now - NUDGE_AFTER - timedelta(days=1)
+    ends_until = now - NUDGE_AFTER + timedelta(days=1)
+    longest = timedelta(minutes=max(MeetingLength))
+    candidates = [m for m in (await session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.ACCEPTED, Meeting.held.is_(None),
+        Meeting.starts_at > ends_from - longest, Meeting.starts_at <= ends_until))).all()
+        if ends_from < ends_at(m) <= ends_until]
+    if not candidates:
+        return 0
+    planned_already = set((await session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_([nudge_key(m) for m in candidates])))).all())
+    planned = 0
+    for meeting in candidates:
+        if nudge_key(meeting) in planned_already:
+            continue
+        pair = await session.get(Pair, meeting.pair_id)
+        mentor = next((m for m in pair.members if m.side == pairs.MENTOR), None)
+        person = await session.get(User, mentor.user_id) if mentor is not None else None
+        if person is None or person.telegram_id is None:
+            continue
+        params = {"when": local_span(meeting, person, default_zone),
+                  "place": meeting.place, "topic": meeting.topic}
+        await _nudge(session, meeting, person, params, max(now, ends_at(meeting) + NUDGE_AFTER),
+                     followup_buttons(meeting, pairs.MENTOR))
+        planned += 1
+    await session.flush()
+    return planned
 
 
 async def withdraw(session: AsyncSession, meeting_id: int, user: User) -> Meeting:

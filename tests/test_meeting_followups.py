@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.factory import build_app
 from models import Meeting, OutboxMessage
@@ -105,6 +105,29 @@ async def test_an_answered_follow_up_withdraws_the_nudge(running, clock):
     # Not held is not unknown either.
     summary = await summary_of(curator)
     assert "Встречи за период: состоялись 0, неизвестно 0 (наставник не ответил)" in summary
+
+
+async def test_a_meeting_agreed_before_nudges_were_planned_gets_one_from_the_daily_plan(
+        running, clock):
+    _, petr, _ = await a_meeting_that_has_ended(running, clock)
+    # As for a meeting agreed before the upgrade that planned nudges with it: none is owed.
+    async with running.session() as session:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.kind == "meeting-nudge"))
+        await session.commit()
+    planner = running.app.daily_planner(running.outbox)
+    await planner.run()
+    (owed,) = await nudges(running)
+    assert owed.due_at == ENDS + NUDGE_AFTER
+    clock.current = ENDS + NUDGE_AFTER
+    await running.outbox.pump()
+    assert nudged(petr) == 1
+    # The daily planning again, day after day: what it planned is not planned twice.
+    for _ in range(3):
+        await planner.run()
+        await running.outbox.pump()
+        clock.advance(timedelta(days=1))
+    assert nudged(petr) == 1
+    assert [row.status for row in await nudges(running)] == ["sent"]
 
 
 async def test_the_pair_card_and_the_export_count_an_unanswered_meeting_as_unknown(running,
