@@ -606,7 +606,7 @@ def bare_queries(dialect: str, serving: Purposes) -> dict[str, Any]:
             GROUP BY a.question_id""",
         "meetings_held": """
             SELECT count(*) FROM meetings m JOIN pairs p ON p.id = m.pair_id
-            WHERE m.status = 'accepted' AND (m.held IS NULL OR m.held = :yes)
+            WHERE m.status = 'accepted' AND m.held = :yes
               AND m.starts_at >= :since AND m.starts_at < :upto""",
         "unreachable": """
             SELECT count(DISTINCT u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id

@@ -37,6 +37,7 @@ from domain.profile import ProfileForm, check_profile_conditions
 from domain.questionnaire import Catalog
 from handlers import build_router
 from handlers.errors import answer_stale, report_error
+from handlers.meeting_proposal import followup_buttons
 from handlers.surveys import survey_button
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from services import purposes
@@ -86,7 +87,7 @@ class App:
 
     def daily_planner(self, worker: OutboxWorker) -> DailyPlanner:
         return DailyPlanner(self.sessionmaker, self.calendars, self.settings, self.clock, worker,
-                            survey_button)
+                            survey_button, followup_buttons)
 
     async def close(self) -> None:
         await self.dispatcher["read_marks"].close()

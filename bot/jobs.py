@@ -1,4 +1,5 @@
-"""Daily planning: stage deadlines, late digests and early warnings go into the outbox."""
+"""Daily planning: stage deadlines, late digests, early warnings and the meeting nudges that
+were never planned go into the outbox."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
-from models import ProcessedUpdate
-from services import deadlines, outbox
+from models import Meeting, ProcessedUpdate
+from services import deadlines, meetings, outbox
 from services.clock import Clock
 from services.deadlines import Buttons
 
@@ -28,11 +29,14 @@ KEEP_PROCESSED = timedelta(days=2)
 class DailyPlanner:
     def __init__(self, sessionmaker: async_sessionmaker, calendars: dict[str, Calendar],
                  settings: Settings, clock: Clock, worker: OutboxWorker,
-                 survey_button: Callable[[str], Buttons]) -> None:
-        """`survey_button`: the buttons a deadline reminder carries to its questionnaire (the
+                 survey_button: Callable[[str], Buttons],
+                 followup_buttons: Callable[[Meeting, str], Buttons]) -> None:
+        """`survey_button`: the buttons a deadline reminder carries to its questionnaire;
+        `followup_buttons`: those of the question after a meeting, which its nudge repeats (the
         handlers' callback data, given by the factory that wires both)."""
         self.sessionmaker, self.calendars, self.settings = sessionmaker, calendars, settings
         self.clock, self.worker, self.survey_button = clock, worker, survey_button
+        self.followup_buttons = followup_buttons
 
     def start(self, scheduler: AsyncIOScheduler) -> None:
         # Also right away: a bot started late in the day still plans today's messages.
@@ -64,6 +68,8 @@ class DailyPlanner:
                 set(self.settings.curator_ids), self.survey_button)
             planned += await deadlines.plan_warnings(session, now,
                                                      set(self.settings.curator_ids))
+            planned += await meetings.plan_missing_nudges(session, now, self.settings.timezone,
+                                                          self.followup_buttons)
         log.info("daily planning: %d messages owed", planned)
         self.worker.kick()
         return planned

@@ -16,6 +16,7 @@ from bot.html import Markup, lines
 from domain.calendar import Calendar, school_year_of
 from handlers.access_filters import CuratedSchool
 from handlers.callbacks import PickCalendar, ShiftCalendar
+from handlers.rendering import unless_unchanged
 from handlers.school_context import SchoolViewTools
 from models import CalendarChoice, School, User
 from services import calendar_choices
@@ -57,7 +58,8 @@ async def show_calendar(message: Message, i18n: I18nContext, session: AsyncSessi
             for days in SHIFTS])
     text, markup = lines(shown), builder.as_markup()
     if edit:
-        await message.edit_text(text, reply_markup=markup)
+        with unless_unchanged():  # the calendar already chosen picked again
+            await message.edit_text(text, reply_markup=markup)
     else:
         await message.answer(text, reply_markup=markup)
 

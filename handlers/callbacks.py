@@ -6,6 +6,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from services.meetings import MeetingLength
+
 # A number in a button is a database id or a small count. Ids are 64-bit integers, so a larger
 # number can only come from a forged button: it does not unpack, and the press is answered as a
 # stale one instead of failing in the database.
@@ -173,6 +175,12 @@ class MeetModel(CallbackData, prefix="mmodel"):
 
 class MeetRepeat(CallbackData, prefix="mrep"):
     repeat: str
+
+
+class MeetLength(CallbackData, prefix="mlen"):
+    """The length chosen on the last step of a proposal (beside the repeat buttons)."""
+
+    minutes: MeetingLength
 
 
 class MeetAnswer(StrEnum):

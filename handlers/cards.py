@@ -23,7 +23,7 @@ from handlers.outgoing import full_name, pair_title, shown
 from handlers.plan import item_text
 from handlers.rendering import describe, plain_text
 from models import Pair, User
-from services import access, charts, dossiers, pairs, reports
+from services import access, charts, dossiers, meetings, pairs, reports
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_of
@@ -72,11 +72,16 @@ def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys
     held, upcoming = dossier.held(now), dossier.upcoming(now)
     missed = sum(1 for m in dossier.meetings if m.held is False)
     card.append(i18n.get("card-meetings", held=len(held), upcoming=len(upcoming),
-                         missed=missed))
+                         missed=missed, unknown=len(dossier.unknown(now))))
+    by_id = {m.id: m for m in dossier.meetings}
     for meeting in [m for m in dossier.meetings if m.starts_at < now][-RECENT_MEETINGS:]:
         mark = {True: "✓", False: "✗", None: "·"}[meeting.held]
-        facts = [Markup("{} {:%d.%m %H:%M} — {}").format(
-            mark, meeting.starts_at.astimezone(zone), meeting.topic[:60])]
+        facts = [Markup("{} {:%d.%m %H:%M}–{:%H:%M} — {}").format(
+            mark, meeting.starts_at.astimezone(zone),
+            meetings.ends_at(meeting).astimezone(zone), meeting.topic[:60])]
+        if (original := by_id.get(meeting.counter_to_id)) is not None:
+            facts.append(i18n.get("meeting-counter-to",
+                                  when=f"{original.starts_at.astimezone(zone):%d.%m %H:%M}"))
         if meeting.mentee_rating:
             facts.append(i18n.get("card-rating", rating=meeting.mentee_rating))
         if meeting.mentor_note and notes:

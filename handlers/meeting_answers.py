@@ -57,7 +57,7 @@ async def on_reply(query: CallbackQuery, callback_data: MeetReply, state: FSMCon
                   params=meeting_params(meeting, proposer, user, settings),
                   about=meeting_about(meeting, user))
     if callback_data.act is MeetAnswer.OTHER:
-        await propose_for(state, pair)
+        await propose_for(state, pair, answers=meeting)
         await session.commit()
         await drop_buttons(query.message)
         await ask_day(query.message, i18n, user, settings, clock)
@@ -84,7 +84,7 @@ async def on_reminder(query: CallbackQuery, callback_data: MeetReminder, state: 
         await owe(session, clock, outbox, partner, "meet-moved-partner",
                   params=meeting_params(meeting, partner, user, settings),
                   about=meeting_about(meeting, user))
-    await propose_for(state, pair)
+    await propose_for(state, pair, answers=meeting)
     await session.commit()
     await drop_buttons(query.message)
     await ask_day(query.message, i18n, user, settings, clock)

@@ -1,5 +1,7 @@
 """Proposing a meeting: /meet, then a day picker (four weeks), a time, place, topic,
-interaction model and repeat; the partner is asked through the outbox."""
+interaction model, and on the last step its length (60 minutes unless another is picked) and
+repeat; the partner is asked through the outbox. A proposal made after «another time» or a move
+is a counter-proposal: it links to the meeting it answers."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from handlers.callbacks import (
     MeetAnswer,
     MeetDay,
     MeetHeld,
+    MeetLength,
     MeetModel,
     MeetPair,
     MeetRate,
@@ -31,7 +34,7 @@ from handlers.callbacks import (
     ReminderAnswer,
 )
 from handlers.outgoing import button, full_name, localized, owe
-from handlers.rendering import drop_buttons
+from handlers.rendering import drop_buttons, unless_unchanged
 from handlers.states import MeetingStates
 from models import Meeting, Pair, User
 from services import meetings, pairs
@@ -73,9 +76,10 @@ async def start_proposal(message: Message, state: FSMContext, i18n: I18nContext,
     await ask_day(message, i18n, user, settings, clock)
 
 
-async def propose_for(state: FSMContext, pair: Pair) -> None:
+async def propose_for(state: FSMContext, pair: Pair, answers: Meeting | None = None) -> None:
+    """Begin a proposal for the pair; `answers`: the meeting it is a counter-proposal to."""
     await state.set_state(MeetingStates.day)
-    await state.set_data({"pair": pair.id})
+    await state.set_data({"pair": pair.id} | ({"answers": answers.id} if answers else {}))
 
 
 async def ask_day(message: Message, i18n: I18nContext, user: User, settings: Settings,
@@ -200,10 +204,31 @@ async def on_model(query: CallbackQuery, callback_data: MeetModel, state: FSMCon
     await state.update_data(model=callback_data.model)
     await state.set_state(MeetingStates.repeat)
     await commit()
-    await query.message.answer(i18n.get("meet-ask-repeat"), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=i18n.get(f"repeat-{repeat}"),
-                                               callback_data=MeetRepeat(repeat=repeat).pack())]
-                         for repeat in meetings.REPEAT_DAYS]))
+    await query.message.answer(i18n.get("meet-ask-repeat"),
+                               reply_markup=repeat_keyboard(i18n, meetings.DEFAULT_LENGTH))
+
+
+def repeat_keyboard(i18n: I18nContext, minutes: int) -> InlineKeyboardMarkup:
+    """The last step: the length (the chosen one ticked) and the repeat buttons that send."""
+    lengths = [InlineKeyboardButton(
+        text=("✓ " if length == minutes else "") + i18n.get("meet-length", minutes=length.value),
+        callback_data=MeetLength(minutes=length).pack()) for length in meetings.MeetingLength]
+    return InlineKeyboardMarkup(inline_keyboard=[lengths] + [
+        [InlineKeyboardButton(text=i18n.get(f"repeat-{repeat}"),
+                              callback_data=MeetRepeat(repeat=repeat).pack())]
+        for repeat in meetings.REPEAT_DAYS])
+
+
+async def on_length(query: CallbackQuery, callback_data: MeetLength, state: FSMContext,
+                    i18n: I18nContext) -> None:
+    if await state.get_state() != MeetingStates.repeat.state or \
+            not isinstance(query.message, Message):
+        raise StaleAction
+    await state.update_data(minutes=callback_data.minutes.value)
+    await commit()
+    with unless_unchanged():  # the length already chosen pressed again
+        await query.message.edit_reply_markup(
+            reply_markup=repeat_keyboard(i18n, callback_data.minutes))
 
 
 async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMContext,
@@ -218,12 +243,20 @@ async def on_repeat(query: CallbackQuery, callback_data: MeetRepeat, state: FSMC
         session, pair, user,
         starts_at=local_start(data["day"], data["time"], user, settings),
         place=data["place"], topic=data["topic"],
-        model=data["model"], repeat=callback_data.repeat, now=clock.now())
+        model=data["model"], repeat=callback_data.repeat, now=clock.now(),
+        minutes=int(data.get("minutes", meetings.DEFAULT_LENGTH)), counter_to=data.get("answers"))
+    original = await session.get(Meeting, meeting.counter_to_id) if meeting.counter_to_id \
+        else None
     await state.clear()
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     for partner in (people[m.user_id] for m in pair.members if m.user_id != user.id):
-        await owe(session, clock, outbox, partner, "meet-proposed", kind="meeting-proposal",
-                  params=meeting_params(meeting, partner, user, settings), buttons=[[
+        params = meeting_params(meeting, partner, user, settings)
+        if original is not None:
+            params["original"] = meetings.local_text(original.starts_at, partner,
+                                                     settings.timezone)
+        await owe(session, clock, outbox, partner,
+                  "meet-proposed" if original is None else "meet-counter-proposed",
+                  kind="meeting-proposal", params=params, buttons=[[
                       button("button-meet-accept", MeetReply(meeting=meeting.id,
                                                              act=MeetAnswer.ACCEPT).pack()),
                       button("button-meet-decline", MeetReply(meeting=meeting.id,
@@ -245,7 +278,7 @@ def meeting_about(meeting: Meeting, author: User) -> set[int]:
 def meeting_params(meeting: Meeting, recipient: User, author: User,
                    settings: Settings) -> dict:
     return {"name": full_name(author),
-            "when": meetings.local_text(meeting.starts_at, recipient, settings.timezone),
+            "when": meetings.local_span(meeting, recipient, settings.timezone),
             "place": meeting.place, "topic": meeting.topic,
             "model": localized(f"model-{meeting.model}"),
             "repeat": localized(f"repeat-{meeting.repeat}")}

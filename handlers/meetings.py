@@ -15,6 +15,7 @@ from bot.html import Markup, lines
 from handlers.callbacks import (
     MeetDay,
     MeetHeld,
+    MeetLength,
     MeetModel,
     MeetPair,
     MeetRate,
@@ -29,6 +30,7 @@ from handlers.meeting_answers import on_held, on_note, on_rate, on_reminder, on_
 from handlers.meeting_proposal import (
     MAX_TEXT,
     on_day,
+    on_length,
     on_meet,
     on_model,
     on_pair_picked,
@@ -55,12 +57,16 @@ async def on_list(message: Message, i18n: I18nContext, session: AsyncSession, us
     if not upcoming and not past:
         await message.answer(i18n.get("meetings-none"))
         return
+    answered = await meetings.answered(session, upcoming + past)
 
     def line(meeting: Meeting) -> str:
-        status = i18n.get(f"meeting-status-{meeting.status}")
-        return Markup("• {} — {} ({}) · {}").format(
-            meetings.local_text(meeting.starts_at, user, settings.timezone), meeting.topic,
-            meeting.place, status)
+        facts = [Markup("• {} — {} ({})").format(
+            meetings.local_span(meeting, user, settings.timezone), meeting.topic, meeting.place),
+            i18n.get(f"meeting-status-{meeting.status}")]
+        if (original := answered.get(meeting.counter_to_id)) is not None:
+            facts.append(i18n.get("meeting-counter-to", when=meetings.local_text(
+                original.starts_at, user, settings.timezone)))
+        return lines(facts, " · ")
 
     parts = []
     if upcoming:
@@ -83,6 +89,7 @@ def router() -> Router:
     meet.callback_query.register(on_day, MeetDay.filter())
     meet.callback_query.register(on_time_button, MeetTime.filter())
     meet.callback_query.register(on_model, MeetModel.filter())
+    meet.callback_query.register(on_length, MeetLength.filter())
     meet.callback_query.register(on_repeat, MeetRepeat.filter())
     meet.callback_query.register(on_reply, MeetReply.filter())
     meet.callback_query.register(on_reminder, MeetReminder.filter())

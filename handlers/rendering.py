@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import tzinfo
 from typing import Any
 
@@ -32,6 +34,17 @@ async def drop_buttons(message: Message) -> None:
         await message.edit_reply_markup(reply_markup=None)
     except TelegramBadRequest:
         pass  # already without buttons (a quick double press), or too old to edit
+
+
+@contextmanager
+def unless_unchanged() -> Iterator[None]:
+    """An edit that would leave the message as it is (the choice already shown pressed
+    again): Telegram refuses it as «not modified», and nothing needs doing."""
+    try:
+        yield
+    except TelegramBadRequest as error:
+        if "not modified" not in error.message:
+            raise
 
 
 def plain_text(i18n: I18nContext, key: str, **params: Any) -> str:

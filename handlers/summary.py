@@ -82,7 +82,8 @@ def summary_text(i18n: I18nContext, view: SummaryScope, summary: figures.Summary
              for area, share in summary.deficits), "; ")))
     per_pair = round(summary.meetings_held / summary.active_pairs, 1) if summary.active_pairs \
         else 0
-    shown.append(i18n.get("summary-meetings", held=summary.meetings_held, per_pair=per_pair))
+    shown.append(i18n.get("summary-meetings", held=summary.meetings_held,
+                          unknown=summary.meetings_unknown, per_pair=per_pair))
     shown.append(i18n.get("summary-unreachable", count=summary.unreachable))
     shown.append(i18n.get("summary-kpi"))
     for kpi in summary.kpis:

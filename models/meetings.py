@@ -26,6 +26,10 @@ class Meeting(Base):
     # The first meeting of a weekly or fortnightly series; its repeats point at it.
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     repeat: Mapped[str] = mapped_column(String(12), default="once")
+    # A counter-proposal (another time asked for, or a meeting moved): the meeting it answers,
+    # so that the history reads as one thread. Always a meeting of the same pair, so it goes
+    # with it (a pair's meetings are deleted together, by the pair's cascade).
+    counter_to_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     held: Mapped[bool | None]
     mentor_note: Mapped[str | None] = mapped_column(Text)
     mentee_rating: Mapped[int | None] = mapped_column(Integer)

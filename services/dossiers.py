@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Meeting, Pair, PairMember, Response, School, User
 from services import pairs, reports
+from services.meetings import MeetingStatus
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -37,13 +38,22 @@ class PairDossier:
     # questionnaire code → user id → completed at (None: begun, not finished)
     questionnaires: dict[str, dict[int, datetime | None]]
 
+    def past(self, now: datetime) -> list[Meeting]:
+        return [m for m in self.meetings
+                if m.status == MeetingStatus.ACCEPTED and m.starts_at < now]
+
     def held(self, now: datetime) -> list[Meeting]:
-        return [m for m in self.meetings if m.status == "accepted" and m.starts_at < now
-                and m.held is not False]
+        """The past meetings the mentor said took place (reports.held_meetings)."""
+        return [m for m in self.past(now) if m.held is True]
+
+    def unknown(self, now: datetime) -> list[Meeting]:
+        """The past meetings whose follow-up nobody answered."""
+        return [m for m in self.past(now) if m.held is None]
 
     def upcoming(self, now: datetime) -> list[Meeting]:
         return [m for m in self.meetings
-                if m.status in ("accepted", "proposed") and m.starts_at >= now]
+                if m.status in (MeetingStatus.ACCEPTED, MeetingStatus.PROPOSED)
+                and m.starts_at >= now]
 
 
 async def progress(session: AsyncSession, mentee_id: int) -> Progress:

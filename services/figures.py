@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import AREAS, WEAK_FROM
 from domain.roles import Role
-from models import Pair, PairMember, Profile, Response, User, UserRole, response_scores
+from models import Meeting, Pair, PairMember, Profile, Response, User, UserRole, response_scores
 from models.surveys import score_column
 from services import purposes, scores
 from services.pairs import OPEN, PairStatus
@@ -37,7 +37,7 @@ from services.reports import (
     HIGH_SCORE,
     YOUNG_YEARS,
     Scope,
-    held_meetings,
+    past_meetings,
     people_with,
 )
 
@@ -70,6 +70,8 @@ class Summary:
     satisfaction: dict[str, dict[str, tuple[float, float, int]]] = field(default_factory=dict)
     deficits: list[tuple[str, float]] = field(default_factory=list)
     meetings_held: int = 0
+    # Past meetings nobody said took place or not: neither held nor missed.
+    meetings_unknown: int = 0
     active_pairs: int = 0
     unreachable: int = 0
     kpis: list[Kpi] = field(default_factory=list)
@@ -90,8 +92,11 @@ async def summarize(session: AsyncSession, scope: Scope,
     summary.deficits = [share for share in diagnosed.shares() if share[1] > 0][:5]
     summary.active_pairs = sum(count for (status, _), count in summary.pairs.items()
                                if status == PairStatus.ACTIVE)
-    held = held_meetings(scope, now).subquery()
-    summary.meetings_held = await session.scalar(select(func.count()).select_from(held)) or 0
+    past = past_meetings(scope, now).add_columns(Meeting.held).subquery()
+    held, unknown = (await session.execute(select(
+        func.sum(_one_if(past.c.held.is_(True))), func.sum(_one_if(past.c.held.is_(None))))
+        .select_from(past))).one()
+    summary.meetings_held, summary.meetings_unknown = int(held or 0), int(unknown or 0)
     summary.unreachable = await session.scalar(
         scope.roles(select(func.count(func.distinct(User.id)))
                     .join(UserRole, UserRole.user_id == User.id)

@@ -134,8 +134,9 @@ async def _pairs(session: AsyncSession, user: User) -> list[dict[str, Any]]:
     found = []
     for pair in await pairs.pairs_of(session, user):
         own = pairs.member(pair, user.id)
-        meetings = await session.scalars(
-            select(Meeting).where(Meeting.pair_id == pair.id).order_by(Meeting.starts_at))
+        meetings = list((await session.scalars(
+            select(Meeting).where(Meeting.pair_id == pair.id).order_by(Meeting.starts_at))).all())
+        starts = {m.id: m.starts_at for m in meetings}
         # The mentor's notes are the mentor's (and the curators'), not the mentee's data.
         notes = await access.may_read_notes(session, user, pair, ())
         found.append({
@@ -150,7 +151,10 @@ async def _pairs(session: AsyncSession, user: User) -> list[dict[str, Any]]:
             "meetings": [{"starts_at": _moment(m.starts_at), "minutes": m.minutes,
                           "place": m.place, "topic": m.topic, "status": m.status,
                           "held": m.held, "mentor_note": m.mentor_note if notes else None,
-                          "mentee_rating": m.mentee_rating} for m in meetings],
+                          "mentee_rating": m.mentee_rating,
+                          # A counter-proposal: when the meeting it answers was to be.
+                          "counter_to": _moment(starts.get(m.counter_to_id))}
+                         for m in meetings],
         })
     return found
 

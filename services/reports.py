@@ -30,6 +30,7 @@ from domain.roles import Role
 from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 from models.base import JsonValue
 from services import purposes
+from services.meetings import MeetingStatus
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
@@ -230,11 +231,18 @@ def difficulty(answers: dict) -> int:
                if isinstance(value := answers.get(area), int) and not isinstance(value, bool))
 
 
-def held_meetings(scope: Scope, now: datetime) -> Select:
+def past_meetings(scope: Scope, now: datetime) -> Select:
+    """The agreed meetings of the scope's period that have begun by `now`: each was held
+    (the mentor said so), did not take place, or is unknown (nobody answered the follow-up)."""
     return scope.pairs(
         select(Meeting.starts_at).join(Pair, Pair.id == Meeting.pair_id)
-        .where(Meeting.status == "accepted", Meeting.held.is_not(False),
-               Meeting.starts_at >= scope.since, Meeting.starts_at < min(scope.until, now)))
+        .where(Meeting.status == MeetingStatus.ACCEPTED, Meeting.starts_at >= scope.since,
+               Meeting.starts_at < min(scope.until, now)))
+
+
+def held_meetings(scope: Scope, now: datetime) -> Select:
+    """The past meetings the mentor said took place; an unanswered one is not among them."""
+    return past_meetings(scope, now).where(Meeting.held.is_(True))
 
 
 async def meetings_per_week(session: AsyncSession, scope: Scope, now: datetime,

@@ -170,14 +170,30 @@ async def invite_code(curator, role_label: str, school: str | None = None) -> st
 
 async def propose_meeting(person, place: str = "Кабинет 12", topic: str = "Разбор урока",
                           day: str = "25.11", at: str = "15:30", repeat: str = "Один раз",
-                          partner: str | None = None) -> list:
+                          partner: str | None = None, length: str | None = None) -> list:
     """/meet through to the last button; `partner` picks the pair when there are several."""
     await person.send("/meet")
     if partner is not None:
         await person.press(partner)
+    return await fill_proposal(person, place, topic, day, at, repeat, length)
+
+
+async def describe_meeting(person, place: str = "Кабинет 12", topic: str = "Разбор урока",
+                           day: str = "25.11", at: str = "15:30") -> None:
+    """A proposal from its day picker to the question of the interaction model."""
     await person.press(day)
     await person.send(at)
     await person.send(place)
     await person.send(topic)
+
+
+async def fill_proposal(person, place: str = "Кабинет 12", topic: str = "Разбор урока",
+                        day: str = "25.11", at: str = "15:30", repeat: str = "Один раз",
+                        length: str | None = None) -> list:
+    """A proposal from its day picker on (after /meet, «another time» or a move); `length`: the
+    length button pressed on the last step (else the default hour)."""
+    await describe_meeting(person, place, topic, day, at)
     await person.press("Сделаем вместе")
+    if length is not None:
+        await person.press(length)
     return await person.press(repeat)

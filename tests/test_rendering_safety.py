@@ -46,6 +46,12 @@ async def test_markup_typed_into_a_meeting_reaches_the_partner_as_typed(running,
     clock.current = datetime(2026, 11, 25, 13, 30, tzinfo=UTC)
     await running.outbox.pump()
     assert "состоялась?" in petr.last.text
+    # The mentor's nudge a day later, the follow-up unanswered.
+    clock.current = datetime(2026, 11, 26, 13, 30, tzinfo=UTC)
+    await running.outbox.pump()
+    nudge = petr.last
+    assert "Напоминаю" in nudge.seen
+    assert BROKEN in nudge.seen and nudge.links == []
     async with running.session() as session:
         failed = (await session.scalars(select(OutboxMessage).where(
             OutboxMessage.status != "sent"))).all()

@@ -385,7 +385,8 @@ meet-in-past = That time has already passed. Choose another.
 meet-ask-place = Where is the meeting? A room, an address or a link (up to { $limit } characters).
 meet-ask-topic = What is the topic (up to { $limit } characters)?
 meet-ask-model = Interaction model:
-meet-ask-repeat = Repeat the meeting?
+meet-ask-repeat = How long is the meeting (an hour unless you pick another) and does it repeat? Pick the length, then the repeat, and the proposal is sent.
+meet-length = { $minutes } min
 model-tell_listen = “I tell, you listen”
 model-show_watch = “I show, you watch”
 model-together = “Let's do it together”
@@ -397,6 +398,12 @@ repeat-biweekly = Every two weeks
 meet-sent = The proposal is sent to your partner. I will tell you as soon as the answer comes.
 meet-proposed =
     <b>{ $name } proposes a meeting</b>
+    When: { $when }
+    Where: { $place }
+    Topic: { $topic }
+    Model: { $model }; { $repeat }
+meet-counter-proposed =
+    <b>{ $name } proposes another time</b>: a counter-proposal to the meeting on { $original }
     When: { $when }
     Where: { $place }
     Topic: { $topic }
@@ -418,6 +425,7 @@ button-meet-move = 🔄 Reschedule
 meet-see-you = See you there!
 meet-moved-partner = { $name } asks to move the meeting on { $when } ({ $topic }). A new proposal will follow.
 meeting-followup-mentor = Did the meeting on { $when } ({ $topic }) take place?
+meeting-nudge = A reminder: did the meeting on { $when } ({ $topic }) take place? Until you answer, the curator's summary counts it as unknown.
 meeting-followup-mentee = How was the meeting on { $when } ({ $topic })? Rate it from 1 to 5.
 button-rate = { $score }
 meet-ask-note = Briefly: what did you do at the meeting? (up to { $limit } characters) It goes into your mentor's report; you and the school's curator see it, the mentee does not.
@@ -431,6 +439,7 @@ meeting-status-proposed = awaiting an answer
 meeting-status-accepted = agreed
 meeting-status-declined = declined
 meeting-status-cancelled = cancelled
+meeting-counter-to = a counter-proposal to the meeting on { $when }
 remind-1440 = A day before
 remind-60 = An hour before
 remind-off = 🔕 Turn meeting reminders off
@@ -476,7 +485,7 @@ summary-completion = • { $title }: { $done } / { $started } / { $not_started }
 summary-satisfaction = <b>{ $title }</b> (average, share 8+):
 summary-item = • { $item }…: { $average } ({ $high }%, { $count } answers)
 summary-deficits = Frequent deficits: { $areas }
-summary-meetings = Meetings in the period: { $held }, per active pair: { $per_pair }
+summary-meetings = Meetings in the period: { $held } held, { $unknown } unknown (the mentor did not answer), per active pair: { $per_pair }
 summary-unreachable = Blocked the bot (now): { $count }
 summary-kpi = <b>Programme indicators</b> (section 3.2; participants and pairs as of today):
 kpi-young_involved = { $mark } Young specialists involved: { $done } of { $total } ({ $percent }), target { $target }%

@@ -385,7 +385,8 @@ meet-in-past = Это время уже прошло. Выберите друг�
 meet-ask-place = Где встреча? Кабинет, адрес или ссылка (до { $limit } символов).
 meet-ask-topic = Тема встречи (до { $limit } символов)?
 meet-ask-model = Модель взаимодействия:
-meet-ask-repeat = Повторять встречу?
+meet-ask-repeat = Сколько длится встреча (обычно час) и повторять ли её? Выберите длительность, затем повтор — и предложение уйдёт.
+meet-length = { $minutes } мин
 model-tell_listen = «Я расскажу, ты послушай»
 model-show_watch = «Я покажу, ты посмотри»
 model-together = «Сделаем вместе»
@@ -397,6 +398,12 @@ repeat-biweekly = Раз в две недели
 meet-sent = Предложение отправлено партнёру. Я сообщу, как только придёт ответ.
 meet-proposed =
     <b>{ $name } предлагает встречу</b>
+    Когда: { $when }
+    Где: { $place }
+    Тема: { $topic }
+    Модель: { $model }; { $repeat }
+meet-counter-proposed =
+    <b>{ $name } предлагает другое время</b>: встречное предложение к встрече { $original }
     Когда: { $when }
     Где: { $place }
     Тема: { $topic }
@@ -418,6 +425,7 @@ button-meet-move = 🔄 Перенести
 meet-see-you = До встречи!
 meet-moved-partner = { $name } просит перенести встречу { $when } ({ $topic }). Новое предложение придёт отдельно.
 meeting-followup-mentor = Встреча { $when } ({ $topic }) состоялась?
+meeting-nudge = Напоминаю: встреча { $when } ({ $topic }) состоялась? Пока вы не ответили, в сводке куратора она считается неизвестной.
 meeting-followup-mentee = Как прошла встреча { $when } ({ $topic })? Оцените от 1 до 5.
 button-rate = { $score }
 meet-ask-note = Коротко: что сделали на встрече? (до { $limit } символов) Запись попадёт в ваш отчёт наставника; её видите вы и куратор школы, наставляемый — нет.
@@ -431,6 +439,7 @@ meeting-status-proposed = ждёт ответа
 meeting-status-accepted = согласована
 meeting-status-declined = отклонена
 meeting-status-cancelled = отменена
+meeting-counter-to = встречное предложение к встрече { $when }
 remind-1440 = За сутки
 remind-60 = За час
 remind-off = 🔕 Выключить напоминания о встречах
@@ -476,7 +485,7 @@ summary-completion = • { $title }: { $done } / { $started } / { $not_started }
 summary-satisfaction = <b>{ $title }</b> (среднее, доля 8+):
 summary-item = • { $item }…: { $average } ({ $high }%, ответов { $count })
 summary-deficits = Частые дефициты: { $areas }
-summary-meetings = Встречи за период: { $held }, на активную пару: { $per_pair }
+summary-meetings = Встречи за период: состоялись { $held }, неизвестно { $unknown } (наставник не ответил), на активную пару: { $per_pair }
 summary-unreachable = Заблокировали бота (сейчас): { $count }
 summary-kpi = <b>Показатели программы</b> (раздел 3.2; участники и пары — на сегодня):
 kpi-young_involved = { $mark } Вовлечено молодых специалистов: { $done } из { $total } ({ $percent }), цель { $target }%

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import aliased
 
 from domain.matching import AREAS
@@ -34,18 +35,25 @@ class WorkTables:
                 ("export-col-start", 13), ("export-col-planned-end", 13),
                 ("export-col-end", 13), ("export-col-order-number", 12),
                 ("export-col-order-date", 13), ("export-col-meetings-held", 12),
-                ("export-col-plan-done", 12), ("export-col-plan-total", 12)]
+                ("export-col-meetings-unknown", 12), ("export-col-plan-done", 12),
+                ("export-col-plan-total", 12)]
 
     def _mentor_side(self) -> tuple[Any, Any]:
         return aliased(PairMember), aliased(Profile)
 
     async def _pair_rows(self) -> AsyncIterator[Row]:
         mentor, mentor_profile = self._mentor_side()
-        held = (select(func.count(Meeting.id))
-                .where(Meeting.pair_id == Pair.id, Meeting.status == MeetingStatus.ACCEPTED,
-                       Meeting.held.is_not(False), Meeting.starts_at >= self.scope.since,
-                       Meeting.starts_at < min(self.scope.until, self.now))
-                .correlate(Pair).scalar_subquery())
+        def past_meetings(held: ColumnElement) -> ScalarSelect:
+            """As reports.past_meetings, per pair."""
+            return (select(func.count(Meeting.id))
+                    .where(Meeting.pair_id == Pair.id, Meeting.status == MeetingStatus.ACCEPTED,
+                           held, Meeting.starts_at >= self.scope.since,
+                           Meeting.starts_at < min(self.scope.until, self.now))
+                    .correlate(Pair).scalar_subquery())
+
+        held = past_meetings(Meeting.held.is_(True))
+        # The follow-up unanswered: not counted as held.
+        unknown = past_meetings(Meeting.held.is_(None))
         done = (select(func.count(PlanItem.id))
                 .where(PlanItem.pair_id == Pair.id, PlanItem.done_at.is_not(None))
                 .correlate(Pair).scalar_subquery())
@@ -54,7 +62,7 @@ class WorkTables:
         query = self.pairs_filter(
             select(Pair.id, School.name, Pair.form, Pair.variant, Pair.status,
                    mentor_profile.full_name, Pair.started_on, Pair.planned_end, Pair.ended_at,
-                   Pair.order_number, Pair.order_date, held, done, total)
+                   Pair.order_number, Pair.order_date, held, unknown, done, total)
             .join(School, School.id == Pair.school_id)
             .outerjoin(mentor, (mentor.pair_id == Pair.id) & (mentor.side == MENTOR))
             .outerjoin(mentor_profile, mentor_profile.user_id == mentor.user_id)
@@ -63,12 +71,14 @@ class WorkTables:
             async for part in partitions:
                 mentees = await self.mentee_names(row[0] for row in part)
                 for (pair_id, school, form, variant, status, mentor_name, started, planned,
-                     ended, order_number, order_date, held_count, done_count, items) in part:
+                     ended, order_number, order_date, held_count, unknown_count, done_count,
+                     items) in part:
                     yield [pair_id, school, self.prefixed("form-", form),
                            self.prefixed("variant-", variant),
                            self.prefixed("pair-status-", status), person_name(mentor_name),
                            mentees.get(pair_id, ""), started, planned, self.day(ended),
-                           order_number or "", order_date, held_count, done_count, items]
+                           order_number or "", order_date, held_count, unknown_count,
+                           done_count, items]
 
     # Meetings ----------------------------------------------------------------------------------
 
@@ -78,15 +88,18 @@ class WorkTables:
                 ("export-col-minutes", 8), ("export-col-place", 24),
                 ("export-col-topic", 32), ("export-col-model", 30),
                 ("export-col-status", 16), ("export-col-held", 11),
-                ("export-col-note", 48), ("export-col-rating", 11)]
+                ("export-col-note", 48), ("export-col-rating", 11),
+                ("export-col-counter-to", 17)]
 
     async def _meeting_rows(self) -> AsyncIterator[Row]:
         mentor, mentor_profile = self._mentor_side()
+        original = aliased(Meeting)
         query = self.pairs_filter(
             select(Meeting.pair_id, School.name, mentor_profile.full_name, Meeting.starts_at,
                    Meeting.minutes, Meeting.place, Meeting.topic, Meeting.model, Meeting.status,
-                   Meeting.held, Meeting.mentor_note, Meeting.mentee_rating)
+                   Meeting.held, Meeting.mentor_note, Meeting.mentee_rating, original.starts_at)
             .join(Pair, Pair.id == Meeting.pair_id)
+            .outerjoin(original, original.id == Meeting.counter_to_id)
             .join(School, School.id == Pair.school_id)
             .outerjoin(mentor, (mentor.pair_id == Pair.id) & (mentor.side == MENTOR))
             .outerjoin(mentor_profile, mentor_profile.user_id == mentor.user_id)
@@ -96,12 +109,19 @@ class WorkTables:
             async for part in partitions:
                 mentees = await self.mentee_names(row[0] for row in part)
                 for (pair_id, school, mentor_name, starts_at, minutes, place, topic, model,
-                     status, held, note, rating) in part:
+                     status, held, note, rating, answered) in part:
                     yield [pair_id, school, person_name(mentor_name), mentees.get(pair_id, ""),
                            self.local(starts_at), minutes, place, topic,
                            self.prefixed("model-", model),
-                           self.prefixed("export-meeting-status-", status), self.yes_no(held),
-                           note or "", rating]
+                           self.prefixed("export-meeting-status-", status),
+                           self.held(status, starts_at, held),
+                           note or "", rating, self.local(answered)]
+
+    def held(self, status: str, starts_at: datetime, held: bool | None) -> str:
+        """Yes, no, or unknown for an agreed meeting begun that nobody logged."""
+        if held is None and status == MeetingStatus.ACCEPTED and starts_at < self.now:
+            return self.label("export-held-unknown")
+        return self.yes_no(held)
 
     # Individual plans --------------------------------------------------------------------------
 
