@@ -54,6 +54,15 @@ async def hide_curator_menu(bot: Bot, telegram_id: int) -> None:
         log.info("curator menu of a chat not removed: %s", error)
 
 
+async def sync_curator_menu(bot: Bot, core: FluentRuntimeCore, user: User, default_locale: str,
+                            curator: bool) -> None:
+    """The menu that goes with what the person is now: the curator's, or everyone's."""
+    if curator:
+        await show_curator_menu(bot, core, user, default_locale)
+    else:
+        await hide_curator_menu(bot, user.telegram_id)
+
+
 async def register_curator_menus(bot: Bot, core: FluentRuntimeCore,
                                  sessionmaker: async_sessionmaker, root_ids: Collection[int],
                                  default_locale: str) -> None:

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import sync_curator_menu
 from bot.config import Settings
 from bot.unit_of_work import commit
 from domain import answering
@@ -24,6 +25,7 @@ from handlers.rendering import drop_buttons, main_menu, step_keyboard, step_text
 from handlers.screens import show_profile, show_surveys
 from handlers.states import Answering
 from models import User
+from services import access
 from services.errors import StaleAction
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -206,6 +208,9 @@ async def finish(message: Message, state: FSMContext, i18n: I18nContext, flow,
     elif flow.only:
         await message.answer(i18n.get("profile-updated"), reply_markup=main_menu(i18n))
         await show_profile(message, i18n, user, profiles)
+        if flow.only == "school":  # a school curator's rights stay with the school
+            await sync_curator_menu(message.bot, i18n.core, user, settings.default_locale,
+                                    await access.is_curator(session, user, settings.curator_ids))
     else:
         await message.answer(i18n.get("profile-ready"), reply_markup=main_menu(i18n))
         await show_surveys(message, i18n, session, user, surveys, settings)

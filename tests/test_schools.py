@@ -4,6 +4,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from aiogram.methods import DeleteMyCommands, SetMyCommands
 from sqlalchemy import select
 
 from handlers.callbacks import NewInvite
@@ -169,6 +170,19 @@ async def test_curator_appoints_a_curator_who_then_curates_only_that_school(runn
     await curator.send("/invites")
     labels = [label for label, _ in curator.last.buttons()]
     assert labels == ["Гимназия 2", SCHOOL]
+    # Petr moves to another school: his rights stay behind, and so does his curator's menu.
+    await petr.send("/profile")
+    await petr.press("✏️ Школа")
+    sent = await petr.send("Гимназия 2")
+    (removed,) = [r for r in sent if isinstance(r, DeleteMyCommands)]
+    assert removed.scope.chat_id == petr.user.id
+    assert texts(await petr.send("/invites")) == ["Эта команда — для куратора программы."]
+    # The regional curator is one wherever his school is: his menu stays.
+    await curator.send("/profile")
+    await curator.press("✏️ Школа")
+    sent = await curator.send("Гимназия 2")
+    (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
+    assert menu.scope.chat_id == curator.user.id
 
 
 async def test_two_people_typing_a_new_school_at_once_get_one_school(running):
