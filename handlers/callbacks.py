@@ -98,6 +98,14 @@ class GrantCurator(CallbackData, prefix="grant"):
     user_id: Int
 
 
+class RevokeCurator(CallbackData, prefix="revoke"):
+    """A school curator's rights taken back; asked once more before (sure)."""
+
+    school_id: Int
+    user_id: Int
+    sure: bool = False
+
+
 class ConfirmMember(CallbackData, prefix="confirm"):
     role_id: Int
 

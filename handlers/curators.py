@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import show_curator_menu
+from bot.commands import show_curator_menu, sync_curator_menu
 from bot.config import Settings
 from bot.html import Markup, lines
+from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
 from domain.roles import Role
 from handlers.access_filters import CuratedSchool
@@ -24,9 +25,12 @@ from handlers.callbacks import (
     GrantCurator,
     NewInvite,
     PickSchool,
+    RevokeCurator,
 )
 from handlers.matching import show_suggestions
+from handlers.outgoing import full_name, owe
 from handlers.pairs import show_school_pairs
+from handlers.rendering import drop_buttons
 from handlers.school_context import SchoolViewTools, with_school
 from models import School, User
 from services import access, invites, schools
@@ -53,6 +57,10 @@ async def show_curators(message: Message, i18n: I18nContext, session: AsyncSessi
     current_ids = {user_id for user_id, _ in current}
     names = lines(Markup("• {}").format(name or "—") for _, name in current) or "—"
     builder = InlineKeyboardBuilder()
+    for user_id, name in current:
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-revoke-curator", name=name or "—"),
+            callback_data=RevokeCurator(school_id=school.id, user_id=user_id).pack()))
     for role, name in await schools.members(session, school.id, confirmed=True):
         if role.user_id in current_ids or not Role(role.role).is_teacher or not name:
             continue
@@ -163,6 +171,34 @@ async def on_grant(query: CallbackQuery, callback_data: GrantCurator, bot: Bot,
     await show_curators(query.message, i18n, session, school)
 
 
+async def on_revoke(query: CallbackQuery, callback_data: RevokeCurator, bot: Bot,
+                    i18n: I18nContext, session: AsyncSession, school: School, settings: Settings,
+                    clock: Clock, outbox: OutboxWorker) -> None:
+    if not isinstance(query.message, Message):
+        raise StaleAction
+    curator = await session.get(User, callback_data.user_id)
+    if curator is None or callback_data.user_id not in {
+            user_id for user_id, _ in await schools.curators_of(session, school.id)}:
+        raise StaleAction
+    if not callback_data.sure:
+        await query.message.answer(
+            i18n.get("curator-revoke-confirm", name=full_name(curator), school=school.name),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+                text=i18n.get("button-revoke-curator-sure"),
+                callback_data=RevokeCurator(school_id=school.id, user_id=curator.id,
+                                            sure=True).pack())]]))
+        return
+    await schools.revoke_curator(session, school.id, curator.id)
+    await owe(session, clock, outbox, curator, "curator-revoked-notice",
+              params={"school": school.name})
+    still = await access.is_curator(session, curator, settings.curator_ids)
+    await session.commit()
+    await sync_curator_menu(bot, i18n.core, curator, settings.default_locale, still)
+    await drop_buttons(query.message)
+    await query.answer(i18n.get("curator-revoked"), show_alert=True)
+    await show_curators(query.message, i18n, session, school)
+
+
 async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,
                      session: AsyncSession, user: User, settings: Settings, clock: Clock) -> None:
     curated = await access.curated_schools(session, user, settings.curator_ids)
@@ -188,5 +224,6 @@ def router() -> Router:
     curators.callback_query.register(on_school_picked, PickSchool.filter(), CuratedSchool())
     curators.callback_query.register(on_new_invite, NewInvite.filter(), CuratedSchool())
     curators.callback_query.register(on_grant, GrantCurator.filter(), CuratedSchool())
+    curators.callback_query.register(on_revoke, RevokeCurator.filter(), CuratedSchool())
     curators.callback_query.register(on_confirm, ConfirmMember.filter())
     return curators

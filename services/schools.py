@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -119,6 +119,16 @@ async def grant_curator(
         granted_by=granted_by, created_at=utcnow()).returning(SchoolCurator.id))
     await session.flush()
     return granted is not None
+
+
+async def revoke_curator(session: AsyncSession, school_id: int, user_id: int) -> bool:
+    """Take a school curator's rights back; False when they were not its curator."""
+    removed = await session.scalar(
+        delete(SchoolCurator)
+        .where(SchoolCurator.school_id == school_id, SchoolCurator.user_id == user_id)
+        .returning(SchoolCurator.id))
+    await session.flush()
+    return removed is not None
 
 
 async def members(

@@ -19,6 +19,7 @@ from handlers.callbacks import (
     PickCalendar,
     PickSchool,
     ProgressChart,
+    RevokeCurator,
     ShiftCalendar,
 )
 from models import CalendarChoice, Invite, Pair, School, SchoolCurator
@@ -345,6 +346,7 @@ async def test_a_school_curators_buttons_for_another_school_are_refused_by_the_f
     forged = [PickSchool(action="invites", school_id=other),
               NewInvite(school_id=other, role="mentor_teacher"),
               GrantCurator(school_id=other, user_id=petr_user.id),
+              RevokeCurator(school_id=other, user_id=petr_user.id, sure=True),
               PickCalendar(school_id=other, calendar="programme_001"),
               ShiftCalendar(school_id=other, days=7),
               PairAction(pair=pair.id, act=PairAct.END, sure=True)]

@@ -142,12 +142,18 @@ async def test_curator_confirms_people_who_came_without_an_invite(running):
         assert (await stored_user(session, anna.user.id)).roles[0].confirmed_at is not None
 
 
-async def test_curator_appoints_a_curator_who_then_curates_only_that_school(running):
+async def curator_and_confirmed_mentor(running):
+    """The regional curator, and Petr, a teacher mentor who joined by the school's code."""
     curator = await register_curator(running)
     _, code = await make_invite(curator, "Наставник (педагог)")
     petr = running.person(2)
     await register(petr, TEACHER_MENTOR)
     await petr.send(f"/join {code}")
+    return curator, petr
+
+
+async def test_curator_appoints_a_curator_who_then_curates_only_that_school(running):
+    curator, petr = await curator_and_confirmed_mentor(running)
     said = texts(await petr.send("/invites"))
     assert said == ["Эта команда — для куратора программы."]
     await curator.send("/curators")
@@ -223,3 +229,29 @@ async def test_a_curator_who_finishes_onboarding_is_shown_what_to_do(running):
     assert "Вы куратор" not in anna.last.text and "Диагностика" in anna.last.text
     said = texts(await anna.press_data(shortcut))
     assert said == ["Эта команда — для куратора программы."]
+
+
+async def test_a_curator_removes_a_school_curator_who_loses_rights_and_menu(running):
+    curator, petr = await curator_and_confirmed_mentor(running)
+    await curator.send("/curators")
+    await curator.press("Сделать куратором: Петров")
+    await curator.send("/curators")
+    said = texts(await curator.press("Снять куратора: Петров"))
+    # Asked once more; nothing has happened yet.
+    assert said == ["Снять с Петров Пётр Петрович права куратора «МОУ СОШ №1»? Человек "
+                    "останется участником программы; команды куратора у него пропадут."]
+    async with running.session() as session:
+        assert len((await session.scalars(select(SchoolCurator))).all()) == 1
+    _, again = curator.find_button("Да, снять")
+    sent = await curator.press("Да, снять")
+    (removed,) = [r for r in sent if isinstance(r, DeleteMyCommands)]
+    assert removed.scope.chat_id == petr.user.id
+    assert "Вы больше не куратор «МОУ СОШ №1»" in petr.last.text
+    assert texts(await petr.send("/invites")) == ["Эта команда — для куратора программы."]
+    async with running.session() as session:
+        assert (await session.scalars(select(SchoolCurator))).all() == []
+        assert [r.role for r in (await stored_user(session, petr.user.id)).roles] == \
+            ["mentor_teacher"]
+    # The same button again, or forged by someone who curates nothing, changes nothing.
+    assert texts(await curator.press_data(again)) == ["Эта кнопка больше не действует."]
+    assert texts(await petr.press_data(again)) == ["Эта кнопка больше не действует."]

@@ -207,9 +207,14 @@ button-make-curator = 👑 Make curator: { $name }
 curators-list =
     <b>Curators of “{ $school }”</b>
     { $names }
-    A confirmed teacher of the school can be made curator:
+    Remove a curator or appoint a new one with the buttons below. A confirmed teacher of the school can be appointed.
 curator-granted = Curator appointed.
 curator-already = This person is already a curator of the school.
+button-revoke-curator = ✖️ Remove curator: { $name }
+button-revoke-curator-sure = ✖️ Yes, remove
+curator-revoke-confirm = Take { $name }'s curator rights for «{ $school }» back? They stay in the programme; their curator commands go.
+curator-revoked = The curator's rights are taken back.
+curator-revoked-notice = You are no longer a curator of «{ $school }»: its curator commands are no longer yours.
 confirm-none = Nobody in “{ $school }” is waiting for confirmation.
 confirm-list = Waiting for confirmation in “{ $school }”: { $count }. Press to confirm:
 button-confirm-member = ✅ { $name } — { $role }

@@ -207,9 +207,14 @@ button-make-curator = 👑 Сделать куратором: { $name }
 curators-list =
     <b>Кураторы «{ $school }»</b>
     { $names }
-    Назначить куратором можно подтверждённого педагога школы:
+    Снять куратора или назначить нового — кнопками ниже. Назначить можно подтверждённого педагога школы.
 curator-granted = Куратор назначен.
 curator-already = Этот человек уже куратор школы.
+button-revoke-curator = ✖️ Снять куратора: { $name }
+button-revoke-curator-sure = ✖️ Да, снять
+curator-revoke-confirm = Снять с { $name } права куратора «{ $school }»? Человек останется участником программы; команды куратора у него пропадут.
+curator-revoked = Права куратора сняты.
+curator-revoked-notice = Вы больше не куратор «{ $school }»: команды куратора этой школы вам больше недоступны.
 confirm-none = В «{ $school }» нет участников, ожидающих подтверждения.
 confirm-list = Ожидают подтверждения в «{ $school }»: { $count }. Нажмите, чтобы подтвердить:
 button-confirm-member = ✅ { $name } — { $role }
