@@ -45,6 +45,7 @@ def build_router() -> Router:
         pupil_pairs,
         summary,
         surveys,
+        year_report,
     )
 
     top = Router(name="top")
@@ -54,9 +55,10 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    # outreach and exports before summary: they take the summary's «remind» and «export»
-    # buttons.
-    gated = [curators.router(), outreach.router(), exports.router(), summary.router(),
+    # outreach, exports and year_report before summary: they take the summary's «remind»,
+    # «export» and «year report» buttons.
+    gated = [curators.router(), outreach.router(), exports.router(), year_report.router(),
+             summary.router(),
              cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
              plan.router(), meetings.router(), privacy.router(), profile.router(),
              surveys.router(), answering.typed_router()]

@@ -255,6 +255,7 @@ class SummaryView(StrEnum):
     REMIND_SEND = "rs"
     EXPORT = "x"
     EXPORT_CSV = "xc"
+    YEAR_REPORT = "y"
 
 
 # The prefix is the summary's old name: buttons already sent in chats carry it.

@@ -125,7 +125,9 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
     builder.row(InlineKeyboardButton(text=i18n.get("desk-button-export"),
                                      callback_data=view.go(SummaryView.EXPORT)),
                 InlineKeyboardButton(text=i18n.get("desk-button-export-csv"),
-                                     callback_data=view.go(SummaryView.EXPORT_CSV)))
+                                     callback_data=view.go(SummaryView.EXPORT_CSV)),
+                InlineKeyboardButton(text=i18n.get("desk-button-year-report"),
+                                     callback_data=view.go(SummaryView.YEAR_REPORT)))
     if len(view.schools) > 1 or view.button.school:
         builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
                                          callback_data=view.go(SummaryView.SCHOOLS)))

@@ -44,3 +44,30 @@ async def test_curator_exports_and_mentor_reports(running):
     assert texts(await petr.send("/export")) == ["Эта команда — для куратора программы."]
     assert texts(await curator.send("/export 2026-13-01")) == [
         "Выгрузка: /export — Excel, /export csv — CSV; период: /export 2026-09-01 2026-12-31"]
+
+
+async def test_the_year_report_is_one_sheet_of_the_summarys_figures(running):
+    """A school's end-of-year figures as the curator sends them upward: numbers as numbers,
+    the indicators beside their targets; for the scope the summary shows, and only to those
+    who may see it."""
+    curator, petr, _ = await active_pair(running)
+    await curator.send("/summary")
+    said = await curator.press("Итоги года")
+    ((name, content),) = files(said)
+    assert name == "итоги-года_2026-11-22.xlsx"
+    assert "Итоги года: МОУ СОШ №1 · 01.08.2026 – 22.11.2026" in curator.last.text
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Итоги года"]
+    rows = [tuple(row) for row in book["Итоги года"].iter_rows(values_only=True)]
+    cells = {row[0]: row[1:] for row in rows if row[0]}
+    assert rows[0][0] == "Итоги программы наставничества (целевая модель)"
+    assert rows[1][0] == "МОУ СОШ №1 · Все формы · 01.08.2026 – 22.11.2026"
+    assert cells["Наставник (педагог)"][0] == 1 and cells["Наставляемый (педагог)"][0] == 1
+    assert cells["учитель – учитель · работает"][0] == 1
+    assert cells["«Диагностика профессиональных дефицитов»: заполнили"][0] == 1
+    assert cells["Вовлечено молодых специалистов (1 из 1)"] == (100, 100, "Да")
+    assert cells["Вовлечено педагогов (2 из 2)"] == (100, 70, "Да")
+    # A pressed button of a school the presser does not curate gives nothing.
+    _, data = curator.find_button("Итоги года")
+    said = await petr.press_data(data)
+    assert files(said) == [] and texts(said) == ["Эта команда — для куратора программы."]
