@@ -158,6 +158,17 @@ async def active_pair(running):
     return curator, petr, anna
 
 
+async def reassign(curator, title: str, mentee: str) -> None:
+    """«Переназначить» on the pair `title` in /pairs, confirmed, then «Подобрать наставника»."""
+    await curator.send("/pairs")
+    shown = next(m for m in reversed(curator.messages()) if title in m.text)
+    await curator.press("Переназначить", shown)
+    await curator.press("Да, переназначить")
+    assert f"Пара отменена для переназначения: {title}" in curator.last.text
+    await curator.press(f"Подобрать наставника: {mentee}")
+    assert curator.last.text == f"Наставник для «{mentee}»:"
+
+
 async def invite_code(curator, role_label: str, school: str | None = None) -> str:
     """A school invitation's printable code, made by the curator (picking the school if asked)."""
     await curator.send("/invites")
