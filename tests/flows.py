@@ -90,7 +90,7 @@ async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
     curator = running.person(user_id)
     await consent(curator)
     # A curator is asked no programme role, only a name and a school.
-    assert "ФИО" in curator.last.text or "фамилию" in curator.last.text
+    assert "фамилия, имя и отчество" in curator.last.text
     await curator.send("Куратор Мария Ивановна")
     await curator.send(school)
     assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])

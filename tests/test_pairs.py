@@ -54,7 +54,7 @@ async def test_matching_reads_the_situation_the_profile_asked_once(running):
     for score in [3, 2, 0, 0, 0, 0, 0, 3]:
         shown.append(vera.last.text)
         await vera.press(str(score))
-    assert "Если хотите, коротко напишите, что сейчас даётся вам труднее всего." in vera.last.text
+    assert "Если хотите, коротко расскажите, что сейчас даётся вам труднее всего." in vera.last.text
     await vera.press("Пропустить")
     await vera.send("Помощь с нагрузкой")
     assert not any("Что лучше всего описывает вашу ситуацию" in text for text in shown)
