@@ -32,3 +32,12 @@ DEFAULT_FORM: dict[Role, Form] = {
     Role.MENTOR_PUPIL: Form.PUPIL_PUPIL,
     Role.MENTEE_PUPIL: Form.PUPIL_PUPIL,
 }
+
+
+# Who mentors whom in each form (programme document 002): (the mentor's role, the mentee's). A
+# pupil mentors only a pupil; a teacher mentors a teacher or a pupil.
+SIDES: dict[Form, tuple[Role, Role]] = {
+    Form.TEACHER_TEACHER: (Role.MENTOR_TEACHER, Role.MENTEE_TEACHER),
+    Form.PUPIL_PUPIL: (Role.MENTOR_PUPIL, Role.MENTEE_PUPIL),
+    Form.TEACHER_PUPIL: (Role.MENTOR_TEACHER, Role.MENTEE_PUPIL),
+}

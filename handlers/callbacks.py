@@ -113,10 +113,14 @@ class ConfirmMember(CallbackData, prefix="confirm"):
 class AcceptMatch(CallbackData, prefix="match"):
     mentee: Int
     mentor: Int
+    # The pair this one replaces after «Переназначить», whose form it keeps (0: /match, which
+    # pairs teachers); the form decides whom it may pair (domain.roles.SIDES).
+    replacing: Int = 0
 
 
 class ChooseMentor(CallbackData, prefix="pick"):
     mentee: Int
+    replacing: Int = 0
 
 
 class PairReply(CallbackData, prefix="pairok"):

@@ -3,6 +3,8 @@ is proposed and its members are asked to agree."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
@@ -81,32 +83,43 @@ async def show_suggestions(message: Message, i18n: I18nContext, session: AsyncSe
                              reply_markup=builder.as_markup())
 
 
-async def _matchable(session: AsyncSession, curator: User, mentee_id: int,
-                     settings: Settings) -> tuple[School, list[matching.Mentor],
-                                                  dict[int, str]] | None:
-    """The school of a mentee this curator may pair now (a confirmed, unpaired mentee teacher of
-    a school they curate), with its mentors and names; None for anybody else (a stale or forged
-    button)."""
+class Matchable(NamedTuple):
+    school: School
+    form: Form
+    mentors: list[matching.Mentor]
+    names: dict[int, str]
+
+
+async def _matchable(session: AsyncSession, curator: User, mentee_id: int, replacing: int,
+                     settings: Settings) -> Matchable | None:
+    """A mentee this curator may pair now: in a school they curate, in the form of /match or of
+    the pair being reassigned (`replacing`), a confirmed unpaired mentee of the form's role;
+    with the school, the form, the mentors of the form's role there and names. None for
+    anybody else (a stale or forged button)."""
     mentee = await session.get(User, mentee_id)
     if mentee is None or mentee.profile is None or mentee.profile.school_id is None:
         return None
     school_id = mentee.profile.school_id
     if not await access.may_curate(session, curator, school_id, settings.curator_ids):
         return None
-    mentees, mentors, names = await pairs.bases(session, school_id)
+    form = await pairs.form_to_match(session, mentee_id, school_id, replacing)
+    if form is None:
+        return None
+    mentees, mentors, names = await pairs.bases(session, school_id, form)
     if mentee_id not in {m.id for m in mentees}:
         return None
-    return await session.get(School, school_id), mentors, names
+    return Matchable(await session.get(School, school_id), form, mentors, names)
 
 
 async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings) -> None:
-    found = await _matchable(session, user, callback_data.mentee, settings)
+    found = await _matchable(session, user, callback_data.mentee, callback_data.replacing,
+                             settings)
     if found is None or not isinstance(query.message, Message):
         raise StaleAction
-    _, mentors, names = found
+    names = found.names
     # Somebody who mentors and is mentored too is never their own mentor.
-    free = [m for m in mentors if m.free_slots > 0 and m.id != callback_data.mentee]
+    free = [m for m in found.mentors if m.free_slots > 0 and m.id != callback_data.mentee]
     if not free:
         await query.message.answer(i18n.get("match-no-places"))
         return
@@ -114,7 +127,8 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
     for mentor in sorted(free, key=lambda m: names[m.id]):
         builder.row(InlineKeyboardButton(
             text=i18n.get("button-match-mentor", name=names[mentor.id], free=mentor.free_slots),
-            callback_data=AcceptMatch(mentee=callback_data.mentee, mentor=mentor.id).pack()))
+            callback_data=AcceptMatch(mentee=callback_data.mentee, mentor=mentor.id,
+                                      replacing=callback_data.replacing).pack()))
     await query.message.answer(i18n.get("match-choose", mentee=names[callback_data.mentee]),
                                reply_markup=builder.as_markup())
 
@@ -146,18 +160,18 @@ async def on_accept_match(query: CallbackQuery, callback_data: AcceptMatch, i18n
     # taken.
     await lock(session, User, callback_data.mentee)
     await lock(session, User, callback_data.mentor)
-    school, mentors, names = await _matchable(session, user, callback_data.mentee, settings) \
-        or (None, [], {})
-    mentor = next((m for m in mentors if m.id == callback_data.mentor != callback_data.mentee
-                   and m.free_slots > 0), None)
-    if school is None or mentor is None or not isinstance(query.message, Message):
+    found = await _matchable(session, user, callback_data.mentee, callback_data.replacing,
+                             settings)
+    mentor = next((m for m in found.mentors if m.id == callback_data.mentor != callback_data.mentee
+                   and m.free_slots > 0), None) if found else None
+    if found is None or mentor is None or not isinstance(query.message, Message):
         raise StaleAction
     pair = await pairs.propose(
-        session, school_id=school.id, form=Form.TEACHER_TEACHER, mentor_id=mentor.id,
+        session, school_id=found.school.id, form=found.form, mentor_id=mentor.id,
         mentee_ids=[callback_data.mentee], created_by=user.id, now=clock.now(),
-        variant=await pairs.variant_for(session, callback_data.mentee))
+        variant=await pairs.variant_for(session, callback_data.mentee, found.form))
     await ask_consent(session, clock, outbox, pair)
     await session.commit()
     await drop_buttons(query.message)
-    await query.message.answer(i18n.get("match-proposed", mentee=names[callback_data.mentee],
-                                        mentor=names[mentor.id]))
+    await query.message.answer(i18n.get("match-proposed", mentee=found.names[callback_data.mentee],
+                                        mentor=found.names[mentor.id]))

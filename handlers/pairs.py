@@ -231,7 +231,7 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         for mentee in pairs.mentees_of(pair):
             builder.row(InlineKeyboardButton(
                 text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
-                callback_data=ChooseMentor(mentee=mentee.user_id).pack()))
+                callback_data=ChooseMentor(mentee=mentee.user_id, replacing=pair.id).pack()))
         await query.message.answer(i18n.get("pair-reassign-curator", pair=title),
                                    reply_markup=builder.as_markup())
 

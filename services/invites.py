@@ -160,7 +160,7 @@ async def join_pair(session: AsyncSession, user: User, invite: Invite, now: date
     return await pairs.propose(
         session, school_id=invite.school_id, form=Form.PUPIL_PUPIL,
         mentor_id=invite.created_by, mentee_ids=[user.id], created_by=invite.created_by,
-        variant="peer", agreed=[user.id], now=now)
+        variant=pairs.PUPIL_VARIANT, agreed=[user.id], now=now)
 
 
 async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Role:

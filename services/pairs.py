@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching
-from domain.roles import Form, Role
+from domain.roles import SIDES, Form, Role
 from models import (
     Answer,
     Meeting,
@@ -41,6 +41,8 @@ class PairStatus(StrEnum):
 OPEN = (PairStatus.PROPOSED, PairStatus.ACTIVE)
 MENTOR, MENTEE = "mentor", "mentee"
 AGREED, DECLINED = "agreed", "declined"
+# The end reason of a pair a curator cancelled to give its mentee another mentor.
+REASSIGNED = "reassign"
 # The programme documents name these variants of «учитель – учитель»; the mentee's category picks
 # the usual one and the curator may change it.
 VARIANT_BY_CATEGORY = {
@@ -50,6 +52,7 @@ VARIANT_BY_CATEGORY = {
     "contest": "subject_expert",
     "burnout": "leader_struggling",
 }
+PUPIL_VARIANT = "peer"
 PLAN_STEP = timedelta(weeks=4)
 
 
@@ -133,21 +136,24 @@ def _ids(values: Any) -> tuple[int, ...]:
     return tuple(int(v) for v in values or () if str(v).isdigit())
 
 
-async def bases(session: AsyncSession, school_id: int) -> tuple[
-        list[matching.Mentee], list[matching.Mentor], dict[int, str]]:
-    """Unpaired confirmed mentee teachers and mentor teachers with free places, ready to match,
-    and everybody's name."""
+async def bases(session: AsyncSession, school_id: int, form: Form = Form.TEACHER_TEACHER
+                ) -> tuple[list[matching.Mentee], list[matching.Mentor], dict[int, str]]:
+    """The school's confirmed unpaired mentees and confirmed mentors of the form's roles
+    (domain.roles.SIDES: mentee and mentor teachers for «учитель – учитель», pupils for
+    «ученик – ученик», mentor teachers and pupil mentees for «учитель – ученик»), ready to
+    match, with each mentor's free places, and everybody's name."""
+    mentor_role, mentee_role = SIDES[form]
     rows = await session.execute(
         select(UserRole.user_id, UserRole.role, Profile)
         .join(Profile, Profile.user_id == UserRole.user_id)
         .where(UserRole.school_id == school_id, UserRole.is_active.is_(True),
                UserRole.confirmed_at.is_not(None),
-               UserRole.role.in_([Role.MENTEE_TEACHER, Role.MENTOR_TEACHER])))
+               UserRole.role.in_([mentee_role, mentor_role])))
     people = [(user_id, Role(role), profile) for user_id, role, profile in rows]
     names = {user_id: profile.full_name or "—" for user_id, _, profile in people}
     paired = await open_mentee_ids(session, school_id)
-    mentee_rows = [(u, p) for u, r, p in people if r is Role.MENTEE_TEACHER and u not in paired]
-    mentor_rows = [(u, p) for u, r, p in people if r is Role.MENTOR_TEACHER]
+    mentee_rows = [(u, p) for u, r, p in people if r is mentee_role and u not in paired]
+    mentor_rows = [(u, p) for u, r, p in people if r is mentor_role]
     serving = purposes.of(session)
     mentee_ids, mentor_ids = [u for u, _ in mentee_rows], [u for u, _ in mentor_rows]
     deficits = await _latest_answers(session, mentee_ids, serving.deficits)
@@ -170,6 +176,22 @@ async def bases(session: AsyncSession, school_id: int) -> tuple[
     return mentees, mentors, names
 
 
+async def form_to_match(session: AsyncSession, mentee_id: int, school_id: int,
+                        replacing: int) -> Form | None:
+    """The form in which a curator pairs a mentee of the school: «учитель – учитель» from /match
+    (`replacing` 0), else the form of the pair it replaces, which must be a pair of the school
+    cancelled for reassignment with this mentee in it; None for any other (a forged button), so
+    a button can only name a form the bot offered for this mentee."""
+    if not replacing:
+        return Form.TEACHER_TEACHER
+    pair = await session.get(Pair, replacing)
+    if pair is None or pair.school_id != school_id or pair.status != PairStatus.CANCELLED \
+            or pair.end_reason != REASSIGNED \
+            or all(joined.user_id != mentee_id for joined in mentees_of(pair)):
+        return None
+    return Form(pair.form)
+
+
 async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_id: int,
                   mentee_ids: list[int], created_by: int | None, variant: str | None = None,
                   now: datetime, agreed: Iterable[int] = ()) -> Pair:
@@ -188,7 +210,14 @@ async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_i
     return pair
 
 
-async def variant_for(session: AsyncSession, mentee_id: int) -> str | None:
+async def variant_for(session: AsyncSession, mentee_id: int,
+                      form: Form = Form.TEACHER_TEACHER) -> str | None:
+    """The usual variant of a new pair: by the mentee teacher's category; «равный – равному»
+    for pupils (as a pupil's invitation makes); none for «учитель – ученик»."""
+    if form is Form.PUPIL_PUPIL:
+        return PUPIL_VARIANT
+    if form is not Form.TEACHER_TEACHER:
+        return None
     category = await session.scalar(
         select(Profile.mentee_category).where(Profile.user_id == mentee_id))
     return VARIANT_BY_CATEGORY.get(category or "")

@@ -90,7 +90,7 @@ async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
     curator = running.person(user_id)
     await consent(curator)
     # A curator is asked no programme role, only a name and a school.
-    assert "ФИО" in curator.last.text or "фамилию" in curator.last.text
+    assert "фамилия, имя и отчество" in curator.last.text
     await curator.send("Куратор Мария Ивановна")
     await curator.send(school)
     assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])
@@ -156,6 +156,17 @@ async def active_pair(running):
     await anna.press("Согласен")
     await petr.press("Согласен")
     return curator, petr, anna
+
+
+async def reassign(curator, title: str, mentee: str) -> None:
+    """«Переназначить» on the pair `title` in /pairs, confirmed, then «Подобрать наставника»."""
+    await curator.send("/pairs")
+    shown = next(m for m in reversed(curator.messages()) if title in m.text)
+    await curator.press("Переназначить", shown)
+    await curator.press("Да, переназначить")
+    assert f"Пара отменена для переназначения: {title}" in curator.last.text
+    await curator.press(f"Подобрать наставника: {mentee}")
+    assert curator.last.text == f"Наставник для «{mentee}»:"
 
 
 async def invite_code(curator, role_label: str, school: str | None = None) -> str:

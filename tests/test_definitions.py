@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.factory import build_app
+from bot.html import HtmlFluentCore, plain
 from domain.profile import ProfileForm
-from domain.questionnaire import Catalog, DefinitionError, parse_questionnaire
+from domain.questionnaire import Catalog, DefinitionError, Question, parse_questionnaire
+from handlers.rendering import question_hint
 from models import QuestionnaireVersion, Response
 from tests.conftest import Running
 from tests.flows import TEACHER_MENTEE, register, school_with_pair_candidates, the_pair
@@ -162,27 +164,30 @@ async def test_changed_questionnaire_needs_a_new_version_and_old_answers_keep_th
 
     path = content / "questionnaires" / "diagnosis_mentee.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shipped = data["version"]
     data["questions"][1]["text"]["ru"] = "Новая формулировка второго вопроса"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     unchanged_version = build_app(settings)
-    with pytest.raises(DefinitionError, match="'diagnosis_mentee': version 2 has 1 responses"):
+    with pytest.raises(DefinitionError,
+                       match=f"'diagnosis_mentee': version {shipped} has 1 responses"):
         await unchanged_version.prepare_database()
     await unchanged_version.close()
 
-    data["version"] = 3
+    data["version"] = shipped + 1
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     second = await Running(build_app(settings)).start()
     try:
         anna = second.person(anna.user.id)
         await anna.send("/surveys")
         await anna.press("Продолжить: Диагностика")
-        # The response started on version 2 keeps its wording.
+        # The response started on the shipped version keeps its wording.
         assert "Новая формулировка" not in anna.last.text and "Вопрос 2 из 9" in anna.last.text
         async with second.session() as session:
             versions = (await session.scalars(select(QuestionnaireVersion.version).where(
                 QuestionnaireVersion.code == "diagnosis_mentee"))).all()
             response = await session.scalar(select(Response))
-        assert sorted(versions) == [2, 3] and response.questionnaire_version == 2
+        assert sorted(versions) == [shipped, shipped + 1]
+        assert response.questionnaire_version == shipped
     finally:
         await second.stop()
 
@@ -199,7 +204,8 @@ def rename(content: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.db
-async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings):
+async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings,
+                                                                  clock):
     """What a questionnaire is for comes from its file (kind and audience), not its code:
     renamed, the diagnoses still drive /match and the plan, the satisfaction questionnaires
     the summary, and the short titles name the export's sheets."""
@@ -208,7 +214,8 @@ async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_
                      ("preferences_mentee", "wishes_mentee"),
                      ("satisfaction_mentee", "feedback_mentee")):
         rename(content, old, new)
-    running = await Running(build_app(make_settings(content_dir=content))).start()
+    # The tests' morning, not the wall clock: in the evening the proposal waits for 9:00.
+    running = await Running(build_app(make_settings(content_dir=content), clock=clock)).start()
     try:
         assert running.app.surveys.catalog.purposes.deficits == "deficits"
         curator, (petr,), (anna,) = await school_with_pair_candidates(running)
@@ -230,3 +237,59 @@ async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_
         assert kinds["deficits"] == "diagnosis" and "diagnosis_mentee" not in kinds
     finally:
         await running.stop()
+
+
+# How to answer, in the words a question or a hint says it (stems, lower case): one group per
+# instruction, synonyms together, so that «Отметь…» in the question and «Отметьте…» under it, or
+# "write" above "Type your answer", count as the same instruction given twice.
+INSTRUCTIONS = {
+    "ru": {"done": ("готово",), "press": ("кнопк", "нажм", "нажат"), "tick": ("отмет",),
+           "choose": ("выбер", "выбир"), "write": ("напиш", "введ"),
+           "undo": ("повторн", "снима", "убира")},
+    "en": {"done": ("done",), "press": ("button", "press"), "tick": ("tick",),
+           "choose": ("choose", "select", "pick"), "write": ("type", "write"),
+           "undo": ("again", "remove")},
+}
+
+
+class Words:
+    """What handlers.rendering needs of an I18nContext: the shipped messages in one language."""
+
+    def __init__(self, core: HtmlFluentCore, locale: str) -> None:
+        self.core, self.locale = core, locale
+
+    def get(self, key: str, **params) -> str:
+        return self.core.get(key, self.locale, **params)
+
+
+def shipped_questions() -> list[tuple[str, Question]]:
+    """Every question of every shipped questionnaire and of the profile, as each role reads it."""
+    catalog = Catalog.from_directory(SHIPPED / "questionnaires")
+    form = ProfileForm.from_file(SHIPPED / "profile.yaml")
+    found = []
+    for source, question in ([(q.id, question) for q in catalog for question in q.questions]
+                             + [("profile", question) for question in form.questions]):
+        found.append((f"{source}.{question.id}", question))
+        found += [(f"{source}.{question.id} ({role})", question.worded_for([role]))
+                  for role in sorted(question.worded_roles())]
+    return found
+
+
+async def test_no_question_says_how_to_answer_twice():
+    """A question says what is asked and its hint how to answer (the generic one of its type, or
+    its own): the same instruction in both («Отметьте … и нажмите «Готово».» above «Отметьте
+    подходящие варианты и нажмите «Готово».») reads as said twice. Every question of every
+    content file and of the profile, for every role it is worded for, in both languages."""
+    core = HtmlFluentCore(path=PROJECT_ROOT / "locales" / "{locale}", default_locale="ru")
+    await core.startup()
+    repeated = []
+    for where, question in shipped_questions():
+        for locale, groups in INSTRUCTIONS.items():
+            text = question.text.get(locale)
+            hint = plain(question_hint(Words(core, locale), question))
+            twice = [instruction for instruction, stems in groups.items()
+                     if any(stem in text.lower() for stem in stems)
+                     and any(stem in hint.lower() for stem in stems)]
+            if twice:
+                repeated.append(f"{where} [{locale}] {', '.join(twice)}: «{text}» / «{hint}»")
+    assert repeated == [], "\n".join(repeated)

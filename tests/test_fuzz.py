@@ -466,6 +466,7 @@ def packed(cls: type[CallbackData], values: dict[str, Any]) -> str:
 # Which ids a CallbackData field holds, to forge it with the real ones of that kind.
 ID_FIELDS = {"pair": "pair", "item": "item", "meeting": "meeting", "campaign": "campaign",
              "user": "user", "user_id": "user", "mentee": "user", "mentor": "user",
+             "replacing": "pair",
              "school": "school", "school_id": "school", "role_id": "role", "ref": "response"}
 
 

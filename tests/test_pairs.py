@@ -6,16 +6,20 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from domain.roles import Form
 from handlers.callbacks import AcceptMatch, ChooseMentor, PairAction, PairReply
-from models import Meeting, PairMember
+from models import Meeting, Pair, PairMember
+from services import pairs
 from tests.flows import (
     PUPIL_MENTEE,
+    PUPIL_MENTOR,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     active_pair,
     diagnose,
     join,
     propose_meeting,
+    reassign,
     register,
     register_curator,
     school_with_pair_candidates,
@@ -50,7 +54,7 @@ async def test_matching_reads_the_situation_the_profile_asked_once(running):
     for score in [3, 2, 0, 0, 0, 0, 0, 3]:
         shown.append(vera.last.text)
         await vera.press(str(score))
-    assert "Если хотите, коротко напишите, что сейчас даётся вам труднее всего." in vera.last.text
+    assert "Если хотите, коротко расскажите, что сейчас даётся вам труднее всего." in vera.last.text
     await vera.press("Пропустить")
     await vera.send("Помощь с нагрузкой")
     assert not any("Что лучше всего описывает вашу ситуацию" in text for text in shown)
@@ -253,3 +257,73 @@ async def test_a_pair_ended_with_meetings_ahead_tells_both_which_are_off(running
     await curator.send("/pairs")
     assert "Завершить" not in str(curator.last.buttons())
     assert len(petr.messages()) == before
+
+
+async def test_reassigning_a_teacher_pair_offers_teacher_mentors_never_a_pupil(running):
+    curator, (first, second), (anna,) = await school_with_pair_candidates(running, mentors=2)
+    masha = running.person(300)  # a confirmed pupil mentor of the same school
+    await join(running, curator, masha, PUPIL_MENTOR, PUPIL_MENTOR["role"])
+    await curator.send("/match")
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    async with running.session() as session:
+        old = await session.scalar(select(Pair))
+        mentor_id = pairs.mentor_of(old).user_id
+        ids = {person: (await stored_user(session, person.user.id)).id
+               for person in (anna, masha, first, second)}
+    mentor = first if ids[first] == mentor_id else second
+    await mentor.press("Согласен")
+    name = "Наставник 0" if mentor is first else "Наставник 1"
+    await reassign(curator, f"{name} → Наставляемая 0", "Наставляемая 0")
+    assert [label for label, _ in curator.last.buttons()] == [
+        "Наставник 0 (мест: 2)", "Наставник 1 (мест: 2)"]
+    for forged in (AcceptMatch(mentee=ids[anna], mentor=ids[masha], replacing=old.id),
+                   AcceptMatch(mentee=ids[anna], mentor=ids[masha])):
+        assert texts(await curator.press_data(forged.pack())) == [
+            "Эта кнопка больше не действует."], forged
+    async with running.session() as session:
+        assert len((await session.scalars(select(Pair))).all()) == 1
+    other = "Наставник 1" if mentor is first else "Наставник 0"
+    await curator.press(other)
+    async with running.session() as session:
+        new = await session.scalar(select(Pair).where(Pair.status == "proposed"))
+    assert (new.form, new.variant) == ("teacher_teacher", "experienced_young")
+    assert pairs.mentor_of(new).user_id == ids[second if mentor is first else first]
+
+
+async def test_reassigning_a_teacher_pupil_pair_offers_teacher_mentors(running, clock):
+    """«Учитель – ученик»: a teacher mentors a pupil, so its reassignment offers the school's
+    teacher mentors, not its pupil mentors; a button can name only the form of the pair it
+    replaces, for its own mentee."""
+    curator, (first, second), (anna,) = await school_with_pair_candidates(running, mentors=2)
+    masha, kolya = running.person(300), running.person(301)
+    await join(running, curator, masha, PUPIL_MENTOR, PUPIL_MENTOR["role"])
+    await join(running, curator, kolya, PUPIL_MENTEE, PUPIL_MENTEE["role"])
+    async with running.session() as session:  # no command makes such a pair yet
+        ids = {person: (await stored_user(session, person.user.id)).id
+               for person in (anna, masha, kolya, first, second)}
+        school_id = (await stored_user(session, kolya.user.id)).profile.school_id
+        old = await pairs.propose(session, school_id=school_id, form=Form.TEACHER_PUPIL,
+                                  mentor_id=ids[first], mentee_ids=[ids[kolya]],
+                                  created_by=None, now=clock.now())
+        old.status = "active"
+        await session.commit()
+    await reassign(curator, "Наставник 0 → Сидоров Коля", "Сидоров Коля")
+    assert [label for label, _ in curator.last.buttons()] == [
+        "Наставник 0 (мест: 2)", "Наставник 1 (мест: 2)"]
+    for forged in (AcceptMatch(mentee=ids[kolya], mentor=ids[masha], replacing=old.id),
+                   AcceptMatch(mentee=ids[kolya], mentor=ids[second]),
+                   ChooseMentor(mentee=ids[anna], replacing=old.id),
+                   AcceptMatch(mentee=ids[anna], mentor=ids[second], replacing=old.id)):
+        assert texts(await curator.press_data(forged.pack())) == [
+            "Эта кнопка больше не действует."], forged
+    async with running.session() as session:
+        assert len((await session.scalars(select(Pair))).all()) == 1
+    await curator.press("Наставник 1")
+    await kolya.press("Согласен")
+    await second.press("Согласен")
+    async with running.session() as session:
+        new = await session.scalar(select(Pair).where(Pair.status == "active"))
+    assert (new.form, new.variant) == ("teacher_pupil", None)
+    assert {(m.side, m.user_id) for m in new.members} == {("mentor", ids[second]),
+                                                          ("mentee", ids[kolya])}

@@ -7,15 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers.callbacks import JoinPair
+from handlers.callbacks import AcceptMatch, ChooseMentor, JoinPair
 from models import Invite, Pair
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
     TEACHER_MENTEE,
+    TEACHER_MENTOR,
     consent,
     fill_profile,
     join,
+    reassign,
     register,
     register_curator,
     stored_user,
@@ -183,3 +185,54 @@ async def test_nobody_unconfirmed_pairs_with_a_child_or_learns_a_name(running):
     await newcomer.press("Согласен")
     await masha.press("Согласен")
     assert (await the_pair(running)).status == "active"
+
+
+async def test_reassigning_a_pupil_pair_offers_the_schools_pupil_mentors_only(running):
+    """«Переназначить» on a «ученик – ученик» pair offers the school's confirmed pupil mentors
+    with a free place: no teacher (it offered teacher mentors before), no unconfirmed pupil, no
+    pupil whose place is taken. A forged choice of a teacher is stale and changes nothing; the
+    chosen pupil makes a new «ученик – ученик» pair that both pupils agree to."""
+    curator = await register_curator(running)
+    masha, kolya, dasha, sveta, lena = (running.person(i) for i in (300, 301, 302, 303, 304))
+    await pupils(running, curator, (masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE),
+                 (dasha, {**PUPIL_MENTOR, "name": "Орлова Даша"}),
+                 (sveta, {**PUPIL_MENTOR, "name": "Белова Света"}),
+                 (lena, {**PUPIL_MENTEE, "name": "Лебедева Лена"}))
+    petr = running.person(100)
+    await join(running, curator, petr, TEACHER_MENTOR, "Наставник (педагог)")
+    vanya = running.person(305)  # a pupil mentor nobody confirmed
+    await register(vanya, {**PUPIL_MENTOR, "name": "Неподтверждённый Ваня"})
+    for mentor, mentee in ((sveta, lena), (masha, kolya)):  # Sveta's one place is Lena's
+        _, code = await pair_invite(mentor)
+        await mentee.send(f"/join {code}")
+        await mentee.press("Согласен")
+        await mentor.press("Согласен")
+    await reassign(curator, "Кузнецова Маша → Сидоров Коля", "Сидоров Коля")
+    assert [label for label, _ in curator.last.buttons()] == [
+        "Кузнецова Маша (мест: 1)", "Орлова Даша (мест: 1)"]
+    async with running.session() as session:
+        ids = {person: (await stored_user(session, person.user.id)).id
+               for person in (kolya, petr, dasha, vanya, sveta)}
+        old = (await session.scalars(select(Pair).where(Pair.status == "cancelled"))).one()
+    for forged in (AcceptMatch(mentee=ids[kolya], mentor=ids[petr], replacing=old.id),
+                   AcceptMatch(mentee=ids[kolya], mentor=ids[petr]),
+                   AcceptMatch(mentee=ids[kolya], mentor=ids[vanya], replacing=old.id),
+                   AcceptMatch(mentee=ids[kolya], mentor=ids[sveta], replacing=old.id),
+                   ChooseMentor(mentee=ids[kolya])):
+        assert texts(await curator.press_data(forged.pack())) == [
+            "Эта кнопка больше не действует."], forged
+    async with running.session() as session:
+        assert len((await session.scalars(select(Pair))).all()) == 2
+    said = texts(await curator.press("Орлова Даша"))
+    assert "Предложение отправлено: Сидоров Коля ← Орлова Даша. Пара начнёт работу, когда оба " \
+        "согласятся." in said
+    assert "Куратор предлагает наставническую пару" in kolya.last.text
+    await kolya.press("Согласен")
+    await dasha.press("Согласен")
+    assert "Пара начала работу" in dasha.last.text
+    async with running.session() as session:
+        new = (await session.scalars(select(Pair).where(Pair.status == "active")
+                                     .order_by(Pair.id.desc()))).first()
+    assert (new.form, new.variant, new.school_id) == ("pupil_pupil", "peer", old.school_id)
+    assert {(m.side, m.user_id) for m in new.members} == {("mentor", ids[dasha]),
+                                                          ("mentee", ids[kolya])}

@@ -56,7 +56,7 @@ async def test_diagnosis_end_to_end_with_condition_and_skip(running):
     assert any("Анкета «Диагностика профессиональных дефицитов» заполнена" in t for t in said)
     assert "🟢 Диагностика профессиональных дефицитов — заполнена" in anna.last.text
     (response,) = await responses_of(running, anna)
-    assert response.completed_at is not None and response.questionnaire_version == 2
+    assert response.completed_at is not None and response.questionnaire_version == 3
     assert response.role == "mentee_teacher"
     saved = {a.question_id: (a.value, a.skipped) for a in response.answers}
     assert "category" not in saved
@@ -281,7 +281,7 @@ async def test_the_two_pupil_roles_are_asked_about_their_own_partner(running):
     masha, kolya = running.person(1), running.person(2)
     await consent(masha)
     await masha.press(PUPIL_MENTOR["role"])
-    assert "Как тебя зовут? Напиши фамилию и имя." in masha.last.text
+    assert "Как тебя зовут: фамилия и имя?" in masha.last.text
     await masha.send(PUPIL_MENTOR["name"])
     await masha.send(PUPIL_MENTOR["school"])
     assert "Скольким ученикам ты готов(а) помогать одновременно?" in masha.last.text
