@@ -28,13 +28,15 @@ class PeopleTables:
     def _mentor_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
-                ("export-col-workplace", 36), ("export-col-competences", 40),
+                ("export-col-parent-contact", 26), ("export-col-workplace", 36),
+                ("export-col-competences", 40),
                 ("export-col-experience", 10), ("export-col-mentor-types", 30),
                 ("export-col-mentees", 36), ("export-col-dates", 24),
                 ("export-col-results", 20), ("export-col-confirmed", 13)]
 
     async def _mentor_rows(self) -> AsyncIterator[Row]:
-        query = self.people(MENTOR_ROLES, Profile.mentor_types, Profile.help_offered)
+        query = self.people(MENTOR_ROLES, Profile.mentor_types, Profile.help_offered,
+                            Profile.position, Profile.key_competences, Profile.parent_contact)
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
@@ -45,7 +47,7 @@ class PeopleTables:
                     yield [
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
-                        contact_link(row.username, row.telegram_id),
+                        contact_link(row.username, row.telegram_id), self._parent_contact(row),
                         self._workplace(row), self._competences(row, strengths),
                         row.experience_years, self.options("mentor_types", row.mentor_types),
                         LIST_SEPARATOR.join(dict.fromkeys(
@@ -53,7 +55,18 @@ class PeopleTables:
                         self._dates(own), self._pair_results(own), self.day(row.confirmed_at),
                     ]
 
+    @staticmethod
+    def _parent_contact(row: Any) -> str:
+        """A pupil's parent's contact: for the curators, in the export only (no card, message or
+        summary of the bot shows it)."""
+        if row.role in (Role.MENTOR_PUPIL, Role.MENTEE_PUPIL):
+            return row.parent_contact or ""
+        return ""
+
     def _workplace(self, row: Any) -> str:
+        if row.role != Role.MENTOR_PUPIL and row.position:
+            # As the mentor typed it in the profile.
+            return f"{row.school}, {row.position}" if row.school else row.position
         if row.role == Role.MENTOR_PUPIL:
             position = (self.label("export-position-pupil-grade", grade=row.grade)
                         if row.grade is not None else self.label("export-position-pupil"))
@@ -67,7 +80,9 @@ class PeopleTables:
         # Pupils take no diagnosis: what they offer to help with is their competence.
         if row.role == Role.MENTOR_PUPIL:
             return self.options("help_offered", row.help_offered)
-        return self.areas(strengths.get(row.user_id, []))
+        # What the mentor typed in the profile, then the strengths their diagnosis shows.
+        return LIST_SEPARATOR.join(part for part in (
+            row.key_competences, self.areas(strengths.get(row.user_id, []))) if part)
 
     def _dates(self, spans: list[PairSpan]) -> str:
         starts = [s.started_on for s in spans if s.started_on]
@@ -87,12 +102,14 @@ class PeopleTables:
     def _mentee_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
-                ("export-col-grade-or-experience", 30), ("export-col-request", 40),
+                ("export-col-parent-contact", 26), ("export-col-grade-or-experience", 30),
+                ("export-col-request", 40),
                 ("export-col-entered", 13), ("export-col-mentor", 32),
                 ("export-col-completed", 13), ("export-col-results", 12)]
 
     async def _mentee_rows(self) -> AsyncIterator[Row]:
-        query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted)
+        query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted,
+                            Profile.parent_contact)
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
@@ -109,6 +126,8 @@ class PeopleTables:
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
                         contact_link(row.username, row.telegram_id),
+                        # A pupil's parent's, for the curators only (nowhere else in the bot).
+                        self._parent_contact(row),
                         self._standing(row),
                         self._request(entry) if teacher else self.options("help_wanted",
                                                                          row.help_wanted),
