@@ -5,6 +5,7 @@ mentors."""
 
 import io
 import json
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -151,3 +152,23 @@ async def test_a_mentors_position_and_key_competences_reach_the_base_of_mentors(
     ((_, content),) = files(await curator.send("/export"))
     rows = {row["ФИО"]: row for row in sheet(content, "База наставников")}
     assert rows["Иванов Иван"][place] == "МОУ СОШ №1, учитель физики"
+
+
+async def test_the_bases_results_carry_the_latest_satisfaction_average(running):
+    curator, _masha, kolya = await pupil_pair(running)
+    await kolya.send("/surveys")
+    await kolya.press("Начать:")
+    for score in ("9", "8", "10", "7", "9"):
+        await kolya.press(score)
+    await kolya.press("Пропустить")
+    await kolya.press("Пропустить")
+    await kolya.press("Да")
+    await kolya.press("Да")
+    ((_, content),) = files(await curator.send("/export"))
+    (kolya_row,) = sheet(content, "База наставляемых")
+    # Pupils take no diagnosis: the satisfaction questionnaire is their result (43 / 5).
+    assert kolya_row["Результаты"] == "удовлетворённость 8,6"
+    # The date of entry into the programme: confirmed by the school's invitation.
+    assert isinstance(kolya_row["Подтверждён"], datetime)
+    (masha_row,) = sheet(content, "База наставников")
+    assert masha_row["Результаты"] == "завершено 0 из 1"

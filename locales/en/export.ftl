@@ -74,3 +74,4 @@ export-experience = { $years } { $years ->
    *[other] years
 } of experience
 export-pairs-result = { $done } of { $total } completed
+export-satisfaction-result = satisfaction { $score }

@@ -75,3 +75,4 @@ export-experience = стаж { $years } { $years ->
    *[many] лет
 }
 export-pairs-result = завершено { $done } из { $total }
+export-satisfaction-result = удовлетворённость { $score }

@@ -41,6 +41,7 @@ class PeopleTables:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
                 strengths = await self.strengths(ids)
+                satisfied = await self.satisfaction(ids)
                 pairs = await self.partner_pairs(ids, MENTOR)
                 for row in part:
                     own = pairs.get(row.user_id, [])
@@ -52,7 +53,9 @@ class PeopleTables:
                         row.experience_years, self.options("mentor_types", row.mentor_types),
                         LIST_SEPARATOR.join(dict.fromkeys(
                             name for span in own for name in span.partner_names)),
-                        self._dates(own), self._pair_results(own), self.day(row.confirmed_at),
+                        self._dates(own),
+                        self._results(self._pair_results(own), satisfied.get(row.user_id)),
+                        self.day(row.confirmed_at),
                     ]
 
     @staticmethod
@@ -91,6 +94,14 @@ class PeopleTables:
             return ""
         return f"{self.text(min(starts, default=None))} – {self.text(max(ends, default=None))}"
 
+    def _results(self, found: str, satisfaction: str | None) -> str:
+        """What the pairs or the diagnoses show, and the average of the latest satisfaction
+        questionnaire."""
+        parts = [found] if found else []
+        if satisfaction is not None:
+            parts.append(self.label("export-satisfaction-result", score=satisfaction))
+        return LIST_SEPARATOR.join(parts)
+
     def _pair_results(self, spans: list[PairSpan]) -> str:
         if not spans:
             return ""
@@ -105,7 +116,8 @@ class PeopleTables:
                 ("export-col-parent-contact", 26), ("export-col-grade-or-experience", 30),
                 ("export-col-request", 40),
                 ("export-col-entered", 13), ("export-col-mentor", 32),
-                ("export-col-completed", 13), ("export-col-results", 12)]
+                ("export-col-completed", 13), ("export-col-results", 24),
+                ("export-col-confirmed", 13)]
 
     async def _mentee_rows(self) -> AsyncIterator[Row]:
         query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted,
@@ -116,6 +128,7 @@ class PeopleTables:
                 teachers = sorted({row.user_id for row in part
                                    if row.role == Role.MENTEE_TEACHER})
                 first, last = await self.diagnoses(teachers)
+                satisfied = await self.satisfaction(ids)
                 pairs = await self.partner_pairs(ids, MENTEE)
                 for row in part:
                     # The latest pair tells the mentor and the dates.
@@ -134,7 +147,9 @@ class PeopleTables:
                         span.started_on if span else None,
                         LIST_SEPARATOR.join(span.partner_names) if span else "",
                         span.end if span else None,
-                        self._progress(entry, last.get(row.user_id)),
+                        self._results(self._progress(entry, last.get(row.user_id)),
+                                      satisfied.get(row.user_id)),
+                        self.day(row.confirmed_at),
                     ]
 
     def _standing(self, row: Any) -> str:
