@@ -172,3 +172,19 @@ async def test_the_bases_results_carry_the_latest_satisfaction_average(running):
     assert isinstance(kolya_row["Подтверждён"], datetime)
     (masha_row,) = sheet(content, "База наставников")
     assert masha_row["Результаты"] == "завершено 0 из 1"
+
+
+async def test_a_pupil_registered_before_the_question_is_asked_it_once_on_start(running):
+    curator = await register_curator(running)
+    kolya = running.person(301)
+    await join(running, curator, kolya, PUPIL_MENTEE, PUPIL_MENTEE["role"])
+    async with running.session() as session:
+        # As migration 0011 leaves a profile filled before it.
+        (await stored_user(session, kolya.user.id)).profile.parent_contact = None
+        await session.commit()
+    await kolya.send("/start")
+    assert "Контакт родителя" in kolya.last.text and "Пропустить" in str(kolya.last.buttons())
+    await kolya.press("Пропустить")
+    assert any("Профиль заполнен" in m.text for m in kolya.messages()[-3:])
+    await kolya.send("/start")
+    assert "Контакт родителя" not in kolya.last.text
