@@ -211,7 +211,8 @@ def rename(content: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.db
-async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings):
+async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings,
+                                                                 clock):
     """What a questionnaire is for comes from its file (kind and audience), not its code:
     renamed, the diagnoses still drive /match and the plan, the satisfaction questionnaires
     the summary, and the short titles name the export's sheets."""
@@ -220,7 +221,8 @@ async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_
                      ("preferences_mentee", "wishes_mentee"),
                      ("satisfaction_mentee", "feedback_mentee")):
         rename(content, old, new)
-    running = await Running(build_app(make_settings(content_dir=content))).start()
+    # The tests' clock: at the real time of day the offer could fall in the quiet hours.
+    running = await Running(build_app(make_settings(content_dir=content), clock=clock)).start()
     try:
         assert running.app.surveys.catalog.purposes.deficits == "deficits"
         curator, (petr,), (anna,) = await school_with_pair_candidates(running)
