@@ -163,8 +163,9 @@ def finish_selection(question: Question, selected: Sequence[str]) -> list[str]:
 
 
 def describe(question: Question, value: Any, language: str, yes_no: tuple[str, str]) -> str:
-    """An answer in words, for «Текущий ответ» and the profile card; yes_no is localised."""
-    if value is None:
+    """An answer in words, for «Текущий ответ» and the profile card; yes_no is localised. ""
+    is a skipped profile question (domain.profile.SKIPPED)."""
+    if value is None or value == "":
         return "—"
     if question.type is QuestionType.SINGLE:
         return question.option_text(value, language)

@@ -32,7 +32,12 @@ PROFILE_FIELDS: dict[str, set[QuestionType]] = {
     "grade": {QuestionType.SCALE, QuestionType.NUMBER},
     "help_wanted": {QuestionType.MULTIPLE},
     "help_offered": {QuestionType.MULTIPLE},
+    "parent_contact": {QuestionType.TEXT},
+    "position": {QuestionType.TEXT},
+    "key_competences": {QuestionType.TEXT},
 }
+# What a skipped (optional, typed) profile question stores: not None, so it is not asked again.
+SKIPPED = ""
 
 
 class ProfileForm(Strict):
@@ -55,6 +60,9 @@ class ProfileForm(Strict):
             if stray:
                 raise ValueError(f"question {question.id!r}: by_role names "
                                  f"{', '.join(sorted(stray))}, not among the question's roles")
+            if question.optional and question.type is not QuestionType.TEXT:
+                raise ValueError(f"question {question.id!r}: only a typed profile question "
+                                 "may be optional")
             if question.show_if is not None or question.options_from is not None:
                 raise ValueError(f"question {question.id!r}: profile questions are unconditional")
             seen.add(question.id)

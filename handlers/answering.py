@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.unit_of_work import commit
 from domain import answering
 from domain.answering import AnswerError, Step
+from domain.profile import SKIPPED
 from handlers.callbacks import Act, AnswerButton, Flow
 from handlers.rendering import drop_buttons, main_menu, step_keyboard, step_text
 from handlers.screens import show_profile, show_surveys
@@ -87,7 +88,12 @@ class ProfileFlow:
         return None if self.only else self.step()
 
     async def skip(self, step: Step) -> Step | None:
-        raise AnswerError("not-optional")
+        if not step.question.optional:
+            raise AnswerError("not-optional")
+        # Stored as SKIPPED, not None: the question is not asked again (/profile changes it).
+        await self.profiles.answer(self.session, self.user, step.question, SKIPPED)
+        self.cursor = None
+        return None if self.only else self.step()
 
     async def back(self, step: Step) -> Step | None:
         self.cursor = self.profiles.previous(self.user, step.question.id, self.given)

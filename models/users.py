@@ -101,6 +101,13 @@ class Profile(Base):
     grade: Mapped[int | None]
     help_wanted: Mapped[list[str] | None] = mapped_column(JsonValue)
     help_offered: Mapped[list[str] | None] = mapped_column(JsonValue)
+    # A pupil's parent (legal representative), phone or e-mail, for the school's curators only
+    # (the base of mentees); "" when skipped.
+    parent_contact: Mapped[str | None] = mapped_column(String(200))
+    # A teacher mentor's position and key competences, as typed (the base of mentors); "" when
+    # skipped.
+    position: Mapped[str | None] = mapped_column(String(200))
+    key_competences: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")

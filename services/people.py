@@ -144,6 +144,9 @@ def profile_values(user: User) -> dict[str, Any]:
         "grade": profile.grade,
         "help_wanted": profile.help_wanted,
         "help_offered": profile.help_offered,
+        "parent_contact": profile.parent_contact,
+        "position": profile.position,
+        "key_competences": profile.key_competences,
     }
 
 

@@ -77,6 +77,8 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
             "mentee_category": profile.mentee_category, "mentor_types": profile.mentor_types,
             "mentee_capacity": profile.mentee_capacity, "grade": profile.grade,
             "help_wanted": profile.help_wanted, "help_offered": profile.help_offered,
+            "parent_contact": profile.parent_contact or None, "position": profile.position or None,
+            "key_competences": profile.key_competences or None,
         },
         "roles": [{"role": r.role, "form": r.form, "school_id": r.school_id,
                    "active": r.is_active, "confirmed_at": _moment(r.confirmed_at)}
@@ -234,5 +236,6 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys,
     if profile is not None:
         profile.full_name = profile.subjects = profile.mentor_types = None
         profile.help_wanted = profile.help_offered = profile.mentee_capacity = None
+        profile.parent_contact = profile.position = profile.key_competences = None
     await session.flush()
     return ended

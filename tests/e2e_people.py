@@ -287,6 +287,9 @@ async def fill_profile(person: Person, profile: dict[str, Any],
         await person.press(topic)
     if "help" in profile:
         await person.press("Готово")
+    if "Ученик" in profile["role"]:
+        await person.expect("Контакт родителя")
+        await person.press("Пропустить")  # optional
     await person.expect("Профиль заполнен")
 
 

@@ -23,11 +23,12 @@ TEACHER_MENTEE = {"role": "Наставляемый (педагог)", "name": "
                   "experience": "2", "category": "Молодой специалист"}
 TEACHER_MENTOR = {"role": "Наставник (педагог)", "name": "Петров Пётр Петрович",
                   "school": "МОУ СОШ №1", "subjects": ["Математика"], "experience": "25",
-                  "mentor_types": ["Консультант", "Предметник"], "capacity": "2"}
+                  "mentor_types": ["Консультант", "Предметник"], "capacity": "2",
+                "position": None, "competences": None}
 PUPIL_MENTEE = {"role": "Ученик-наставляемый", "name": "Сидоров Коля", "school": "МОУ СОШ №1",
-                "grade": "7", "help": ["Учёба"]}
+                "grade": "7", "help": ["Учёба"], "parent": None}
 PUPIL_MENTOR = {"role": "Ученик-наставник", "name": "Кузнецова Маша", "school": "МОУ СОШ №1",
-                "grade": "10", "capacity": "1", "help": ["Проекты"]}
+                "grade": "10", "capacity": "1", "help": ["Проекты"], "parent": None}
 
 
 async def consent(person: Person, payload: str | None = None) -> None:
@@ -71,6 +72,13 @@ async def fill_profile(person: Person, profile: dict) -> None:
         await person.press(topic)
     if "help" in profile:
         await person.press("Готово")
+    # The optional typed questions: None presses «Пропустить».
+    for key in ("parent", "position", "competences"):
+        if key in profile:
+            if profile[key] is None:
+                await person.press("Пропустить")
+            else:
+                await person.send(profile[key])
 
 
 async def register(person: Person, profile: dict) -> None:

@@ -77,6 +77,18 @@ def test_an_unknown_role_in_the_profile_stops_start_up(tmp_path):
         ProfileForm.from_file(path)
 
 
+def test_only_a_typed_profile_question_may_be_optional(tmp_path):
+    """A skipped profile question stores an empty text (domain.profile.SKIPPED), which only a
+    text column can hold."""
+    content = content_copy(tmp_path)
+    path = content / "profile.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    field: grade\n", "    field: grade\n    optional: true\n"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"question 'grade': only a typed profile question "
+                       r"may be optional"):
+        ProfileForm.from_file(path)
+
+
 def test_a_condition_on_a_profile_question_the_profile_lacks_stops_start_up(
         tmp_path, make_settings):
     content = content_copy(tmp_path)

@@ -13,6 +13,7 @@ from handlers.callbacks import AcceptMatch
 from models import Base, Campaign, OutboxMessage
 from services import outbox, reports
 from tests.flows import (
+    PUPIL_MENTEE,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     diagnose,
@@ -31,7 +32,10 @@ X_NAME = "Эрасова Ксения Тайновна"
 X_USERNAME = "xenia_erase_me"
 TYPED = ["ДИАГНОЗ-ТЕКСТ-ИКС", "ПРИЧИНА-ИКС", "МЕСТО-ИКС", "ТЕМА-ИКС", "ЦЕЛЬ-ИКС", "ЗАМЕТКА-ИКС",
          "ОБЪЯВЛЕНИЕ-ИКС", "КОММЕНТАРИЙ-ИКС"]
-SECRETS = [X_NAME, "Эрасова", X_USERNAME, str(X_ID), *TYPED]
+# Typed in the profile: a teacher mentor's position and key competences, a pupil's parent's
+# contact.
+PROFILE_TYPED = ["ДОЛЖНОСТЬ-ИКС", "КОМПЕТЕНЦИИ-ИКС", "РОДИТЕЛЬ-ИКС"]
+SECRETS = [X_NAME, "Эрасова", X_USERNAME, str(X_ID), *TYPED, *PROFILE_TYPED]
 
 
 async def user_id(running, person) -> int:
@@ -80,6 +84,11 @@ async def a_person_who_did_everything(running, clock):
     await running.outbox.pump()  # the reminders, sent to both, carry her place and topic
     # She mentors too (a second invitation, into the same school): a goal and a note.
     await xenia.send(f"/join {await invite_code(curator, 'Наставник (педагог)')}")
+    await xenia.send("/profile")
+    await xenia.press("Должность")
+    await xenia.send(PROFILE_TYPED[0])
+    await xenia.press("Ключевые компетенции")
+    await xenia.send(PROFILE_TYPED[1])
     nina = running.person(201)
     await join(running, curator, nina, {**TEACHER_MENTEE, "name": "Нина Подопечная"},
                "Наставляемый (педагог)")
@@ -130,12 +139,19 @@ async def everything_in_the_database(running) -> list[tuple[str, str, object]]:
     return cells
 
 
+async def left_behind(running) -> list[tuple[str, str, list[str]]]:
+    return [(table, column, traces(value))
+            for table, column, value in await everything_in_the_database(running)
+            if traces(value)]
+
+
 async def test_delete_me_leaves_no_trace_of_the_person_anywhere(running, clock):
     curator, xenia, mentors, nina = await a_person_who_did_everything(running, clock)
     found = {(table, column) for table, column, value in await everything_in_the_database(running)
              if traces(value)}
     # The scan sees her everywhere she left something before the erasure.
     assert found >= {("users", "telegram_id"), ("users", "username"), ("profiles", "full_name"),
+                     ("profiles", "position"), ("profiles", "key_competences"),
                      ("answers", "value"), ("pair_members", "decline_reason"),
                      ("meetings", "place"), ("meetings", "topic"), ("meetings", "mentor_note"),
                      ("plan_items", "goal"), ("outbox", "params"), ("outbox", "chat_id"),
@@ -146,10 +162,7 @@ async def test_delete_me_leaves_no_trace_of_the_person_anywhere(running, clock):
         before = await reports.diagnoses(session, scope)
     await xenia.send("/delete_me")
     await xenia.press("Да, удалить")
-    left = [(table, column, traces(value))
-            for table, column, value in await everything_in_the_database(running)
-            if traces(value)]
-    assert left == []
+    assert await left_behind(running) == []
     # Her partners are told the pair ended, not who left.
     for partner in (mentors[1], nina):
         assert "Ваш партнёр вышел из программы" in partner.last.text
@@ -160,6 +173,19 @@ async def test_delete_me_leaves_no_trace_of_the_person_anywhere(running, clock):
         (campaign,) = (await session.scalars(select(Campaign))).all()
         assert campaign.text is None and campaign.created_by is not None
     assert curator is not None
+
+
+async def test_delete_me_erases_a_pupils_parent_contact(running):
+    curator = await register_curator(running)
+    kolya = running.person(X_ID)
+    await join(running, curator, kolya, {**PUPIL_MENTEE, "name": X_NAME,
+                                         "parent": PROFILE_TYPED[2]}, PUPIL_MENTEE["role"])
+    found = {(table, column) for table, column, value in await everything_in_the_database(running)
+             if PROFILE_TYPED[2] in traces(value)}
+    assert found == {("profiles", "parent_contact")}
+    await kolya.send("/delete_me")
+    await kolya.press("Да, удалить")
+    assert await left_behind(running) == []
 
 
 async def test_messages_done_with_are_pruned_after_the_retention_period(running, clock):

@@ -178,12 +178,16 @@ async def test_profile_edit_and_second_role(running):
     assert "Иванова-Смирнова" in anna.last.text  # the card again
     await anna.press("Добавить роль")
     await anna.press("Наставник (педагог)")
-    # Only what the new role needs is asked, and counted: mentor types and capacity.
-    assert "Каким наставником" in anna.last.text and "Вопрос 1 из 2" in anna.last.text
+    # Only what the new role needs is asked, and counted: mentor types, capacity, and the
+    # optional position and key competences.
+    assert "Каким наставником" in anna.last.text and "Вопрос 1 из 4" in anna.last.text
     await anna.press("Проводник")
     await anna.press("Готово")
-    assert "Вопрос 2 из 2" in anna.last.text
+    assert "Вопрос 2 из 4" in anna.last.text
     await anna.press("3")
+    assert "Вопрос 3 из 4" in anna.last.text and "должность" in anna.last.text
+    await anna.press("Пропустить")
+    await anna.press("Пропустить")
     async with running.session() as session:
         user = await stored_user(session, anna.user.id)
         assert user.profile.full_name == "Иванова-Смирнова Анна Сергеевна"

@@ -156,7 +156,8 @@ async def test_nobody_unconfirmed_pairs_with_a_child_or_learns_a_name(running):
         assert stored.profile.school.name == "МОУ СОШ №1"
     await newcomer.send(PUPIL_MENTEE["name"])
     assert "В каком ты классе" in newcomer.last.text
-    await fill_profile(newcomer, {"grade": PUPIL_MENTEE["grade"], "help": PUPIL_MENTEE["help"]})
+    await fill_profile(newcomer, {"grade": PUPIL_MENTEE["grade"], "help": PUPIL_MENTEE["help"],
+                                  "parent": None})
     assert "Профиль заполнен" in "\n".join(m.text for m in newcomer.messages()[-3:])
     said = texts(await newcomer.send(f"/join {code}"))
     assert UNCONFIRMED_INVITEE in said and not any("Кузнецова" in text for text in said)

@@ -50,8 +50,9 @@ async def test_invite_link_puts_a_newcomer_into_the_school_and_role(running):
 
 
 async def test_progress_counts_only_what_an_invited_person_is_asked(running):
-    """The invitation answers the school: a mentor is asked five questions, numbered 1 to 5
-    without a gap (it said «Вопрос 1 из 6», then «Вопрос 3 из 6»), and «Назад» skips it too."""
+    """The invitation answers the school: a mentor is asked seven questions (the last two
+    optional), numbered 1 to 7 without a gap (it said «Вопрос 1 из 8», then «Вопрос 3 из 8»),
+    and «Назад» skips it too."""
     curator = await register_curator(running)
     payload, _ = await make_invite(curator, "Наставник (педагог)")
     petr = running.person(1)
@@ -61,7 +62,7 @@ async def test_progress_counts_only_what_an_invited_person_is_asked(running):
     await petr.send("Петров Пётр")
     shown.append(petr.last.text)
     await petr.press("Назад")
-    assert "Вопрос 1 из 5" in petr.last.text and "Как вас зовут" in petr.last.text
+    assert "Вопрос 1 из 7" in petr.last.text and "Как вас зовут" in petr.last.text
     await petr.send("Петров Пётр Петрович")
     await petr.press("Математика")
     await petr.press("Готово")
@@ -71,8 +72,12 @@ async def test_progress_counts_only_what_an_invited_person_is_asked(running):
     await petr.press("Консультант")
     await petr.press("Готово")
     shown.append(petr.last.text)
-    assert [f"Вопрос {n} из 5" in text for n, text in enumerate(shown, 1)] == [True] * 5
     await petr.press("2")
+    shown.append(petr.last.text)
+    await petr.press("Пропустить")
+    shown.append(petr.last.text)
+    assert [f"Вопрос {n} из 7" in text for n, text in enumerate(shown, 1)] == [True] * 7
+    await petr.press("Пропустить")
     assert any("Профиль заполнен" in m.text for m in petr.messages()[-3:])
 
 

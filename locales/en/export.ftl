@@ -13,6 +13,7 @@ export-col-role = Role
 export-col-school = School
 export-col-form = Form
 export-col-contact = Contact
+export-col-parent-contact = Parent's (legal representative's) contact
 export-col-workplace = Place of work (study), position
 export-col-competences = Key competences
 export-col-experience = Experience, years
@@ -73,3 +74,4 @@ export-experience = { $years } { $years ->
    *[other] years
 } of experience
 export-pairs-result = { $done } of { $total } completed
+export-satisfaction-result = satisfaction { $score }

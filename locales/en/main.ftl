@@ -71,6 +71,7 @@ consent-text =
     <b>Consent to personal-data processing</b>
     To take part we need your consent. We store: your Telegram ID, full name, school, role in the programme, profile data (subjects, experience, grade) and your questionnaire answers.
     Why: so that the programme curator can form mentoring pairs and evaluate the results. Only the programme's curators (your school's and the regional mentoring centre's) and, for your pair, your mentor or mentee see the data.
+    A pupil may give a parent's (legal representative's) contact: the school needs it to reach the family about the programme, and only the programme's curators see it — not the mentor or mentee.
     Nothing is stored before you agree.
 button-consent-agree = ✅ I agree
 button-consent-decline = ✖️ I do not agree
@@ -103,6 +104,9 @@ profile-field-capacity = Can take mentees
 profile-field-grade = Grade
 profile-field-help_wanted = Wants help with
 profile-field-help_offered = Can help with
+profile-field-parent_contact = Parent's contact
+profile-field-position = Position
+profile-field-key_competences = Key competences
 button-edit = ✏️ { $field }
 button-add-role = ➕ Add a role
 

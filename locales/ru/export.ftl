@@ -13,6 +13,7 @@ export-col-role = Роль
 export-col-school = Школа
 export-col-form = Форма
 export-col-contact = Контакт
+export-col-parent-contact = Контакт родителя (законного представителя)
 export-col-workplace = Место работы (учёбы), должность
 export-col-competences = Ключевые компетенции
 export-col-experience = Стаж, лет
@@ -74,3 +75,4 @@ export-experience = стаж { $years } { $years ->
    *[many] лет
 }
 export-pairs-result = завершено { $done } из { $total }
+export-satisfaction-result = удовлетворённость { $score }

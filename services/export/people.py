@@ -28,32 +28,48 @@ class PeopleTables:
     def _mentor_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
-                ("export-col-workplace", 36), ("export-col-competences", 40),
+                ("export-col-parent-contact", 26), ("export-col-workplace", 36),
+                ("export-col-competences", 40),
                 ("export-col-experience", 10), ("export-col-mentor-types", 30),
                 ("export-col-mentees", 36), ("export-col-dates", 24),
                 ("export-col-results", 20), ("export-col-confirmed", 13)]
 
     async def _mentor_rows(self) -> AsyncIterator[Row]:
-        query = self.people(MENTOR_ROLES, Profile.mentor_types, Profile.help_offered)
+        query = self.people(MENTOR_ROLES, Profile.mentor_types, Profile.help_offered,
+                            Profile.position, Profile.key_competences, Profile.parent_contact)
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
                 strengths = await self.strengths(ids)
+                satisfied = await self.satisfaction(ids)
                 pairs = await self.partner_pairs(ids, MENTOR)
                 for row in part:
                     own = pairs.get(row.user_id, [])
                     yield [
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
-                        contact_link(row.username, row.telegram_id),
+                        contact_link(row.username, row.telegram_id), self._parent_contact(row),
                         self._workplace(row), self._competences(row, strengths),
                         row.experience_years, self.options("mentor_types", row.mentor_types),
                         LIST_SEPARATOR.join(dict.fromkeys(
                             name for span in own for name in span.partner_names)),
-                        self._dates(own), self._pair_results(own), self.day(row.confirmed_at),
+                        self._dates(own),
+                        self._results(self._pair_results(own), satisfied.get(row.user_id)),
+                        self.day(row.confirmed_at),
                     ]
 
+    @staticmethod
+    def _parent_contact(row: Any) -> str:
+        """A pupil's parent's contact: for the curators, in the export only (no card, message or
+        summary of the bot shows it)."""
+        if row.role in (Role.MENTOR_PUPIL, Role.MENTEE_PUPIL):
+            return row.parent_contact or ""
+        return ""
+
     def _workplace(self, row: Any) -> str:
+        if row.role != Role.MENTOR_PUPIL and row.position:
+            # As the mentor typed it in the profile.
+            return f"{row.school}, {row.position}" if row.school else row.position
         if row.role == Role.MENTOR_PUPIL:
             position = (self.label("export-position-pupil-grade", grade=row.grade)
                         if row.grade is not None else self.label("export-position-pupil"))
@@ -67,7 +83,9 @@ class PeopleTables:
         # Pupils take no diagnosis: what they offer to help with is their competence.
         if row.role == Role.MENTOR_PUPIL:
             return self.options("help_offered", row.help_offered)
-        return self.areas(strengths.get(row.user_id, []))
+        # What the mentor typed in the profile, then the strengths their diagnosis shows.
+        return LIST_SEPARATOR.join(part for part in (
+            row.key_competences, self.areas(strengths.get(row.user_id, []))) if part)
 
     def _dates(self, spans: list[PairSpan]) -> str:
         starts = [s.started_on for s in spans if s.started_on]
@@ -75,6 +93,14 @@ class PeopleTables:
         if not starts and not ends:
             return ""
         return f"{self.text(min(starts, default=None))} – {self.text(max(ends, default=None))}"
+
+    def _results(self, found: str, satisfaction: str | None) -> str:
+        """What the pairs or the diagnoses show, and the average of the latest satisfaction
+        questionnaire."""
+        parts = [found] if found else []
+        if satisfaction is not None:
+            parts.append(self.label("export-satisfaction-result", score=satisfaction))
+        return LIST_SEPARATOR.join(parts)
 
     def _pair_results(self, spans: list[PairSpan]) -> str:
         if not spans:
@@ -87,18 +113,22 @@ class PeopleTables:
     def _mentee_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
-                ("export-col-grade-or-experience", 30), ("export-col-request", 40),
+                ("export-col-parent-contact", 26), ("export-col-grade-or-experience", 30),
+                ("export-col-request", 40),
                 ("export-col-entered", 13), ("export-col-mentor", 32),
-                ("export-col-completed", 13), ("export-col-results", 12)]
+                ("export-col-completed", 13), ("export-col-results", 24),
+                ("export-col-confirmed", 13)]
 
     async def _mentee_rows(self) -> AsyncIterator[Row]:
-        query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted)
+        query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted,
+                            Profile.parent_contact)
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
                 teachers = sorted({row.user_id for row in part
                                    if row.role == Role.MENTEE_TEACHER})
                 first, last = await self.diagnoses(teachers)
+                satisfied = await self.satisfaction(ids)
                 pairs = await self.partner_pairs(ids, MENTEE)
                 for row in part:
                     # The latest pair tells the mentor and the dates.
@@ -109,13 +139,17 @@ class PeopleTables:
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
                         contact_link(row.username, row.telegram_id),
+                        # A pupil's parent's, for the curators only (nowhere else in the bot).
+                        self._parent_contact(row),
                         self._standing(row),
                         self._request(entry) if teacher else self.options("help_wanted",
                                                                          row.help_wanted),
                         span.started_on if span else None,
                         LIST_SEPARATOR.join(span.partner_names) if span else "",
                         span.end if span else None,
-                        self._progress(entry, last.get(row.user_id)),
+                        self._results(self._progress(entry, last.get(row.user_id)),
+                                      satisfied.get(row.user_id)),
+                        self.day(row.confirmed_at),
                     ]
 
     def _standing(self, row: Any) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from domain.matching import AREAS, COVERED_FROM
 from domain.profile import ProfileForm
-from domain.questionnaire import Catalog
+from domain.questionnaire import Catalog, QuestionType
 from models import (
     Answer,
     Pair,
@@ -214,6 +214,33 @@ class Lookups:
         if not user_ids:
             return {}, {}
         return await reports.diagnoses(self.session, self.scope, user_ids)
+
+    async def satisfaction(self, user_ids: list[int]) -> dict[int, str]:
+        """The average of the scale items of each person's latest completed satisfaction
+        questionnaire up to the end of the period, as text («8,5»)."""
+        codes = purposes.of(self.session).satisfaction
+        scales = {q.id for questionnaire in self.catalog if questionnaire.id in codes
+                  for q in questionnaire.questions if q.type is QuestionType.SCALE}
+        if not user_ids or not scales:
+            return {}
+        latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
+                  .where(Response.questionnaire_code.in_(codes),
+                         Response.completed_at.is_not(None),
+                         Response.completed_at < self.scope.until,
+                         Response.user_id.in_(user_ids))
+                  .group_by(Response.user_id).subquery())
+        rows = await self.session.execute(
+            select(latest.c.user_id, Answer.value)
+            .join(Answer, Answer.response_id == latest.c.response_id)
+            .where(Answer.question_id.in_(sorted(scales))))
+        scores: dict[int, list[float]] = {}
+        for user_id, value in rows:
+            score = as_number(value)
+            if score is not None:
+                scores.setdefault(user_id, []).append(score)
+        point = "," if self.locale == "ru" else "."
+        return {user_id: f"{sum(found) / len(found):.1f}".replace(".", point)
+                for user_id, found in scores.items()}
 
     async def strengths(self, user_ids: list[int]) -> dict[int, list[str]]:
         """The areas each mentor rated as strengths (COVERED_FROM and up) in their latest
