@@ -30,6 +30,7 @@ from handlers.callbacks import (
 from handlers.matching import show_suggestions
 from handlers.outgoing import full_name, owe
 from handlers.pairs import show_school_pairs
+from handlers.pupil_pairs import offer_buttons
 from handlers.rendering import drop_buttons
 from handlers.school_context import SchoolViewTools, with_school
 from models import School, User
@@ -200,12 +201,22 @@ async def on_revoke(query: CallbackQuery, callback_data: RevokeCurator, bot: Bot
 
 
 async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,
-                     session: AsyncSession, user: User, settings: Settings, clock: Clock) -> None:
+                     session: AsyncSession, user: User, settings: Settings, clock: Clock,
+                     outbox: OutboxWorker) -> None:
     curated = await access.curated_schools(session, user, settings.curator_ids)
     role = await schools.confirm_role(session, callback_data.role_id,
                                       {school.id for school in curated}, clock.now())
     if role is None or not isinstance(query.message, Message):
         raise StaleAction
+    # A pupil who came with a classmate's invitation is offered that pair now, without having
+    # to find the link again.
+    person = await session.get(User, role.user_id)
+    invite = await invites.waiting_pupil_invite(session, person, clock.now())
+    if invite is not None:
+        inviter = await session.get(User, invite.created_by)
+        await owe(session, clock, outbox, person, "pair-invite-offer",
+                  params={"name": full_name(inviter)}, buttons=offer_buttons(invite),
+                  about=[inviter.id])
     await session.commit()
     await query.answer(i18n.get("member-confirmed"))
     await show_unconfirmed(query.message, i18n, session, await session.get(School, role.school_id))

@@ -13,7 +13,7 @@ from bot.outbox_worker import OutboxWorker
 from domain.roles import Role
 from handlers.callbacks import JoinPair
 from handlers.matching import ask_consent
-from handlers.outgoing import full_name
+from handlers.outgoing import button, full_name
 from handlers.rendering import drop_buttons
 from handlers.replies import Reply, say
 from models import Invite, User
@@ -54,11 +54,15 @@ async def offer_join(message: Message, i18n: I18nContext, session: AsyncSession,
     return say(
         message, i18n.get("pair-invite-offer", name=full_name(inviter)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=i18n.get("button-pair-agree"),
-                                 callback_data=JoinPair(code=invite.code, agree=True).pack()),
-            InlineKeyboardButton(text=i18n.get("button-pair-decline"),
-                                 callback_data=JoinPair(code=invite.code, agree=False).pack()),
-        ]]))
+            InlineKeyboardButton(text=i18n.get(choice["label"]["key"]),
+                                 callback_data=choice["data"])
+            for choice in offer_buttons(invite)[0]]]))
+
+
+def offer_buttons(invite: Invite) -> list[list[dict]]:
+    """Agree or decline a pupil's invitation, in the outbox's form of buttons."""
+    return [[button("button-pair-agree", JoinPair(code=invite.code, agree=True).pack()),
+             button("button-pair-decline", JoinPair(code=invite.code, agree=False).pack())]]
 
 
 async def on_join_pair(query: CallbackQuery, callback_data: JoinPair, i18n: I18nContext,

@@ -134,6 +134,22 @@ async def enrol_invited_pupil(session: AsyncSession, user: User, invite: Invite)
     return True
 
 
+async def waiting_pupil_invite(session: AsyncSession, user: User, now: datetime) -> Invite | None:
+    """The pupil's invitation the person came with, if they may take it now (confirmed since)
+    and it can still be used."""
+    code = code_from_payload(user.start_payload)
+    if code is None:
+        return None
+    try:
+        invite = await find(session, code, now)
+        if invite.kind != InviteKind.PAIR:
+            return None
+        await check_pupil(session, user, invite)
+    except InviteError:
+        return None
+    return invite
+
+
 async def take(session: AsyncSession, invite: Invite, now: datetime) -> None:
     """Use the invitation once, if it can still be used, in one conditional write: of two
     people taking the last use at the same moment, one gets it and the other InviteError."""

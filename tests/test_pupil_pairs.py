@@ -177,12 +177,13 @@ async def test_nobody_unconfirmed_pairs_with_a_child_or_learns_a_name(running):
     async with running.session() as session:
         assert (await session.scalars(select(Pair))).all() == []
         assert (await session.scalar(select(Invite).where(Invite.kind == "pair"))).uses == 0
-    # Confirmed by the curator, the newcomer takes the same invitation.
+    # Confirmed by the curator, the newcomer is offered the invitation they came with at once,
+    # and takes it.
     await curator.send("/confirm")
     await curator.press("МОУ СОШ №1")
     await curator.press("Сидоров Коля")
-    said = texts(await newcomer.send(f"/join {code}"))
-    assert "Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?" in said
+    assert newcomer.last.text == \
+        "Кузнецова Маша приглашает тебя в пару «ученик – ученик». Согласен(на)?"
     await newcomer.press("Согласен")
     await masha.press("Согласен")
     assert (await the_pair(running)).status == "active"
