@@ -19,6 +19,7 @@ import gc
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,9 @@ class Statements:
         self.commits += 1
 
 
-async def bare(count: int) -> tuple[float, float]:
-    """aiogram alone: /help answered with a text; a button press answered and its message
-    edited, as our answer does."""
+def bare_dispatcher(before_edit: Callable[[], Awaitable[None]] | None = None) -> Dispatcher:
+    """aiogram alone: a text answered with a text; a button press answered and its message
+    edited, as our answer does (after `before_edit`, if given)."""
     dispatcher = Dispatcher()
 
     @dispatcher.message()
@@ -62,9 +63,16 @@ async def bare(count: int) -> tuple[float, float]:
 
     @dispatcher.callback_query()
     async def edit(query: CallbackQuery) -> None:
+        if before_edit is not None:
+            await before_edit()
         await query.answer()
         await query.message.edit_text(f"next {query.data}")
 
+    return dispatcher
+
+
+async def timed(dispatcher: Dispatcher, count: int) -> tuple[float, float]:
+    """Seconds per text, and per press on the message the first text was answered with."""
     person = Person(dispatcher, mocked_bot(), 1)
     await person.send("hi")
     shown = person.last
@@ -76,6 +84,10 @@ async def bare(count: int) -> tuple[float, float]:
     for index in range(count):
         await person.press_data(f"x{index}", shown.message_id)
     return text_cost, (time.perf_counter() - started) / count
+
+
+async def bare(count: int) -> tuple[float, float]:
+    return await timed(bare_dispatcher(), count)
 
 
 FLOOR_TABLES = (
@@ -95,15 +107,9 @@ async def bare_sql(count: int, url: str) -> float:
     async with engine.begin() as connection:
         for statement in FLOOR_TABLES:
             await connection.execute(text(statement))
-    dispatcher = Dispatcher()
     pressed = 0
 
-    @dispatcher.message()
-    async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
-
-    @dispatcher.callback_query()
-    async def answer(query: CallbackQuery) -> None:
+    async def answer() -> None:
         nonlocal pressed
         pressed += 1
         async with engine.connect() as connection:
@@ -118,16 +124,8 @@ async def bare_sql(count: int, url: str) -> float:
             await connection.execute(text("UPDATE floor_response SET step = :step WHERE id = 1"),
                                      {"step": pressed})
             await connection.commit()
-        await query.answer()
-        await query.message.edit_text(f"next {query.data}")
 
-    person = Person(dispatcher, mocked_bot(), 1)
-    await person.send("hi")
-    shown = person.last
-    started = time.perf_counter()
-    for index in range(count):
-        await person.press_data(f"x{index}", shown.message_id)
-    spent = (time.perf_counter() - started) / count
+    _, spent = await timed(bare_dispatcher(answer), count)
     await engine.dispose()
     return spent
 
@@ -188,7 +186,7 @@ async def main(count: int, database: str | None) -> None:
             floor = await bare_sql(count, url)
             measured = await ours(count, url)
         for name, value in {"bare_text": text_cost, "bare_edit": edit_cost, "floor": floor,
-                                  **measured}.items():
+                            **measured}.items():
             results.setdefault(name, []).append(value)
     median = {name: statistics.median(values) for name, values in results.items()}
     print(f"bare aiogram, text answered: {median['bare_text'] * 1000:.2f} ms/update (= 1.0)")
