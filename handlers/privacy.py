@@ -67,7 +67,7 @@ async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: F
         await query.message.answer(i18n.get("forget-kept"))
         return
     await state.clear()
-    curator = await access.is_curator(session, user, settings.curator_ids)
+    was_curator = await access.is_curator(session, user, settings.curator_ids)
     ended = await privacy.erase(session, user, surveys, clock.now())
     # Their partners and curators learn that the pair ended, not who left or why.
     for pair, starts in ended:
@@ -82,7 +82,7 @@ async def on_delete_answer(query: CallbackQuery, callback_data: Forget, state: F
                           params={"partners": [full_name(p) for p in people.values()],
                                   "meetings": len(starts)}, about=people)
     await session.commit()
-    if curator:
+    if was_curator:
         await hide_curator_menu(query.bot, query.from_user.id)
     await query.message.answer(i18n.get("forget-done"), reply_markup=ReplyKeyboardRemove())
 

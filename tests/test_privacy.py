@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from aiogram.methods import DeleteMyCommands
 from sqlalchemy import func, select
 
 from models import Answer, ConsentText, OutboxMessage, Pair, Profile, Response, User
@@ -138,7 +139,9 @@ async def test_a_partner_who_withdraws_leaves_words_for_the_partner_and_the_cura
     await propose_meeting(petr)
     await anna.press("Принять")
     await anna.send("/delete_me")
-    await anna.press("Да, удалить")
+    sent = await anna.press("Да, удалить")
+    # Anna curated nothing: there is no curator's menu of hers to take away.
+    assert not [r for r in sent if isinstance(r, DeleteMyCommands)]
     told = [m.text for m in petr.messages()[-2:]]
     assert told == ["Ваш партнёр вышел из программы, и пара отменена. Куратор подберёт новый "
                     "вариант.",
