@@ -20,7 +20,7 @@ from handlers.replies import Reply, commit_then, say
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
 from models import User
-from services import access, invites, privacy
+from services import access, invites, privacy, schools
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import Registration, add_role, clean_payload, keep_payload, register, roles_of
@@ -158,7 +158,7 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
             consented_at=now,
         ))
         replies.append(say(query.message, i18n.get("consent-thanks")))
-        if user.telegram_id in settings.curator_ids:
+        if schools.is_root_curator(user, settings.curator_ids):
             # Listed before they came: their menu is the curator's from the first moment.
             replies.append(partial(show_curator_menu, query.bot, i18n.core, user,
                                    settings.default_locale))
