@@ -162,6 +162,22 @@ def finish_selection(question: Question, selected: Sequence[str]) -> list[str]:
     return chosen
 
 
+def chosen_people(question: Question, value: Any) -> set[int]:
+    """The people an answer to a choice among colleagues names (the options hold their ids)."""
+    if question.options_from is None or value is None:
+        return set()
+    return {int(v) for v in (value if isinstance(value, list) else [value]) if str(v).isdigit()}
+
+
+def choice_text(question: Question, value: Any, language: str, names: Mapping[int, str],
+                unknown: str) -> str:
+    """One chosen option in words: a colleague by `names` (`unknown` for one not found), other
+    options by the content file's label."""
+    if question.options_from is not None:
+        return names.get(int(value), unknown) if str(value).isdigit() else str(value)
+    return question.option_text(str(value), language)
+
+
 def describe(question: Question, value: Any, language: str, yes_no: tuple[str, str]) -> str:
     """An answer in words, for «Текущий ответ» and the profile card; yes_no is localised. ""
     is a skipped profile question (domain.profile.SKIPPED)."""

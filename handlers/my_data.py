@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.html import Markup, plain
+from domain import answering
 from domain.questionnaire import Question
 from handlers.rendering import describe
 from models import Meeting, Response, User
@@ -31,10 +32,10 @@ class Page:
         self.i18n = i18n
         self.lines: list[str] = []
 
-    def heading(self, key: str, **params: Any) -> None:
+    def heading(self, key: str) -> None:
         if self.lines:
             self.lines.append("")
-        self.lines.append(plain(self.i18n.get(key, **params)).upper())
+        self.lines.append(plain(self.i18n.get(key)).upper())
 
     def field(self, label: str, value: Any, depth: int = 1) -> None:
         self.lines.append(f"{INDENT * depth}{_shown(label)}: {_shown(value)}")
@@ -126,11 +127,9 @@ async def _response(page: Page, session: AsyncSession, i18n: I18nContext, respon
     page.line(Markup("{} ({})").format(definition.title.get(i18n.locale), state))
     questions = {q.id: q for q in definition.questions}
     answers = sorted(response.answers, key=lambda a: a.id)
-    chosen_people = {int(v) for a in answers
-                     if (q := questions.get(a.question_id)) is not None and q.options_from
-                     for v in (a.value if isinstance(a.value, list) else [a.value])
-                     if str(v).isdigit()}
-    names = {i: full_name(u) for i, u in (await pairs.users_by_id(session, chosen_people)).items()}
+    chosen = set().union(*(answering.chosen_people(questions[a.question_id], a.value)
+                           for a in answers if a.question_id in questions))
+    names = {i: full_name(u) for i, u in (await pairs.users_by_id(session, chosen)).items()}
     for answer in answers:
         question = questions.get(answer.question_id)
         if question is None:
@@ -143,7 +142,7 @@ async def _response(page: Page, session: AsyncSession, i18n: I18nContext, respon
 def _answer(i18n: I18nContext, question: Question, value: Any, names: dict[int, str]) -> str:
     if question.options_from is not None and value is not None:
         chosen = value if isinstance(value, list) else [value]
-        return ", ".join(names.get(int(v), "—") if str(v).isdigit() else str(v)
+        return ", ".join(answering.choice_text(question, v, i18n.locale, names, "—")
                          for v in chosen) or "—"
     return describe(i18n, question, value)
 

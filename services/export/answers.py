@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from domain.answering import choice_text, chosen_people
 from domain.questionnaire import Question, Questionnaire, QuestionType
 from models import (
     Answer,
@@ -82,10 +83,7 @@ class AnswerTables:
             if question.options_from is None:
                 continue
             for _, _, values in responses:
-                chosen = values[index]
-                for value in chosen if isinstance(chosen, list) else [chosen]:
-                    if value is not None and str(value).isdigit():
-                        people.add(int(value))
+                people |= chosen_people(question, values[index])
         names: dict[int, str] = {}
         if people:
             rows = await self.session.execute(
@@ -102,14 +100,11 @@ class AnswerTables:
         kind = question.type
         if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
             chosen = value if isinstance(value, list) else [value]
-            return LIST_SEPARATOR.join(self._option(question, v, names) for v in chosen)
+            return LIST_SEPARATOR.join(choice_text(question, v, self.locale, names, NO_NAME)
+                                       for v in chosen)
         if kind is QuestionType.YES_NO and isinstance(value, bool):
             return self.yes_no(value)
         if kind in (QuestionType.SCALE, QuestionType.NUMBER) and as_number(value) is not None:
             return value
         return value if isinstance(value, str) else str(value)
 
-    def _option(self, question: Question, value: Any, names: dict[int, str]) -> str:
-        if question.options_from is not None:
-            return names.get(int(value), NO_NAME) if str(value).isdigit() else str(value)
-        return question.option_text(str(value), self.locale)
