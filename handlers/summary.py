@@ -134,11 +134,17 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
     return builder.as_markup()
 
 
+async def figures_of(view: SummaryScope, session: AsyncSession, surveys: Surveys,
+                     clock: Clock) -> figures.Summary:
+    """The summary's figures for its scope, every questionnaire with the roles it is open to."""
+    return await figures.summarize(
+        session, view.scope, [(q.id, set(q.audience.roles)) for q in surveys.catalog],
+        clock.now())
+
+
 async def _summary(view: SummaryScope, i18n: I18nContext, session: AsyncSession, surveys: Surveys,
                    clock: Clock, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
-    catalog = surveys.catalog
-    summary = await figures.summarize(
-        session, view.scope, [(q.id, set(q.audience.roles)) for q in catalog], clock.now())
+    summary = await figures_of(view, session, surveys, clock)
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date().toordinal()
     return (summary_text(i18n, view, summary, surveys),
             summary_keyboard(i18n, view, summary, surveys, today))

@@ -11,8 +11,10 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from domain.roles import Role
 from handlers.callbacks import SummaryButton, SummaryView
 from handlers.rendering import plain_text
+from handlers.summary import figures_of
 from handlers.summary_scope import Refused, SummaryScope, resolve
 from models import User
 from services import figures, year_report
@@ -20,15 +22,13 @@ from services.clock import Clock
 from services.surveys import Surveys
 from services.year_report import Row
 
-ROLES = ("mentor_teacher", "mentee_teacher", "mentor_pupil", "mentee_pupil")
-
 
 def report_rows(i18n: I18nContext, summary: figures.Summary, surveys: Surveys) -> list[Row]:
     def say(key: str, **params) -> str:
         return plain_text(i18n, key, **params)
 
     rows = [Row(say("year-section-people"), heading=True)]
-    rows += [Row(say(f"role-{role}"), summary.roles.get(role, 0)) for role in ROLES]
+    rows += [Row(say(f"role-{role.value}"), summary.roles.get(role.value, 0)) for role in Role]
     rows.append(Row(say("year-section-pairs"), heading=True))
     for (status, form), count in sorted(summary.pairs.items()):
         rows.append(Row(f"{say(f'form-{form}')} · {say(f'pair-status-{status}')}", count))
@@ -69,9 +69,7 @@ async def on_year_report(query: CallbackQuery, callback_data: SummaryButton, i18
     except Refused as refusal:
         await query.answer(i18n.get(refusal.key), show_alert=True)
         return
-    summary = await figures.summarize(
-        session, view.scope, [(q.id, set(q.audience.roles)) for q in surveys.catalog],
-        clock.now())
+    summary = await figures_of(view, session, surveys, clock)
     place, form = view.names(i18n)
     period = f"{view.first_day:%d.%m.%Y} – {view.last_day:%d.%m.%Y}"
     title = [plain_text(i18n, "year-title"),
