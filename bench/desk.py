@@ -523,6 +523,9 @@ async def prepare(url: str, size: float, reuse: bool) -> tuple[float | None, dic
                 await connection.execute(text("CREATE SCHEMA public"))
         await app.prepare_database()
         await write(app, Region(app.surveys.catalog, schools_for(size)))
+        # As the bot's next start would: on SQLite, prepare_database gathers the statistics
+        # its planner needs (before the data was written there were none to gather).
+        await app.prepare_database()
         if postgres:
             async with app.engine.begin() as connection:
                 for table in ("schools", "users", "responses", "pairs", "meetings"):
