@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -71,6 +72,9 @@ class ReasonCode(StrEnum):
     MENTOR_PREFERS = "mentor-prefers"
     MUTUAL_PREFERENCE = "mutual-preference"
     FREE_PLACES = "free-places"
+    # «учитель – ученик» (domain.pupil_matching)
+    MEETS_REQUESTS = "meets-requests"
+    TEACHES_GRADE = "teaches-grade"
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def score(mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
     return round(total, 1), tuple(reasons)
 
 
-def _check_ids(people: Iterable[Mentee] | Iterable[Mentor], kind: str) -> None:
+def _check_ids(people: Iterable[Any], kind: str) -> None:
     seen: set[int] = set()
     for person in people:
         if person.id in seen:
@@ -223,14 +227,36 @@ def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.nda
     return np.round(total, 1)
 
 
-def _prepare(mentees: Sequence[Mentee], mentors: Sequence[Mentor]
-             ) -> tuple[list[Mentee], list[Mentor], np.ndarray]:
+class Scoring(Protocol):
+    """How a form scores its pairs: one pair with its reasons, and every pair at once (the two
+    must agree). People are anything with an `id`; mentors also have `free_slots`."""
+
+    def score(self, mentee: Any, mentor: Any) -> tuple[float, tuple[Reason, ...]]: ...
+
+    def matrix(self, mentees: Sequence[Any], mentors: Sequence[Any]) -> np.ndarray: ...
+
+
+class TeacherScoring:
+    """«учитель – учитель»: the scores above."""
+
+    def score(self, mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
+        return score(mentee, mentor)
+
+    def matrix(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.ndarray:
+        return score_matrix(mentees, mentors)
+
+
+TEACHERS = TeacherScoring()
+
+
+def _prepare(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
+             ) -> tuple[list[Any], list[Any], np.ndarray]:
     """Validated inputs without mentors who have no places, and their scores."""
     mentees = list(mentees)
     _check_ids(mentees, "mentee")
     _check_ids(mentors, "mentor")
     open_mentors = [mentor for mentor in mentors if mentor.free_slots > 0]
-    matrix = score_matrix(mentees, open_mentors)
+    matrix = scoring.matrix(mentees, open_mentors)
     # One person may hold both roles; they must never be suggested as their own mentor.
     mentee_ids = np.array([m.id for m in mentees], dtype=np.int64)
     mentor_ids = np.array([m.id for m in open_mentors], dtype=np.int64)
@@ -239,24 +265,25 @@ def _prepare(mentees: Sequence[Mentee], mentors: Sequence[Mentor]
     return mentees, open_mentors, matrix
 
 
-def _suggestions(pairs: Iterable[tuple[Mentee, Mentor]], matrix_scores: Iterable[float]
-                 ) -> list[Suggestion]:
+def _suggestions(pairs: Iterable[tuple[Any, Any]], matrix_scores: Iterable[float],
+                 scoring: Scoring) -> list[Suggestion]:
     found = []
     for (mentee, mentor), expected in zip(pairs, matrix_scores, strict=True):
-        value, reasons = score(mentee, mentor)
+        value, reasons = scoring.score(mentee, mentor)
         assert abs(value - expected) < 1e-6, f"score {value} != matrix {expected}"
         found.append(Suggestion(mentee.id, mentor.id, value, reasons))
     return sorted(found, key=lambda s: s.mentee_id)
 
 
-def suggest(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggestion]:
+def suggest(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = TEACHERS
+            ) -> list[Suggestion]:
     """The pairs with the highest total score, at most one per mentee, sorted by mentee id.
 
     Every mentee gets a mentor while free places last, even when the best is a weak match
     (score 0): the curator decides. With fewer places than mentees, those whose absence costs
     the total least go without. Among equally good assignments the choice is arbitrary but fixed.
     """
-    mentees, open_mentors, matrix = _prepare(mentees, mentors)
+    mentees, open_mentors, matrix = _prepare(mentees, mentors, scoring)
     if not matrix.size:
         return []
     # A mentor never needs more columns than there are mentees.
@@ -267,12 +294,13 @@ def suggest(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Sugges
     chosen = [(row, slot_owner[column]) for row, column in zip(rows, columns, strict=True)
               if slots[row, column] != _FORBIDDEN]
     return _suggestions(((mentees[r], open_mentors[c]) for r, c in chosen),
-                        (matrix[r, c] for r, c in chosen))
+                        (matrix[r, c] for r, c in chosen), scoring)
 
 
-def greedy(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggestion]:
+def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = TEACHERS
+           ) -> list[Suggestion]:
     """The naive baseline: repeatedly take the best remaining pair (ties: lower ids first)."""
-    mentees, open_mentors, matrix = _prepare(mentees, mentors)
+    mentees, open_mentors, matrix = _prepare(mentees, mentors, scoring)
     if not matrix.size:
         return []
     mentee_ids = np.array([m.id for m in mentees], dtype=np.int64)
@@ -295,7 +323,7 @@ def greedy(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggest
         if not left:
             break
     return _suggestions(((mentees[r], open_mentors[c]) for r, c in chosen),
-                        (matrix[r, c] for r, c in chosen))
+                        (matrix[r, c] for r, c in chosen), scoring)
 
 
 def check_areas(catalog: Catalog) -> None:

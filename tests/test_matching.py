@@ -10,9 +10,11 @@ import pytest
 
 from domain.matching import (
     AREAS,
+    TEACHERS,
     Mentee,
     Mentor,
     Reason,
+    Scoring,
     greedy,
     score,
     score_matrix,
@@ -178,8 +180,9 @@ def test_optimal_beats_greedy_on_a_contested_mentor():
     assert total(best) == 30.0
 
 
-def brute_force_best(mentees: list[Mentee], mentors: list[Mentor]) -> float:
-    matrix = score_matrix(mentees, mentors)
+def brute_force_best(mentees: list, mentors: list, scoring: Scoring = TEACHERS) -> float:
+    """The best total over every assignment that keeps the capacities (tiny inputs only)."""
+    matrix = scoring.matrix(mentees, mentors)
     best = 0.0
     for choice in itertools.product([None, *range(len(mentors))], repeat=len(mentees)):
         load = Counter(c for c in choice if c is not None)
