@@ -76,14 +76,14 @@ async def seed(app, region) -> list[int]:
 
 async def measure(app, school_ids: list[int]) -> tuple[float, float, int]:
     """Seconds loading the bases, seconds matching, pairs suggested."""
-    from services import pairs
+    from services import pairing
 
     loading = matching = 0.0
     suggested = 0
     for school_id in school_ids:
         async with app.sessionmaker() as session:
             started = time.perf_counter()
-            mentees, mentors, _ = await pairs.bases(session, school_id)
+            mentees, mentors, _ = await pairing.bases(session, school_id)
             loaded = time.perf_counter()
             suggested += len(suggest(mentees, mentors))
             loading += loaded - started

@@ -20,17 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines, shorten
 from bot.outbox_worker import OutboxWorker
-from handlers.access_filters import CuratedOpenPair
+from domain.roles import Form
+from handlers.access_filters import CuratedOpenPair, CuratedSchool
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
+    MatchForm,
     OpenSurvey,
     PairAct,
     PairAction,
     PairCard,
     PairReply,
 )
-from handlers.matching import on_accept_match, on_choose_mentor
+from handlers.matching import on_accept_match, on_choose_mentor, on_match_form
 from handlers.outgoing import button, contact, full_name, owe, pair_title, shown
 from handlers.pair_consent import MAX_REASON, on_decline_reason, on_pair_reply
 from handlers.rendering import drop_buttons
@@ -231,7 +233,8 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         for mentee in pairs.mentees_of(pair):
             builder.row(InlineKeyboardButton(
                 text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
-                callback_data=ChooseMentor(mentee=mentee.user_id, replacing=pair.id).pack()))
+                callback_data=ChooseMentor(mentee=mentee.user_id, replacing=pair.id,
+                                           form=Form(pair.form)).pack()))
         await query.message.answer(i18n.get("pair-reassign-curator", pair=title),
                                    reply_markup=builder.as_markup())
 
@@ -275,6 +278,7 @@ def router() -> Router:
     pairs_router.message.register(on_planned_end_text, PairStates.planned_end)
     pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())
     pairs_router.callback_query.register(on_choose_mentor, ChooseMentor.filter())
+    pairs_router.callback_query.register(on_match_form, MatchForm.filter(), CuratedSchool())
     pairs_router.callback_query.register(on_pair_reply, PairReply.filter())
     pairs_router.callback_query.register(on_pair_action, PairAction.filter(), CuratedOpenPair())
     return pairs_router
