@@ -137,6 +137,14 @@ class ChooseMentor(CallbackData, prefix="pick"):
     form: Form = Form.TEACHER_TEACHER
 
 
+class GroupPupil(CallbackData, prefix="group"):
+    """A further pupil for a proposed «учитель – ученик» pair, making it a group (pupil 0: the
+    list of pupils to choose from)."""
+
+    pair: Int
+    pupil: Int = 0
+
+
 class PairReply(CallbackData, prefix="pairok"):
     pair: Int
     agree: bool

@@ -25,6 +25,7 @@ from handlers.access_filters import CuratedOpenPair, CuratedSchool
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
+    GroupPupil,
     MatchForm,
     OpenSurvey,
     PairAct,
@@ -35,12 +36,13 @@ from handlers.callbacks import (
 from handlers.matching import on_accept_match, on_choose_mentor, on_match_form
 from handlers.outgoing import button, contact, full_name, owe, pair_title, shown
 from handlers.pair_consent import MAX_REASON, on_decline_reason, on_pair_reply
+from handlers.pupil_groups import on_group_pupil
 from handlers.rendering import drop_buttons
 from handlers.school_context import SchoolViewTools
 from handlers.states import PairStates
 from handlers.typed_text import ask_text
 from models import Pair, School, User
-from services import access, meetings, pairs, plans
+from services import access, meetings, pairing, pairs, plans
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_of
@@ -176,7 +178,10 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
                 [button(PairAct.END), button(PairAct.REASSIGN)],
                 [button(PairAct.ORDER), button(PairAct.UNTIL)],
                 [InlineKeyboardButton(text=i18n.get("button-pair-card"),
-                                      callback_data=PairCard(pair=pair.id).pack())]]))
+                                      callback_data=PairCard(pair=pair.id).pack())],
+                *([[InlineKeyboardButton(text=i18n.get("button-group-add"),
+                                         callback_data=GroupPupil(pair=pair.id).pack())]]
+                  if pairing.takes_pupils(pair) else [])]))
 
 
 def final_surveys(surveys: Surveys, person: User, side: str) -> list[list[dict[str, Any]]]:
@@ -281,4 +286,5 @@ def router() -> Router:
     pairs_router.callback_query.register(on_match_form, MatchForm.filter(), CuratedSchool())
     pairs_router.callback_query.register(on_pair_reply, PairReply.filter())
     pairs_router.callback_query.register(on_pair_action, PairAction.filter(), CuratedOpenPair())
+    pairs_router.callback_query.register(on_group_pupil, GroupPupil.filter(), CuratedOpenPair())
     return pairs_router

@@ -14,8 +14,19 @@ from domain.profile import PupilMatching
 from domain.pupil_matching import Pupil, PupilScoring, Teacher
 from domain.roles import SIDES, Form, Role
 from models import Pair, PairMember, Profile, UserRole
+from models.db import lock
 from services import purposes
-from services.pairs import MENTEE, MENTOR, OPEN, REASSIGNED, PairStatus, latest_answers, mentees_of
+from services.pairs import (
+    AGREED,
+    MENTEE,
+    MENTOR,
+    OPEN,
+    REASSIGNED,
+    PairStatus,
+    latest_answers,
+    mentees_of,
+    mentor_of,
+)
 
 # The forms /match suggests pairs in. «ученик – ученик» is not one: pupils form those themselves
 # with invitations (a curator reassigns one through «Переназначить»).
@@ -139,3 +150,41 @@ async def form_to_match(session: AsyncSession, mentee_id: int, school_id: int, f
             or all(joined.user_id != mentee_id for joined in mentees_of(pair)):
         return None
     return form
+
+
+def takes_pupils(pair: Pair) -> bool:
+    """Whether further pupils may join the pair: a «учитель – ученик» pair nobody has started
+    (in an active one the others would share contacts with a pupil before the pupil agreed)."""
+    return pair.status == PairStatus.PROPOSED and pair.form == Form.TEACHER_PUPIL
+
+
+async def group_candidates(session: AsyncSession, pair: Pair
+                           ) -> tuple[list[Pupil], int, dict[int, str]]:
+    """Who may join a proposed «учитель – ученик» pair as a further pupil, making it a group: the
+    school's confirmed pupil mentees not in an open pair of the form; with the mentor's free
+    places (0 when none, or the pair is not such a pair) and names."""
+    if not takes_pupils(pair):
+        return [], 0, {}
+    pupils, teachers, names = await bases(session, pair.school_id, Form.TEACHER_PUPIL)
+    mentor_id = mentor_of(pair).user_id
+    free = next((t.free_slots for t in teachers if t.id == mentor_id), 0)
+    return [p for p in pupils if p.id != mentor_id], free, names
+
+
+async def add_pupil(session: AsyncSession, pair_id: int, pupil_id: int) -> Pair | None:
+    """The pupil joins the proposed «учитель – ученик» pair as a further mentee, within the
+    mentor's places; the mentor, who agreed to fewer pupils, is asked again. None when the pupil
+    or the place is not there (a stale or forged press)."""
+    await lock(session, Pair, pair_id)
+    pair = await session.get(Pair, pair_id, populate_existing=True)
+    if pair is None:
+        return None
+    pupils, free, _ = await group_candidates(session, pair)
+    if free <= 0 or pupil_id not in {p.id for p in pupils}:
+        return None
+    pair.members.append(PairMember(user_id=pupil_id, side=MENTEE))
+    mentor = mentor_of(pair)
+    if mentor.consent == AGREED:
+        mentor.consent, mentor.consent_at = None, None
+    await session.flush()
+    return pair

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain.roles import Form, Variant
-from handlers.callbacks import AcceptMatch, ChooseMentor, MatchForm
+from handlers.callbacks import AcceptMatch, ChooseMentor, GroupPupil, MatchForm
 from models import Pair
 from services import pairs
 from tests.flows import (
@@ -175,3 +175,62 @@ async def test_a_school_of_teachers_only_is_not_asked_the_form(running, clock):
     async with running.session() as session:
         pair = await session.scalar(select(Pair))
     assert (pair.form, pair.variant) == ("teacher_teacher", "experienced_young")
+
+
+async def test_curator_adds_pupils_to_a_proposed_pair_as_a_group_within_the_places(running,
+                                                                                  clock):
+    """One teacher, several pupils: «➕ Добавить ученика в группу» on a proposed «учитель –
+    ученик» pair lists the school's confirmed pupils without such a pair; the one chosen is asked,
+    and the mentor, who agreed to one pupil, is asked again; the group starts when all agree. A
+    full mentor takes nobody more, and a forged press is stale."""
+    curator, (petr, _, _, kolya, vanya), ids, _ = await school(running, clock)
+    lena, dasha = running.person(303), running.person(304)
+    for person, name in ((lena, "Лебедева Лена"), (dasha, "Орлова Даша")):
+        await join(running, curator, person, {**PUPIL_MENTEE, "name": name, "grade": "2",
+                                              "help": ["Творчество"]}, PUPIL_MENTEE["role"])
+    async with running.session() as session:
+        ids |= {person: (await stored_user(session, person.user.id)).id
+                for person in (lena, dasha)}
+    await curator.send("/match")
+    await curator.press("учитель – ученик")
+    suggestion = next(m for m in reversed(curator.messages()) if "Сидоров Коля</b> ←" in m.text)
+    await curator.press("Принять", suggestion)
+    await curator.press("⭐ учитель – неуспевающий ученик")
+    await petr.press("Согласен")
+    async with running.session() as session:
+        group = await session.scalar(select(Pair).where(Pair.form == "teacher_pupil"))
+        teachers = await session.scalar(select(Pair).where(Pair.form == "teacher_teacher"))
+    # Olga's teacher pair has no such button, and a forged one is stale.
+    assert texts(await curator.press_data(GroupPupil(pair=teachers.id).pack())) == STALE
+    await curator.send("/pairs")
+    shown = next(m for m in reversed(curator.messages())
+                 if "Петров Пётр Петрович → Сидоров Коля" in m.text)
+    await curator.press("Добавить ученика в группу", shown)
+    assert curator.last.text.endswith("Свободных мест у наставника: 1.")
+    assert [label for label, _ in curator.last.buttons()] == ["Лебедева Лена", "Орлова Даша"]
+    for forged in (GroupPupil(pair=group.id, pupil=ids[vanya]),
+                   GroupPupil(pair=group.id, pupil=ids[kolya])):
+        assert texts(await petr.press_data(forged.pack())) == STALE
+        assert texts(await curator.press_data(forged.pack())) == STALE
+    said = texts(await curator.press("Лебедева Лена"))
+    assert any(t.startswith("Лебедева Лена — в группе Петров Пётр Петрович → Сидоров Коля, "
+                            "Лебедева Лена.") for t in said)
+    for person in (lena, petr):
+        assert "Куратор предлагает наставническую пару" in person.last.text
+        assert "Наставляемые: Сидоров Коля, Лебедева Лена" in person.last.text
+    # Petr's two places are taken: Dasha cannot join.
+    await curator.press("Добавить ученика в группу", shown)
+    assert curator.last.text == "Свободных мест у наставников нет."
+    assert texts(await curator.press_data(
+        GroupPupil(pair=group.id, pupil=ids[dasha]).pack())) == STALE
+    await kolya.press("Согласен")
+    await lena.press("Согласен")
+    async with running.session() as session:
+        assert (await session.get(Pair, group.id)).status == "proposed"  # Petr is asked again
+    await petr.press("Согласен")
+    async with running.session() as session:
+        group = await session.get(Pair, group.id, populate_existing=True)
+    assert group.status == "active"
+    assert {(m.side, m.user_id, m.consent) for m in group.members} == {
+        ("mentor", ids[petr], "agreed"), ("mentee", ids[kolya], "agreed"),
+        ("mentee", ids[lena], "agreed")}
