@@ -41,9 +41,6 @@ from scipy.optimize import linear_sum_assignment
 
 from domain.questionnaire import Catalog, DefinitionError, QuestionType
 
-# The diagnosis areas in questionnaire order; ties between equal difficulties follow this order.
-AREAS = ("area_methods", "area_technologies", "area_assessment", "area_control",
-         "area_programmes", "area_parents", "area_colleagues", "area_safety")
 TOP_LEVEL = 3
 WEAK_FROM = 2
 WEAKEST_COUNT = 3
@@ -115,9 +112,12 @@ def _level(value: object) -> int:
     return min(max(int(value), 0), TOP_LEVEL) if isinstance(value, int) else 0
 
 
-def weakest_areas(deficits: Mapping[str, int], limit: int = WEAKEST_COUNT) -> list[str]:
-    """The areas the mentee finds hardest (2 or 3), hardest first; unknown area ids are ignored."""
-    weak = [area for area in AREAS if _level(deficits.get(area, 0)) >= WEAK_FROM]
+def weakest_areas(deficits: Mapping[str, int], areas: Sequence[str],
+                  limit: int = WEAKEST_COUNT) -> list[str]:
+    """The areas the mentee finds hardest (2 or 3), hardest first; `areas` are the diagnosis's
+    (domain.questionnaire.Purposes.areas), in its order, which breaks ties; other ids are
+    ignored."""
+    weak = [area for area in areas if _level(deficits.get(area, 0)) >= WEAK_FROM]
     # sorted() is stable, so equal difficulties keep the questionnaire order.
     return sorted(weak, key=lambda area: -_level(deficits[area]))[:max(limit, 0)]
 
@@ -132,12 +132,13 @@ def _rank(preferences: tuple[int, ...], wanted: int) -> int:
     return counted.index(wanted) + 1 if wanted in counted else 0
 
 
-def score(mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
+def score(mentee: Mentee, mentor: Mentor, areas: Sequence[str]
+          ) -> tuple[float, tuple[Reason, ...]]:
     total = 0.0
     reasons: list[Reason] = []
 
     covered = []
-    for area in weakest_areas(mentee.deficits):
+    for area in weakest_areas(mentee.deficits, areas):
         strength = _level(mentor.strengths.get(area, 0))
         total += min(_level(mentee.deficits[area]), strength) / TOP_LEVEL * COVERAGE_POINTS
         if strength >= COVERED_FROM:
@@ -175,20 +176,22 @@ def _check_ids(people: Iterable[Any], kind: str) -> None:
         seen.add(person.id)
 
 
-def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.ndarray:
+def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor], areas: Sequence[str]
+                 ) -> np.ndarray:
     """`score` of every pair at once: rows follow `mentees`, columns follow `mentors`."""
     rows, columns = len(mentees), len(mentors)
     if rows == 0 or columns == 0:
         return np.zeros((rows, columns))
 
-    weakest = np.zeros((rows, len(AREAS)), dtype=bool)
-    deficits = np.zeros((rows, len(AREAS)), dtype=np.int64)
+    areas = list(areas)
+    weakest = np.zeros((rows, len(areas)), dtype=bool)
+    deficits = np.zeros((rows, len(areas)), dtype=np.int64)
     for row, mentee in enumerate(mentees):
-        deficits[row] = [_level(mentee.deficits.get(area, 0)) for area in AREAS]
-        for area in weakest_areas(mentee.deficits):
-            weakest[row, AREAS.index(area)] = True
-    strengths = np.array([[_level(m.strengths.get(area, 0)) for area in AREAS] for m in mentors],
-                         dtype=np.int64)
+        deficits[row] = [_level(mentee.deficits.get(area, 0)) for area in areas]
+        for area in weakest_areas(mentee.deficits, areas):
+            weakest[row, areas.index(area)] = True
+    strengths = np.array([[_level(m.strengths.get(area, 0)) for area in areas] for m in mentors],
+                         dtype=np.int64).reshape(columns, len(areas))
     covered = np.minimum(deficits[:, None, :], strengths[None, :, :]) * weakest[:, None, :]
     total = covered.sum(axis=2) / TOP_LEVEL * COVERAGE_POINTS
 
@@ -237,16 +240,16 @@ class Scoring(Protocol):
 
 
 class TeacherScoring:
-    """«учитель – учитель»: the scores above."""
+    """«учитель – учитель»: the scores above, over the diagnosis's areas."""
+
+    def __init__(self, areas: Sequence[str]) -> None:
+        self.areas = tuple(areas)
 
     def score(self, mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
-        return score(mentee, mentor)
+        return score(mentee, mentor, self.areas)
 
     def matrix(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.ndarray:
-        return score_matrix(mentees, mentors)
-
-
-TEACHERS = TeacherScoring()
+        return score_matrix(mentees, mentors, self.areas)
 
 
 def _prepare(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
@@ -275,7 +278,7 @@ def _suggestions(pairs: Iterable[tuple[Any, Any]], matrix_scores: Iterable[float
     return sorted(found, key=lambda s: s.mentee_id)
 
 
-def suggest(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = TEACHERS
+def suggest(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
             ) -> list[Suggestion]:
     """The pairs with the highest total score, at most one per mentee, sorted by mentee id.
 
@@ -297,7 +300,7 @@ def suggest(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = T
                         (matrix[r, c] for r, c in chosen), scoring)
 
 
-def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = TEACHERS
+def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
            ) -> list[Suggestion]:
     """The naive baseline: repeatedly take the best remaining pair (ties: lower ids first)."""
     mentees, open_mentors, matrix = _prepare(mentees, mentors, scoring)
@@ -327,16 +330,21 @@ def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring = TE
 
 
 def check_areas(catalog: Catalog) -> None:
-    """The diagnoses matching reads (the files whose kind and audience make them the mentee's
-    deficits and the mentor's strengths) must rate every area on a scale: a file renamed or
-    edited without them would leave matching, plans and the summary silently empty."""
-    for code in (catalog.purposes.deficits, catalog.purposes.strengths):
-        questionnaire = catalog.get(code) if code is not None else None
-        if questionnaire is None:
-            continue
-        missing = [area for area in AREAS if (question := questionnaire.question(area)) is None
-                   or question.type is not QuestionType.SCALE]
-        if missing:
-            raise DefinitionError(
-                f"questionnaire {code!r}: a diagnosis that matching reads rates every area on a "
-                f"scale; missing or not a scale: {', '.join(missing)}")
+    """The diagnosis areas are the deficits file's scale questions (Purposes.areas); the
+    mentor's strengths file must rate each of them on a scale too, or matching would find no
+    strengths: a file renamed or edited without them would leave matching silently empty."""
+    areas = catalog.purposes.areas
+    code = catalog.purposes.strengths
+    if catalog.purposes.deficits is not None and not areas:
+        raise DefinitionError(f"questionnaire {catalog.purposes.deficits!r}: the diagnosis of "
+                              "deficits rates its areas on a scale, and has no scale question")
+    questionnaire = catalog.get(code) if code is not None else None
+    if questionnaire is None:
+        return
+    missing = [area for area in areas if (question := questionnaire.question(area)) is None
+               or question.type is not QuestionType.SCALE]
+    if missing:
+        raise DefinitionError(
+            f"questionnaire {code!r}: a diagnosis that matching reads rates every area on a "
+            f"scale; missing or not a scale: {', '.join(missing)} (the areas are the scale "
+            f"questions of {catalog.purposes.deficits!r})")

@@ -80,7 +80,7 @@ async def show_form_suggestions(message: Message, i18n: I18nContext, session: As
     if not mentees:
         await message.answer(i18n.get("match-none", school=school.name))
         return
-    suggestions = pairing.suggest(form, profiles.form.pupil_matching, mentees, mentors)
+    suggestions = pairing.suggest(session, form, profiles.form.pupil_matching, mentees, mentors)
     await message.answer(i18n.get(
         "match-summary", school=school.name, form=i18n.get(f"form-{form}"),
         mentees=len(mentees), places=sum(m.free_slots for m in mentors),

@@ -124,15 +124,17 @@ def pupil_scoring(rules: PupilMatching | None) -> PupilScoring:
     return PupilScoring(rules or PupilMatching(requests={}))
 
 
-def scoring(form: Form, rules: PupilMatching | None) -> matching.Scoring:
-    """How the form's pairs are scored: teachers by diagnoses and preferences, a teacher for a
-    pupil by the content's rules."""
-    return pupil_scoring(rules) if form is Form.TEACHER_PUPIL else matching.TEACHERS
+def scoring(session: AsyncSession, form: Form, rules: PupilMatching | None) -> matching.Scoring:
+    """How the form's pairs are scored: teachers by diagnoses (over the areas of the content's
+    deficits diagnosis) and preferences, a teacher for a pupil by the content's rules."""
+    if form is Form.TEACHER_PUPIL:
+        return pupil_scoring(rules)
+    return matching.TeacherScoring(purposes.of(session).areas)
 
 
-def suggest(form: Form, rules: PupilMatching | None, mentees: Sequence[Any],
-            mentors: Sequence[Any]) -> list[matching.Suggestion]:
-    return matching.suggest(mentees, mentors, scoring(form, rules))
+def suggest(session: AsyncSession, form: Form, rules: PupilMatching | None,
+            mentees: Sequence[Any], mentors: Sequence[Any]) -> list[matching.Suggestion]:
+    return matching.suggest(mentees, mentors, scoring(session, form, rules))
 
 
 async def form_to_match(session: AsyncSession, mentee_id: int, school_id: int, form: Form,

@@ -192,10 +192,11 @@ async def _start(session: AsyncSession, pair: Pair, today: date) -> None:
     if pair.plan:
         return
     mentee_ids = [m.user_id for m in mentees_of(pair)]
-    deficits = await latest_answers(session, mentee_ids, purposes.of(session).deficits)
+    serving = purposes.of(session)
+    deficits = await latest_answers(session, mentee_ids, serving.deficits)
     areas: list[str] = []
     for mentee_id in mentee_ids:
-        areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}))
+        areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}), serving.areas)
                   if a not in areas]
     pair.plan = [PlanItem(position=index, goal="", area=area,
                           due_on=today + PLAN_STEP * (index + 1))

@@ -12,6 +12,7 @@ from domain import matching
 from domain.profile import ProfileForm
 from domain.roles import Form, Role, Variant
 from services.pairs import MENTEE, MENTOR, PairStatus
+from tests.flows import SHIPPED
 
 CODE_DIRS = ("bot", "handlers", "services", "domain")
 ERROR_CODES = {"use-buttons", "not-a-number", "out-of-range", "too-long", "empty", "not-text",
@@ -50,7 +51,7 @@ def test_every_key_used_by_the_code_exists():
     used |= {f"pair-status-{status.value}" for status in PairStatus}
     used |= {f"pair-side-{side}" for side in (MENTOR, MENTEE)}
     used |= {f"match-reason-{code.value}" for code in matching.ReasonCode}
-    used |= {f"area-{area}" for area in matching.AREAS}
+    used |= {f"area-{area}" for area in SHIPPED.purposes.areas}
     assert len(used) > 60
     assert used - message_ids("ru") == set()
 
@@ -160,7 +161,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
     asked = {PairAct.ORDER, PairAct.UNTIL}
     form = ProfileForm.from_file(PROJECT_ROOT / "content" / "profile.yaml")
     values = {
-        ("area-", ""): set(matching.AREAS),
+        ("area-", ""): set(SHIPPED.purposes.areas),
         ("button-meet-", ""): set(MeetAnswer) | set(ReminderAnswer),
         ("button-pair-", ""): set(PairAct),
         ("button-pair-", "-sure"): confirmed,
