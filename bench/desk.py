@@ -55,11 +55,11 @@ from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.match import MENTOR_TYPES, SUBJECTS
+from bench.match import AREAS, MENTOR_TYPES, SUBJECTS
 from bench.match_db import TOKEN
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import App, build_app
-from domain.matching import AREAS, WEAK_FROM
+from domain.matching import WEAK_FROM
 from domain.questionnaire import Catalog, Purposes, Question, Questionnaire, QuestionType
 from domain.roles import Role
 from models import (

@@ -14,7 +14,9 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from domain.matching import AREAS, Mentee, Mentor, Suggestion, greedy, suggest
+from bot.config import PROJECT_ROOT
+from domain.matching import Mentee, Mentor, Suggestion, TeacherScoring, greedy, suggest
+from domain.questionnaire import Catalog
 
 SEED = 2024
 SCHOOLS = 40
@@ -25,7 +27,10 @@ SUBJECTS = ("primary", "russian", "math", "informatics", "physics", "chemistry",
 MENTOR_TYPES = ("guide", "consultant", "subject", "advocate", "idol", "controller")
 
 School = tuple[list[Mentee], list[Mentor]]
-Matcher = Callable[[Sequence[Mentee], Sequence[Mentor]], list[Suggestion]]
+# The diagnosis areas of the shipped content, as the app reads them.
+AREAS = Catalog.from_directory(PROJECT_ROOT / "content" / "questionnaires").purposes.areas
+SCORING = TeacherScoring(AREAS)
+Matcher = Callable[[Sequence[Mentee], Sequence[Mentor], TeacherScoring], list[Suggestion]]
 
 
 def school(rng: random.Random, first_mentee: int, first_mentor: int) -> School:
@@ -48,7 +53,7 @@ def school(rng: random.Random, first_mentee: int, first_mentor: int) -> School:
 
 def timed(match: Matcher, schools: list[School]) -> tuple[float, list[Suggestion]]:
     started = time.perf_counter()
-    found = [s for mentees, mentors in schools for s in match(mentees, mentors)]
+    found = [s for mentees, mentors in schools for s in match(mentees, mentors, SCORING)]
     return time.perf_counter() - started, found
 
 

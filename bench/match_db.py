@@ -26,7 +26,7 @@ from sqlalchemy import insert, select
 from bench.match import MENTEES_PER_SCHOOL, MENTORS_PER_SCHOOL, SCHOOLS, SEED, school
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import build_app
-from domain.matching import suggest
+from domain.roles import Form
 from models import Answer, Profile, Response, School, User, UserRole
 from tests.conftest import reset_server_database
 
@@ -76,16 +76,17 @@ async def seed(app, region) -> list[int]:
 
 async def measure(app, school_ids: list[int]) -> tuple[float, float, int]:
     """Seconds loading the bases, seconds matching, pairs suggested."""
-    from services import pairs
+    from services import pairing
 
     loading = matching = 0.0
     suggested = 0
     for school_id in school_ids:
         async with app.sessionmaker() as session:
             started = time.perf_counter()
-            mentees, mentors, _ = await pairs.bases(session, school_id)
+            mentees, mentors, _ = await pairing.bases(session, school_id)
             loaded = time.perf_counter()
-            suggested += len(suggest(mentees, mentors))
+            suggested += len(pairing.suggest(session, Form.TEACHER_TEACHER, None, mentees,
+                                             mentors))
             loading += loaded - started
             matching += time.perf_counter() - loaded
     return loading, matching, suggested

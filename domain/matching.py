@@ -34,15 +34,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from domain.questionnaire import Catalog, DefinitionError, QuestionType
 
-# The diagnosis areas in questionnaire order; ties between equal difficulties follow this order.
-AREAS = ("area_methods", "area_technologies", "area_assessment", "area_control",
-         "area_programmes", "area_parents", "area_colleagues", "area_safety")
 TOP_LEVEL = 3
 WEAK_FROM = 2
 WEAKEST_COUNT = 3
@@ -71,6 +69,9 @@ class ReasonCode(StrEnum):
     MENTOR_PREFERS = "mentor-prefers"
     MUTUAL_PREFERENCE = "mutual-preference"
     FREE_PLACES = "free-places"
+    # «учитель – ученик» (domain.pupil_matching)
+    MEETS_REQUESTS = "meets-requests"
+    TEACHES_GRADE = "teaches-grade"
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,12 @@ def _level(value: object) -> int:
     return min(max(int(value), 0), TOP_LEVEL) if isinstance(value, int) else 0
 
 
-def weakest_areas(deficits: Mapping[str, int], limit: int = WEAKEST_COUNT) -> list[str]:
-    """The areas the mentee finds hardest (2 or 3), hardest first; unknown area ids are ignored."""
-    weak = [area for area in AREAS if _level(deficits.get(area, 0)) >= WEAK_FROM]
+def weakest_areas(deficits: Mapping[str, int], areas: Sequence[str],
+                  limit: int = WEAKEST_COUNT) -> list[str]:
+    """The areas the mentee finds hardest (2 or 3), hardest first; `areas` are the diagnosis's
+    (domain.questionnaire.Purposes.areas), in its order, which breaks ties; other ids are
+    ignored."""
+    weak = [area for area in areas if _level(deficits.get(area, 0)) >= WEAK_FROM]
     # sorted() is stable, so equal difficulties keep the questionnaire order.
     return sorted(weak, key=lambda area: -_level(deficits[area]))[:max(limit, 0)]
 
@@ -128,12 +132,13 @@ def _rank(preferences: tuple[int, ...], wanted: int) -> int:
     return counted.index(wanted) + 1 if wanted in counted else 0
 
 
-def score(mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
+def score(mentee: Mentee, mentor: Mentor, areas: Sequence[str]
+          ) -> tuple[float, tuple[Reason, ...]]:
     total = 0.0
     reasons: list[Reason] = []
 
     covered = []
-    for area in weakest_areas(mentee.deficits):
+    for area in weakest_areas(mentee.deficits, areas):
         strength = _level(mentor.strengths.get(area, 0))
         total += min(_level(mentee.deficits[area]), strength) / TOP_LEVEL * COVERAGE_POINTS
         if strength >= COVERED_FROM:
@@ -163,7 +168,7 @@ def score(mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
     return round(total, 1), tuple(reasons)
 
 
-def _check_ids(people: Iterable[Mentee] | Iterable[Mentor], kind: str) -> None:
+def _check_ids(people: Iterable[Any], kind: str) -> None:
     seen: set[int] = set()
     for person in people:
         if person.id in seen:
@@ -171,20 +176,22 @@ def _check_ids(people: Iterable[Mentee] | Iterable[Mentor], kind: str) -> None:
         seen.add(person.id)
 
 
-def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.ndarray:
+def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor], areas: Sequence[str]
+                 ) -> np.ndarray:
     """`score` of every pair at once: rows follow `mentees`, columns follow `mentors`."""
     rows, columns = len(mentees), len(mentors)
     if rows == 0 or columns == 0:
         return np.zeros((rows, columns))
 
-    weakest = np.zeros((rows, len(AREAS)), dtype=bool)
-    deficits = np.zeros((rows, len(AREAS)), dtype=np.int64)
+    areas = list(areas)
+    weakest = np.zeros((rows, len(areas)), dtype=bool)
+    deficits = np.zeros((rows, len(areas)), dtype=np.int64)
     for row, mentee in enumerate(mentees):
-        deficits[row] = [_level(mentee.deficits.get(area, 0)) for area in AREAS]
-        for area in weakest_areas(mentee.deficits):
-            weakest[row, AREAS.index(area)] = True
-    strengths = np.array([[_level(m.strengths.get(area, 0)) for area in AREAS] for m in mentors],
-                         dtype=np.int64)
+        deficits[row] = [_level(mentee.deficits.get(area, 0)) for area in areas]
+        for area in weakest_areas(mentee.deficits, areas):
+            weakest[row, areas.index(area)] = True
+    strengths = np.array([[_level(m.strengths.get(area, 0)) for area in areas] for m in mentors],
+                         dtype=np.int64).reshape(columns, len(areas))
     covered = np.minimum(deficits[:, None, :], strengths[None, :, :]) * weakest[:, None, :]
     total = covered.sum(axis=2) / TOP_LEVEL * COVERAGE_POINTS
 
@@ -223,14 +230,36 @@ def score_matrix(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.nda
     return np.round(total, 1)
 
 
-def _prepare(mentees: Sequence[Mentee], mentors: Sequence[Mentor]
-             ) -> tuple[list[Mentee], list[Mentor], np.ndarray]:
+class Scoring(Protocol):
+    """How a form scores its pairs: one pair with its reasons, and every pair at once (the two
+    must agree). People are anything with an `id`; mentors also have `free_slots`."""
+
+    def score(self, mentee: Any, mentor: Any) -> tuple[float, tuple[Reason, ...]]: ...
+
+    def matrix(self, mentees: Sequence[Any], mentors: Sequence[Any]) -> np.ndarray: ...
+
+
+class TeacherScoring:
+    """«учитель – учитель»: the scores above, over the diagnosis's areas."""
+
+    def __init__(self, areas: Sequence[str]) -> None:
+        self.areas = tuple(areas)
+
+    def score(self, mentee: Mentee, mentor: Mentor) -> tuple[float, tuple[Reason, ...]]:
+        return score(mentee, mentor, self.areas)
+
+    def matrix(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> np.ndarray:
+        return score_matrix(mentees, mentors, self.areas)
+
+
+def _prepare(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
+             ) -> tuple[list[Any], list[Any], np.ndarray]:
     """Validated inputs without mentors who have no places, and their scores."""
     mentees = list(mentees)
     _check_ids(mentees, "mentee")
     _check_ids(mentors, "mentor")
     open_mentors = [mentor for mentor in mentors if mentor.free_slots > 0]
-    matrix = score_matrix(mentees, open_mentors)
+    matrix = scoring.matrix(mentees, open_mentors)
     # One person may hold both roles; they must never be suggested as their own mentor.
     mentee_ids = np.array([m.id for m in mentees], dtype=np.int64)
     mentor_ids = np.array([m.id for m in open_mentors], dtype=np.int64)
@@ -239,24 +268,25 @@ def _prepare(mentees: Sequence[Mentee], mentors: Sequence[Mentor]
     return mentees, open_mentors, matrix
 
 
-def _suggestions(pairs: Iterable[tuple[Mentee, Mentor]], matrix_scores: Iterable[float]
-                 ) -> list[Suggestion]:
+def _suggestions(pairs: Iterable[tuple[Any, Any]], matrix_scores: Iterable[float],
+                 scoring: Scoring) -> list[Suggestion]:
     found = []
     for (mentee, mentor), expected in zip(pairs, matrix_scores, strict=True):
-        value, reasons = score(mentee, mentor)
+        value, reasons = scoring.score(mentee, mentor)
         assert abs(value - expected) < 1e-6, f"score {value} != matrix {expected}"
         found.append(Suggestion(mentee.id, mentor.id, value, reasons))
     return sorted(found, key=lambda s: s.mentee_id)
 
 
-def suggest(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggestion]:
+def suggest(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
+            ) -> list[Suggestion]:
     """The pairs with the highest total score, at most one per mentee, sorted by mentee id.
 
     Every mentee gets a mentor while free places last, even when the best is a weak match
     (score 0): the curator decides. With fewer places than mentees, those whose absence costs
     the total least go without. Among equally good assignments the choice is arbitrary but fixed.
     """
-    mentees, open_mentors, matrix = _prepare(mentees, mentors)
+    mentees, open_mentors, matrix = _prepare(mentees, mentors, scoring)
     if not matrix.size:
         return []
     # A mentor never needs more columns than there are mentees.
@@ -267,12 +297,13 @@ def suggest(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Sugges
     chosen = [(row, slot_owner[column]) for row, column in zip(rows, columns, strict=True)
               if slots[row, column] != _FORBIDDEN]
     return _suggestions(((mentees[r], open_mentors[c]) for r, c in chosen),
-                        (matrix[r, c] for r, c in chosen))
+                        (matrix[r, c] for r, c in chosen), scoring)
 
 
-def greedy(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggestion]:
+def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
+           ) -> list[Suggestion]:
     """The naive baseline: repeatedly take the best remaining pair (ties: lower ids first)."""
-    mentees, open_mentors, matrix = _prepare(mentees, mentors)
+    mentees, open_mentors, matrix = _prepare(mentees, mentors, scoring)
     if not matrix.size:
         return []
     mentee_ids = np.array([m.id for m in mentees], dtype=np.int64)
@@ -295,20 +326,25 @@ def greedy(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> list[Suggest
         if not left:
             break
     return _suggestions(((mentees[r], open_mentors[c]) for r, c in chosen),
-                        (matrix[r, c] for r, c in chosen))
+                        (matrix[r, c] for r, c in chosen), scoring)
 
 
 def check_areas(catalog: Catalog) -> None:
-    """The diagnoses matching reads (the files whose kind and audience make them the mentee's
-    deficits and the mentor's strengths) must rate every area on a scale: a file renamed or
-    edited without them would leave matching, plans and the summary silently empty."""
-    for code in (catalog.purposes.deficits, catalog.purposes.strengths):
-        questionnaire = catalog.get(code) if code is not None else None
-        if questionnaire is None:
-            continue
-        missing = [area for area in AREAS if (question := questionnaire.question(area)) is None
-                   or question.type is not QuestionType.SCALE]
-        if missing:
-            raise DefinitionError(
-                f"questionnaire {code!r}: a diagnosis that matching reads rates every area on a "
-                f"scale; missing or not a scale: {', '.join(missing)}")
+    """The diagnosis areas are the deficits file's scale questions (Purposes.areas); the
+    mentor's strengths file must rate each of them on a scale too, or matching would find no
+    strengths: a file renamed or edited without them would leave matching silently empty."""
+    areas = catalog.purposes.areas
+    code = catalog.purposes.strengths
+    if catalog.purposes.deficits is not None and not areas:
+        raise DefinitionError(f"questionnaire {catalog.purposes.deficits!r}: the diagnosis of "
+                              "deficits rates its areas on a scale, and has no scale question")
+    questionnaire = catalog.get(code) if code is not None else None
+    if questionnaire is None:
+        return
+    missing = [area for area in areas if (question := questionnaire.question(area)) is None
+               or question.type is not QuestionType.SCALE]
+    if missing:
+        raise DefinitionError(
+            f"questionnaire {code!r}: a diagnosis that matching reads rates every area on a "
+            f"scale; missing or not a scale: {', '.join(missing)} (the areas are the scale "
+            f"questions of {catalog.purposes.deficits!r})")

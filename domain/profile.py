@@ -18,7 +18,7 @@ from domain.questionnaire import (
     _describe,
     load_yaml,
 )
-from domain.roles import Role
+from domain.roles import TEACHER_PUPIL_VARIANTS, Role, Variant
 
 # Profile columns a question may fill, with the answer type each column holds.
 PROFILE_FIELDS: dict[str, set[QuestionType]] = {
@@ -40,9 +40,40 @@ PROFILE_FIELDS: dict[str, set[QuestionType]] = {
 SKIPPED = ""
 
 
+class PupilRequest(Strict):
+    """What answers one request a pupil can make (an option of `help_wanted`): the kinds of
+    teacher mentor (options of `mentor_types`) who meet it, and the variant of «учитель – ученик»
+    it suggests (none: the curator picks)."""
+
+    mentor_types: list[str] = Field(default_factory=list)
+    variant: Variant | None = None
+
+
+class GradeStage(Strict):
+    """Grades up to `up_to` (from the stage before) are taught by these `subjects`."""
+
+    up_to: int = Field(ge=1)
+    subjects: list[str] = Field(min_length=1)
+
+
+class PupilMatching(Strict):
+    """How /match weighs a teacher for a pupil («учитель – ученик», domain.pupil_matching)."""
+
+    requests: dict[str, PupilRequest]
+    grades: list[GradeStage] = Field(default_factory=list)
+
+    def stage_of(self, grade: int | None) -> int | None:
+        """The index of the stage a grade belongs to (None: no grade, or beyond every stage)."""
+        if grade is None:
+            return None
+        return next((index for index, stage in enumerate(self.grades) if grade <= stage.up_to),
+                    None)
+
+
 class ProfileForm(Strict):
     version: int = Field(ge=1)
     questions: list[Question] = Field(min_length=1)
+    pupil_matching: PupilMatching | None = None
 
     @model_validator(mode="after")
     def _fields(self) -> ProfileForm:
@@ -66,7 +97,35 @@ class ProfileForm(Strict):
             if question.show_if is not None or question.options_from is not None:
                 raise ValueError(f"question {question.id!r}: profile questions are unconditional")
             seen.add(question.id)
+        if self.pupil_matching is not None:
+            self._check_pupil_matching(self.pupil_matching)
         return self
+
+    def _option_values(self, question_id: str) -> set[str]:
+        question = self.question(question_id)
+        return {option.value for option in (question.options or [])} if question else set()
+
+    def _check_pupil_matching(self, rules: PupilMatching) -> None:
+        """Every id it names is an option of the profile question it refers to."""
+        requests, types = self._option_values("help_wanted"), self._option_values("mentor_types")
+        subjects = self._option_values("subjects")
+        for request, answer in rules.requests.items():
+            if request not in requests:
+                raise ValueError(f"pupil_matching: {request!r} is not an option of help_wanted")
+            stray = set(answer.mentor_types) - types
+            if stray:
+                raise ValueError(f"pupil_matching: {request!r}: not options of mentor_types: "
+                                 f"{', '.join(sorted(stray))}")
+            if answer.variant is not None and answer.variant not in TEACHER_PUPIL_VARIANTS:
+                raise ValueError(f"pupil_matching: {request!r}: {answer.variant} is not a "
+                                 "variant of «учитель – ученик»")
+        for stage in rules.grades:
+            stray = set(stage.subjects) - subjects
+            if stray:
+                raise ValueError(f"pupil_matching: grades up to {stage.up_to}: not options of "
+                                 f"subjects: {', '.join(sorted(stray))}")
+        if [s.up_to for s in rules.grades] != sorted({s.up_to for s in rules.grades}):
+            raise ValueError("pupil_matching: grades go up, each stage once")
 
     def for_roles(self, roles: Iterable[Role]) -> list[Question]:
         wanted = set(roles)

@@ -300,6 +300,9 @@ class Purposes:
     mentee_wishes: str | None = None
     mentor_wishes: str | None = None
     satisfaction: tuple[str, ...] = ()
+    # The diagnosis areas: the scale questions of the deficits file, in its order (matching,
+    # the plan, the summary and the export read them here, so renaming one needs no Python).
+    areas: tuple[str, ...] = ()
 
 
 # (field of Purposes, kind, role): one file at most may serve each.
@@ -379,8 +382,11 @@ class Catalog:
                     f"{role.value}; one file at most may be")
             if serving:
                 found[field] = serving[0]
+        deficits = self.get(found["deficits"]) if "deficits" in found else None
+        areas = tuple(q.id for q in deficits.questions if q.type is QuestionType.SCALE) \
+            if deficits is not None else ()
         return Purposes(**found, satisfaction=tuple(q.id for q in self
-                                                    if q.kind == "satisfaction"))
+                                                    if q.kind == "satisfaction"), areas=areas)
 
     def short_title(self, questionnaire_id: str, language: str) -> str:
         """The questionnaire's short title (its full one for a code no file defines now)."""

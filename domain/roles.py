@@ -41,3 +41,30 @@ SIDES: dict[Form, tuple[Role, Role]] = {
     Form.PUPIL_PUPIL: (Role.MENTOR_PUPIL, Role.MENTEE_PUPIL),
     Form.TEACHER_PUPIL: (Role.MENTOR_TEACHER, Role.MENTEE_PUPIL),
 }
+
+
+class Variant(StrEnum):
+    """The variants of each form as the programme documents name them (000, 002, 004); their
+    labels are the locales' `variant-…`."""
+
+    EXPERIENCED_YOUNG = "experienced_young"
+    LEADER_STRUGGLING = "leader_struggling"
+    INNOVATOR_CONSERVATIVE = "innovator_conservative"
+    SUBJECT_EXPERT = "subject_expert"
+    CLASS_TEACHER = "class_teacher"
+    ACHIEVER_STRUGGLING = "achiever_struggling"
+    LEADER_PASSIVE = "leader_passive"
+    PEER = "peer"
+    ADAPTED_NEWCOMER = "adapted_newcomer"
+    TEACHER_UNDERACHIEVER = "underachiever"
+    TEACHER_PASSIVE = "passive_pupil"
+    TEACHER_GIFTED = "gifted_pupil"
+    TEACHER_SPECIAL_NEEDS = "special_needs"
+
+
+# Programme 002 lists these variants of «учитель – ученик»: «учитель – неуспевающий ученик»,
+# «– пассивный ученик», «– одарённый ученик», «– ребёнок с ОВЗ / ребёнок-инвалид». A curator picks
+# one of them for a teacher–pupil pair (the pupil's request suggests which, content/profile.yaml).
+TEACHER_PUPIL_VARIANTS: tuple[Variant, ...] = (
+    Variant.TEACHER_UNDERACHIEVER, Variant.TEACHER_PASSIVE, Variant.TEACHER_GIFTED,
+    Variant.TEACHER_SPECIAL_NEEDS)

@@ -6,6 +6,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from domain.roles import Form, Variant
 from services.meetings import MeetingLength
 
 # A number in a button is a database id or a small count. Ids are 64-bit integers, so a larger
@@ -110,17 +111,38 @@ class ConfirmMember(CallbackData, prefix="confirm"):
     role_id: Int
 
 
+class MatchForm(CallbackData, prefix="mform"):
+    """/match in a school with people for several forms: the form whose suggestions to show."""
+
+    school_id: Int
+    form: Form
+
+
 class AcceptMatch(CallbackData, prefix="match"):
     mentee: Int
     mentor: Int
-    # The pair this one replaces after «Переназначить», whose form it keeps (0: /match, which
-    # pairs teachers); the form decides whom it may pair (domain.roles.SIDES).
+    # The pair this one replaces after «Переназначить», whose form it keeps (0: /match); the
+    # form decides whom it may pair (domain.roles.SIDES), and must be one the bot offered
+    # (services.pairing.form_to_match).
     replacing: Int = 0
+    form: Form = Form.TEACHER_TEACHER
+    # A «учитель – ученик» pair's variant, picked by the curator after the mentor (none yet:
+    # the choice is shown).
+    variant: Variant | None = None
 
 
 class ChooseMentor(CallbackData, prefix="pick"):
     mentee: Int
     replacing: Int = 0
+    form: Form = Form.TEACHER_TEACHER
+
+
+class GroupPupil(CallbackData, prefix="group"):
+    """A further pupil for a proposed «учитель – ученик» pair, making it a group (pupil 0: the
+    list of pupils to choose from)."""
+
+    pair: Int
+    pupil: Int = 0
 
 
 class PairReply(CallbackData, prefix="pairok"):

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.html import Markup, lines, shorten
-from domain.matching import AREAS
 from domain.questionnaire import Question
 from handlers.callbacks import PairCard, PersonCard, ProgressChart
 from handlers.outgoing import full_name, pair_title, shown
@@ -47,7 +46,8 @@ def _progress_lines(i18n: I18nContext, who: str, progress: dossiers.Progress) ->
         found += [Markup("  {}: {} → {}").format(i18n.get(f"area-{area}"),
                                                  progress.first.get(area, "—"),
                                                  progress.last.get(area, "—"))
-                  for area in AREAS if progress.first.get(area) != progress.last.get(area)]
+                  for area in progress.areas
+                  if progress.first.get(area) != progress.last.get(area)]
     return found
 
 
@@ -203,7 +203,8 @@ async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
         return
     await query.answer(i18n.get("chart-drawing"))
     areas = [(plain_text(i18n, f"area-{area}"), progress.first.get(area),
-              progress.last.get(area) if progress.taken > 1 else None) for area in AREAS]
+              progress.last.get(area) if progress.taken > 1 else None)
+             for area in progress.areas]
     png = await asyncio.to_thread(
         charts.before_after, plain_text(i18n, "chart-progress-title", name=full_name(person)),
         areas, plain_text(i18n, "chart-before"), plain_text(i18n, "chart-after"),

@@ -20,25 +20,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines, shorten
 from bot.outbox_worker import OutboxWorker
-from handlers.access_filters import CuratedOpenPair
+from domain.roles import Form
+from handlers.access_filters import CuratedOpenPair, CuratedSchool
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
+    GroupPupil,
+    MatchForm,
     OpenSurvey,
     PairAct,
     PairAction,
     PairCard,
     PairReply,
 )
-from handlers.matching import on_accept_match, on_choose_mentor
+from handlers.matching import on_accept_match, on_choose_mentor, on_match_form
 from handlers.outgoing import button, contact, full_name, owe, pair_title, shown
 from handlers.pair_consent import MAX_REASON, on_decline_reason, on_pair_reply
+from handlers.pupil_groups import on_group_pupil
 from handlers.rendering import drop_buttons
 from handlers.school_context import SchoolViewTools
 from handlers.states import PairStates
 from handlers.typed_text import ask_text
 from models import Pair, School, User
-from services import access, meetings, pairs, plans
+from services import access, meetings, pairing, pairs, plans
 from services.clock import Clock
 from services.errors import StaleAction
 from services.people import roles_of
@@ -174,7 +178,10 @@ async def show_school_pairs(message: Message, i18n: I18nContext, session: AsyncS
                 [button(PairAct.END), button(PairAct.REASSIGN)],
                 [button(PairAct.ORDER), button(PairAct.UNTIL)],
                 [InlineKeyboardButton(text=i18n.get("button-pair-card"),
-                                      callback_data=PairCard(pair=pair.id).pack())]]))
+                                      callback_data=PairCard(pair=pair.id).pack())],
+                *([[InlineKeyboardButton(text=i18n.get("button-group-add"),
+                                         callback_data=GroupPupil(pair=pair.id).pack())]]
+                  if pairing.takes_pupils(pair) else [])]))
 
 
 def final_surveys(surveys: Surveys, person: User, side: str) -> list[list[dict[str, Any]]]:
@@ -231,7 +238,8 @@ async def on_pair_action(query: CallbackQuery, callback_data: PairAction, state:
         for mentee in pairs.mentees_of(pair):
             builder.row(InlineKeyboardButton(
                 text=i18n.get("button-match-choose-for", name=full_name(people[mentee.user_id])),
-                callback_data=ChooseMentor(mentee=mentee.user_id, replacing=pair.id).pack()))
+                callback_data=ChooseMentor(mentee=mentee.user_id, replacing=pair.id,
+                                           form=Form(pair.form)).pack()))
         await query.message.answer(i18n.get("pair-reassign-curator", pair=title),
                                    reply_markup=builder.as_markup())
 
@@ -275,6 +283,8 @@ def router() -> Router:
     pairs_router.message.register(on_planned_end_text, PairStates.planned_end)
     pairs_router.callback_query.register(on_accept_match, AcceptMatch.filter())
     pairs_router.callback_query.register(on_choose_mentor, ChooseMentor.filter())
+    pairs_router.callback_query.register(on_match_form, MatchForm.filter(), CuratedSchool())
     pairs_router.callback_query.register(on_pair_reply, PairReply.filter())
     pairs_router.callback_query.register(on_pair_action, PairAction.filter(), CuratedOpenPair())
+    pairs_router.callback_query.register(on_group_pupil, GroupPupil.filter(), CuratedOpenPair())
     return pairs_router

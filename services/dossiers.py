@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Meeting, Pair, PairMember, Response, School, User
-from services import pairs, reports
+from services import pairs, purposes, reports
 from services.meetings import MeetingStatus
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -18,10 +18,12 @@ FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 @dataclass
 class Progress:
-    """A mentee's first and latest diagnosis (area → score); equal when taken once."""
+    """A mentee's first and latest diagnosis (area → score); equal when taken once; `areas`:
+    the diagnosis's areas in its order (services.purposes)."""
 
     first: dict = field(default_factory=dict)
     last: dict = field(default_factory=dict)
+    areas: tuple[str, ...] = ()
 
     @property
     def taken(self) -> int:
@@ -61,7 +63,7 @@ async def progress(session: AsyncSession, mentee_id: int) -> Progress:
     first, last = await reports.diagnoses(session, scope, user_ids=[mentee_id])
     if mentee_id not in first:
         return Progress()
-    return Progress(first[mentee_id], last[mentee_id])
+    return Progress(first[mentee_id], last[mentee_id], purposes.of(session).areas)
 
 
 async def questionnaires_of(session: AsyncSession,

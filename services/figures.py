@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.matching import AREAS, WEAK_FROM
+from domain.matching import WEAK_FROM
 from domain.roles import Role
 from models import Meeting, Pair, PairMember, Profile, Response, User, UserRole, response_scores
 from models.surveys import score_column
@@ -211,7 +211,8 @@ class Diagnoses:
         deficit, the most frequent first."""
         if not self.mentees:
             return []
-        shares = [(area, round(100 * self.weak[area] / self.mentees, 1)) for area in AREAS]
+        # `weak` has every area of the diagnosis, in its order (`diagnoses`).
+        shares = [(area, round(100 * count / self.mentees, 1)) for area, count in self.weak.items()]
         return sorted(shares, key=lambda share: -share[1])
 
 
@@ -222,8 +223,8 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
     functions, and only the totals leave the database. A diagnosis in which no area was
     answered counts for nothing, as in reports.diagnoses."""
     # Each version of the diagnosis: the positions of its areas among its questions.
-    diagnosis = purposes.of(session).deficits
-    positions = {number: {area: ids.index(area) for area in AREAS if area in ids}
+    diagnosis, areas = purposes.of(session).deficits, purposes.of(session).areas
+    positions = {number: {area: ids.index(area) for area in areas if area in ids}
                  for (_, number), ids in (await scores.question_lists(
                      session, [diagnosis])).items()}
     positions = {number: found for number, found in positions.items() if found}
@@ -240,11 +241,11 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
         for number, columns in areas_of.items()))
     weak = {area: case(*((version == number, _one_if(columns[area] >= WEAK_FROM))
                          for number, columns in areas_of.items() if area in columns), else_=0)
-            for area in AREAS}
+            for area in areas}
     per_response = (
         select(response_scores.c.response_id.label("id"), response_scores.c.user_id,
                response_scores.c.completed_at, difficulty.label("difficulty"),
-               *(weak[area].label(area) for area in AREAS))
+               *(weak[area].label(area) for area in areas))
         .where(response_scores.c.questionnaire_code == diagnosis,
                response_scores.c.completed_at < scope.until, answered,
                response_scores.c.user_id.in_(people_with(scope, [Role.MENTEE_TEACHER.value],
@@ -262,16 +263,16 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
         select(ranked.c.user_id, func.count().label("taken"),
                func.sum(case((first, ranked.c.difficulty))).label("before"),
                func.sum(case((last, ranked.c.difficulty))).label("after"),
-               *(func.sum(case((last, ranked.c[area]), else_=0)).label(area) for area in AREAS))
+               *(func.sum(case((last, ranked.c[area]), else_=0)).label(area) for area in areas))
         .where(or_(first, last)).group_by(ranked.c.user_id)).subquery()
     again = per_mentee.c.taken > 1
     row = (await session.execute(select(
         func.count(), func.sum(_one_if(again)),
         func.sum(_one_if(and_(again, per_mentee.c.after < per_mentee.c.before))),
-        *(func.sum(per_mentee.c[area]) for area in AREAS)))).one()
+        *(func.sum(per_mentee.c[area]) for area in areas)))).one()
     mentees, rediagnosed, improved, *weak = row
     return Diagnoses(mentees, Counter({area: int(count or 0)
-                                       for area, count in zip(AREAS, weak, strict=True)}),
+                                       for area, count in zip(areas, weak, strict=True)}),
                      int(rediagnosed or 0), int(improved or 0))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching
-from domain.roles import SIDES, Form, Role
+from domain.roles import Form
 from models import (
     Answer,
     Meeting,
@@ -23,7 +23,6 @@ from models import (
     Profile,
     Response,
     User,
-    UserRole,
 )
 from models.db import lock
 from services import outbox, purposes
@@ -82,13 +81,6 @@ def title(pair: Pair, people: dict[int, User]) -> dict[str, Any]:
         "mentees": [full_name(people.get(m.user_id)) for m in mentees_of(pair)]}}
 
 
-async def open_mentee_ids(session: AsyncSession, school_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
-        .where(Pair.school_id == school_id, Pair.status.in_(OPEN), PairMember.side == MENTEE))
-    return set(rows.all())
-
-
 async def open_pairs_elsewhere(session: AsyncSession, user_id: int,
                                school_id: int | None) -> list[Pair]:
     """The person's proposed or active pairs in schools other than `school_id` (in any school
@@ -100,21 +92,8 @@ async def open_pairs_elsewhere(session: AsyncSession, user_id: int,
     return list((await session.scalars(query)).unique().all())
 
 
-async def mentees_taken(session: AsyncSession, mentor_ids: Iterable[int]) -> dict[int, int]:
-    """How many mentees each mentor has in open pairs (proposed ones hold their place)."""
-    mentor_side = (select(PairMember.pair_id, PairMember.user_id)
-                   .where(PairMember.side == MENTOR).subquery())
-    rows = await session.execute(
-        select(mentor_side.c.user_id, func.count(PairMember.id))
-        .join(Pair, Pair.id == mentor_side.c.pair_id)
-        .join(PairMember, (PairMember.pair_id == Pair.id) & (PairMember.side == MENTEE))
-        .where(Pair.status.in_(OPEN), mentor_side.c.user_id.in_(list(mentor_ids)))
-        .group_by(mentor_side.c.user_id))
-    return {user_id: count for user_id, count in rows}
-
-
-async def _latest_answers(session: AsyncSession, user_ids: list[int],
-                          code: str | None) -> dict[int, dict[str, Any]]:
+async def latest_answers(session: AsyncSession, user_ids: list[int],
+                         code: str | None) -> dict[int, dict[str, Any]]:
     """The answers of each person's latest completed response to a questionnaire (none when no
     file serves the purpose)."""
     if not user_ids or code is None:
@@ -130,66 +109,6 @@ async def _latest_answers(session: AsyncSession, user_ids: list[int],
     for user_id, question_id, value in rows:
         answers.setdefault(user_id, {})[question_id] = value
     return answers
-
-
-def _ids(values: Any) -> tuple[int, ...]:
-    return tuple(int(v) for v in values or () if str(v).isdigit())
-
-
-async def bases(session: AsyncSession, school_id: int, form: Form = Form.TEACHER_TEACHER
-                ) -> tuple[list[matching.Mentee], list[matching.Mentor], dict[int, str]]:
-    """The school's confirmed unpaired mentees and confirmed mentors of the form's roles
-    (domain.roles.SIDES: mentee and mentor teachers for «учитель – учитель», pupils for
-    «ученик – ученик», mentor teachers and pupil mentees for «учитель – ученик»), ready to
-    match, with each mentor's free places, and everybody's name."""
-    mentor_role, mentee_role = SIDES[form]
-    rows = await session.execute(
-        select(UserRole.user_id, UserRole.role, Profile)
-        .join(Profile, Profile.user_id == UserRole.user_id)
-        .where(UserRole.school_id == school_id, UserRole.is_active.is_(True),
-               UserRole.confirmed_at.is_not(None),
-               UserRole.role.in_([mentee_role, mentor_role])))
-    people = [(user_id, Role(role), profile) for user_id, role, profile in rows]
-    names = {user_id: profile.full_name or "—" for user_id, _, profile in people}
-    paired = await open_mentee_ids(session, school_id)
-    mentee_rows = [(u, p) for u, r, p in people if r is mentee_role and u not in paired]
-    mentor_rows = [(u, p) for u, r, p in people if r is mentor_role]
-    serving = purposes.of(session)
-    mentee_ids, mentor_ids = [u for u, _ in mentee_rows], [u for u, _ in mentor_rows]
-    deficits = await _latest_answers(session, mentee_ids, serving.deficits)
-    strengths = await _latest_answers(session, mentor_ids, serving.strengths)
-    wishes = await _latest_answers(session, mentee_ids, serving.mentee_wishes)
-    offers = await _latest_answers(session, mentor_ids, serving.mentor_wishes)
-    taken = await mentees_taken(session, [u for u, _ in mentor_rows])
-    mentees = [matching.Mentee(
-        id=user_id, subjects=frozenset(profile.subjects or ()),
-        deficits=deficits.get(user_id, {}),
-        preferred_mentors=_ids(wishes.get(user_id, {}).get("preferred_mentors")),
-    ) for user_id, profile in mentee_rows]
-    mentors = [matching.Mentor(
-        id=user_id, subjects=frozenset(profile.subjects or ()),
-        mentor_types=frozenset(profile.mentor_types or ()),
-        strengths=strengths.get(user_id, {}),
-        preferred_mentees=_ids(offers.get(user_id, {}).get("preferred_mentees")),
-        free_slots=max((profile.mentee_capacity or 1) - taken.get(user_id, 0), 0),
-    ) for user_id, profile in mentor_rows]
-    return mentees, mentors, names
-
-
-async def form_to_match(session: AsyncSession, mentee_id: int, school_id: int,
-                        replacing: int) -> Form | None:
-    """The form in which a curator pairs a mentee of the school: «учитель – учитель» from /match
-    (`replacing` 0), else the form of the pair it replaces, which must be a pair of the school
-    cancelled for reassignment with this mentee in it; None for any other (a forged button), so
-    a button can only name a form the bot offered for this mentee."""
-    if not replacing:
-        return Form.TEACHER_TEACHER
-    pair = await session.get(Pair, replacing)
-    if pair is None or pair.school_id != school_id or pair.status != PairStatus.CANCELLED \
-            or pair.end_reason != REASSIGNED \
-            or all(joined.user_id != mentee_id for joined in mentees_of(pair)):
-        return None
-    return Form(pair.form)
 
 
 async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_id: int,
@@ -213,7 +132,8 @@ async def propose(session: AsyncSession, *, school_id: int, form: Form, mentor_i
 async def variant_for(session: AsyncSession, mentee_id: int,
                       form: Form = Form.TEACHER_TEACHER) -> str | None:
     """The usual variant of a new pair: by the mentee teacher's category; «равный – равному»
-    for pupils (as a pupil's invitation makes); none for «учитель – ученик»."""
+    for pupils (as a pupil's invitation makes); none for «учитель – ученик», whose variant the
+    curator picks (handlers.matching)."""
     if form is Form.PUPIL_PUPIL:
         return PUPIL_VARIANT
     if form is not Form.TEACHER_TEACHER:
@@ -272,10 +192,11 @@ async def _start(session: AsyncSession, pair: Pair, today: date) -> None:
     if pair.plan:
         return
     mentee_ids = [m.user_id for m in mentees_of(pair)]
-    deficits = await _latest_answers(session, mentee_ids, purposes.of(session).deficits)
+    serving = purposes.of(session)
+    deficits = await latest_answers(session, mentee_ids, serving.deficits)
     areas: list[str] = []
     for mentee_id in mentee_ids:
-        areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}))
+        areas += [a for a in matching.weakest_areas(deficits.get(mentee_id, {}), serving.areas)
                   if a not in areas]
     pair.plan = [PlanItem(position=index, goal="", area=area,
                           due_on=today + PLAN_STEP * (index + 1))

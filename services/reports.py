@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from domain.matching import AREAS
 from domain.roles import Role
 from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 from models.base import JsonValue
@@ -204,7 +203,8 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
     # Each diagnosis's areas come as one JSON object (empty or None: no area answered, not
     # counted).
     areas = (select(answer_object(Answer.question_id, Answer.value))
-             .where(Answer.response_id == Response.id, Answer.question_id.in_(AREAS))
+             .where(Answer.response_id == Response.id,
+                    Answer.question_id.in_(purposes.of(session).areas))
              .correlate(Response).scalar_subquery())
     query = (select(Response.user_id, areas)
              .where(Response.questionnaire_code == purposes.of(session).deficits,
@@ -227,8 +227,9 @@ async def diagnoses(session: AsyncSession, scope: Scope, user_ids: Collection[in
 
 
 def difficulty(answers: dict) -> int:
-    return sum(value for area in AREAS
-               if isinstance(value := answers.get(area), int) and not isinstance(value, bool))
+    """The sum of a diagnosis's areas (`diagnoses` gives only the areas' answers)."""
+    return sum(value for value in answers.values()
+               if isinstance(value, int) and not isinstance(value, bool))
 
 
 def past_meetings(scope: Scope, now: datetime) -> Select:

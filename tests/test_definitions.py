@@ -215,6 +215,19 @@ def rename(content: Path, old: str, new: str) -> None:
             f"questionnaire: {old}\n", f"questionnaire: {new}\n"), encoding="utf-8")
 
 
+async def pair_from_match(running):
+    """A mentor and a mentee paired from /match, whose reasons name the mentee's weak areas
+    that the mentor covers; the curator and the started pair."""
+    curator, (petr,), (anna,) = await school_with_pair_candidates(running)
+    await curator.send("/match")
+    assert "закрывает слабые области: формы и методы обучения, педагогические технологии" \
+        in curator.last.text
+    await curator.press("Принять")
+    await anna.press("Согласен")
+    await petr.press("Согласен")
+    return curator, await the_pair(running)
+
+
 @pytest.mark.db
 async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_settings,
                                                                   clock):
@@ -230,14 +243,7 @@ async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_
     running = await Running(build_app(make_settings(content_dir=content), clock=clock)).start()
     try:
         assert running.app.surveys.catalog.purposes.deficits == "deficits"
-        curator, (petr,), (anna,) = await school_with_pair_candidates(running)
-        await curator.send("/match")
-        assert "закрывает слабые области: формы и методы обучения, педагогические технологии" \
-            in curator.last.text
-        await curator.press("Принять")
-        await anna.press("Согласен")
-        await petr.press("Согласен")
-        pair = await the_pair(running)
+        curator, pair = await pair_from_match(running)
         assert [item.area for item in pair.plan][:2] == ["area_methods", "area_safety"]
         await curator.send("/summary")
         summary = curator.last.text
@@ -305,3 +311,30 @@ async def test_no_question_says_how_to_answer_twice():
             if twice:
                 repeated.append(f"{where} [{locale}] {', '.join(twice)}: «{text}» / «{hint}»")
     assert repeated == [], "\n".join(repeated)
+
+
+@pytest.mark.db
+async def test_a_renamed_area_needs_no_python(tmp_path, make_settings, clock):
+    """The diagnosis areas are the deficits questionnaire's scale questions, in its order: an
+    area renamed in both diagnoses is the one matching, the plan and the checks read."""
+    content = content_copy(tmp_path)
+    for name in ("diagnosis_mentee", "diagnosis_mentor"):
+        path = content / "questionnaires" / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "id: area_safety", "id: area_health"), encoding="utf-8")
+    running = await Running(build_app(make_settings(content_dir=content), clock=clock)).start()
+    try:
+        areas = running.app.surveys.catalog.purposes.areas
+        assert areas[0] == "area_methods" and areas[-1] == "area_health"
+        assert "area_safety" not in areas
+        _, pair = await pair_from_match(running)
+        assert [item.area for item in pair.plan] == ["area_methods", "area_health",
+                                                     "area_technologies"]
+    finally:
+        await running.stop()
+    # Renamed in the mentee's diagnosis only, the mentor's no longer rates every area.
+    path = content / "questionnaires" / "diagnosis_mentor.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "id: area_health", "id: area_safety"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="missing or not a scale: area_health"):
+        build_app(make_settings(content_dir=content))

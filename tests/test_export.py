@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.html import plain
-from domain.matching import AREAS
 from models import Answer, Profile, Response, School, User, UserRole
 from services.export import export, safe_text, sheet_names
 from services.export.tables import Tables
@@ -25,6 +24,7 @@ from services.reports import EARLIEST, Scope
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
+    SHIPPED,
     TEACHER_MENTOR,
     active_pair,
     diagnose,
@@ -34,6 +34,8 @@ from tests.flows import (
     stored_user,
 )
 from tests.telegram import texts
+
+AREAS = SHIPPED.purposes.areas
 
 pytestmark = pytest.mark.db
 

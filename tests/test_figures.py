@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from domain.matching import AREAS, WEAK_FROM
+from domain.matching import WEAK_FROM
 from domain.questionnaire import QuestionType
 from domain.roles import Role
 from models import Answer, Pair, PairMember, Profile, Response, School, User, UserRole
@@ -19,6 +19,8 @@ from models.surveys import response_scores
 from services import figures, privacy, reports, scores
 from services.pairs import OPEN, PairStatus
 from tests.flows import SHIPPED, VERSIONS
+
+AREAS = SHIPPED.purposes.areas
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 8, 1, tzinfo=UTC)

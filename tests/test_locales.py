@@ -10,8 +10,9 @@ from bot.commands import CURATOR_COMMANDS, USER_COMMANDS
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from domain import matching
 from domain.profile import ProfileForm
-from domain.roles import Form, Role
-from services.pairs import MENTEE, MENTOR, VARIANT_BY_CATEGORY, PairStatus
+from domain.roles import Form, Role, Variant
+from services.pairs import MENTEE, MENTOR, PairStatus
+from tests.flows import SHIPPED
 
 CODE_DIRS = ("bot", "handlers", "services", "domain")
 ERROR_CODES = {"use-buttons", "not-a-number", "out-of-range", "too-long", "empty", "not-text",
@@ -46,11 +47,11 @@ def test_every_key_used_by_the_code_exists():
     used |= {f"error-{code}" for code in ERROR_CODES}
     used |= {f"cmd-{name}" for name in USER_COMMANDS + CURATOR_COMMANDS}
     used |= {f"form-{form.value}" for form in Form}
-    used |= {f"variant-{variant}" for variant in VARIANT_BY_CATEGORY.values()}
+    used |= {f"variant-{variant}" for variant in Variant}
     used |= {f"pair-status-{status.value}" for status in PairStatus}
     used |= {f"pair-side-{side}" for side in (MENTOR, MENTEE)}
     used |= {f"match-reason-{code.value}" for code in matching.ReasonCode}
-    used |= {f"area-{area}" for area in matching.AREAS}
+    used |= {f"area-{area}" for area in SHIPPED.purposes.areas}
     assert len(used) > 60
     assert used - message_ids("ru") == set()
 
@@ -160,7 +161,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
     asked = {PairAct.ORDER, PairAct.UNTIL}
     form = ProfileForm.from_file(PROJECT_ROOT / "content" / "profile.yaml")
     values = {
-        ("area-", ""): set(matching.AREAS),
+        ("area-", ""): set(SHIPPED.purposes.areas),
         ("button-meet-", ""): set(MeetAnswer) | set(ReminderAnswer),
         ("button-pair-", ""): set(PairAct),
         ("button-pair-", "-sure"): confirmed,
@@ -192,7 +193,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("remind-", ""): {str(minutes) for minutes in REMINDER_CHOICES},
         ("repeat-", ""): set(REPEAT_DAYS),
         ("role-", ""): set(Role),
-        ("variant-", ""): set(VARIANT_BY_CATEGORY.values()),
+        ("variant-", ""): set(Variant),
         ("zone-", ""): {zone.split("/")[1].lower() for zone in ZONES},
     }
     return {shape: {str(value) for value in family} for shape, family in values.items()}

@@ -8,17 +8,26 @@ from collections import Counter
 
 import pytest
 
-from domain.matching import (
-    AREAS,
-    Mentee,
-    Mentor,
-    Reason,
-    greedy,
-    score,
-    score_matrix,
-    suggest,
-    weakest_areas,
-)
+from domain import matching
+from domain.matching import Mentee, Mentor, Reason, Scoring, TeacherScoring
+from tests.flows import SHIPPED
+
+# The diagnosis areas are the shipped deficits questionnaire's scale questions, in its order.
+AREAS = SHIPPED.purposes.areas
+TEACHERS = TeacherScoring(AREAS)
+score, score_matrix = TEACHERS.score, TEACHERS.matrix
+
+
+def suggest(mentees, mentors, scoring: Scoring = TEACHERS):
+    return matching.suggest(mentees, mentors, scoring)
+
+
+def greedy(mentees, mentors, scoring: Scoring = TEACHERS):
+    return matching.greedy(mentees, mentors, scoring)
+
+
+def weakest_areas(deficits, limit: int = matching.WEAKEST_COUNT):
+    return matching.weakest_areas(deficits, AREAS, limit)
 
 SUBJECTS = ("math", "physics", "russian", "history", "other")
 TYPES = ("guide", "consultant", "subject", "advocate")
@@ -178,8 +187,9 @@ def test_optimal_beats_greedy_on_a_contested_mentor():
     assert total(best) == 30.0
 
 
-def brute_force_best(mentees: list[Mentee], mentors: list[Mentor]) -> float:
-    matrix = score_matrix(mentees, mentors)
+def brute_force_best(mentees: list, mentors: list, scoring: Scoring = TEACHERS) -> float:
+    """The best total over every assignment that keeps the capacities (tiny inputs only)."""
+    matrix = scoring.matrix(mentees, mentors)
     best = 0.0
     for choice in itertools.product([None, *range(len(mentors))], repeat=len(mentees)):
         load = Counter(c for c in choice if c is not None)
@@ -216,6 +226,20 @@ def test_nobody_mentors_themselves():
     assert greedy([both], [mentor(5, prefers=[5])]) == []
     assert [(s.mentee_id, s.mentor_id) for s in suggest([both], [mentor(5), mentor(6)])] \
         == [(5, 6)]
+
+
+def test_the_areas_come_from_the_deficits_questionnaire_in_its_order():
+    assert AREAS == ("area_methods", "area_technologies", "area_assessment", "area_control",
+                     "area_programmes", "area_parents", "area_colleagues", "area_safety")
+    # Another file's areas, in another order, are the ones scored (and break ties).
+    areas = ("area_safety", "area_methods")
+    assert matching.weakest_areas({"area_methods": 3, "area_safety": 3, "area_parents": 3},
+                                  areas) == ["area_safety", "area_methods"]
+    learner = mentee(1, deficits={"area_methods": 3, "area_parents": 3})
+    helper = mentor(2, strengths={"area_methods": 3, "area_parents": 3})
+    assert TeacherScoring(areas).score(learner, helper)[0] == 15.0
+    assert TeacherScoring(areas).matrix([learner], [helper])[0, 0] == 15.0
+    assert TeacherScoring(()).matrix([learner], [helper])[0, 0] == 0.0
 
 
 def test_empty_inputs():

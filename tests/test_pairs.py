@@ -320,10 +320,16 @@ async def test_reassigning_a_teacher_pupil_pair_offers_teacher_mentors(running, 
     async with running.session() as session:
         assert len((await session.scalars(select(Pair))).all()) == 1
     await curator.press("Наставник 1")
+    # The pair's variant is the curator's choice; Kolya asked for help with his studies.
+    assert "По запросу ученика подходит «учитель – неуспевающий ученик»" in curator.last.text
+    assert [label for label, _ in curator.last.buttons()] == [
+        "⭐ учитель – неуспевающий ученик", "учитель – пассивный ученик",
+        "учитель – одарённый ученик", "учитель – ребёнок с ОВЗ / ребёнок-инвалид"]
+    await curator.press("одарённый ученик")
     await kolya.press("Согласен")
     await second.press("Согласен")
     async with running.session() as session:
         new = await session.scalar(select(Pair).where(Pair.status == "active"))
-    assert (new.form, new.variant) == ("teacher_pupil", None)
+    assert (new.form, new.variant) == ("teacher_pupil", "gifted_pupil")
     assert {(m.side, m.user_id) for m in new.members} == {("mentor", ids[second]),
                                                           ("mentee", ids[kolya])}

@@ -269,7 +269,7 @@ pair-status-completed = completed
 pair-status-cancelled = cancelled
 match-none = There are no unpaired mentees among the confirmed participants of “{ $school }”.
 match-summary =
-    <b>Pair suggestions: { $school }</b>
+    <b>Pair suggestions: { $school } ({ $form })</b>
     Unpaired mentees: { $mentees }, free mentor places: { $places }.
     Pairs suggested: { $suggested } (the optimal assignment by total score within the places). Showing the first { $shown }.
 match-suggestion =
@@ -289,6 +289,24 @@ button-match-accept = ✅ Accept
 button-match-choose = ✋ Choose by hand
 button-match-mentor = { $name } (places: { $free })
 button-match-choose-for = Find a mentor: { $name }
+match-pick-form = Pair suggestions in “{ $school }”: which form of mentoring?
+match-pick-variant =
+    Variant of the “teacher – pupil” pair: { $mentee } ← { $mentor }.
+    { $usual ->
+        [none] Choose the variant.
+       *[other] The pupil's request suggests “{ $usual }” (marked ⭐); you may choose another.
+    }
+match-reason-meets-requests = meets the pupil's request: { $requests }
+match-reason-teaches-grade = teaches grade { $grade } subjects
+button-match-variant-usual = ⭐ { $variant }
+button-group-add = ➕ Add a pupil to the group
+group-choose = Whom to add to the group { $pair }? The mentor's free places: { $free }.
+group-no-pupils = Nobody to add to the group { $pair }: every confirmed pupil mentee is in a “teacher – pupil” pair already.
+group-pupil-added = { $name } is in the group { $pair }. The bot asks the pupil, and the mentor again, to agree; the group starts when everybody has.
+variant-underachiever = teacher – underachieving pupil
+variant-passive_pupil = teacher – passive pupil
+variant-gifted_pupil = teacher – gifted pupil
+variant-special_needs = teacher – child with disabilities or special needs
 pair-proposed =
     <b>The curator proposes a mentoring pair</b>
     Mentor: { $mentor }

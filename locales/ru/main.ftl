@@ -269,7 +269,7 @@ pair-status-completed = завершена
 pair-status-cancelled = отменена
 match-none = В «{ $school }» нет наставляемых без пары среди подтверждённых участников.
 match-summary =
-    <b>Подбор пар: { $school }</b>
+    <b>Подбор пар: { $school } ({ $form })</b>
     Наставляемых без пары: { $mentees }, свободных мест у наставников: { $places }.
     Предложено пар: { $suggested } (оптимальное распределение по сумме баллов с учётом мест). Показаны первые { $shown }.
 match-suggestion =
@@ -289,6 +289,24 @@ button-match-accept = ✅ Принять
 button-match-choose = ✋ Выбрать вручную
 button-match-mentor = { $name } (мест: { $free })
 button-match-choose-for = Подобрать наставника: { $name }
+match-pick-form = Подбор пар в «{ $school }»: в какой форме наставничества?
+match-pick-variant =
+    Вариант пары «учитель – ученик»: { $mentee } ← { $mentor }.
+    { $usual ->
+        [none] Выберите вариант.
+       *[other] По запросу ученика подходит «{ $usual }» (отмечен ⭐); можно выбрать другой.
+    }
+match-reason-meets-requests = отвечает на запрос ученика: { $requests }
+match-reason-teaches-grade = ведёт предметы { $grade }-го класса
+button-match-variant-usual = ⭐ { $variant }
+button-group-add = ➕ Добавить ученика в группу
+group-choose = Кого добавить в группу { $pair }? Свободных мест у наставника: { $free }.
+group-no-pupils = Добавить в группу { $pair } некого: все подтверждённые ученики-наставляемые уже в парах «учитель – ученик».
+group-pupil-added = { $name } — в группе { $pair }. Бот спросит согласие ученика и заново — наставника; группа начнёт работу, когда согласятся все.
+variant-underachiever = учитель – неуспевающий ученик
+variant-passive_pupil = учитель – пассивный ученик
+variant-gifted_pupil = учитель – одарённый ученик
+variant-special_needs = учитель – ребёнок с ОВЗ / ребёнок-инвалид
 pair-proposed =
     <b>Куратор предлагает наставническую пару</b>
     Наставник: { $mentor }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from domain.matching import AREAS, WEAK_FROM
+from domain.matching import WEAK_FROM
 from domain.roles import Role
 from models import (
     Profile,
@@ -165,7 +165,7 @@ class PeopleTables:
     def _request(self, entry: dict | None) -> str:
         if not entry:
             return ""
-        return self.areas(a for a in AREAS
+        return self.areas(a for a in self.areas_order
                           if (score := as_number(entry.get(a))) is not None and score >= WEAK_FROM)
 
     @staticmethod

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.matching import AREAS, COVERED_FROM
+from domain.matching import COVERED_FROM
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog, QuestionType
 from models import (
@@ -50,6 +50,8 @@ class Lookups:
         self.session, self.scope, self.catalog = session, scope, catalog
         self._label, self.locale, self.zone, self.now = label, locale, zone, now
         self.mentor_id = mentor_id
+        # The diagnosis areas, in the deficits questionnaire's order (services.purposes).
+        self.areas_order = purposes.of(session).areas
         self.profile_questions = {q.field: q for q in profile.questions} if profile else {}
         self._labels: dict[Any, str] = {}
         try:
@@ -256,13 +258,14 @@ class Lookups:
         rows = await self.session.execute(
             select(latest.c.user_id, Answer.question_id, Answer.value)
             .join(Answer, Answer.response_id == latest.c.response_id)
-            .where(Answer.question_id.in_(AREAS)))
+            .where(Answer.question_id.in_(self.areas_order)))
         strong: dict[int, set[str]] = {}
         for user_id, area, value in rows:
             score = as_number(value)
             if score is not None and score >= COVERED_FROM:
                 strong.setdefault(user_id, set()).add(area)
-        return {user_id: [a for a in AREAS if a in areas] for user_id, areas in strong.items()}
+        return {user_id: [a for a in self.areas_order if a in areas]
+                for user_id, areas in strong.items()}
 
 
 class Tables(PeopleTables, WorkTables, AnswerTables, Lookups):

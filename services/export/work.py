@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import aliased
 
-from domain.matching import AREAS
 from models import (
     Meeting,
     Pair,
@@ -172,6 +171,6 @@ class WorkTables:
             if user_id not in first:
                 continue
             before, after = first[user_id], last[user_id]
-            for area in AREAS:
+            for area in self.areas_order:
                 yield [person_name(name), self.prefixed("area-", area), as_number(before.get(area)),
                        None if after is before else as_number(after.get(area))]
