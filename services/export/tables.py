@@ -3,7 +3,7 @@ a partition of rows needs from other tables), and the tables themselves, by what
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,19 +17,19 @@ from domain.matching import COVERED_FROM
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog, QuestionType
 from models import (
-    Answer,
     Pair,
     PairMember,
     Profile,
-    Response,
     School,
     User,
     UserRole,
+    response_scores,
 )
-from services import access, purposes, reports
+from models.surveys import score_column
+from services import access, purposes, reports, scores
 from services.export.answers import AnswerTables
 from services.export.cells import sheet_names
-from services.export.helpers import PairSpan, as_number, person_name
+from services.export.helpers import PairSpan, person_name
 from services.export.people import PeopleTables
 from services.export.table import (
     DATE_FORMAT,
@@ -54,6 +54,8 @@ class Lookups:
         self.areas_order = purposes.of(session).areas
         self.profile_questions = {q.field: q for q in profile.questions} if profile else {}
         self._labels: dict[Any, str] = {}
+        self._questions: dict[tuple[str, int], list[str]] = {}
+        self._questions_read: set[str] = set()
         try:
             self.last_day = (scope.until - timedelta(microseconds=1)).astimezone(zone).date()
         except OverflowError:
@@ -217,55 +219,63 @@ class Lookups:
             return {}, {}
         return await reports.diagnoses(self.session, self.scope, user_ids)
 
+    async def latest_scores(self, codes: Collection[str], user_ids: list[int]
+                            ) -> dict[int, dict[str, int]]:
+        """Each person's latest completed response to any of these questionnaires up to the
+        end of the period, as its integer answers by question id: read from the responses'
+        rollup (services.scores), one row a person, rather than from every answer row with its
+        JSON decoded one by one (the region's bases spent most of their time there)."""
+        if not user_ids or not codes:
+            return {}
+        questions = await self.question_lists(codes)
+        width = max((len(ids) for ids in questions.values()), default=0)
+        rollup = response_scores.c
+        latest = (select(func.max(rollup.response_id))
+                  .where(rollup.questionnaire_code.in_(sorted(codes)),
+                         rollup.completed_at < self.scope.until, rollup.user_id.in_(user_ids))
+                  .group_by(rollup.user_id))
+        rows = await self.session.execute(
+            select(rollup.user_id, rollup.questionnaire_code, rollup.questionnaire_version,
+                   *(rollup[score_column(n)] for n in range(width)))
+            .where(rollup.response_id.in_(latest)))
+        found: dict[int, dict[str, int]] = {}
+        for user_id, code, version, *values in rows:
+            found[user_id] = {question: value for question, value in zip(
+                questions.get((code, version), ()), values, strict=False) if value is not None}
+        return found
+
+    async def question_lists(self, codes: Collection[str]) -> dict[tuple[str, int], list[str]]:
+        """What the rollup's positions stand for, read once an export."""
+        wanted = set(codes) - self._questions_read
+        if wanted:
+            self._questions.update(await scores.question_lists(self.session, wanted))
+            self._questions_read |= wanted
+        return self._questions
+
     async def satisfaction(self, user_ids: list[int]) -> dict[int, str]:
         """The average of the scale items of each person's latest completed satisfaction
         questionnaire up to the end of the period, as text («8,5»)."""
         codes = purposes.of(self.session).satisfaction
         scales = {q.id for questionnaire in self.catalog if questionnaire.id in codes
                   for q in questionnaire.questions if q.type is QuestionType.SCALE}
-        if not user_ids or not scales:
+        if not scales:
             return {}
-        latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
-                  .where(Response.questionnaire_code.in_(codes),
-                         Response.completed_at.is_not(None),
-                         Response.completed_at < self.scope.until,
-                         Response.user_id.in_(user_ids))
-                  .group_by(Response.user_id).subquery())
-        rows = await self.session.execute(
-            select(latest.c.user_id, Answer.value)
-            .join(Answer, Answer.response_id == latest.c.response_id)
-            .where(Answer.question_id.in_(sorted(scales))))
-        scores: dict[int, list[float]] = {}
-        for user_id, value in rows:
-            score = as_number(value)
-            if score is not None:
-                scores.setdefault(user_id, []).append(score)
         point = "," if self.locale == "ru" else "."
-        return {user_id: f"{sum(found) / len(found):.1f}".replace(".", point)
-                for user_id, found in scores.items()}
+        averages = {}
+        for user_id, answers in (await self.latest_scores(codes, user_ids)).items():
+            found = [value for question, value in answers.items() if question in scales]
+            if found:
+                averages[user_id] = f"{sum(found) / len(found):.1f}".replace(".", point)
+        return averages
 
     async def strengths(self, user_ids: list[int]) -> dict[int, list[str]]:
         """The areas each mentor rated as strengths (COVERED_FROM and up) in their latest
         completed diagnosis of strengths (services.purposes), in questionnaire order."""
-        if not user_ids:
-            return {}
-        latest = (select(Response.user_id, func.max(Response.id).label("response_id"))
-                  .where(Response.questionnaire_code == purposes.of(self.session).strengths,
-                         Response.completed_at.is_not(None),
-                         Response.completed_at < self.scope.until,
-                         Response.user_id.in_(user_ids))
-                  .group_by(Response.user_id).subquery())
-        rows = await self.session.execute(
-            select(latest.c.user_id, Answer.question_id, Answer.value)
-            .join(Answer, Answer.response_id == latest.c.response_id)
-            .where(Answer.question_id.in_(self.areas_order)))
-        strong: dict[int, set[str]] = {}
-        for user_id, area, value in rows:
-            score = as_number(value)
-            if score is not None and score >= COVERED_FROM:
-                strong.setdefault(user_id, set()).add(area)
-        return {user_id: [a for a in self.areas_order if a in areas]
-                for user_id, areas in strong.items()}
+        found = await self.latest_scores([purposes.of(self.session).strengths], user_ids)
+        strong = {user_id: [area for area in self.areas_order
+                            if answers.get(area, -1) >= COVERED_FROM]
+                  for user_id, answers in found.items()}
+        return {user_id: areas for user_id, areas in strong.items() if areas}
 
 
 class Tables(PeopleTables, WorkTables, AnswerTables, Lookups):
