@@ -36,6 +36,7 @@ def build_router() -> Router:
         fallback,
         groups,
         meetings,
+        municipalities,
         onboarding,
         outreach,
         pairs,
@@ -58,7 +59,7 @@ def build_router() -> Router:
     # outreach, exports and year_report before summary: they take the summary's «remind»,
     # «export» and «year report» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), year_report.router(),
-             summary.router(),
+             summary.router(), municipalities.router(),
              cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
              plan.router(), meetings.router(), privacy.router(), profile.router(),
              surveys.router(), answering.typed_router()]
