@@ -292,6 +292,7 @@ class SummaryView(StrEnum):
     EXPORT = "x"
     EXPORT_CSV = "xc"
     YEAR_REPORT = "y"
+    COMPARE = "cmp"
 
 
 # The prefix is the summary's old name: buttons already sent in chats carry it.

@@ -84,6 +84,9 @@ async def show_municipality(message: Message, i18n: I18nContext, session: AsyncS
     builder.row(
         InlineKeyboardButton(text=i18n.get("button-curator-summary"),
                              callback_data=SummaryButton(view=SummaryView.SUMMARY,
+                                                         municipality=municipality.id).pack()),
+        InlineKeyboardButton(text=i18n.get("desk-button-compare"),
+                             callback_data=SummaryButton(view=SummaryView.COMPARE,
                                                          municipality=municipality.id).pack()))
     builder.row(InlineKeyboardButton(text=i18n.get("button-region-back"),
                                      callback_data=_region(RegionAct.LIST)))

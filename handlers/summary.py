@@ -128,9 +128,15 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
                                      callback_data=view.go(SummaryView.EXPORT_CSV)),
                 InlineKeyboardButton(text=i18n.get("desk-button-year-report"),
                                      callback_data=view.go(SummaryView.YEAR_REPORT)))
+    places = []
     if len(view.schools) > 1 or view.button.school or view.button.municipality:
-        builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
-                                         callback_data=view.go(SummaryView.SCHOOLS)))
+        places.append(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
+                                           callback_data=view.go(SummaryView.SCHOOLS)))
+    if view.school is None:
+        places.append(InlineKeyboardButton(text=i18n.get("desk-button-compare"),
+                                           callback_data=view.go(SummaryView.COMPARE)))
+    if places:
+        builder.row(*places)
     return builder.as_markup()
 
 

@@ -1,11 +1,14 @@
 """The region's structure through the bot: a regional curator creates municipalities, puts
 schools into them, invites a coordinator by a single-use link and removes them; a coordinator
-curates exactly their municipality's schools; the summary rolls up by municipality."""
+curates exactly their municipality's schools; the summary rolls up by municipality, and
+«⚖️ Сравнить» puts municipalities or schools side by side."""
 
+import io
 from datetime import timedelta
 
 import pytest
-from aiogram.methods import DeleteMyCommands, SendDocument, SetMyCommands
+from aiogram.methods import DeleteMyCommands, SendDocument, SendPhoto, SetMyCommands
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from handlers.callbacks import (
@@ -30,7 +33,7 @@ from tests.flows import (
     register_curator,
     stored_user,
 )
-from tests.telegram import texts
+from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 STALE = "Эта кнопка больше не действует."
@@ -160,6 +163,7 @@ async def test_a_coordinator_invited_by_link_curates_exactly_their_municipality(
                    NewInvite(school_id=other, role="mentor_teacher"),
                    SummaryButton(view=SummaryView.SUMMARY, school=other),
                    SummaryButton(view=SummaryView.SUMMARY, municipality=places[NORTH]),
+                   SummaryButton(view=SummaryView.COMPARE, municipality=places[NORTH]),
                    SummaryButton(view=SummaryView.EXPORT, school=other),
                    RegionButton(act=RegionAct.OPEN, municipality=places[ENSK])):
         assert texts(await olga.press_data(forged.pack())) == [STALE], forged
@@ -211,13 +215,14 @@ async def _user_id(running, telegram_id: int) -> int:
         return (await stored_user(session, telegram_id)).id
 
 
-async def test_summary_rolls_up_by_municipality(running):
+async def test_summary_rolls_up_by_municipality_and_compares_them(running):
     # Ensk: SCHOOL with an active pair (a young mentee, a mentor). North: SECOND with one young
     # mentee, unpaired, who has answered nothing.
     regional, _, _ = await active_pair(running)
     await register(running.person(940), {**TEACHER_MENTEE, "name": "Житель", "school": SECOND})
     await make_municipality(regional, ENSK, SCHOOL)
     await make_municipality(regional, NORTH, SECOND)
+    places = await municipality_ids(running)
     # The summary of one municipality, chosen by a button.
     await regional.send("/summary")
     await regional.press("Школа")
@@ -229,3 +234,54 @@ async def test_summary_rolls_up_by_municipality(running):
     sent = await regional.press("Excel")
     (document,) = [r for r in sent if isinstance(r, SendDocument)]
     assert f"Выгрузка: {ENSK} (школ: 1)" in document.caption
+    # The whole region compared: a row per municipality.
+    await regional.send("/summary")
+    sent = await regional.press("Сравнить")
+    said = texts(sent)
+    (table,) = [text for text in said if "Сравнение: муниципалитеты" in text]
+    ensk, north = table.split(f"1. {ENSK}")[1].split(f"2. {NORTH}")
+    assert "участников 2 · работающих пар 1" in ensk
+    assert "Вовлечено молодых 100.0% ✅" in ensk and "Вовлечено педагогов 100.0% ✅" in ensk
+    assert "Динамика дефицитов — —" in ensk
+    assert "участников 1 · работающих пар 0 · анкеты заполнены 0.0% · удовлетворённость —" \
+        in north
+    assert "Вовлечено молодых 0.0% ⚠️" in north
+    (sheet_file, chart) = files(sent)
+    assert sheet_file[0].endswith(".xlsx") and chart[1].startswith(b"\x89PNG")
+    assert [type(r) for r in sent if isinstance(r, SendDocument | SendPhoto)] == [
+        SendDocument, SendPhoto]
+    rows = list(load_workbook(io.BytesIO(sheet_file[1])).active.values)
+    header = next(index for index, row in enumerate(rows) if row[0] == "Название")
+    assert rows[header + 1][5:] == (100, 70, 90, 90)  # the targets
+    by_name = {row[0]: row[1:] for row in rows[header + 2:]}
+    assert by_name[ENSK][:2] == (2, 1) and by_name[ENSK][4:6] == (100, 100)
+    assert by_name[NORTH] == (1, 0, 0, None, 0, 0, None, None)
+    # Within a municipality, its schools; a school alone has nothing to compare.
+    said = texts(await regional.press_data(SummaryButton(view=SummaryView.COMPARE,
+                                                         municipality=places[ENSK]).pack()))
+    assert said == ["Сравнивать нечего: в этой выборке одна школа."]
+
+
+async def test_a_long_comparison_is_cut_with_a_note_and_the_file_has_every_row(running):
+    regional = await register_curator(running)
+    await make_municipality(regional, ENSK, SCHOOL)
+    (ensk,) = (await municipality_ids(running)).values()
+    async with running.session() as session:
+        for number in range(44):
+            # Long names with markup: the text stays within Telegram's limits, escaped.
+            name = f"Школа <b>№{number:02}</b> " + "имени очень длинного названия " * 5
+            session.add(School(name=name, normalized_name=name.casefold(),
+                               municipality_id=ensk))
+        await session.commit()
+    sent = await regional.press_data(SummaryButton(view=SummaryView.COMPARE,
+                                                   municipality=ensk).pack())
+    said = [text for text in texts(sent) if "Рисую" not in text]
+    table = "\n".join(said)
+    assert "Сравнение: школы" in table and f"{ENSK} (школ: 45)" in table
+    assert "40. Школа &lt;b&gt;№38&lt;/b&gt;" in table and "41. " not in table
+    assert "…и ещё 5 — все строки в файле Excel ниже." in table
+    assert len(said) > 1  # longer than one message: sent as several, cut at line breaks
+    ((_, sheet), (_, chart)) = files(sent)
+    rows = list(load_workbook(io.BytesIO(sheet)).active.values)
+    header = next(index for index, row in enumerate(rows) if row[0] == "Название")
+    assert len(rows[header + 2:]) == 45 and chart.startswith(b"\x89PNG")

@@ -37,3 +37,35 @@ coordinator-removed-notice = You no longer coordinate the municipality "{ $munic
 desk-municipality = { $name } ({ $count } schools)
 desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ All my schools
+desk-button-compare = ⚖️ Compare
+compare-nothing = Nothing to compare: this selection has one school.
+compare-what-municipalities = municipalities
+compare-what-schools = schools
+compare-no-municipality = Schools outside municipalities
+compare-title =
+    <b>Comparison: { $what }</b>
+    { $place } · { $form } · { $since } – { $until }
+compare-targets = Targets of programme 001 (section 3.2): young specialists involved { $young-involved }%, teachers involved { $teachers-involved }%, young specialists staying { $young-retained }%, deficits improved { $deficits-improved }%. ✅ target reached, ⚠️ not.
+compare-row =
+    <b>{ $number }. { $name }</b>
+    participants { $participants } · active pairs { $pairs } · questionnaires completed { $completion } · satisfaction { $satisfaction }
+    { $kpis }
+compare-kpi = { $name } { $value } { $mark }
+compare-kpi-young_involved = Young involved
+compare-kpi-teachers_involved = Teachers involved
+compare-kpi-young_retained = Young staying
+compare-kpi-deficits_improved = Deficits improved
+compare-kpi-target = { $name }, % (target { $target }%)
+compare-more = …and { $count } more: every row is in the Excel file below.
+compare-caption = Comparison: { $what }, for the same period and form as the summary.
+compare-file = comparison
+compare-file-title = Comparison: { $what }
+compare-sheet = Comparison
+compare-targets-row = Target, %
+compare-column-name = Name
+compare-column-participants = Participants
+compare-column-pairs = Active pairs
+compare-column-completion = Questionnaires completed, %
+compare-column-satisfaction = Satisfaction (1–10)
+compare-chart-title = Comparison: { $what }
+compare-chart-first = (the first { $shown } of { $count })

@@ -37,3 +37,35 @@ coordinator-removed-notice = Вы больше не координатор му�
 desk-municipality = { $name } (школ: { $count })
 desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ Все мои школы
+desk-button-compare = ⚖️ Сравнить
+compare-nothing = Сравнивать нечего: в этой выборке одна школа.
+compare-what-municipalities = муниципалитеты
+compare-what-schools = школы
+compare-no-municipality = Школы вне муниципалитетов
+compare-title =
+    <b>Сравнение: { $what }</b>
+    { $place } · { $form } · { $since } – { $until }
+compare-targets = Цели программы 001 (раздел 3.2): молодые специалисты вовлечены { $young-involved }%, педагоги вовлечены { $teachers-involved }%, молодые продолжают работу { $young-retained }%, динамика дефицитов { $deficits-improved }%. ✅ — цель достигнута, ⚠️ — нет.
+compare-row =
+    <b>{ $number }. { $name }</b>
+    участников { $participants } · работающих пар { $pairs } · анкеты заполнены { $completion } · удовлетворённость { $satisfaction }
+    { $kpis }
+compare-kpi = { $name } { $value } { $mark }
+compare-kpi-young_involved = Вовлечено молодых
+compare-kpi-teachers_involved = Вовлечено педагогов
+compare-kpi-young_retained = Молодые продолжают
+compare-kpi-deficits_improved = Динамика дефицитов
+compare-kpi-target = { $name }, % (цель { $target }%)
+compare-more = …и ещё { $count } — все строки в файле Excel ниже.
+compare-caption = Сравнение: { $what } — за тот же период и по той же форме, что и сводка.
+compare-file = сравнение
+compare-file-title = Сравнение: { $what }
+compare-sheet = Сравнение
+compare-targets-row = Цель, %
+compare-column-name = Название
+compare-column-participants = Участники
+compare-column-pairs = Работающие пары
+compare-column-completion = Анкеты заполнены, %
+compare-column-satisfaction = Удовлетворённость (1–10)
+compare-chart-title = Сравнение: { $what }
+compare-chart-first = (первые { $shown } из { $count })
