@@ -4,6 +4,8 @@ curates exactly their municipality's schools; the summary rolls up by municipali
 «⚖️ Сравнить» puts municipalities or schools side by side."""
 
 import io
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,11 +25,15 @@ from handlers.callbacks import (
 )
 from models import Invite, MunicipalCoordinator, Municipality, School, SchoolCurator
 from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
     SCHOOL,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     active_pair,
+    become_coordinator,
     coordinator_link,
+    join,
     make_municipality,
     register,
     register_curator,
@@ -285,3 +291,40 @@ async def test_a_long_comparison_is_cut_with_a_note_and_the_file_has_every_row(r
     rows = list(load_workbook(io.BytesIO(sheet)).active.values)
     header = next(index for index, row in enumerate(rows) if row[0] == "Название")
     assert len(rows[header + 2:]) == 45 and chart.startswith(b"\x89PNG")
+
+
+async def test_a_school_without_curators_is_its_coordinators_to_hear_about(running):
+    """Who hears about a school: its curators, else its municipality's coordinators, else the
+    regional curators. Pupils pair themselves in SCHOOL, which has no school curator: its
+    coordinator is told the pair started, the regional curator is not."""
+    regional = await register_curator(running)
+    masha, kolya = running.person(300), running.person(301)
+    for person, profile in ((masha, PUPIL_MENTOR), (kolya, PUPIL_MENTEE)):
+        await join(running, regional, person, profile, profile["role"])
+    await make_municipality(regional, ENSK, SCHOOL)
+    olga = await become_coordinator(running, regional, 700, ENSK)
+    regional_seen = len(regional.messages())
+    said = texts(await masha.send("/invite"))
+    payload = re.search(r"\?start=(i_[A-Z0-9]+)", next(
+        t for t in said if "Приглашение в пару" in t)).group(1)
+    await kolya.send(f"/start {payload}")
+    await kolya.press("Согласен")
+    await masha.press("Согласен")
+    assert "Пара начала работу: Кузнецова Маша → Сидоров Коля" in olga.last.text
+    assert not any("Пара начала работу" in m.text
+                   for m in regional.messages()[regional_seen:])
+
+
+async def test_a_coordinators_rights_are_in_their_data_and_go_with_it(running):
+    regional = await register_curator(running)
+    await make_municipality(regional, ENSK, SCHOOL)
+    olga = await become_coordinator(running, regional, 700, ENSK)
+    (ensk,) = (await municipality_ids(running)).values()
+    (_, _), (_, data) = files(await olga.send("/mydata"))
+    assert json.loads(data)["coordinates_municipality_ids"] == [ensk]
+    await olga.send("/delete_me")
+    await olga.press("Да, удалить")
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(MunicipalCoordinator.id))) == 0
+    await regional.press_data(RegionButton(act=RegionAct.OPEN, municipality=ensk).pack())
+    assert "<b>Координаторы</b>\n—" in regional.last.text
