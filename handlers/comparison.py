@@ -28,14 +28,21 @@ from services.surveys import Surveys
 MAX_TEXT_ROWS = 40
 # A chart of more places is unreadable on a phone; the file has every row.
 MAX_CHART_ROWS = 20
+# Each row is a summary of its own: more than this is a region's schools one by one, which a
+# municipality's view (or municipalities) shows in parts.
+MAX_COMPARED = 100
 
 
-async def groups_of(view: SummaryScope, session: AsyncSession, i18n: I18nContext) -> list[Group]:
+async def groups_of(view: SummaryScope, session: AsyncSession,
+                    i18n: I18nContext) -> tuple[list[Group], str]:
+    """The rows and what they are («compare-what-…»): the whole region by municipality (while
+    it has any), else the schools in view."""
     if view.everything:
         found, loose = await comparison.by_municipality(session)
-        return comparison.municipal_groups(found, loose,
-                                           plain_text(i18n, "compare-no-municipality"))
-    return [Group(school.name, (school.id,)) for school in view.schools]
+        if found:
+            return comparison.municipal_groups(found, loose, plain_text(
+                i18n, "compare-no-municipality")), "compare-what-municipalities"
+    return [Group(school.name, (school.id,)) for school in view.schools], "compare-what-schools"
 
 
 def _percent(value: float | None) -> str:
@@ -116,16 +123,19 @@ async def on_compare(query: CallbackQuery, callback_data: SummaryButton, i18n: I
     if resolved is None:
         return
     view, message = resolved
-    groups = await groups_of(view, session, i18n)
+    groups, what = await groups_of(view, session, i18n)
     if len(groups) < 2:
         await query.answer(i18n.get("compare-nothing"), show_alert=True)
+        return
+    if len(groups) > MAX_COMPARED:
+        await query.answer(i18n.get("compare-too-many", count=len(groups), most=MAX_COMPARED),
+                           show_alert=True)
         return
     await query.answer(i18n.get("chart-drawing"))
     rows = await comparison.compare(
         session, groups, view.scope, [(q.id, set(q.audience.roles)) for q in surveys.catalog],
         clock.now())
-    what = plain_text(i18n, "compare-what-municipalities" if view.everything
-                      else "compare-what-schools")
+    what = plain_text(i18n, what)
     await message.answer(table_text(i18n, view, rows, what))
     made = f"{clock.now():%Y-%m-%d}"
     await message.answer_document(

@@ -328,3 +328,18 @@ async def test_a_coordinators_rights_are_in_their_data_and_go_with_it(running):
         assert await session.scalar(select(func.count(MunicipalCoordinator.id))) == 0
     await regional.press_data(RegionButton(act=RegionAct.OPEN, municipality=ensk).pack())
     assert "<b>Координаторы</b>\n—" in regional.last.text
+
+
+async def test_a_region_without_municipalities_compares_its_schools_up_to_a_limit(
+        running, monkeypatch):
+    regional = await two_schools(running)
+    await regional.send("/summary")
+    said = texts(await regional.press("Сравнить"))
+    (table,) = [text for text in said if "Сравнение: школы" in text]
+    assert f"1. {SECOND}" in table and f"2. {SCHOOL}" in table
+    monkeypatch.setattr("handlers.comparison.MAX_COMPARED", 1)
+    sent = await regional.press("Сравнить")
+    assert texts(sent) == ["Слишком много школ, чтобы сравнить сразу (2, можно до 1): выберите "
+                           "муниципалитет в «🏫 Школа» или создайте муниципалитеты в "
+                           "/municipalities."]
+    assert not files(sent)

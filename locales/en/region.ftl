@@ -39,6 +39,7 @@ desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ All my schools
 desk-button-compare = ⚖️ Compare
 compare-nothing = Nothing to compare: this selection has one school.
+compare-too-many = Too many schools to compare at once ({ $count }, up to { $most }): pick a municipality under «🏫 School», or create municipalities in /municipalities.
 compare-what-municipalities = municipalities
 compare-what-schools = schools
 compare-no-municipality = Schools outside municipalities

@@ -39,6 +39,7 @@ desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ Все мои школы
 desk-button-compare = ⚖️ Сравнить
 compare-nothing = Сравнивать нечего: в этой выборке одна школа.
+compare-too-many = Слишком много школ, чтобы сравнить сразу ({ $count }, можно до { $most }): выберите муниципалитет в «🏫 Школа» или создайте муниципалитеты в /municipalities.
 compare-what-municipalities = муниципалитеты
 compare-what-schools = школы
 compare-no-municipality = Школы вне муниципалитетов
