@@ -1,7 +1,7 @@
 """Single-use things are taken with one conditional write, so pressing at the same moment, or
-twice, does it once: a pupil's invitation, both sides' consent to a pair, a reminder campaign,
-the consent to data processing. Dates in buttons are only those the bot offered. Each test runs
-on SQLite and again on PostgreSQL (.ci/run)."""
+twice, does it once: a pupil's invitation, a coordinator's invitation, both sides' consent to a
+pair, a reminder campaign, the consent to data processing. Dates in buttons are only those the
+bot offered. Each test runs on SQLite and again on PostgreSQL (.ci/run)."""
 
 import asyncio
 from contextlib import suppress
@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import MeetDay
-from models import Campaign, Meeting, OutboxMessage, Pair, PlanItem, User
+from models import Campaign, Meeting, MunicipalCoordinator, OutboxMessage, Pair, PlanItem, User
 from services import invites, people
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
+    SCHOOL,
     TEACHER_MENTOR,
     active_pair,
+    coordinator_link,
     join,
+    make_municipality,
     register_curator,
     school_with_pair_candidates,
 )
@@ -159,3 +162,27 @@ async def test_two_curators_ending_a_pair_at_once_end_it_once(running, monkeypat
     for person in (petr, anna):
         ended = [m for m in person.messages() if "Работа вашей пары завершена" in m.text]
         assert len(ended) == 1
+
+
+async def test_a_coordinators_invitation_appoints_one_of_two_people_opening_it_at_once(
+        running, monkeypatch):
+    curator = await register_curator(running)
+    await make_municipality(curator, "Городской округ Энск", SCHOOL)
+    payload = await coordinator_link(curator, "Городской округ Энск")
+    olga, boris = running.person(700), running.person(701)
+    for person in (olga, boris):
+        await person.send("/start")
+        await person.press("Согласен")
+    together, find = Together(2), invites.find
+
+    async def find_together(*args, **kwargs):
+        found = await find(*args, **kwargs)
+        await together.meet()
+        return found
+
+    monkeypatch.setattr(invites, "find", find_together)
+    said = await asyncio.gather(olga.send(f"/join {payload[2:]}"),
+                                boris.send(f"/join {payload[2:]}"))
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(MunicipalCoordinator.id))) == 1
+    assert "Это приглашение уже использовано. Попросите новое." in texts(said[0] + said[1])
