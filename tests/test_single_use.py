@@ -56,6 +56,18 @@ def read_pairs_together(monkeypatch) -> None:
     monkeypatch.setattr(AsyncSession, "get", get_together)
 
 
+def find_invitations_together(monkeypatch) -> None:
+    """Two updates looking up an invitation both find it before either goes on."""
+    together, find = Together(2), invites.find
+
+    async def find_together(*args, **kwargs):
+        found = await find(*args, **kwargs)
+        await together.meet()
+        return found
+
+    monkeypatch.setattr(invites, "find", find_together)
+
+
 async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once(
         running, monkeypatch):
     curator = await register_curator(running)
@@ -67,14 +79,7 @@ async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once
     code = next(t for t in said if "<code>" in t).split("<code>")[1].split("</code>")[0]
     for pupil in (kolya, petya):
         await pupil.send(f"/join {code}")
-    together, find = Together(2), invites.find
-
-    async def find_together(*args, **kwargs):
-        found = await find(*args, **kwargs)
-        await together.meet()
-        return found
-
-    monkeypatch.setattr(invites, "find", find_together)
+    find_invitations_together(monkeypatch)
     said = await asyncio.gather(kolya.press("Согласен"), petya.press("Согласен"))
     async with running.session() as session:
         (pair,) = (await session.scalars(select(Pair))).all()
@@ -173,14 +178,7 @@ async def test_a_coordinators_invitation_appoints_one_of_two_people_opening_it_a
     for person in (olga, boris):
         await person.send("/start")
         await person.press("Согласен")
-    together, find = Together(2), invites.find
-
-    async def find_together(*args, **kwargs):
-        found = await find(*args, **kwargs)
-        await together.meet()
-        return found
-
-    monkeypatch.setattr(invites, "find", find_together)
+    find_invitations_together(monkeypatch)
     said = await asyncio.gather(olga.send(f"/join {payload[2:]}"),
                                 boris.send(f"/join {payload[2:]}"))
     async with running.session() as session:
