@@ -35,6 +35,8 @@ from services.clock import Clock
 from services.errors import StaleAction
 
 SCHOOLS_PER_PAGE = 30
+# Telegram takes 100 buttons under a message; a region has far fewer municipalities.
+MAX_MUNICIPALITY_BUTTONS = 90
 
 
 def _region(act: RegionAct, municipality: int = 0, page: int = 0) -> str:
@@ -52,7 +54,7 @@ async def show_region(message: Message, i18n: I18nContext, session: AsyncSession
                        coordinators=entry.coordinators) for entry in listed]
     shown.append(i18n.get("region-loose-schools", count=loose))
     builder = InlineKeyboardBuilder()
-    for entry in listed[:SCHOOLS_PER_PAGE * 3]:
+    for entry in listed[:MAX_MUNICIPALITY_BUTTONS]:
         builder.row(InlineKeyboardButton(text=escape(entry.municipality.name[:60]),
                                          callback_data=_region(RegionAct.OPEN,
                                                                entry.municipality.id)))
