@@ -10,7 +10,7 @@ from aiogram_i18n.cores import FluentRuntimeCore
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from models import SchoolCurator, User
+from models import MunicipalCoordinator, SchoolCurator, User
 from services.schools import in_force
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ async def register_curator_menus(bot: Bot, core: FluentRuntimeCore,
     async with sessionmaker() as session:
         curators = (await session.scalars(select(User).where(or_(
             User.telegram_id.in_(list(root_ids)),
-            User.id.in_(select(SchoolCurator.user_id).where(in_force())))))).all()
+            User.id.in_(select(SchoolCurator.user_id).where(in_force())),
+            User.id.in_(select(MunicipalCoordinator.user_id)))))).all()
     for curator in curators:
         await show_curator_menu(bot, core, curator, default_locale)

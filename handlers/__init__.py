@@ -31,11 +31,13 @@ def build_router() -> Router:
         calendar_choice,
         cards,
         common,
+        comparison,
         curators,
         exports,
         fallback,
         groups,
         meetings,
+        municipalities,
         onboarding,
         outreach,
         pairs,
@@ -55,10 +57,10 @@ def build_router() -> Router:
     # Everything so far happens in a private chat with the bot.
     root.message.filter(F.chat.type == "private")
     root.callback_query.filter(F.message.chat.type == "private")
-    # outreach, exports and year_report before summary: they take the summary's «remind»,
-    # «export» and «year report» buttons.
+    # outreach, exports, year_report and comparison before summary: they take the summary's
+    # «remind», «export», «year report» and «compare» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), year_report.router(),
-             summary.router(),
+             comparison.router(), summary.router(), municipalities.router(),
              cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
              plan.router(), meetings.router(), privacy.router(), profile.router(),
              surveys.router(), answering.typed_router()]

@@ -40,3 +40,11 @@ class CuratedOpenPair(Filter):
                 not await access.may_curate(session, user, pair.school_id, settings.curator_ids):
             return False
         return {"pair": pair}
+
+
+class RegionalCurator(Filter):
+    """A press about the region's structure (/municipalities): a regional curator's only."""
+
+    async def __call__(self, query: CallbackQuery, user: User | None,
+                       settings: Settings) -> bool:
+        return user is not None and access.may_manage_region(user, settings.curator_ids)

@@ -107,6 +107,38 @@ class RevokeCurator(CallbackData, prefix="revoke"):
     sure: bool = False
 
 
+class RegionAct(StrEnum):
+    """What a regional curator does in /municipalities (handlers.municipalities)."""
+
+    LIST = "list"
+    NEW = "new"
+    OPEN = "open"
+    PLACE = "place"
+    INVITE = "invite"
+
+
+class RegionButton(CallbackData, prefix="region"):
+    """/municipalities: the list, a new one, a municipality's card, the schools to place in it
+    (a page of them), a coordinator's invitation."""
+
+    act: RegionAct
+    municipality: Int = 0
+    page: Int = 0
+
+
+class PlaceSchool(CallbackData, prefix="place"):
+    municipality: Int
+    school: Int
+
+
+class RemoveCoordinator(CallbackData, prefix="uncoord"):
+    """A coordinator's rights taken back; asked once more before (sure)."""
+
+    municipality: Int
+    user_id: Int
+    sure: bool = False
+
+
 class ConfirmMember(CallbackData, prefix="confirm"):
     role_id: Int
 
@@ -282,16 +314,19 @@ class SummaryView(StrEnum):
     EXPORT = "x"
     EXPORT_CSV = "xc"
     YEAR_REPORT = "y"
+    COMPARE = "cmp"
 
 
 # The prefix is the summary's old name: buttons already sent in chats carry it.
 class SummaryButton(CallbackData, prefix="desk"):
     """A view of the curator's summary with its filters. school 0: every school the curator
-    curates; form "" : every form (else a short code, see handlers.summary_scope.FORMS); since
-    and until: day ordinals, 0 for the school year so far; code: a questionnaire."""
+    curates, or of the municipality when `municipality` is set; form "" : every form (else a
+    short code, see handlers.summary_scope.FORMS); since and until: day ordinals, 0 for the
+    school year so far; code: a questionnaire."""
 
     view: SummaryView
     school: Int = 0
+    municipality: Int = 0
     form: str = ""
     since: Int = 0
     until: Int = 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import show_curator_menu, sync_curator_menu
+from bot.commands import show_curator_menu
 from bot.config import Settings
 from bot.html import Markup, lines
 from bot.outbox_worker import OutboxWorker
@@ -31,8 +31,8 @@ from handlers.matching import show_suggestions
 from handlers.outgoing import full_name, owe
 from handlers.pairs import show_school_pairs
 from handlers.pupil_pairs import offer_buttons
-from handlers.rendering import drop_buttons
 from handlers.school_context import SchoolViewTools, with_school
+from handlers.withdrawal import Withdrawal, withdraw
 from models import School, User
 from services import access, invites, schools
 from services.clock import Clock
@@ -181,23 +181,14 @@ async def on_revoke(query: CallbackQuery, callback_data: RevokeCurator, bot: Bot
     if curator is None or callback_data.user_id not in {
             user_id for user_id, _ in await schools.curators_of(session, school.id)}:
         raise StaleAction
-    if not callback_data.sure:
-        await query.message.answer(
-            i18n.get("curator-revoke-confirm", name=full_name(curator), school=school.name),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-                text=i18n.get("button-revoke-curator-sure"),
-                callback_data=RevokeCurator(school_id=school.id, user_id=curator.id,
-                                            sure=True).pack())]]))
-        return
-    await schools.revoke_curator(session, school.id, curator.id)
-    await owe(session, clock, outbox, curator, "curator-revoked-notice",
-              params={"school": school.name})
-    still = await access.is_curator(session, curator, settings.curator_ids)
-    await session.commit()
-    await sync_curator_menu(bot, i18n.core, curator, settings.default_locale, still)
-    await drop_buttons(query.message)
-    await query.answer(i18n.get("curator-revoked"), show_alert=True)
-    await show_curators(query.message, i18n, session, school)
+    withdrawal = Withdrawal(
+        curator, i18n.get("curator-revoke-confirm", name=full_name(curator), school=school.name),
+        RevokeCurator(school_id=school.id, user_id=curator.id, sure=True).pack(),
+        "curator-revoked-notice", "curator-revoked", {"school": school.name})
+    if await withdraw(query, query.message, withdrawal, callback_data.sure,
+                      lambda: schools.revoke_curator(session, school.id, curator.id),
+                      bot, i18n, session, settings, clock, outbox):
+        await show_curators(query.message, i18n, session, school)
 
 
 async def on_confirm(query: CallbackQuery, callback_data: ConfirmMember, i18n: I18nContext,

@@ -17,12 +17,11 @@ from bot.config import Settings
 from handlers.callbacks import SummaryButton, SummaryView
 from handlers.rendering import plain_text
 from handlers.summary_scope import (
-    Refused,
     SummaryScope,
     days_scope,
     parse_period,
     period_days,
-    resolve,
+    resolve_pressed,
     resolve_typed,
 )
 from models import User
@@ -91,15 +90,13 @@ async def on_export(message: Message, command: CommandObject, i18n: I18nContext,
 async def on_export_button(query: CallbackQuery, callback_data: SummaryButton, i18n: I18nContext,
                            session: AsyncSession, user: User, settings: Settings, clock: Clock,
                            surveys: Surveys, profiles: Profiles) -> None:
-    try:
-        if not isinstance(query.message, Message):
-            raise Refused("error-stale")
-        view = await resolve(session, user, settings, clock.now(), callback_data)
-    except Refused as refusal:
-        await query.answer(i18n.get(refusal.key), show_alert=True)
+    resolved = await resolve_pressed(query, i18n, session, user, settings, clock.now(),
+                                     callback_data)
+    if resolved is None:
         return
+    view, message = resolved
     fmt = "csv" if callback_data.view is SummaryView.EXPORT_CSV else "xlsx"
-    await _send_export(query.message, i18n, session, view, fmt, surveys, profiles, settings,
+    await _send_export(message, i18n, session, view, fmt, surveys, profiles, settings,
                        clock, name="mentoring", caption=_caption(i18n, view))
 
 

@@ -19,7 +19,7 @@ from handlers.rendering import drop_buttons
 from handlers.replies import Reply, commit_then, say
 from handlers.screens import role_keyboard, show_main_menu, show_surveys
 from handlers.states import Onboarding
-from models import User
+from models import Invite, User
 from services import access, invites, privacy, schools
 from services.clock import Clock
 from services.errors import StaleAction
@@ -67,7 +67,7 @@ async def invited(message: Message, state: FSMContext, i18n: I18nContext,
                   settings: Settings, clock: Clock, code: str, *, sent_before: int) -> list[Reply]:
     """What the invitation says, then onboarding's next step, unless the invitation itself asks
     a question (a pupil's offer to pair): one open question at a time."""
-    reply, asks = await use_invite(message, i18n, session, user, code, clock)
+    reply, asks = await use_invite(message, i18n, session, user, code, clock, settings)
     if asks:
         return [reply]
     return [reply, *await onboarding_step(message, state, i18n, session, user, surveys,
@@ -75,7 +75,7 @@ async def invited(message: Message, state: FSMContext, i18n: I18nContext,
 
 
 async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                     code: str, clock: Clock) -> tuple[Reply, bool]:
+                     code: str, clock: Clock, settings: Settings) -> tuple[Reply, bool]:
     """Join what the code invites to; the reply says so, or plainly why it cannot be used, and
     whether it asks the person something."""
     invite = None
@@ -83,6 +83,8 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
         invite = await invites.find(session, code, clock.now())
         if invite.kind == invites.InviteKind.PAIR:
             return await offer_join(message, i18n, session, user, invite), True
+        if invite.kind == invites.InviteKind.COORDINATOR:
+            return await _coordinate(message, i18n, session, user, invite, clock, settings), False
         role = await invites.join_school(session, user, invite, clock.now())
     except invites.InviteError as error:
         if error.problem == invites.InviteProblem.UNCONFIRMED and invite is not None \
@@ -92,6 +94,22 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
         return say(message, i18n.get(f"invite-problem-{error.problem}")), False
     return say(message, i18n.get("invite-joined", school=user.profile.school.name,
                                  role=i18n.get(f"role-{role.value}"))), False
+
+
+async def _coordinate(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
+                      invite: Invite, clock: Clock, settings: Settings) -> Reply:
+    """A coordinator's invitation: the person coordinates the municipality from now on, is
+    told so, and gets the curator's menu."""
+    municipality, appointed = await invites.join_municipality(session, user, invite, clock.now())
+    told = say(message, i18n.get("coordinator-joined" if appointed else "coordinator-already",
+                                 name=municipality.name))
+    menu = partial(show_curator_menu, message.bot, i18n.core, user, settings.default_locale)
+
+    async def both() -> None:
+        await told()
+        await menu()
+
+    return both
 
 
 async def on_join(message: Message, command: CommandObject, state: FSMContext,

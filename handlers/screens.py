@@ -18,6 +18,8 @@ from handlers.callbacks import (
     CuratorShortcut,
     EditProfile,
     PickRole,
+    RegionAct,
+    RegionButton,
     SummaryButton,
     SummaryView,
 )
@@ -39,7 +41,8 @@ async def show_surveys(
 ) -> None:
     statuses = await surveys.statuses(session, user)
     if not statuses and await access.is_curator(session, user, settings.curator_ids):
-        await show_curator_start(message, i18n)
+        await show_curator_start(message, i18n,
+                                 regional=access.may_manage_region(user, settings.curator_ids))
         return
     text, keyboard = survey_list(i18n, statuses, ZoneInfo(settings.timezone))
     await message.answer(text, reply_markup=keyboard)
@@ -49,8 +52,9 @@ CURATOR_SHORTCUTS = (CuratorAction.INVITES, CuratorAction.CONFIRM, CuratorAction
                      CuratorAction.CALENDAR)
 
 
-async def show_curator_start(message: Message, i18n: I18nContext) -> None:
-    """A curator with no questionnaire of their own is shown what they can do, as buttons."""
+async def show_curator_start(message: Message, i18n: I18nContext, *, regional: bool) -> None:
+    """A curator with no questionnaire of their own is shown what they can do, as buttons; a
+    regional curator also the region's structure (/municipalities)."""
     builder = InlineKeyboardBuilder()
     builder.row(InlineKeyboardButton(
         text=i18n.get("button-curator-summary"),
@@ -59,6 +63,10 @@ async def show_curator_start(message: Message, i18n: I18nContext) -> None:
         builder.row(InlineKeyboardButton(
             text=i18n.get(f"button-curator-{action.value}"),
             callback_data=CuratorShortcut(action=action).pack()))
+    if regional:
+        builder.row(InlineKeyboardButton(
+            text=i18n.get("button-curator-municipalities"),
+            callback_data=RegionButton(act=RegionAct.LIST).pack()))
     await message.answer(i18n.get("curator-start"), reply_markup=builder.as_markup())
 
 

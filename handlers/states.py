@@ -52,3 +52,9 @@ class BroadcastStates(StatesGroup):
     audience = State()
     text = State()
     confirm = State()
+
+
+class RegionStates(StatesGroup):
+    """A regional curator types a new municipality's name."""
+
+    municipality_name = State()

@@ -35,7 +35,7 @@ from handlers.summary_scope import (
     resolve_typed,
 )
 from models import User
-from services import access, charts, figures, reports
+from services import access, charts, figures, municipalities, reports
 from services.clock import Clock
 from services.errors import StaleAction
 from services.surveys import Surveys
@@ -128,9 +128,15 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
                                      callback_data=view.go(SummaryView.EXPORT_CSV)),
                 InlineKeyboardButton(text=i18n.get("desk-button-year-report"),
                                      callback_data=view.go(SummaryView.YEAR_REPORT)))
-    if len(view.schools) > 1 or view.button.school:
-        builder.row(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
-                                         callback_data=view.go(SummaryView.SCHOOLS)))
+    places = []
+    if len(view.schools) > 1 or view.button.school or view.button.municipality:
+        places.append(InlineKeyboardButton(text=i18n.get("desk-button-schools"),
+                                           callback_data=view.go(SummaryView.SCHOOLS)))
+    if view.school is None:
+        places.append(InlineKeyboardButton(text=i18n.get("desk-button-compare"),
+                                           callback_data=view.go(SummaryView.COMPARE)))
+    if places:
+        builder.row(*places)
     return builder.as_markup()
 
 
@@ -194,13 +200,29 @@ async def _laggards(view: SummaryScope, i18n: I18nContext, session: AsyncSession
 
 async def _schools(view: SummaryScope, i18n: I18nContext, session: AsyncSession, user: User,
                    settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
-    """Every school the curator curates, a page at a time (a region has hundreds)."""
+    """Every school the curator curates (of the municipality in view, if one is), a page at a
+    time (a region has hundreds); a regional curator also picks a municipality."""
     curated = await access.curated_schools(session, user, settings.curator_ids)
+    within = view.button.municipality
+    if within:
+        curated = [school for school in curated if school.municipality_id == within]
     pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
     page = min(max(view.button.page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    builder.row(InlineKeyboardButton(text=i18n.get("desk-all-schools", count=len(curated)),
-                                     callback_data=view.go(SummaryView.SUMMARY, school=0, page=0)))
+    builder.row(InlineKeyboardButton(
+        text=i18n.get("desk-all-schools", count=len(curated)) if not within else
+        i18n.get("desk-municipality", name=view.municipality.name, count=len(curated)),
+        callback_data=view.go(SummaryView.SUMMARY, school=0, page=0)))
+    if within:
+        builder.row(InlineKeyboardButton(text=i18n.get("desk-button-whole-region"),
+                                         callback_data=view.go(SummaryView.SCHOOLS, school=0,
+                                                               municipality=0, page=0)))
+    elif page == 0 and access.may_manage_region(user, settings.curator_ids):
+        for entry in (await municipalities.listed(session))[:SCHOOLS_PER_PAGE]:
+            builder.row(InlineKeyboardButton(
+                text=i18n.get("desk-button-municipality", name=entry.municipality.name[:50]),
+                callback_data=view.go(SummaryView.SUMMARY, school=0,
+                                      municipality=entry.municipality.id, page=0)))
     for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
         builder.row(InlineKeyboardButton(text=escape(school.name[:60]), callback_data=view.go(
             SummaryView.SUMMARY, school=school.id, page=0)))

@@ -1,5 +1,6 @@
 """What a curator's summary button or command covers, checked against what the curator may see:
-a school they curate (or all of theirs), a form and a period."""
+a school they curate, a municipality's schools (a regional curator's choice, or a coordinator's
+own), or all of theirs; a form and a period."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +17,7 @@ from bot.html import escape
 from domain.calendar import school_year_of
 from domain.roles import Form
 from handlers.callbacks import SummaryButton, SummaryView
-from models import School, User
+from models import Municipality, School, User
 from services import access, schools
 from services.reports import Scope
 
@@ -43,6 +44,7 @@ class SummaryScope:
     first_day: date
     last_day: date
     scope: Scope
+    municipality: Municipality | None = None
 
     @property
     def school(self) -> School | None:
@@ -51,8 +53,13 @@ class SummaryScope:
 
     def names(self, i18n: I18nContext) -> tuple[str, str]:
         """What the view covers, in words: the place and the form (HTML)."""
-        place = escape(self.school.name) if self.school is not None else i18n.get(
-            "desk-all-schools", count=len(self.schools))
+        if self.municipality is not None and not self.button.school:
+            place = i18n.get("desk-municipality", name=self.municipality.name,
+                             count=len(self.schools))
+        elif self.school is not None:
+            place = escape(self.school.name)
+        else:
+            place = i18n.get("desk-all-schools", count=len(self.schools))
         form = (i18n.get(f"form-{self.scope.form}") if self.scope.form
                 else i18n.get("desk-all-forms"))
         return place, form
@@ -94,6 +101,13 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
     if not curated:
         curator = await access.is_curator(session, user, settings.curator_ids)
         raise Refused("curator-no-schools" if curator else "curator-only")
+    municipality = None
+    if button.municipality:
+        municipality = await session.get(Municipality, button.municipality)
+        if municipality is None or not await access.may_see_municipality(
+                session, user, municipality.id, settings.curator_ids):
+            raise Refused("error-stale")
+        curated = [school for school in curated if school.municipality_id == municipality.id]
     if button.school:
         chosen = [school for school in curated if school.id == button.school]
         if not chosen:
@@ -104,11 +118,26 @@ async def resolve(session: AsyncSession, user: User, settings: Settings, now: da
         raise Refused("error-stale")
     zone = ZoneInfo(settings.timezone)
     first, last = period_days(button.since, button.until, now.astimezone(zone).date())
-    everything = not button.school and schools.is_root_curator(user, settings.curator_ids)
+    everything = not button.school and not button.municipality and \
+        schools.is_root_curator(user, settings.curator_ids)
     scope = days_scope(first, last, zone,
                        school_ids=None if everything else tuple(school.id for school in chosen),
                        form=FORMS[button.form].value if button.form else None)
-    return SummaryScope(button, chosen, everything, first, last, scope)
+    return SummaryScope(button, chosen, everything, first, last, scope, municipality)
+
+
+async def resolve_pressed(query: CallbackQuery, i18n: I18nContext, session: AsyncSession,
+                          user: User, settings: Settings, now: datetime,
+                          button: SummaryButton) -> tuple[SummaryScope, Message] | None:
+    """As resolve, for a button under a message: the view and the message, or None after
+    answering a refusal (or a press without its message) as an alert."""
+    try:
+        if not isinstance(query.message, Message):
+            raise Refused("error-stale")
+        return await resolve(session, user, settings, now, button), query.message
+    except Refused as refusal:
+        await query.answer(i18n.get(refusal.key), show_alert=True)
+        return None
 
 
 async def resolve_typed(message: Message, i18n: I18nContext, session: AsyncSession, user: User,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from aiogram import F, Router
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from domain.roles import Role
 from handlers.callbacks import SummaryButton, SummaryView
 from handlers.rendering import plain_text
 from handlers.summary import figures_of
-from handlers.summary_scope import Refused, SummaryScope, resolve
+from handlers.summary_scope import resolve_pressed
 from models import User
 from services import figures, year_report
 from services.clock import Clock
@@ -62,13 +62,11 @@ def report_rows(i18n: I18nContext, summary: figures.Summary, surveys: Surveys) -
 async def on_year_report(query: CallbackQuery, callback_data: SummaryButton, i18n: I18nContext,
                          session: AsyncSession, user: User, settings: Settings, clock: Clock,
                          surveys: Surveys) -> None:
-    try:
-        if not isinstance(query.message, Message):
-            raise Refused("error-stale")
-        view: SummaryScope = await resolve(session, user, settings, clock.now(), callback_data)
-    except Refused as refusal:
-        await query.answer(i18n.get(refusal.key), show_alert=True)
+    resolved = await resolve_pressed(query, i18n, session, user, settings, clock.now(),
+                                     callback_data)
+    if resolved is None:
         return
+    view, message = resolved
     summary = await figures_of(view, session, surveys, clock)
     place, form = view.names(i18n)
     period = f"{view.first_day:%d.%m.%Y} – {view.last_day:%d.%m.%Y}"
@@ -82,7 +80,7 @@ async def on_year_report(query: CallbackQuery, callback_data: SummaryButton, i18
     year_report.write(document, plain_text(i18n, "year-sheet"), title, columns,
                       report_rows(i18n, summary, surveys),
                       (plain_text(i18n, "answer-yes"), plain_text(i18n, "answer-no")))
-    await query.message.answer_document(
+    await message.answer_document(
         BufferedInputFile(document.getvalue(),
                           filename=f"{plain_text(i18n, 'year-file')}_{clock.now():%Y-%m-%d}.xlsx"),
         caption=i18n.get("year-caption", place=place, period=period))

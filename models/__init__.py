@@ -6,6 +6,7 @@ from models.campaigns import Campaign
 from models.curators import SchoolCurator
 from models.invites import Invite
 from models.meetings import Meeting
+from models.municipalities import MunicipalCoordinator, Municipality
 from models.outbox import OutboxAbout, OutboxMessage
 from models.pairs import Pair, PairMember, PlanItem
 from models.surveys import Answer, QuestionnaireVersion, Response, response_scores
@@ -14,7 +15,8 @@ from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
     "Answer", "Base", "CalendarChoice", "Campaign", "ConsentText", "FsmRecord", "Invite",
-    "Meeting", "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem",
+    "Meeting", "MunicipalCoordinator", "Municipality", "OutboxAbout", "OutboxMessage", "Pair",
+    "PairMember", "PlanItem",
     "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator",
     "User", "UserRole", "response_scores",
 ]

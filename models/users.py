@@ -52,7 +52,8 @@ class ConsentText(Base):
 
 
 class School(Base):
-    """A school, or a regional centre with schools under it (parent_id)."""
+    """A school; a region's schools belong to municipalities (municipality_id). parent_id is
+    an early, unused idea of a centre with schools under it."""
 
     __tablename__ = "schools"
 
@@ -61,6 +62,9 @@ class School(Base):
     # Lower-cased, single-spaced name: «СОШ №1» and «сош  №1» are one school.
     normalized_name: Mapped[str] = mapped_column(String(200), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    # No ON DELETE: a municipality is never deleted (migration 0012 says why it cannot have one).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"),
+                                                        index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

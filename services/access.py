@@ -7,8 +7,11 @@ these functions. The principles:
 * A person is part of a school only through an invitation or a curator's confirmation
   (`UserRole.confirmed_at`); moving to another school, or taking on a role, means being
   confirmed again. Nobody unconfirmed sees anybody's name.
-* Curators see their schools (regional curators every school); curator rights go only to
-  confirmed teachers of the school, and last only while they are (services.schools).
+* Curators see their schools: regional curators every school, a municipal coordinator every
+  school of their municipality, a school curator their school. A school's curator rights go
+  only to confirmed teachers of the school, and last only while they are; a coordinator needs
+  no school, and only a regional curator appoints or removes one (services.schools,
+  services.municipalities).
 * A pair's own data (its card, the mentee's diagnoses, the mentor's notes) is shared with the
   mentor only while the pair is active or completed: a proposal, a refusal or a cancellation
   shares nothing. The mentor's meeting notes are for the mentor and the curators, not the
@@ -194,6 +197,21 @@ async def curated_schools(session: AsyncSession, viewer: User,
 
 async def is_curator(session: AsyncSession, viewer: User, root_ids: Collection[int]) -> bool:
     return await schools.is_curator(session, viewer, root_ids)
+
+
+def may_manage_region(viewer: User, root_ids: Collection[int]) -> bool:
+    """The region's structure (/municipalities): creating municipalities, placing schools,
+    appointing and removing coordinators; the regional curators only."""
+    return schools.is_root_curator(viewer, root_ids)
+
+
+async def may_see_municipality(session: AsyncSession, viewer: User, municipality_id: int,
+                               root_ids: Collection[int]) -> bool:
+    """A municipality's roll-up and comparison: the regional curators and its coordinators."""
+    if schools.is_root_curator(viewer, root_ids):
+        return True
+    return municipality_id in set((await session.scalars(
+        schools.coordinated_by(viewer.id))).all())
 
 
 async def may_become_curator(session: AsyncSession, school_id: int, user_id: int) -> bool:

@@ -16,6 +16,7 @@ import math
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from matplotlib.axes import Axes
@@ -227,4 +228,62 @@ def meetings_per_week(title: str, weeks: list[tuple[date, int]], axis_label: str
     if len(weeks) <= MAX_TICK_LABELS:
         _vbar_values(ax, xs, values)
     _count_axis(ax, max(values))
+    return _png(fig)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One figure of a side-by-side comparison: its title, a value per compared place (None:
+    nothing to count), the scale's top (None: from the values) and a target line."""
+
+    title: str
+    values: Sequence[float | None]
+    limit: float | None = None
+    target: float | None = None
+
+
+COMPARE_COLUMNS = 2
+COMPARE_COLOUR = "#2f6db5"
+MISSED_COLOUR = "#c8553d"
+TARGET_COLOUR = "#222222"
+
+
+def comparison(title: str, names: Sequence[str], panels: Sequence[Panel], no_data: str) -> bytes:
+    """Places side by side: a small horizontal bar chart per figure, each on its own scale, the
+    places in the same order in every one; a bar short of its panel's target is drawn in the
+    warning colour, the target as a dashed line; a place with nothing to count says so."""
+    rows = math.ceil(len(panels) / COMPARE_COLUMNS)
+    panel_height = 0.9 + 0.32 * max(len(names), 1)
+    fig = Figure(figsize=(WIDTH * 1.5, min(max(rows * panel_height + 1.0, HEIGHT), MAX_HEIGHT)),
+                 dpi=DPI)
+    fig.set_layout_engine("constrained")
+    axes = fig.subplots(rows, COMPARE_COLUMNS, sharey=True, squeeze=False)
+    fig.suptitle(textwrap.fill(title, TITLE_WIDTH * 2), fontsize=TITLE_SIZE, fontfamily=FONT,
+                 fontweight="bold", parse_math=False)
+    ys = range(len(names))
+    labels = [textwrap.shorten(name, LABEL_WIDTH, placeholder="…") for name in names]
+    for index, ax in enumerate(axes.flat):
+        if index >= len(panels):
+            ax.set_visible(False)
+            continue
+        panel = panels[index]
+        ax.tick_params(labelsize=TEXT_SIZE - 2, labelfontfamily=FONT)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_axisbelow(True)
+        ax.grid(axis="x", color=GRID_COLOUR)
+        ax.set_title(textwrap.fill(panel.title, 40), fontsize=TEXT_SIZE, fontfamily=FONT,
+                     parse_math=False)
+        known = [value for value in panel.values if value is not None]
+        limit = panel.limit or max([*known, panel.target or 0, 1]) * 1.15
+        ax.set_xlim(0, limit)
+        values = [value or 0 for value in panel.values]
+        colours = [MISSED_COLOUR if panel.target is not None and value is not None
+                   and value < panel.target else COMPARE_COLOUR for value in panel.values]
+        ax.barh(ys, values, height=0.6, color=colours)
+        if panel.target is not None:
+            ax.axvline(panel.target, color=TARGET_COLOUR, linestyle="--", linewidth=1)
+        _hbar_values(ax, ys, values, [no_data if value is None else _number(value)
+                                      for value in panel.values], limit)
+        ax.set_yticks(ys, labels, parse_math=False)
+    axes[0][0].invert_yaxis()
     return _png(fig)

@@ -16,19 +16,23 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import DEFAULT_FORM, Form, Role
-from models import Invite, Pair, Profile, School, User, UserRole
-from services import access, pairs
+from models import Invite, Municipality, Pair, Profile, School, User, UserRole
+from services import access, municipalities, pairs
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 PAYLOAD_PREFIX = "i_"
 SCHOOL_INVITE_DAYS = 30
 PAIR_INVITE_HOURS = 48
+COORDINATOR_INVITE_DAYS = 7
+# Invite.role of a coordinator's invitation, which makes no programme role.
+COORDINATOR = "coordinator"
 
 
 class InviteKind(StrEnum):
     SCHOOL = "school"
     PAIR = "pair"
+    COORDINATOR = "coordinator"
 
 
 class InviteProblem(StrEnum):
@@ -90,6 +94,29 @@ async def create(
     session.add(invite)
     await session.flush()
     return invite
+
+
+async def create_for_coordinator(session: AsyncSession, *, municipality_id: int,
+                                 created_by: int, now: datetime) -> Invite:
+    """A regional curator's invitation to coordinate a municipality: one person, a week."""
+    invite = Invite(
+        code=await _unique_code(session), kind=InviteKind.COORDINATOR, school_id=None,
+        municipality_id=municipality_id, role=COORDINATOR, created_by=created_by,
+        expires_at=now + timedelta(days=COORDINATOR_INVITE_DAYS), max_uses=1, uses=0)
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def join_municipality(session: AsyncSession, user: User, invite: Invite,
+                            now: datetime) -> tuple[Municipality, bool]:
+    """The invited person becomes the municipality's coordinator, the invitation used up in the
+    same transaction; (municipality, False) for somebody who already coordinates it, whose
+    visit leaves the invitation for nobody else either (it was meant for them)."""
+    await take(session, invite, now)
+    appointed = await municipalities.appoint(session, invite.municipality_id, user.id,
+                                             invite.created_by)
+    return await session.get(Municipality, invite.municipality_id), appointed
 
 
 async def find(session: AsyncSession, code: str, now: datetime) -> Invite:

@@ -17,6 +17,7 @@ from models import (
     FsmRecord,
     Invite,
     Meeting,
+    MunicipalCoordinator,
     OutboxAbout,
     OutboxMessage,
     Pair,
@@ -85,6 +86,9 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
                   for r in user.roles],
         "curates_school_ids": list(await session.scalars(
             select(SchoolCurator.school_id).where(SchoolCurator.user_id == user.id))),
+        "coordinates_municipality_ids": list(await session.scalars(
+            select(MunicipalCoordinator.municipality_id)
+            .where(MunicipalCoordinator.user_id == user.id))),
         "questionnaires": await _responses(session, user, surveys, locale),
         "pairs": await _pairs(session, user),
         "invitations_made": [
@@ -212,6 +216,8 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys,
                                                                        now)))
     await session.execute(delete(FsmRecord).where(FsmRecord.key.contains(f":{telegram_id}:")))
     await session.execute(delete(SchoolCurator).where(SchoolCurator.user_id == user.id))
+    await session.execute(delete(MunicipalCoordinator)
+                          .where(MunicipalCoordinator.user_id == user.id))
     await session.execute(update(Invite).where(Invite.created_by == user.id,
                                                Invite.revoked_at.is_(None))
                           .values(revoked_at=now))

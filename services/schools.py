@@ -1,7 +1,11 @@
 """Schools, their curators, and confirming people into a school.
 
-A school curator's rights hold while they are a confirmed teacher of that school: moving to
-another school, or an unconfirmed role, ends them without anybody having to remember to.
+Curators come at three levels: the regional curators (CURATOR_IDS) curate every school; a
+municipal coordinator (services.municipalities) curates every school of their municipality,
+whether or not they belong to a school; a school curator curates their school. A school
+curator's rights hold while they are a confirmed teacher of that school: moving to another
+school, or an unconfirmed role, ends them without anybody having to remember to. A
+coordinator's hold until a regional curator removes them.
 """
 
 from __future__ import annotations
@@ -10,12 +14,12 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.roles import Role
-from models import Profile, School, SchoolCurator, User, UserRole
+from models import MunicipalCoordinator, Profile, School, SchoolCurator, User, UserRole
 from models.base import utcnow
 from models.db import insert_unless_present
 
@@ -38,10 +42,27 @@ KNOWN_CURATORS = "known_curators"
 
 def curates_some_school(user_id: Any):
     """SQL: whether the person `user_id` (a column or value) holds a school curator's rights in
-    force; for a statement that reads more besides (its own aliases, so it can sit beside the
-    person's roles)."""
+    force or coordinates a municipality; for a statement that reads more besides (its own
+    aliases, so it can sit beside the person's roles)."""
     curator, role = aliased(SchoolCurator), aliased(UserRole)
-    return exists().where(curator.user_id == user_id, _in_force(curator, role))
+    coordinator = aliased(MunicipalCoordinator)
+    return or_(exists().where(curator.user_id == user_id, _in_force(curator, role)),
+               exists().where(coordinator.user_id == user_id))
+
+
+def coordinated_by(user_id: Any):
+    """SQL: the ids of the municipalities the person coordinates."""
+    return select(MunicipalCoordinator.municipality_id).where(
+        MunicipalCoordinator.user_id == user_id)
+
+
+def _curated_by(user_id: int):
+    """SQL: a School row this (non-regional) person curates: as its curator in force, or as the
+    coordinator of its municipality."""
+    return or_(
+        School.id.in_(select(SchoolCurator.school_id).where(SchoolCurator.user_id == user_id,
+                                                            in_force())),
+        School.municipality_id.in_(coordinated_by(user_id)))
 
 
 def in_force():
@@ -63,11 +84,17 @@ async def root_curators(session: AsyncSession, root_ids: Collection[int]) -> lis
 
 async def responsible_curators(session: AsyncSession, school_id: int,
                                root_ids: Collection[int]) -> list[User]:
-    """Who hears about a school: its own curators, else the regional ones."""
+    """Who hears about a school: its own curators, else its municipality's coordinators, else
+    the regional ones."""
     own = await session.scalars(
         select(User).join(SchoolCurator, SchoolCurator.user_id == User.id)
         .where(SchoolCurator.school_id == school_id, in_force()).order_by(User.id))
-    return list(own.unique().all()) or await root_curators(session, root_ids)
+    coordinators = await session.scalars(
+        select(User).join(MunicipalCoordinator, MunicipalCoordinator.user_id == User.id)
+        .join(School, School.municipality_id == MunicipalCoordinator.municipality_id)
+        .where(School.id == school_id).order_by(User.id))
+    return list(own.unique().all()) or list(coordinators.unique().all()) or \
+        await root_curators(session, root_ids)
 
 
 async def curated_schools(
@@ -76,8 +103,7 @@ async def curated_schools(
     if is_root_curator(user, root_ids):
         query = select(School).order_by(School.name)
     else:
-        query = (select(School).join(SchoolCurator, SchoolCurator.school_id == School.id)
-                 .where(SchoolCurator.user_id == user.id, in_force()).order_by(School.name))
+        query = select(School).where(_curated_by(user.id)).order_by(School.name)
     return list((await session.scalars(query)).all())
 
 
@@ -87,8 +113,7 @@ async def is_curator(session: AsyncSession, user: User, root_ids: Collection[int
     known = session.info.get(KNOWN_CURATORS, {}).get(user.id)
     if known is not None:
         return known
-    return await session.scalar(select(SchoolCurator.id).where(
-        SchoolCurator.user_id == user.id, in_force()).limit(1)) is not None
+    return bool(await session.scalar(select(curates_some_school(user.id))))
 
 
 async def curates(
@@ -96,9 +121,8 @@ async def curates(
 ) -> bool:
     if is_root_curator(user, root_ids):
         return await session.get(School, school_id) is not None
-    return await session.scalar(select(SchoolCurator.id).where(
-        SchoolCurator.user_id == user.id, SchoolCurator.school_id == school_id,
-        in_force())) is not None
+    return await session.scalar(select(School.id).where(
+        School.id == school_id, _curated_by(user.id))) is not None
 
 
 async def curators_of(session: AsyncSession, school_id: int) -> list[tuple[int, str | None]]:

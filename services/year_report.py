@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import IO
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 # Excel's limit for a sheet's name.
 MAX_SHEET_NAME = 31
@@ -27,6 +29,20 @@ class Row:
     heading: bool = False
 
 
+def write_heading(sheet: Worksheet, title: Sequence[str], columns: Sequence[str], bold: Format,
+                  header: Format) -> int:
+    """The lines above a table (the first bold), a blank line and the table's headings; the
+    number of the table's first line."""
+    line = 0
+    for text in title:
+        sheet.write_string(line, 0, text, bold if line == 0 else None)
+        line += 1
+    line += 1
+    for column, text in enumerate(columns):
+        sheet.write_string(line, column, text, header)
+    return line + 1
+
+
 def write(target: IO[bytes], sheet: str, title: Sequence[str], columns: Sequence[str],
           rows: Sequence[Row], yes_no: tuple[str, str]) -> None:
     """`title`: the lines above the table (what, where, when); `columns`: the table's four
@@ -39,14 +55,7 @@ def write(target: IO[bytes], sheet: str, title: Sequence[str], columns: Sequence
     sheet_ = book.add_worksheet(sheet[:MAX_SHEET_NAME])
     sheet_.set_column(0, 0, 62)
     sheet_.set_column(1, 3, 14)
-    line = 0
-    for text in title:
-        sheet_.write_string(line, 0, text, bold if line == 0 else None)
-        line += 1
-    line += 1
-    for column, text in enumerate(columns):
-        sheet_.write_string(line, column, text, header)
-    line += 1
+    line = write_heading(sheet_, title, columns, bold, header)
     for row in rows:
         if row.heading:
             sheet_.write_string(line, 0, row.label, heading)

@@ -216,3 +216,33 @@ async def fill_proposal(person, place: str = "Кабинет 12", topic: str = "
     if length is not None:
         await person.press(length)
     return await person.press(repeat)
+
+
+async def make_municipality(curator, name: str, *schools: str) -> None:
+    """A regional curator creates a municipality in /municipalities and puts schools into it."""
+    await curator.send("/municipalities")
+    await curator.press("Новый муниципалитет")
+    await curator.send(name)
+    for school in schools:
+        await curator.press("Добавить школу")
+        await curator.press(school)
+
+
+async def coordinator_link(curator, municipality: str) -> str:
+    """The payload of a coordinator's invitation, made from the municipality's card."""
+    await curator.send("/municipalities")
+    await curator.press(municipality)
+    said = texts(await curator.press("Пригласить координатора"))
+    text = next(t for t in said if "Приглашение координатора" in t)
+    return re.search(r"https://t\.me/mentoring_test_bot\?start=(i_[A-Z0-9]+)", text).group(1)
+
+
+async def become_coordinator(running, curator, telegram_id: int, municipality: str,
+                             name: str = "Координатор Ольга", school: str = SCHOOL):
+    """A newcomer opens the coordinator's invitation, agrees, and gives a name and a school."""
+    person = running.person(telegram_id)
+    await person.send(f"/start {await coordinator_link(curator, municipality)}")
+    await person.press("Согласен")
+    await person.send(name)
+    await person.send(school)
+    return person

@@ -31,8 +31,10 @@ from tests.flows import (
     TEACHER_MENTEE,
     TEACHER_MENTOR,
     active_pair,
+    become_coordinator,
     invite_code,
     join,
+    make_municipality,
     propose_meeting,
     register,
     register_curator,
@@ -243,6 +245,12 @@ async def test_the_readme_table_is_the_policy(running):
             **TEACHER_MENTOR, "name": "Чужой Куратор", "school": second}),
         "regional curator": regional,
     }
+    await make_municipality(regional, "Городской округ Энск", "МОУ СОШ №1")
+    await make_municipality(regional, "Северный район", second)
+    people["municipal coordinator"] = await become_coordinator(
+        running, regional, 950, "Городской округ Энск", "Координатор Энска", second)
+    people["other municipality's coordinator"] = await become_coordinator(
+        running, regional, 960, "Северный район", "Координатор Севера", second)
     refuser = await member(running, regional, 210, {**TEACHER_MENTEE, "name": "Отказница"})
     stranger = running.person(400)
     await register(stranger, {**TEACHER_MENTEE, "name": "Посторонний"})
@@ -270,7 +278,8 @@ async def test_the_readme_table_is_the_policy(running):
     async with running.session() as session:
         users = {name: await stored_user(session, person.user.id)
                  for name, person in people.items()}
-        school = await session.scalar(select(School.id).where(School.name == "МОУ СОШ №1"))
+        school, municipality = (await session.execute(
+            select(School.id, School.municipality_id).where(School.name == "МОУ СОШ №1"))).one()
         active, refused, pupils = (await session.scalars(select(Pair).order_by(Pair.id))).all()
         assert (active.status, refused.status, pupils.status) == (
             "active", "cancelled", "active")
@@ -302,6 +311,10 @@ async def test_the_readme_table_is_the_policy(running):
                 lambda v: access.may_become_curator(session, school, v.id),
             "the school's summary, exports, invitations, confirmations, pairs":
                 lambda v: access.may_curate(session, v, school, roots),
+            "the municipality's summary, roll-up and comparison of its schools":
+                lambda v: access.may_see_municipality(session, v, municipality, roots),
+            "the region's structure: municipalities, their schools, coordinators "
+            "(/municipalities)": lambda v: _is_true(access.may_manage_region(v, roots)),
         }
         columns, rows = readme_table()
         assert set(columns) == set(users) and set(rows) == set(checks)
@@ -314,6 +327,10 @@ async def test_the_readme_table_is_the_policy(running):
 
 async def _is_some(value) -> bool:
     return await value is not None
+
+
+async def _is_true(value: bool) -> bool:
+    return value
 
 
 async def test_a_school_curators_buttons_for_another_school_are_refused_by_the_filters(running):

@@ -177,6 +177,8 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("invite-problem-", ""): set(InviteProblem),
         ("kpi-", ""): {"young_involved", "teachers_involved", "young_retained",
                        "deficits_improved"},
+        ("compare-kpi-", ""): {"young_involved", "teachers_involved", "young_retained",
+                               "deficits_improved"},
         ("year-kpi-", ""): {"young_involved", "teachers_involved", "young_retained",
                             "deficits_improved"},
         ("year-column-", ""): {"figure", "value", "target", "reached"},

@@ -218,7 +218,7 @@ async def test_a_curator_who_finishes_onboarding_is_shown_what_to_do(running):
     assert "Вы куратор программы" in start.text and "нет открытых анкет" not in start.text
     assert [label for label, _ in start.buttons()] == [
         "📊 Сводка", "✉️ Пригласить участников", "✅ Подтвердить участников", "🤝 Подбор пар",
-        "📅 Календарь программы"]
+        "📅 Календарь программы", "🏛 Муниципалитеты"]
     _, shortcut = curator.find_button("Пригласить участников", start)
     await curator.press("Пригласить участников", start)
     assert "МОУ СОШ №1" in curator.last.text

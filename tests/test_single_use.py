@@ -1,7 +1,7 @@
 """Single-use things are taken with one conditional write, so pressing at the same moment, or
-twice, does it once: a pupil's invitation, both sides' consent to a pair, a reminder campaign,
-the consent to data processing. Dates in buttons are only those the bot offered. Each test runs
-on SQLite and again on PostgreSQL (.ci/run)."""
+twice, does it once: a pupil's invitation, a coordinator's invitation, both sides' consent to a
+pair, a reminder campaign, the consent to data processing. Dates in buttons are only those the
+bot offered. Each test runs on SQLite and again on PostgreSQL (.ci/run)."""
 
 import asyncio
 from contextlib import suppress
@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import MeetDay
-from models import Campaign, Meeting, OutboxMessage, Pair, PlanItem, User
+from models import Campaign, Meeting, MunicipalCoordinator, OutboxMessage, Pair, PlanItem, User
 from services import invites, people
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
+    SCHOOL,
     TEACHER_MENTOR,
     active_pair,
+    coordinator_link,
     join,
+    make_municipality,
     register_curator,
     school_with_pair_candidates,
 )
@@ -53,6 +56,18 @@ def read_pairs_together(monkeypatch) -> None:
     monkeypatch.setattr(AsyncSession, "get", get_together)
 
 
+def find_invitations_together(monkeypatch) -> None:
+    """Two updates looking up an invitation both find it before either goes on."""
+    together, find = Together(2), invites.find
+
+    async def find_together(*args, **kwargs):
+        found = await find(*args, **kwargs)
+        await together.meet()
+        return found
+
+    monkeypatch.setattr(invites, "find", find_together)
+
+
 async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once(
         running, monkeypatch):
     curator = await register_curator(running)
@@ -64,14 +79,7 @@ async def test_a_single_use_invitation_admits_one_of_two_pupils_pressing_at_once
     code = next(t for t in said if "<code>" in t).split("<code>")[1].split("</code>")[0]
     for pupil in (kolya, petya):
         await pupil.send(f"/join {code}")
-    together, find = Together(2), invites.find
-
-    async def find_together(*args, **kwargs):
-        found = await find(*args, **kwargs)
-        await together.meet()
-        return found
-
-    monkeypatch.setattr(invites, "find", find_together)
+    find_invitations_together(monkeypatch)
     said = await asyncio.gather(kolya.press("Согласен"), petya.press("Согласен"))
     async with running.session() as session:
         (pair,) = (await session.scalars(select(Pair))).all()
@@ -159,3 +167,20 @@ async def test_two_curators_ending_a_pair_at_once_end_it_once(running, monkeypat
     for person in (petr, anna):
         ended = [m for m in person.messages() if "Работа вашей пары завершена" in m.text]
         assert len(ended) == 1
+
+
+async def test_a_coordinators_invitation_appoints_one_of_two_people_opening_it_at_once(
+        running, monkeypatch):
+    curator = await register_curator(running)
+    await make_municipality(curator, "Городской округ Энск", SCHOOL)
+    payload = await coordinator_link(curator, "Городской округ Энск")
+    olga, boris = running.person(700), running.person(701)
+    for person in (olga, boris):
+        await person.send("/start")
+        await person.press("Согласен")
+    find_invitations_together(monkeypatch)
+    said = await asyncio.gather(olga.send(f"/join {payload[2:]}"),
+                                boris.send(f"/join {payload[2:]}"))
+    async with running.session() as session:
+        assert await session.scalar(select(func.count(MunicipalCoordinator.id))) == 1
+    assert "Это приглашение уже использовано. Попросите новое." in texts(said[0] + said[1])

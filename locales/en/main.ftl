@@ -233,7 +233,8 @@ help-curator =
     <b>For the curator</b>
     /invites — invitation links to the school for each role
     /confirm — confirm participants who came without an invitation
-    /curators — the school's curators, appoint a new one
+    /curators — the school's curators, appoint a new one or remove one
+    /municipalities — the region's municipalities and their coordinators (for the regional curator)
     /match — pair suggestions, /pairs — the school's pairs
     /calendar — the programme calendar and deadlines
     /summary — summary, indicators, charts; filters as buttons (period: /summary 2026-09-01 2026-12-31)
