@@ -19,6 +19,7 @@ from bot.config import PROJECT_ROOT
 from bot.html import plain
 from models import Answer, Profile, Response, School, User, UserRole
 from services.export import export, safe_text, sheet_names
+from services.export import tables as export_tables
 from services.export.tables import Tables
 from services.reports import EARLIEST, Scope
 from tests.flows import (
@@ -352,3 +353,20 @@ async def test_answers_come_out_as_they_were_stored(running):
     expected = [values for _, values in sorted(by_response.items())]
     assert [row[5:] for row in rows] == expected
     assert 0.1 + 0.2 in {value for row in expected for value in row}
+
+
+@pytest.mark.parametrize("remembered", [1, 50_000])
+async def test_rows_fetched_a_few_at_a_time_give_the_same_export(running, clock, monkeypatch,
+                                                                  remembered):
+    """Partitions of one row, and the mentees' names remembered across them (or forgotten at
+    every new pair), change nothing in the file."""
+    await build(running, clock)
+    scope = Scope(None, None, EARLIEST, UNTIL)
+    _, whole = await run_export(running, scope)
+    monkeypatch.setattr(export_tables, "PARTITION", 1)
+    monkeypatch.setattr(export_tables, "PAIRS_REMEMBERED", remembered)
+    _, piecemeal = await run_export(running, scope)
+    expected = workbook(whole)
+    assert workbook(piecemeal) == expected
+    mentees = {row["Наставляемые"] for row in records(expected["Встречи"])}
+    assert mentees and "" not in mentees

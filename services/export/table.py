@@ -22,6 +22,8 @@ MENTOR_ROLES = (Role.MENTOR_TEACHER.value, Role.MENTOR_PUPIL.value)
 MENTEE_ROLES = (Role.MENTEE_TEACHER.value, Role.MENTEE_PUPIL.value)
 NO_NAME = "—"
 LABEL_CACHE = 10_000
+# Pairs whose mentees' names an export keeps between partitions (export.tables.mentee_names).
+PAIRS_REMEMBERED = 50_000
 LIST_SEPARATOR = "; "
 SHEET_NAME_LIMIT = 31
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

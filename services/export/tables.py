@@ -35,6 +35,7 @@ from services.export.table import (
     DATE_FORMAT,
     LABEL_CACHE,
     LIST_SEPARATOR,
+    PAIRS_REMEMBERED,
     PARTITION,
     Label,
     Table,
@@ -56,6 +57,7 @@ class Lookups:
         self._labels: dict[Any, str] = {}
         self._questions: dict[tuple[str, int], list[str]] = {}
         self._questions_read: set[str] = set()
+        self._mentees: dict[int, str] = {}
         try:
             self.last_day = (scope.until - timedelta(microseconds=1)).astimezone(zone).date()
         except OverflowError:
@@ -201,18 +203,28 @@ class Lookups:
         return {user_id: list(spans.values()) for user_id, spans in found.items()}
 
     async def mentee_names(self, pair_ids: Iterable[int]) -> dict[int, str]:
-        ids = sorted(set(pair_ids))
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(PairMember.pair_id, Profile.full_name)
-            .outerjoin(Profile, Profile.user_id == PairMember.user_id)
-            .where(PairMember.pair_id.in_(ids), PairMember.side == MENTEE)
-            .order_by(PairMember.pair_id, PairMember.id))
-        names: dict[int, list[str]] = {}
-        for pair_id, name in rows:
-            names.setdefault(pair_id, []).append(person_name(name))
-        return {pair_id: LIST_SEPARATOR.join(found) for pair_id, found in names.items()}
+        """The mentees' names of each pair, for the pairs, meetings and plans sheets. Meetings
+        come by date, so one partition names about as many pairs as there are, mostly the same
+        as the last: the names are remembered across partitions (a region has some tens of
+        thousands of pairs; past PAIRS_REMEMBERED they are forgotten and read again), and only
+        pairs not met before are asked for."""
+        wanted = set(pair_ids)
+        missing = sorted(wanted - self._mentees.keys())
+        if missing:
+            if len(self._mentees) + len(missing) > PAIRS_REMEMBERED:
+                self._mentees.clear()
+            rows = await self.session.execute(
+                select(PairMember.pair_id, Profile.full_name)
+                .outerjoin(Profile, Profile.user_id == PairMember.user_id)
+                .where(PairMember.pair_id.in_(missing), PairMember.side == MENTEE)
+                .order_by(PairMember.pair_id, PairMember.id))
+            names: dict[int, list[str]] = {pair_id: [] for pair_id in missing}
+            for pair_id, name in rows:
+                names[pair_id].append(person_name(name))
+            self._mentees.update((pair_id, LIST_SEPARATOR.join(found))
+                                 for pair_id, found in names.items())
+        return {pair_id: self._mentees[pair_id] for pair_id in wanted
+                if self._mentees.get(pair_id)}
 
     async def diagnoses(self, user_ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
         if not user_ids:
