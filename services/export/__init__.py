@@ -13,7 +13,11 @@ Why it is built this way:
 * What a row needs from other tables (a mentor's mentees, a person's diagnoses, the names behind
   a ranked choice) is fetched once per partition for the ids of that partition only: at most a
   few thousand parameters a query, far below asyncpg's 32 767. The scope itself filters by joins
-  (`Scope.roles`, `Scope.pairs`), never by lists of ids.
+  (`Scope.roles`, `Scope.pairs`), never by lists of ids. Two look-ups are cheaper still: a
+  person's latest satisfaction and strengths come from the responses' rollup (one row a
+  response, services.scores) rather than from every answer, and a pair's mentees' names are
+  remembered across partitions up to a bound (meetings come by date, and name the same pairs
+  over and over).
 * A table is described once (sheet name, headers, rows) and both writers consume the same
   description, so the XLSX and the CSV files cannot drift apart.
 * Labels come from the caller's Fluent lookup and nothing here imports aiogram: a handler, a job
