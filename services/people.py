@@ -79,8 +79,8 @@ def roles_with_forms(user: User) -> list[tuple[Role, Form]]:
     return [(Role(r.role), Form(r.form)) for r in user.roles if r.is_active]
 
 
-async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
-    """Give the person a role (again); False when they already hold it."""
+async def add_role(session: AsyncSession, user: User, role: Role, now: datetime) -> bool:
+    """Give the person a role (again) from `now`; False when they already hold it."""
     for held in user.roles:
         if held.role == role:
             if held.is_active:
@@ -89,7 +89,8 @@ async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
             await session.flush()
             return True
     school_id = user.profile.school_id if user.profile else None
-    user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id))
+    user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id,
+                               created_at=now))
     await session.flush()
     return True
 
