@@ -127,15 +127,15 @@ async def test_only_curators_and_only_their_schools(running):
     assert said == ["Эта команда — для куратора программы."]
     said = texts(await other.send("/summary"))
     assert said == ["Эта команда — для куратора программы."]
-    # A period given as dates.
-    await petr.send("/summary 2026-09-01 2026-09-30")
-    assert "01.09.2026 – 30.09.2026" in petr.last.text
-    # Its buttons keep the period: the laggards of September only.
-    september = (date(2026, 9, 1).toordinal(), date(2026, 9, 30).toordinal())
+    # A period given as dates (everybody joined on 22.11).
+    await petr.send("/summary 2026-11-01 2026-11-30")
+    assert "01.11.2026 – 30.11.2026" in petr.last.text
+    # Its buttons keep the period: the laggards of November only.
+    november = (date(2026, 11, 1).toordinal(), date(2026, 11, 30).toordinal())
     laggard_buttons = [SummaryButton.unpack(data) for label, data in petr.last.buttons()
                        if "Кто не прошёл" in label]
-    assert laggard_buttons and all((b.since, b.until) == september for b in laggard_buttons)
-    said = texts(await petr.press("Кто не прошёл: Диагностика дефицитов"))
-    assert any("Не прошли «Диагностика профессиональных дефицитов»</b>: 1" in t for t in said)
+    assert laggard_buttons and all((b.since, b.until) == november for b in laggard_buttons)
+    said = texts(await petr.press("Кто не прошёл: Удовлетворённость наставляемого"))
+    assert any("Не прошли «Анкета удовлетворённости наставляемого»</b>: 1" in t for t in said)
     async with running.session() as session:
         assert (await stored_user(session, other.user.id)).profile.school_id == second
