@@ -36,6 +36,7 @@ def build_router() -> Router:
         fallback,
         groups,
         meetings,
+        mentor_details,
         onboarding,
         outreach,
         pairs,
@@ -59,7 +60,8 @@ def build_router() -> Router:
     # «export» and «year report» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), year_report.router(),
              summary.router(),
-             cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
+             cards.router(), mentor_details.router(), calendar_choice.router(), pairs.router(),
+             pupil_pairs.router(),
              plan.router(), meetings.router(), privacy.router(), profile.router(),
              surveys.router(), answering.typed_router()]
     answer_buttons = answering.buttons_router()

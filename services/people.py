@@ -95,6 +95,27 @@ async def add_role(session: AsyncSession, user: User, role: Role, now: datetime)
     return True
 
 
+# What a curator may write for a teacher mentor, for the base of mentors (Profile's columns).
+MENTOR_DETAILS = ("position", "key_competences")
+
+
+def mentor_detail_limit(detail: str) -> int:
+    """The longest text a detail holds: its column's length, the one limit for the mentor's
+    profile question and the curator's typing alike."""
+    return Profile.__table__.c[detail].type.length
+
+
+async def describe_mentor(session: AsyncSession, person: User, detail: str, text: str) -> None:
+    """A curator fills in or corrects a teacher mentor's position or key competences, as typed
+    (escaped where shown)."""
+    if detail not in MENTOR_DETAILS or len(text) > mentor_detail_limit(detail):
+        raise ValueError(detail)
+    if person.profile is None:
+        person.profile = Profile()
+    setattr(person.profile, detail, text)
+    await session.flush()
+
+
 async def forget(session: AsyncSession, user: User) -> None:
     """The person and everything stored about them go (the database cascades to roles, profile,
     responses and answers). /delete_me keeps an anonymous row instead (services.privacy)."""
