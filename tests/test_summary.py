@@ -10,7 +10,17 @@ from sqlalchemy import update
 
 from handlers.callbacks import SummaryButton, SummaryView
 from models import User
-from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join, rediagnose
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    active_pair,
+    diagnose,
+    join,
+    rediagnose,
+    register,
+)
 from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
@@ -132,3 +142,47 @@ async def test_people_and_pairs_follow_the_period(running, clock):
     later = await summary_of(curator, "2026-11-10 2026-11-22")
     assert "Пары за период (состояние на его конец): —" in later
     assert "наставляемые педагоги 2" in later
+
+
+# About as many characters as a full-width button shows on a phone 360 dp wide in Telegram's
+# button font; a row of n buttons gives each an n-th. An estimate, kept on the safe side.
+SCREEN_WIDTH = 40
+
+
+def as_seen(label: str, width: int) -> str:
+    """The label as Telegram shows it in a button `width` characters wide: cut with «…»."""
+    return label if len(label) <= width else label[:width - 1] + "…"
+
+
+async def test_no_two_summary_buttons_look_alike_in_either_language(running):
+    """Every questionnaire of the content files has a «who has not completed» button (people of
+    every role, nobody done), in Russian and in English: no two buttons of the summary read the
+    same, even where a narrow screen cuts them; a button that shares its row fits it whole, and
+    a questionnaire's button shows its short title whole."""
+    curator, _, _ = await active_pair(running)
+    await join(running, curator, running.person(300), PUPIL_MENTOR, PUPIL_MENTOR["role"])
+    await join(running, curator, running.person(301), PUPIL_MENTEE, PUPIL_MENTEE["role"])
+    await join(running, curator, running.person(201), {**TEACHER_MENTEE, "name": "Борис"},
+               TEACHER_MENTEE["role"])
+    # A second school, so that the schools' button is there too.
+    await register(running.person(3), {**TEACHER_MENTOR, "school": "Гимназия 2"})
+    catalog = running.app.surveys.catalog
+    for language in ("ru", "en"):
+        if language == "en":
+            await curator.send("/language")
+            await curator.press("English")
+        await curator.send("/summary")
+        rows = curator.last.markup.inline_keyboard
+        labels = [(button.text, SCREEN_WIDTH // len(row)) for row in rows for button in row]
+        assert len({text for text, _ in labels}) == len(labels), labels
+        seen = [as_seen(text, width) for text, width in labels]
+        assert len(set(seen)) == len(seen), seen
+        assert all(len(text) <= width for row in rows if len(row) > 1
+                   for text, width in [(button.text, SCREEN_WIDTH // len(row))
+                                       for button in row]), labels
+        laggards = [text for text, _ in labels if text.startswith("👥")]
+        titles = [catalog.short_title(q.id, language) for q in catalog]
+        assert len(laggards) == len(titles)
+        for title in titles:
+            (label,) = [text for text in laggards if text.startswith(f"👥 {title}:")]
+            assert f"👥 {title}" in as_seen(label, SCREEN_WIDTH), label

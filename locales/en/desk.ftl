@@ -3,12 +3,12 @@
 desk-all-schools = all schools ({ $count })
 desk-all-forms = All forms
 desk-form = Form: { $form }
-desk-button-laggards = 👥 Not completed: { $title }
+desk-button-laggards = 👥 { $title }: not completed
 desk-period-year = School year
 desk-period-30 = 30 days
 desk-period-7 = 7 days
 desk-chart-deficits = 📊 Deficits
-desk-chart-satisfaction = 📊 Satisfaction
+desk-chart-satisfaction = 📊 Scores
 desk-chart-meetings = 📊 Meetings
 desk-button-schools = 🏫 School
 desk-laggards = <b>Have not completed “{ $title }”</b>: { $count }

@@ -3,12 +3,12 @@
 desk-all-schools = все школы ({ $count })
 desk-all-forms = Все формы
 desk-form = Форма: { $form }
-desk-button-laggards = 👥 Кто не прошёл: { $title }
+desk-button-laggards = 👥 { $title }: кто не прошёл
 desk-period-year = Учебный год
 desk-period-30 = 30 дней
 desk-period-7 = 7 дней
 desk-chart-deficits = 📊 Дефициты
-desk-chart-satisfaction = 📊 Удовлетворённость
+desk-chart-satisfaction = 📊 Оценки
 desk-chart-meetings = 📊 Встречи
 desk-button-schools = 🏫 Школа
 desk-laggards = <b>Не прошли «{ $title }»</b>: { $count }
