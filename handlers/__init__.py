@@ -37,6 +37,7 @@ def build_router() -> Router:
         fallback,
         groups,
         meetings,
+        mentor_details,
         municipalities,
         onboarding,
         outreach,
@@ -61,7 +62,8 @@ def build_router() -> Router:
     # «remind», «export», «year report» and «compare» buttons.
     gated = [curators.router(), outreach.router(), exports.router(), year_report.router(),
              comparison.router(), summary.router(), municipalities.router(),
-             cards.router(), calendar_choice.router(), pairs.router(), pupil_pairs.router(),
+             cards.router(), mentor_details.router(), calendar_choice.router(), pairs.router(),
+             pupil_pairs.router(),
              plan.router(), meetings.router(), privacy.router(), profile.router(),
              surveys.router(), answering.typed_router()]
     answer_buttons = answering.buttons_router()

@@ -6,6 +6,7 @@ a forged button look the same, and neither tells whether the school or pair exis
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from aiogram.filters import Filter
@@ -27,6 +28,26 @@ class CuratedSchool(Filter):
             return False
         school = await session.get(School, callback_data.school_id)
         return False if school is None else {"school": school}
+
+
+# A question of services.access about a person: (session, viewer, person id, root curator ids).
+PersonPolicy = Callable[[AsyncSession, User, int, Collection[int]], Awaitable[bool]]
+
+
+class PersonAllowed(Filter):
+    """Callback data with the id of a `user` the person pressing may act on, as `policy` (a
+    question of services.access) decides: that person, given as `person`."""
+
+    def __init__(self, policy: PersonPolicy) -> None:
+        self.policy = policy
+
+    async def __call__(self, query: CallbackQuery, callback_data: Any, session: AsyncSession,
+                       user: User | None, settings: Settings) -> bool | dict[str, Any]:
+        person = await session.get(User, callback_data.user)
+        if user is None or person is None or \
+                not await self.policy(session, user, person.id, settings.curator_ids):
+            return False
+        return {"person": person}
 
 
 class CuratedOpenPair(Filter):

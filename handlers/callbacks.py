@@ -342,6 +342,20 @@ class PersonCard(CallbackData, prefix="who"):
     user: Int
 
 
+class MentorDetail(StrEnum):
+    """What a curator may fill in for a teacher mentor (the base of mentors): Profile fields."""
+
+    POSITION = "position"
+    KEY_COMPETENCES = "key_competences"
+
+
+class EditMentorDetail(CallbackData, prefix="mdet"):
+    """From a teacher mentor's card: the curator types their position or key competences."""
+
+    user: Int
+    detail: MentorDetail
+
+
 class ProgressChart(CallbackData, prefix="pchart"):
     """One mentee's diagnosis before and after."""
 

@@ -17,7 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, lines, shorten
 from domain.questionnaire import Question
-from handlers.callbacks import PairCard, PersonCard, ProgressChart
+from handlers.access_filters import PersonAllowed
+from handlers.callbacks import (
+    EditMentorDetail,
+    MentorDetail,
+    PairCard,
+    PersonCard,
+    ProgressChart,
+)
+from handlers.mentor_details import current
 from handlers.outgoing import full_name, pair_title, shown
 from handlers.plan import item_text
 from handlers.rendering import describe, plain_text
@@ -129,7 +137,9 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
 
 
 def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: list,
-                subjects: Question | None) -> Markup:
+                subjects: Question | None, *, mentor_details: bool = False) -> Markup:
+    """`mentor_details`: a teacher mentor's position and key competences, for a curator who
+    may fill them in (services.access.may_describe_mentor)."""
     person = dossier.person
     profile = person.profile
     card = [Markup("<b>{}</b>").format(full_name(person))]
@@ -150,6 +160,9 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: li
             facts.append(describe(i18n, subjects, profile.subjects))
         if facts:
             card.append(lines(facts, " · "))
+    if mentor_details:
+        card += [i18n.get(f"card-mentor-{detail.value}", text=current(person, detail))
+                 for detail in MentorDetail]
     card.append(i18n.get("card-contact", contact=Markup("@{}").format(person.username)
                          if person.username else "—"))
     if person.unreachable_at:
@@ -163,12 +176,10 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: li
     return lines(card)
 
 
-async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: I18nContext,
+async def on_person_card(query: CallbackQuery, person: User, i18n: I18nContext,
                          session: AsyncSession, user: User, settings: Settings,
                          surveys: Surveys, profiles: Profiles) -> None:
-    person = await session.get(User, callback_data.user)
-    if person is None or not isinstance(query.message, Message) or not \
-            await access.curates_person(session, user, person.id, settings.curator_ids):
+    if not isinstance(query.message, Message):
         raise StaleAction
     dossier = await dossiers.person_dossier(session, person)
     dossier.pairs = await access.pairs_curated_by(session, user, dossier.pairs,
@@ -182,19 +193,22 @@ async def on_person_card(query: CallbackQuery, callback_data: PersonCard, i18n: 
     if dossier.progress.taken:
         builder.button(text=i18n.get("card-button-progress", name=full_name(person)),
                        callback_data=ProgressChart(user=person.id))
+    describes = await access.may_describe_mentor(session, user, person.id, settings.curator_ids)
+    if describes:
+        for detail in MentorDetail:
+            builder.button(text=i18n.get(f"card-button-mentor-{detail.value}"),
+                           callback_data=EditMentorDetail(user=person.id, detail=detail))
     builder.adjust(1)
     statuses = await surveys.statuses(session, person) if roles_of(person) else []
     subjects = next((q for q in profiles.form.questions if q.id == "subjects"), None)
-    await query.message.answer(person_card(i18n, dossier, statuses, subjects),
+    await query.message.answer(person_card(i18n, dossier, statuses, subjects,
+                                           mentor_details=describes),
                                reply_markup=builder.as_markup())
 
 
-async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
-                            i18n: I18nContext, session: AsyncSession, user: User,
-                            settings: Settings) -> None:
-    person = await session.get(User, callback_data.user)
-    if person is None or not isinstance(query.message, Message) or not \
-            await access.may_see_progress(session, user, person.id, settings.curator_ids):
+async def on_progress_chart(query: CallbackQuery, person: User, i18n: I18nContext,
+                            session: AsyncSession) -> None:
+    if not isinstance(query.message, Message):
         raise StaleAction
     progress = await dossiers.progress(session, person.id)
     if not progress.taken:
@@ -218,6 +232,8 @@ async def on_progress_chart(query: CallbackQuery, callback_data: ProgressChart,
 def router() -> Router:
     cards = Router(name="cards")
     cards.callback_query.register(on_pair_card, PairCard.filter())
-    cards.callback_query.register(on_person_card, PersonCard.filter())
-    cards.callback_query.register(on_progress_chart, ProgressChart.filter())
+    cards.callback_query.register(on_person_card, PersonCard.filter(),
+                                  PersonAllowed(access.curates_person))
+    cards.callback_query.register(on_progress_chart, ProgressChart.filter(),
+                                  PersonAllowed(access.may_see_progress))
     return cards

@@ -88,7 +88,7 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
         role = await invites.join_school(session, user, invite, clock.now())
     except invites.InviteError as error:
         if error.problem == invites.InviteProblem.UNCONFIRMED and invite is not None \
-                and await invites.enrol_invited_pupil(session, user, invite):
+                and await invites.enrol_invited_pupil(session, user, invite, clock.now()):
             return say(message, i18n.get("pair-invite-newcomer",
                                          hours=invites.PAIR_INVITE_HOURS)), False
         return say(message, i18n.get(f"invite-problem-{error.problem}")), False
@@ -192,7 +192,8 @@ async def on_consent(query: CallbackQuery, callback_data: Consent, state: FSMCon
 
 async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMContext,
                   i18n: I18nContext, session: AsyncSession, user: User | None,
-                  surveys: Surveys, profiles: Profiles, settings: Settings) -> None:
+                  surveys: Surveys, profiles: Profiles, settings: Settings,
+                  clock: Clock) -> None:
     if user is None:
         await query.answer(i18n.get("need-start"), show_alert=True)
         return
@@ -200,7 +201,7 @@ async def on_role(query: CallbackQuery, callback_data: PickRole, state: FSMConte
         role = Role(callback_data.role)
     except ValueError:
         raise StaleAction from None
-    added = await add_role(session, user, role)
+    added = await add_role(session, user, role, clock.now())
     if not isinstance(query.message, Message):
         await session.commit()
         return

@@ -45,6 +45,14 @@ class PairStates(StatesGroup):
     planned_end = State()
 
 
+class MentorDetailStates(StatesGroup):
+    """A curator types a teacher mentor's position or key competences, one state each (their
+    limits differ). Data: user (the mentor's id)."""
+
+    position = State()
+    key_competences = State()
+
+
 class BroadcastStates(StatesGroup):
     """A curator's announcement. Data: school (0: all theirs), form, role ("" for all), text
     (escaped), token (one per previewed text, so «send» pressed twice sends once)."""

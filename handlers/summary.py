@@ -99,7 +99,8 @@ def summary_keyboard(i18n: I18nContext, view: SummaryScope, summary: figures.Sum
     builder = InlineKeyboardBuilder()
     for code, counts in summary.completion.items():
         if counts["started"] + counts["not_started"]:
-            # The short title, whole: two buttons never differ only by a letter cut off.
+            # The short title, whole and first: where a narrow screen cuts the label, it cuts the
+            # words every such button shares, never the letters that tell two apart.
             title = surveys.catalog.short_title(code, i18n.locale)
             builder.row(InlineKeyboardButton(
                 text=i18n.get("desk-button-laggards", title=title),

@@ -73,7 +73,7 @@ async def on_year_report(query: CallbackQuery, callback_data: SummaryButton, i18
     title = [plain_text(i18n, "year-title"),
              plain_text(i18n, "year-place", place=place, form=form, period=period),
              plain_text(i18n, "year-made", date=f"{clock.now():%d.%m.%Y}"),
-             plain_text(i18n, "year-now-note")]
+             plain_text(i18n, "year-period-note")]
     columns = [plain_text(i18n, f"year-column-{name}")
                for name in ("figure", "value", "target", "reached")]
     document = io.BytesIO()

@@ -83,7 +83,9 @@ class UserRole(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when the person came through a school invite or a curator confirmed them.
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the role was taken, on the app's clock (services.clock), so that the summary's
+    # period and the tests' clock agree: no default, every place that gives a role says when.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(back_populates="roles")
 

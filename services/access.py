@@ -228,6 +228,16 @@ async def curates_person(session: AsyncSession, viewer: User, person_id: int,
                                                                                 person_id))
 
 
+async def may_describe_mentor(session: AsyncSession, viewer: User, person_id: int,
+                              root_ids: Collection[int]) -> bool:
+    """A teacher mentor's position and key competences (the base of mentors): the curators of
+    the school of their mentor's role fill or correct them."""
+    school_id = await session.scalar(select(UserRole.school_id).where(
+        UserRole.user_id == person_id, UserRole.role == Role.MENTOR_TEACHER,
+        UserRole.is_active.is_(True)))
+    return await may_curate(session, viewer, school_id, root_ids)
+
+
 async def pairs_curated_by(session: AsyncSession, viewer: User, candidates: Iterable[Pair],
                            root_ids: Collection[int]) -> list[Pair]:
     """Of these pairs, those of the schools the viewer curates (a person card shows only these:

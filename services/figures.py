@@ -32,7 +32,7 @@ from domain.roles import Role
 from models import Meeting, Pair, PairMember, Profile, Response, User, UserRole, response_scores
 from models.surveys import score_column
 from services import purposes, scores
-from services.pairs import OPEN, PairStatus
+from services.pairs import PairStatus
 from services.reports import (
     HIGH_SCORE,
     YOUNG_YEARS,
@@ -83,15 +83,17 @@ async def summarize(session: AsyncSession, scope: Scope,
     the completion table."""
     summary = Summary()
     summary.roles = await roles(session, scope)
+    state = scope.pair_state()
     summary.pairs = Counter({(status, form): count for status, form, count in await session.execute(
-        scope.pairs(select(Pair.status, Pair.form, func.count()).group_by(Pair.status,
-                                                                          Pair.form)))})
+        scope.pairs(select(state, Pair.form, func.count()).group_by(state, Pair.form),
+                    in_period=True))})
     summary.completion = await completion(session, scope, questionnaires)
     summary.satisfaction = await satisfaction(session, scope)
     diagnosed = await diagnoses(session, scope)
     summary.deficits = [share for share in diagnosed.shares() if share[1] > 0][:5]
-    summary.active_pairs = sum(count for (status, _), count in summary.pairs.items()
-                               if status == PairStatus.ACTIVE)
+    summary.active_pairs = await session.scalar(scope.pairs(
+        select(func.count()).select_from(Pair).where(scope.pair_was_active()),
+        in_period=True)) or 0
     past = past_meetings(scope, now).add_columns(Meeting.held).subquery()
     held, unknown = (await session.execute(select(
         func.sum(_one_if(past.c.held.is_(True))), func.sum(_one_if(past.c.held.is_(None))))
@@ -116,18 +118,19 @@ def _one_if(condition: ColumnElement) -> ColumnElement:
 
 
 async def roles(session: AsyncSession, scope: Scope) -> Counter:
-    """People of each role in the scope (those with a profile, as `reports.people`)."""
+    """People of each role in the scope's period (those with a profile, as `reports.people`)."""
     rows = await session.execute(scope.roles(
         select(UserRole.role, func.count()).join(Profile, Profile.user_id == UserRole.user_id)
-        .group_by(UserRole.role)))
+        .group_by(UserRole.role), withdrawn=True))
     return Counter(dict(rows.all()))
 
 
 async def completion(session: AsyncSession, scope: Scope,
                      questionnaires: list[tuple[str, set]]) -> dict[str, Counter]:
-    """For each questionnaire with anyone to take it: how many of its audience completed it
-    in the period (by their latest completion), began it without completing it in the period,
-    or never began it before the period ended. Two statements for all questionnaires."""
+    """For each questionnaire with anyone to take it: how many of its audience (the period's
+    participants, as `roles`) completed it in the period (by their latest completion), began
+    it without completing it in the period, or never began it before the period ended. Two
+    statements for all questionnaires."""
     audiences = [(code, [role.value for role in roles]) for code, roles in questionnaires
                  if roles]
     if not audiences:
@@ -136,7 +139,7 @@ async def completion(session: AsyncSession, scope: Scope,
         scope.roles(select(literal(code).label("code"),
                            func.count(func.distinct(UserRole.user_id)).label("people"))
                     .join(Profile, Profile.user_id == UserRole.user_id)
-                    .where(UserRole.role.in_(audience)))
+                    .where(UserRole.role.in_(audience)), withdrawn=True)
         for code, audience in audiences))
     sizes = {code: people for code, people in await session.execute(concerned)}
     began: dict[str, tuple[int, int]] = {}
@@ -145,7 +148,7 @@ async def completion(session: AsyncSession, scope: Scope,
         latest = union_all(*(
             select(literal(code).label("code"), Response.user_id,
                    func.max(Response.completed_at).label("completed"))
-            .where(Response.user_id.in_(people_with(scope, audience)),
+            .where(Response.user_id.in_(people_with(scope, audience, withdrawn=True)),
                    Response.questionnaire_code == code, Response.started_at < scope.until)
             .group_by(Response.user_id)
             for code, audience in taken)).subquery()
@@ -278,9 +281,10 @@ async def diagnoses(session: AsyncSession, scope: Scope) -> Diagnoses:
 
 @dataclass(frozen=True)
 class People:
-    """The sets behind the KPIs, counted: young specialists (mentee teachers of YOUNG_YEARS
-    or less), teachers, and of them those in a live or completed pair they have not declined;
-    of the young in pairs, those still active and reachable."""
+    """The sets behind the KPIs, counted over the participants of the period: young
+    specialists (mentee teachers of YOUNG_YEARS or less), teachers, and of them those in a pair
+    of the period that they did not decline and that was not refused before it started; of
+    the young in pairs, those still in the programme and reachable when the period ended."""
 
     young: int
     young_paired: int
@@ -292,14 +296,16 @@ class People:
 async def kpi_people(session: AsyncSession, scope: Scope) -> People:
     paired = scope.pairs(
         select(PairMember.user_id).join(Pair, Pair.id == PairMember.pair_id)
-        .where(Pair.status.in_([*OPEN, PairStatus.COMPLETED]),
+        .where(or_(scope.pair_state() != PairStatus.CANCELLED, Pair.started_on.is_not(None)),
                or_(PairMember.consent.is_(None), PairMember.consent != "declined"))
-        .distinct()).subquery()
+        .distinct(), in_period=True).subquery()
     is_paired = paired.c.user_id.is_not(None)
     young = and_(UserRole.role == Role.MENTEE_TEACHER.value,
                  Profile.experience_years <= YOUNG_YEARS)
-    # Left the programme: deactivated, or no longer reachable (blocked the bot).
-    staying = and_(User.is_active.is_not(False), User.unreachable_at.is_(None))
+    # Left the programme by the period's end: withdrew, or no longer reachable (blocked the
+    # bot; the mark is cleared when they write again, so a later return is not seen).
+    staying = and_(User.is_active.is_not(False) | (User.erased_at >= scope.until),
+                   or_(User.unreachable_at.is_(None), User.unreachable_at >= scope.until))
     # One row per person first: someone with two roles is one person in each set.
     flags = {"young": young, "young_paired": and_(young, is_paired),
              "young_retained": and_(young, is_paired, staying),
@@ -310,7 +316,7 @@ async def kpi_people(session: AsyncSession, scope: Scope) -> People:
         .join(Profile, Profile.user_id == UserRole.user_id)
         .join(User, User.id == UserRole.user_id)
         .outerjoin(paired, paired.c.user_id == UserRole.user_id)
-        .group_by(UserRole.user_id)).subquery()
+        .group_by(UserRole.user_id), withdrawn=True).subquery()
     row = (await session.execute(select(
         *(func.coalesce(func.sum(per_person.c[name]), 0) for name in flags)))).one()
     return People(*row)

@@ -144,7 +144,8 @@ async def check_pupil(session: AsyncSession, user: User, invite: Invite) -> None
     raise InviteError(InviteProblem.UNCONFIRMED)
 
 
-async def enrol_invited_pupil(session: AsyncSession, user: User, invite: Invite) -> bool:
+async def enrol_invited_pupil(session: AsyncSession, user: User, invite: Invite,
+                              now: datetime) -> bool:
     """A newcomer who opens a pupil's invitation is a pupil mentee of the inviter's school, as
     the invitation says: the role and school are set, not asked. The place is unconfirmed until
     the school's curator confirms it (only then can the invitation be taken). False, and
@@ -152,7 +153,7 @@ async def enrol_invited_pupil(session: AsyncSession, user: User, invite: Invite)
     if user.roles:
         return False
     user.roles.append(UserRole(role=Role.MENTEE_PUPIL, form=DEFAULT_FORM[Role.MENTEE_PUPIL],
-                               school_id=invite.school_id))
+                               school_id=invite.school_id, created_at=now))
     if user.profile is None:
         user.profile = Profile()
     if user.profile.school_id is None:
@@ -216,7 +217,7 @@ async def join_school(session: AsyncSession, user: User, invite: Invite, now: da
     role = Role(invite.role)
     held = next((r for r in user.roles if r.role == role), None)
     if held is None:
-        held = UserRole(role=role, form=DEFAULT_FORM[role])
+        held = UserRole(role=role, form=DEFAULT_FORM[role], created_at=now)
         user.roles.append(held)
     for other in user.roles:
         if other.school_id != invite.school_id:

@@ -79,8 +79,8 @@ def roles_with_forms(user: User) -> list[tuple[Role, Form]]:
     return [(Role(r.role), Form(r.form)) for r in user.roles if r.is_active]
 
 
-async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
-    """Give the person a role (again); False when they already hold it."""
+async def add_role(session: AsyncSession, user: User, role: Role, now: datetime) -> bool:
+    """Give the person a role (again) from `now`; False when they already hold it."""
     for held in user.roles:
         if held.role == role:
             if held.is_active:
@@ -89,9 +89,31 @@ async def add_role(session: AsyncSession, user: User, role: Role) -> bool:
             await session.flush()
             return True
     school_id = user.profile.school_id if user.profile else None
-    user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id))
+    user.roles.append(UserRole(role=role, form=DEFAULT_FORM[role], school_id=school_id,
+                               created_at=now))
     await session.flush()
     return True
+
+
+# What a curator may write for a teacher mentor, for the base of mentors (Profile's columns).
+MENTOR_DETAILS = ("position", "key_competences")
+
+
+def mentor_detail_limit(detail: str) -> int:
+    """The longest text a detail holds: its column's length, the one limit for the mentor's
+    profile question and the curator's typing alike."""
+    return Profile.__table__.c[detail].type.length
+
+
+async def describe_mentor(session: AsyncSession, person: User, detail: str, text: str) -> None:
+    """A curator fills in or corrects a teacher mentor's position or key competences, as typed
+    (escaped where shown)."""
+    if detail not in MENTOR_DETAILS or len(text) > mentor_detail_limit(detail):
+        raise ValueError(detail)
+    if person.profile is None:
+        person.profile = Profile()
+    setattr(person.profile, detail, text)
+    await session.flush()
 
 
 async def forget(session: AsyncSession, user: User) -> None:

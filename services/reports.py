@@ -16,8 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     Select,
+    and_,
+    case,
     func,
+    literal,
     or_,
     select,
 )
@@ -30,6 +34,7 @@ from models import Answer, Meeting, Pair, Profile, Response, User, UserRole
 from models.base import JsonValue
 from services import purposes
 from services.meetings import MeetingStatus
+from services.pairs import PairStatus
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 YOUNG_YEARS = 3
@@ -94,33 +99,75 @@ def _answer_object_sqlite(element: answer_object, compiler, **kw) -> str:
 @dataclass(frozen=True)
 class Scope:
     """What a figure covers: schools (None: every school), a form (None: all) and a period
-    [since, until) as moments."""
+    [since, until) as moments.
+
+    People and pairs follow the period too. A person is in it if their role began before the
+    period ended (UserRole.created_at) and had not ended before it began. A role has no end of
+    its own: only withdrawing consent (/delete_me, User.erased_at) ends it, so the moment of
+    withdrawal is its end. A move to another school is not recorded either: a person counts
+    in the school their role is in now. A pair is in the period if it was proposed before the
+    period ended and had not ended before it began (Pair.created_at, Pair.ended_at)."""
 
     school_ids: tuple[int, ...] | None
     form: str | None
     since: datetime
     until: datetime
 
-    def roles(self, query: Select, *, with_erased: bool = False) -> Select:
-        """Limit a query that joins UserRole to the people of the scope; `with_erased` also
-        keeps those who withdrew consent, whose answers stay in the figures anonymously."""
+    @property
+    def last_day(self) -> date:
+        """The period's last day, in the time zone its moments are given in."""
+        try:
+            return (self.until - timedelta(microseconds=1)).date()
+        except OverflowError:
+            return date.max
+
+    def roles(self, query: Select, *, with_erased: bool = False,
+              withdrawn: bool = False) -> Select:
+        """Limit a query that joins UserRole to the people of the scope whose role began
+        before the period ended and who are still in the programme. `withdrawn` also keeps
+        those who withdrew consent during or after the period (they took part in it);
+        `with_erased` keeps everyone who withdrew, whose answers stay in the figures
+        anonymously."""
         active = UserRole.is_active.is_(True)
         if with_erased:
             active = or_(active, UserRole.user_id.in_(
                 select(User.id).where(User.erased_at.is_not(None))))
-        query = query.where(active)
+        elif withdrawn:
+            active = or_(active, UserRole.user_id.in_(
+                select(User.id).where(User.erased_at >= self.since)))
+        query = query.where(active, UserRole.created_at < self.until)
         if self.school_ids is not None:
             query = query.where(UserRole.school_id.in_(self.school_ids))
         if self.form is not None:
             query = query.where(UserRole.form == self.form)
         return query
 
-    def pairs(self, query: Select) -> Select:
+    def pairs(self, query: Select, *, in_period: bool = False) -> Select:
+        """Limit a query over Pair to the scope's schools and form; `in_period`: also to the
+        pairs that existed at some moment of the period."""
         if self.school_ids is not None:
             query = query.where(Pair.school_id.in_(self.school_ids))
         if self.form is not None:
             query = query.where(Pair.form == self.form)
+        if in_period:
+            query = query.where(Pair.created_at < self.until,
+                                or_(Pair.ended_at.is_(None), Pair.ended_at >= self.since))
         return query
+
+    def pair_state(self) -> ColumnElement:
+        """A pair's status as it was when the period ended: ended by then as it ended, else
+        active if it had started (Pair.started_on, a local day), else proposed."""
+        return case(
+            (and_(Pair.ended_at.is_not(None), Pair.ended_at < self.until), Pair.status),
+            (and_(Pair.started_on.is_not(None), Pair.started_on <= self.last_day),
+             literal(PairStatus.ACTIVE.value)),
+            else_=literal(PairStatus.PROPOSED.value))
+
+    def pair_was_active(self) -> ColumnElement:
+        """Whether a pair of the period was active at some moment of it: it had started by its
+        last day (a pair is only ended after it started, or refused before)."""
+        return and_(Pair.started_on.is_not(None), Pair.started_on <= self.last_day,
+                    or_(Pair.ended_at.is_(None), Pair.ended_at >= self.since))
 
 
 @dataclass(frozen=True)
@@ -131,24 +178,28 @@ class Person:
 
 
 async def people(session: AsyncSession, scope: Scope) -> list[Person]:
+    """The participants of the period, one row per role: those who withdrew during or after it
+    took part in it."""
     rows = await session.execute(scope.roles(
         select(UserRole.user_id, UserRole.role, Profile.experience_years)
-        .join(Profile, Profile.user_id == UserRole.user_id)))
+        .join(Profile, Profile.user_id == UserRole.user_id), withdrawn=True))
     return [Person(user_id, Role(role), years) for user_id, role, years in rows]
 
 
-def people_with(scope: Scope, roles: Iterable[str], *, with_erased: bool = False) -> Select:
+def people_with(scope: Scope, roles: Iterable[str], *, with_erased: bool = False,
+                withdrawn: bool = False) -> Select:
     return scope.roles(select(UserRole.user_id).where(UserRole.role.in_(list(roles))),
-                       with_erased=with_erased)
+                       with_erased=with_erased, withdrawn=withdrawn)
 
 
 async def latest_completion(session: AsyncSession, scope: Scope, code: str,
-                            roles: Iterable[str]) -> dict[int, datetime | None]:
+                            roles: Iterable[str], *,
+                            withdrawn: bool = False) -> dict[int, datetime | None]:
     """For everyone of `roles` in the scope who began `code` before the period ended: their
-    latest completion (None: begun, never finished)."""
+    latest completion (None: begun, never finished); `withdrawn` as in Scope.roles."""
     rows = await session.execute(
         select(Response.user_id, func.max(Response.completed_at))
-        .where(Response.user_id.in_(people_with(scope, roles)),
+        .where(Response.user_id.in_(people_with(scope, roles, withdrawn=withdrawn)),
                Response.questionnaire_code == code, Response.started_at < scope.until)
         .group_by(Response.user_id))
     return {user_id: completed for user_id, completed in rows}

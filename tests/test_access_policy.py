@@ -303,6 +303,8 @@ async def test_the_readme_table_is_the_policy(running):
                 lambda v: access.may_see_contact(session, v, pupil_mentee, roots),
             "the pupil mentee's card: profile, roles, questionnaires":
                 lambda v: access.curates_person(session, v, pupil_mentee.id, roots),
+            "fill in the mentor's position and key competences from their card":
+                lambda v: access.may_describe_mentor(session, v, users["mentor"].id, roots),
             "invite a pupil into a pair (/invite)":
                 lambda v: _is_some(access.pupil_mentor_school(session, v)),
             "take the pupil mentor's invitation":

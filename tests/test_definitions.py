@@ -248,7 +248,7 @@ async def test_renamed_questionnaires_still_serve_their_purposes(tmp_path, make_
         await curator.send("/summary")
         summary = curator.last.text
         assert "• Диагностика профессиональных дефицитов: 1 / 0 / 0" in summary
-        assert "Кто не прошёл: Удовлетворённость наставляемого" in str(curator.last.buttons())
+        assert "Удовлетворённость наставляемого: кто не прошёл" in str(curator.last.buttons())
         async with running.session() as session:
             kinds = dict((await session.execute(select(
                 QuestionnaireVersion.code, QuestionnaireVersion.kind))).all())

@@ -321,7 +321,8 @@ async def test_answers_come_out_as_they_were_stored(running):
         user = User(telegram_id=9200, consent_at=UNTIL)
         user.profile = Profile(full_name="Мария", school_id=school.id)
         user.roles = [UserRole(role="mentee_teacher", form="teacher_teacher",
-                               school_id=school.id, is_active=True)]
+                               school_id=school.id, is_active=True,
+                               created_at=UNTIL - timedelta(days=3))]
         session.add(user)
         await session.flush()
         for shift in range(len(odd)):

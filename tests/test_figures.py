@@ -6,7 +6,7 @@ scopes."""
 
 import random
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from domain.roles import Role
 from models import Answer, Pair, PairMember, Profile, Response, School, User, UserRole
 from models.surveys import response_scores
 from services import figures, privacy, reports, scores
-from services.pairs import OPEN, PairStatus
+from services.pairs import PairStatus
 from tests.flows import SHIPPED, VERSIONS
 
 AREAS = SHIPPED.purposes.areas
@@ -43,17 +43,19 @@ async def build(session, seed: int) -> list[int]:
         school = rng.choice(schools)
         role = rng.choice(list(Role))
         user = User(telegram_id=7000 + number, consent_at=T0, is_active=rng.random() > 0.1,
-                    unreachable_at=T0 if rng.random() < 0.1 else None,
-                    erased_at=T0 if rng.random() < 0.08 else None)
+                    unreachable_at=a_day(rng) if rng.random() < 0.1 else None,
+                    erased_at=a_day(rng) if rng.random() < 0.08 else None)
         if rng.random() > 0.05:
             user.profile = Profile(full_name=f"P{number}", school_id=school.id,
                                    experience_years=rng.choice((None, 0, 2, 3, 4, 10)))
         user.roles = [UserRole(role=role.value, form=FORMS[role], school_id=school.id,
-                               is_active=user.erased_at is None and rng.random() > 0.1)]
+                               is_active=user.erased_at is None and rng.random() > 0.1,
+                               created_at=a_day(rng))]
         if rng.random() < 0.15:  # a second role, in the same school or another
             other = rng.choice([r for r in Role if r is not role])
             user.roles.append(UserRole(role=other.value, form=FORMS[other],
-                                       school_id=rng.choice(schools).id, is_active=True))
+                                       school_id=rng.choice(schools).id, is_active=True,
+                                       created_at=a_day(rng)))
         session.add(user)
         users.append(user)
     await session.flush()
@@ -69,9 +71,18 @@ async def build(session, seed: int) -> list[int]:
                 respond(session, rng, user, code, {
                     item: rng.choice((*range(1, 11), *ODD_VALUES))
                     for item in ITEMS[code] if rng.random() > 0.1})
-    for _ in range(12):
+    for _ in range(16):
+        # Proposed, started some days later (or refused), ended later still: pairs before,
+        # across and after each scope's period.
+        status, proposed = rng.choice(list(PairStatus)), a_day(rng)
+        started = status in (PairStatus.ACTIVE, PairStatus.COMPLETED) or (
+            status is PairStatus.CANCELLED and rng.random() < 0.5)
+        ended = proposed + timedelta(days=rng.randint(1, 60))
         pair = Pair(school_id=rng.choice(schools).id, form=rng.choice(list(FORMS.values())),
-                    status=rng.choice(list(PairStatus)), started_on=date(2026, 9, 1))
+                    status=status, created_at=proposed,
+                    started_on=(proposed + timedelta(days=1)).date() if started else None,
+                    ended_at=ended if status in (PairStatus.COMPLETED, PairStatus.CANCELLED)
+                    else None)
         mentor, mentee = rng.sample(users, 2)
         pair.members = [
             PairMember(user_id=mentor.id, side="mentor", consent="agreed"),
@@ -84,6 +95,11 @@ async def build(session, seed: int) -> list[int]:
     await scores.record_all(session)
     await session.commit()
     return [school.id for school in schools]
+
+
+def a_day(rng: random.Random) -> datetime:
+    """A moment from a month before the first scope to a month after the last."""
+    return T0 + timedelta(days=rng.randint(-30, 145), hours=rng.randint(0, 23))
 
 
 def respond(session, rng: random.Random, user: User, code: str, answers: dict) -> None:
@@ -105,18 +121,41 @@ def scopes(school_ids: list[int]) -> list[reports.Scope]:
             reports.Scope(None, None, T0 + timedelta(days=30), T0 + timedelta(days=60))]
 
 
+def state_when_ended(pair: Pair, scope: reports.Scope) -> str | None:
+    """The pair's status at the end of the scope's period; None: not a pair of the scope."""
+    if ((scope.school_ids is not None and pair.school_id not in scope.school_ids)
+            or (scope.form is not None and pair.form != scope.form)
+            or pair.created_at >= scope.until
+            or (pair.ended_at is not None and pair.ended_at < scope.since)):
+        return None
+    if pair.ended_at is not None and pair.ended_at < scope.until:
+        return pair.status
+    if pair.started_on is not None and pair.started_on <= scope.last_day:
+        return PairStatus.ACTIVE
+    return PairStatus.PROPOSED
+
+
+async def expected_pairs(session, scope: reports.Scope) -> tuple[Counter, int]:
+    """The pairs of the period by their status when it ended and form, and how many of them
+    were active at some moment of it."""
+    states = [(pair, state_when_ended(pair, scope)) for pair in await session.scalars(select(Pair))]
+    return (Counter((state, pair.form) for pair, state in states if state),
+            sum(1 for pair, state in states if state and pair.started_on is not None
+                and pair.started_on <= scope.last_day))
+
+
 async def expected_people(session, scope: reports.Scope) -> figures.People:
     """The KPIs' people by sets, as summarize counted them before the SQL aggregates."""
     persons = await reports.people(session, scope)
     pairs = (await session.execute(
-        select(PairMember.user_id, PairMember.consent, Pair.status, Pair.school_id, Pair.form)
+        select(PairMember.user_id, PairMember.consent, Pair)
         .join(Pair, Pair.id == PairMember.pair_id))).all()
-    in_pairs = {user_id for user_id, consent, status, school_id, form in pairs
-                if status in (*OPEN, PairStatus.COMPLETED) and consent != "declined"
-                and (scope.school_ids is None or school_id in scope.school_ids)
-                and (scope.form is None or form == scope.form)}
+    in_pairs = {user_id for user_id, consent, pair in pairs
+                if consent != "declined" and (state := state_when_ended(pair, scope))
+                and (state != PairStatus.CANCELLED or pair.started_on is not None)}
     leaving = {user.id for user in await session.scalars(select(User))
-               if not user.is_active or user.unreachable_at is not None}
+               if not (user.is_active or (user.erased_at and user.erased_at >= scope.until))
+               or (user.unreachable_at and user.unreachable_at < scope.until)}
     young = {p.user_id for p in persons if p.role is Role.MENTEE_TEACHER
              and p.experience_years is not None and p.experience_years <= reports.YOUNG_YEARS}
     teachers = {p.user_id for p in persons if p.role.is_teacher}
@@ -160,7 +199,8 @@ async def test_aggregates_match_the_per_person_figures(running, seed):
                 concerned = {p.user_id for p in persons if p.role in roles}
                 if concerned:
                     latest = await reports.latest_completion(session, scope, code,
-                                                             [r.value for r in roles])
+                                                             [r.value for r in roles],
+                                                             withdrawn=True)
                     done = sum(1 for moment in latest.values()
                                if moment is not None and moment >= scope.since)
                     expected[code] = Counter(done=done, started=len(latest) - done,
@@ -179,6 +219,8 @@ async def test_aggregates_match_the_per_person_figures(running, seed):
 
             assert await figures.kpi_people(session, scope) == \
                 await expected_people(session, scope)
+            summary = await figures.summarize(session, scope, questionnaires, scope.until)
+            assert (summary.pairs, summary.active_pairs) == await expected_pairs(session, scope)
 
 
 async def test_an_empty_scope_has_no_figures(running):
@@ -245,7 +287,8 @@ async def test_a_completion_writes_its_rollup_and_a_retake_or_erasure_keeps_it(r
         user = User(telegram_id=9100, consent_at=T0)
         user.profile = Profile(full_name="Мария", school_id=school.id, experience_years=1)
         user.roles = [UserRole(role=Role.MENTEE_TEACHER.value, form="teacher_teacher",
-                               school_id=school.id, is_active=True, confirmed_at=T0)]
+                               school_id=school.id, is_active=True, confirmed_at=T0,
+                               created_at=T0)]
         session.add(user)
         await session.commit()
 

@@ -861,6 +861,7 @@ async def reset(world: World, person: Person) -> None:
         user = await session.scalar(select(User).where(User.telegram_id == person.user.id))
         if user is not None:
             await forget(session, user)
+            await session.commit()
     dispatcher = world.running.app.dispatcher
     context = dispatcher.fsm.get_context(world.running.bot, person.chat.id, person.user.id)
     await context.clear()

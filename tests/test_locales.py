@@ -11,6 +11,7 @@ from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from domain import matching
 from domain.profile import ProfileForm
 from domain.roles import Form, Role, Variant
+from handlers.callbacks import MentorDetail
 from services.pairs import MENTEE, MENTOR, PairStatus
 from tests.flows import SHIPPED
 
@@ -169,6 +170,10 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("pair-ask-", ""): asked,
         ("card-consent-", ""): {AGREED, DECLINED, "waiting"},
         ("card-survey-", ""): set(Status),
+        ("card-mentor-", ""): set(MentorDetail),
+        ("card-button-mentor-", ""): set(MentorDetail),
+        ("mentor-detail-ask-", ""): set(MentorDetail),
+        ("mentor-detail-saved-", ""): set(MentorDetail),
         ("button-curator-", ""): set(CURATOR_SHORTCUTS),
         ("cmd-", ""): set(USER_COMMANDS + CURATOR_COMMANDS),
         ("desk-chart-", ""): {"deficits", "satisfaction", "meetings"},

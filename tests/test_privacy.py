@@ -118,11 +118,20 @@ async def test_delete_me_erases_what_names_the_person_and_keeps_anonymous_scores
         owed = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.chat_id == anna.user.id, OutboxMessage.status == "pending"))
         assert owed == 0
-        # Her scores still count in the school's figures; she is no longer a participant.
+        # Her scores still count in the school's figures, and she counts, anonymously, among
+        # the participants of a period she took part in; not of one after she left, and
+        # nobody lists or reminds her any more.
         after = (await reports.diagnoses(session, everything_scope()))[1]
         assert after == before
         people = await reports.people(session, everything_scope())
-        assert erased.id not in {person.user_id for person in people}
+        assert erased.id in {person.user_id for person in people}
+        later = reports.Scope(None, None, datetime(2026, 11, 23, tzinfo=UTC),
+                              datetime(2027, 1, 1, tzinfo=UTC))
+        assert erased.id not in {person.user_id for person in await reports.people(session,
+                                                                                   later)}
+        listed = await reports.laggards(session, everything_scope(), "satisfaction_mentee",
+                                        ["mentee_teacher"])
+        assert erased.id not in {user_id for user_id, _, _ in listed}
 
     # The curator's lists no longer name her; she can come back as a new person.
     said = texts(await anna.send("/surveys"))

@@ -10,12 +10,15 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from handlers.callbacks import EditMentorDetail, MentorDetail, PersonCard
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
     TEACHER_MENTOR,
+    active_pair,
     diagnose,
     join,
+    register,
     register_curator,
     stored_user,
 )
@@ -23,6 +26,7 @@ from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 
+STALE = "Эта кнопка больше не действует."
 PARENT = "+7 900 123-45-67 (мама, Сидорова Ольга)"
 
 
@@ -188,3 +192,83 @@ async def test_a_pupil_registered_before_the_question_is_asked_it_once_on_start(
     assert any("Профиль заполнен" in m.text for m in kolya.messages()[-3:])
     await kolya.send("/start")
     assert "Контакт родителя" not in kolya.last.text
+
+
+async def test_a_curator_fills_in_a_mentors_position_and_key_competences(running):
+    """From the mentor's card: «Должность», the text (escaped when shown, checked for length,
+    /cancel leaves it), saved at once and in the export; nobody but a curator of the mentor's
+    school may, whatever they press."""
+    curator, petr, anna = await active_pair(running)
+    oleg = running.person(3)
+    await register(oleg, {**TEACHER_MENTOR, "school": "Гимназия 2", "name": "Орлов Олег"})
+    async with running.session() as session:
+        ids = {person: (await stored_user(session, person.user.id)).id
+               for person in (petr, anna, oleg)}
+    await curator.press_data(PersonCard(user=ids[petr]).pack())
+    card = curator.last
+    assert "Должность: —" in card.text and "Ключевые компетенции: —" in card.text
+    await curator.press("Должность", card)
+    assert "Должность наставника Наставник 0 для базы наставников (сейчас: —)" in \
+        curator.last.text
+    # Too long: said why, nothing saved, still asked.
+    said = texts(await curator.send("у" * 201))
+    assert said == ["Слишком длинно: 201 символов, можно до 200. Сократите, пожалуйста."]
+    said = texts(await curator.send("учитель <b>физики</b> & МО"))
+    assert said == ["Сохранено. Должность наставника Наставник 0: "
+                    "учитель &lt;b&gt;физики&lt;/b&gt; &amp; МО"]
+    async with running.session() as session:
+        profile = (await stored_user(session, petr.user.id)).profile
+        assert profile.position == "учитель <b>физики</b> & МО"
+    # The state is over: the next text is not taken for a position.
+    await curator.send("что-то ещё")
+    # Key competences, 500 characters at most; /cancel keeps what was there.
+    await curator.press_data(PersonCard(user=ids[petr]).pack())
+    await curator.press("Ключевые компетенции")
+    assert "(сейчас: —)" in curator.last.text and "до 500 символов" in curator.last.text
+    await curator.send("/cancel")
+    await curator.send("не сохранится")
+    await curator.press_data(PersonCard(user=ids[petr]).pack())
+    assert "Ключевые компетенции: —" in curator.last.text
+    assert "Должность: учитель &lt;b&gt;физики&lt;/b&gt; &amp; МО" in curator.last.text
+    await curator.press("Ключевые компетенции")
+    await curator.send("проектная работа; " * 27)  # 486 characters, with the spaces stripped
+    async with running.session() as session:
+        profile = (await stored_user(session, petr.user.id)).profile
+        assert profile.key_competences == ("проектная работа; " * 27).strip()
+        assert profile.position == "учитель <b>физики</b> & МО"
+    # The mentor is not told; the base of mentors has both.
+    assert not any("Сохранено" in (m.text or "") for m in petr.messages())
+    ((_, content),) = files(await curator.send("/export"))
+    rows = {row["ФИО"]: row for row in sheet(content, "База наставников")}
+    assert rows["Наставник 0"]["Место работы (учёбы), должность"] == \
+        "МОУ СОШ №1, учитель <b>физики</b> & МО"
+    assert rows["Наставник 0"]["Ключевые компетенции"].startswith("проектная работа;")
+
+    # Petr curates the first school: its mentor's card, not a mentee's or another school's.
+    await curator.send("/curators")
+    await curator.press("МОУ СОШ №1")
+    await curator.press("Сделать куратором: Наставник 0")
+    await petr.press_data(PersonCard(user=ids[anna]).pack())
+    assert "Должность" not in str(petr.last.buttons())
+    for person, detail in ((anna, MentorDetail.POSITION), (oleg, MentorDetail.POSITION),
+                           (oleg, MentorDetail.KEY_COMPETENCES)):
+        forged = EditMentorDetail(user=ids[person], detail=detail).pack()
+        assert texts(await petr.press_data(forged)) == [STALE]
+        assert texts(await anna.press_data(forged)) == [STALE]
+    # A forged press leaves no state behind: the next text goes nowhere near a profile.
+    await petr.send("Директор")
+    async with running.session() as session:
+        for person in (anna, oleg):
+            profile = (await stored_user(session, person.user.id)).profile
+            assert profile.position in (None, "") and profile.key_competences in (None, "")
+    # A curator who loses the school while typing is refused when the text comes.
+    await petr.press_data(EditMentorDetail(user=ids[petr], detail=MentorDetail.POSITION).pack())
+    assert "Должность наставника Наставник 0" in petr.last.text
+    await curator.send("/curators")
+    await curator.press("МОУ СОШ №1")
+    await curator.press("Снять куратора: Наставник 0")
+    await curator.press("Да, снять")
+    assert texts(await petr.send("директор школы")) == [STALE]
+    async with running.session() as session:
+        assert (await stored_user(session, petr.user.id)).profile.position == \
+            "учитель <b>физики</b> & МО"

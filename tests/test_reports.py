@@ -11,6 +11,8 @@ from tests.flows import VERSIONS
 
 pytestmark = pytest.mark.db
 T0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
+# When the dataset's people took their roles and its pairs were proposed.
+JOINED = datetime(2026, 8, 20, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 AREAS8 = ("area_methods", "area_technologies", "area_assessment", "area_control",
           "area_programmes", "area_parents", "area_colleagues", "area_safety")
@@ -33,7 +35,8 @@ class Dataset:
                     unreachable_at=T0 if blocked else None)
         user.profile = Profile(full_name=f"P{number}", school_id=school.id,
                                experience_years=years)
-        user.roles = [UserRole(role=role, form=form, school_id=school.id, confirmed_at=T0)]
+        user.roles = [UserRole(role=role, form=form, school_id=school.id, confirmed_at=T0,
+                                created_at=JOINED)]
         self.session.add(user)
         return user
 
@@ -48,7 +51,10 @@ class Dataset:
 
     def pair(self, school: School, form: str, status: str, mentor: User, mentee: User,
              mentee_consent: str | None = "agreed") -> Pair:
-        pair = Pair(school_id=school.id, form=form, status=status, started_on=date(2026, 9, 1))
+        # Started on September 1st unless never (a proposal, a refusal); ended at T0.
+        pair = Pair(school_id=school.id, form=form, status=status, created_at=JOINED,
+                    started_on=date(2026, 9, 1) if status in ("active", "completed") else None,
+                    ended_at=T0 if status in ("completed", "cancelled") else None)
         pair.members = [PairMember(user_id=mentor.id, side="mentor", consent="agreed"),
                         PairMember(user_id=mentee.id, side="mentee", consent=mentee_consent)]
         pair.plan = []
@@ -128,7 +134,8 @@ async def test_every_figure_and_kpi(running):
                                    ("proposed", "teacher_teacher"): 1,
                                    ("cancelled", "teacher_teacher"): 1,
                                    ("active", "pupil_pupil"): 1}
-    assert summary.active_pairs == 2
+    # Active at some moment of the period: both active pairs and the completed one.
+    assert summary.active_pairs == 3
     assert summary.completion["diagnosis_mentee"] == {"done": 3, "started": 1, "not_started": 0}
     # young[2] completed it before the period: started, not done, in this period.
     assert summary.completion["satisfaction_mentee"] == {"done": 2, "started": 1,
@@ -161,7 +168,11 @@ async def test_every_figure_and_kpi(running):
     assert pupils.unreachable == 1 and "diagnosis_mentee" not in pupils.completion
     assert region.roles["mentee_teacher"] == 5
     assert region.completion["diagnosis_mentee"]["done"] == 4
-    # Before October nothing was completed and no meeting held.
+    # Before October nothing was completed and no meeting held; the pairs that ended at T0
+    # were still going: the completed one active, the refused one a proposal.
     assert september.completion["diagnosis_mentee"] == {"done": 0, "started": 0,
                                                         "not_started": 4}
+    assert dict(september.pairs) == {("active", "teacher_teacher"): 2,
+                                     ("proposed", "teacher_teacher"): 2,
+                                     ("active", "pupil_pupil"): 1}
     assert september.meetings_held == 0 and september.satisfaction == {}

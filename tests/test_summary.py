@@ -1,15 +1,27 @@
 """The curator's /summary: counts, questionnaire completion, satisfaction, deficits, meetings
 and the KPIs of programme 001, from data made through the bot."""
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from handlers.callbacks import SummaryButton, SummaryView
 from models import User
-from tests.flows import TEACHER_MENTEE, active_pair, diagnose, join, rediagnose
-from tests.telegram import texts
+from tests.flows import (
+    PUPIL_MENTEE,
+    PUPIL_MENTOR,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    active_pair,
+    diagnose,
+    join,
+    rediagnose,
+    register,
+)
+from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 
@@ -56,10 +68,10 @@ async def test_summary_period_and_rights(running):
     assert said == ["Период пишется двумя датами: /summary 2026-09-01 2026-12-31"]
     said = texts(await curator.send("/summary 2026-09-01 2026-09-30"))
     (summary,) = [t for t in said if "01.09.2026 – 30.09.2026" in t]
-    # Figures that do not follow the period say so.
-    assert "Участники сейчас, без учёта периода: наставники-педагоги 1" in summary
-    assert "Пары сейчас, без учёта периода: работает · учитель – учитель: 1" in summary
-    assert "(раздел 3.2; участники и пары — на сегодня)" in summary
+    # Everyone joined on 22.11: nobody was in the programme in September.
+    assert "Участники за период: наставники-педагоги 0, наставляемые педагоги 0" in summary
+    assert "Пары за период (состояние на его конец): —" in summary
+    assert "(раздел 3.2, за период)" in summary
     assert texts(await petr.send("/summary")) == ["Эта команда — для куратора программы."]
 
 
@@ -75,3 +87,102 @@ async def test_periods_outside_the_years_a_period_may_cover_are_refused(running)
     for since, until in ((1, date.max.toordinal()), (10**10, 10**10), (0, 5)):
         forged = SummaryButton(view=SummaryView.CHART_MEETINGS, since=since, until=until).pack()
         assert texts(await curator.press_data(forged)) == ["Эта кнопка больше не действует."]
+
+
+async def summary_of(curator, period: str) -> str:
+    (summary,) = [t for t in texts(await curator.send(f"/summary {period}")) if "Сводка" in t]
+    return summary
+
+
+async def year_report_cells(curator) -> dict:
+    """The year report of the summary shown last: its figures by label."""
+    ((_, content),) = files(await curator.press("Итоги года"))
+    rows = load_workbook(io.BytesIO(content))["Итоги года"].iter_rows(values_only=True)
+    return {row[0]: row[1] for row in rows if row[0]}
+
+
+async def test_people_and_pairs_follow_the_period(running, clock):
+    """A pair formed in September and ended in November, a second mentee who joined in
+    October: each period counts those who were in the programme then, and the pair in the
+    state it was in when the period ended; the year report says the same."""
+    clock.current = datetime(2026, 9, 10, 9, tzinfo=UTC)
+    curator, _, _ = await active_pair(running)
+    clock.current = datetime(2026, 10, 20, 9, tzinfo=UTC)
+    boris = running.person(201)
+    await join(running, curator, boris, {**TEACHER_MENTEE, "name": "Борис"},
+               "Наставляемый (педагог)")
+    clock.current = datetime(2026, 11, 5, 9, tzinfo=UTC)
+    await curator.send("/pairs")
+    await curator.press("Завершить")
+    await curator.press("Да, завершить")
+    clock.current = datetime(2026, 11, 22, 9, tzinfo=UTC)
+
+    august = await summary_of(curator, "2026-08-01 2026-08-31")
+    assert "наставники-педагоги 0, наставляемые педагоги 0" in august
+    assert "Пары за период (состояние на его конец): —" in august
+    assert "Вовлечено молодых специалистов: 0 из 0" in august
+
+    # Boris joined after September: not counted in it; in October he is, unpaired.
+    for period, mentees, young_involved, percent in (
+            ("2026-09-01 2026-09-30", 1, "1 из 1", 100),
+            ("2026-10-01 2026-10-31", 2, "1 из 2", 50)):
+        summary = await summary_of(curator, period)
+        assert f"наставники-педагоги 1, наставляемые педагоги {mentees}" in summary, period
+        assert "работает · учитель – учитель: 1" in summary, period
+        assert f"Вовлечено молодых специалистов: {young_involved} ({percent:.1f}%)" in summary
+        cells = await year_report_cells(curator)
+        assert cells["Наставляемый (педагог)"] == mentees, period
+        assert cells["учитель – учитель · работает"] == 1, period
+        assert cells[f"Вовлечено молодых специалистов ({young_involved})"] == percent, period
+
+    # The pair ended on 05.11: completed in November's view, gone from a later one.
+    november = await summary_of(curator, "2026-11-01 2026-11-22")
+    assert "завершена · учитель – учитель: 1" in november
+    assert "работает" not in november
+    later = await summary_of(curator, "2026-11-10 2026-11-22")
+    assert "Пары за период (состояние на его конец): —" in later
+    assert "наставляемые педагоги 2" in later
+
+
+# About as many characters as a full-width button shows on a phone 360 dp wide in Telegram's
+# button font; a row of n buttons gives each an n-th. An estimate, kept on the safe side.
+SCREEN_WIDTH = 40
+
+
+def as_seen(label: str, width: int) -> str:
+    """The label as Telegram shows it in a button `width` characters wide: cut with «…»."""
+    return label if len(label) <= width else label[:width - 1] + "…"
+
+
+async def test_no_two_summary_buttons_look_alike_in_either_language(running):
+    """Every questionnaire of the content files has a «who has not completed» button (people of
+    every role, nobody done), in Russian and in English: no two buttons of the summary read the
+    same, even where a narrow screen cuts them; a button that shares its row fits it whole, and
+    a questionnaire's button shows its short title whole."""
+    curator, _, _ = await active_pair(running)
+    await join(running, curator, running.person(300), PUPIL_MENTOR, PUPIL_MENTOR["role"])
+    await join(running, curator, running.person(301), PUPIL_MENTEE, PUPIL_MENTEE["role"])
+    await join(running, curator, running.person(201), {**TEACHER_MENTEE, "name": "Борис"},
+               TEACHER_MENTEE["role"])
+    # A second school, so that the schools' button is there too.
+    await register(running.person(3), {**TEACHER_MENTOR, "school": "Гимназия 2"})
+    catalog = running.app.surveys.catalog
+    for language in ("ru", "en"):
+        if language == "en":
+            await curator.send("/language")
+            await curator.press("English")
+        await curator.send("/summary")
+        rows = curator.last.markup.inline_keyboard
+        labels = [(button.text, SCREEN_WIDTH // len(row)) for row in rows for button in row]
+        assert len({text for text, _ in labels}) == len(labels), labels
+        seen = [as_seen(text, width) for text, width in labels]
+        assert len(set(seen)) == len(seen), seen
+        assert all(len(text) <= width for row in rows if len(row) > 1
+                   for text, width in [(button.text, SCREEN_WIDTH // len(row))
+                                       for button in row]), labels
+        laggards = [text for text, _ in labels if text.startswith("👥")]
+        titles = [catalog.short_title(q.id, language) for q in catalog]
+        assert len(laggards) == len(titles)
+        for title in titles:
+            (label,) = [text for text in laggards if text.startswith(f"👥 {title}:")]
+            assert f"👥 {title}" in as_seen(label, SCREEN_WIDTH), label

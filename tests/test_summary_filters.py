@@ -49,7 +49,7 @@ async def test_filters_laggards_and_charts(running):
     await curator.press("7 дней", curator.last)
     assert "16.11.2026 – 22.11.2026" in curator.last.text
     # Who has not completed the mentee's satisfaction questionnaire: Anna.
-    said = texts(await curator.press("Кто не прошёл: Удовлетворённость наставляемого"))
+    said = texts(await curator.press("Удовлетворённость наставляемого: кто не прошёл"))
     (listing,) = [t for t in said if "Не прошли" in t]
     assert "Не прошли «Анкета удовлетворённости наставляемого»</b>: 1" in listing
     assert "1. Наставляемая 0" in listing
@@ -61,7 +61,7 @@ async def test_filters_laggards_and_charts(running):
     await curator.send("/summary")
     assert not any("Диагностика дефицитов" in label for label, _ in curator.last.buttons())
     await anna.send("/surveys")
-    for chart in ("📊 Дефициты", "📊 Удовлетворённость", "📊 Встречи"):
+    for chart in ("📊 Дефициты", "📊 Оценки", "📊 Встречи"):
         sent = files(await curator.press(chart))
         ((name, png),) = sent
         assert name.endswith(".png") and png.startswith(PNG) and len(png) > 5000
@@ -127,15 +127,15 @@ async def test_only_curators_and_only_their_schools(running):
     assert said == ["Эта команда — для куратора программы."]
     said = texts(await other.send("/summary"))
     assert said == ["Эта команда — для куратора программы."]
-    # A period given as dates.
-    await petr.send("/summary 2026-09-01 2026-09-30")
-    assert "01.09.2026 – 30.09.2026" in petr.last.text
-    # Its buttons keep the period: the laggards of September only.
-    september = (date(2026, 9, 1).toordinal(), date(2026, 9, 30).toordinal())
+    # A period given as dates (everybody joined on 22.11).
+    await petr.send("/summary 2026-11-01 2026-11-30")
+    assert "01.11.2026 – 30.11.2026" in petr.last.text
+    # Its buttons keep the period: the laggards of November only.
+    november = (date(2026, 11, 1).toordinal(), date(2026, 11, 30).toordinal())
     laggard_buttons = [SummaryButton.unpack(data) for label, data in petr.last.buttons()
-                       if "Кто не прошёл" in label]
-    assert laggard_buttons and all((b.since, b.until) == september for b in laggard_buttons)
-    said = texts(await petr.press("Кто не прошёл: Диагностика дефицитов"))
-    assert any("Не прошли «Диагностика профессиональных дефицитов»</b>: 1" in t for t in said)
+                       if "кто не прошёл" in label]
+    assert laggard_buttons and all((b.since, b.until) == november for b in laggard_buttons)
+    said = texts(await petr.press("Удовлетворённость наставляемого: кто не прошёл"))
+    assert any("Не прошли «Анкета удовлетворённости наставляемого»</b>: 1" in t for t in said)
     async with running.session() as session:
         assert (await stored_user(session, other.user.id)).profile.school_id == second

@@ -37,3 +37,14 @@ pair-confirm-cancel = Cancel the pair { $pair }? Both will be told.
 button-pair-end-sure = 🏁 Yes, end it
 button-pair-reassign-sure = 🔄 Yes, reassign
 button-pair-cancel-sure = ✖️ Yes, cancel it
+
+## A teacher mentor's position and key competences (the base of mentors), filled in by a curator
+card-mentor-position = Position: { $text }
+card-mentor-key_competences = Key competences: { $text }
+card-button-mentor-position = ✏️ Position
+card-button-mentor-key_competences = ✏️ Key competences
+mentor-detail-ask-position = The position of mentor { $name } for the base of mentors (now: { $current }). Type it in one message, up to { $limit } characters, or send /cancel.
+mentor-detail-ask-key_competences = The key competences of mentor { $name } for the base of mentors (now: { $current }). Type them in one message, up to { $limit } characters, or send /cancel.
+mentor-detail-hint = Please type it as text, up to { $limit } characters, or send /cancel.
+mentor-detail-saved-position = Saved. Position of mentor { $name }: { $text }
+mentor-detail-saved-key_competences = Saved. Key competences of mentor { $name }: { $text }

@@ -37,3 +37,14 @@ pair-confirm-cancel = Отменить пару { $pair }? Участники п
 button-pair-end-sure = 🏁 Да, завершить
 button-pair-reassign-sure = 🔄 Да, переназначить
 button-pair-cancel-sure = ✖️ Да, отменить
+
+## Должность и ключевые компетенции наставника-педагога (база наставников), заполняет куратор
+card-mentor-position = Должность: { $text }
+card-mentor-key_competences = Ключевые компетенции: { $text }
+card-button-mentor-position = ✏️ Должность
+card-button-mentor-key_competences = ✏️ Ключевые компетенции
+mentor-detail-ask-position = Должность наставника { $name } для базы наставников (сейчас: { $current }). Напишите её одним сообщением, до { $limit } символов, или отправьте /cancel.
+mentor-detail-ask-key_competences = Ключевые компетенции наставника { $name } для базы наставников (сейчас: { $current }). Напишите их одним сообщением, до { $limit } символов, или отправьте /cancel.
+mentor-detail-hint = Напишите текстом, до { $limit } символов, или отправьте /cancel.
+mentor-detail-saved-position = Сохранено. Должность наставника { $name }: { $text }
+mentor-detail-saved-key_competences = Сохранено. Ключевые компетенции наставника { $name }: { $text }

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -158,12 +158,7 @@ class Lookups:
         it."""
         if self.mentor_id is not None:
             return query.where(Pair.id.in_(access.shared_pairs(self.mentor_id, MENTOR)))
-        query = self.scope.pairs(query)
-        if period:
-            query = query.where(
-                or_(Pair.ended_at.is_(None), Pair.ended_at >= self.scope.since),
-                or_(Pair.started_on.is_(None), Pair.started_on <= self.last_day))
-        return query
+        return self.scope.pairs(query, in_period=period)
 
     def people(self, roles: Sequence[str], *extra: Any) -> Select:
         return self.scope.roles(
