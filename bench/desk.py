@@ -616,8 +616,11 @@ def bare_queries(dialect: str, serving: Purposes) -> dict[str, Any]:
             WHERE u.unreachable_at IS NOT NULL AND ur.is_active = :yes""",
         "kpi_people": f"""
             WITH in_pairs AS (
+                -- Pairs of the period, but not one refused before it started.
                 SELECT DISTINCT pm.user_id FROM pair_members pm JOIN pairs p ON p.id = pm.pair_id
-                WHERE p.status IN ('proposed', 'active', 'completed')
+                WHERE p.created_at < :until AND (p.ended_at IS NULL OR p.ended_at >= :since)
+                  AND NOT (p.status = 'cancelled' AND p.ended_at < :until
+                           AND p.started_on IS NULL)
                   AND (pm.consent IS NULL OR pm.consent <> 'declined'))
             SELECT
               sum(CASE WHEN young THEN 1 ELSE 0 END),
@@ -629,11 +632,13 @@ def bare_queries(dialect: str, serving: Purposes) -> dict[str, Any]:
                          AND p.experience_years <= {reports.YOUNG_YEARS} AS young,
                          ur.role IN ('mentor_teacher', 'mentee_teacher') AS teacher,
                          ip.user_id IS NOT NULL AS paired,
-                         u.is_active = :yes AND u.unreachable_at IS NULL AS active
+                         (u.is_active = :yes OR u.erased_at >= :until)
+                         AND (u.unreachable_at IS NULL OR u.unreachable_at >= :until) AS active
                   FROM user_roles ur JOIN profiles p ON p.user_id = ur.user_id
                   JOIN users u ON u.id = ur.user_id
                   LEFT JOIN in_pairs ip ON ip.user_id = ur.user_id
-                  WHERE ur.is_active = :yes) people""",
+                  WHERE ur.created_at < :until
+                    AND (ur.is_active = :yes OR u.erased_at >= :since)) people""",
         "kpi_improved": f"""
             WITH d AS ({diagnosed})
             SELECT count(*), sum(CASE WHEN last_total < first_total THEN 1 ELSE 0 END)
