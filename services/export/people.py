@@ -36,12 +36,14 @@ class PeopleTables:
 
     async def _mentor_rows(self) -> AsyncIterator[Row]:
         query = self.people(MENTOR_ROLES, Profile.mentor_types, Profile.help_offered,
-                            Profile.position, Profile.key_competences, Profile.parent_contact)
+                            Profile.position, Profile.key_competences, Profile.parent_contact,
+                            self.latest_strengths().label("strengths_id"),
+                            self.latest_satisfaction().label("satisfaction_id"))
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
-                strengths = await self.strengths(ids)
-                satisfied = await self.satisfaction(ids)
+                strengths = await self.strengths(row.strengths_id for row in part)
+                satisfied = await self.satisfaction(row.satisfaction_id for row in part)
                 pairs = await self.partner_pairs(ids, MENTOR)
                 for row in part:
                     own = pairs.get(row.user_id, [])
@@ -54,7 +56,7 @@ class PeopleTables:
                         LIST_SEPARATOR.join(dict.fromkeys(
                             name for span in own for name in span.partner_names)),
                         self._dates(own),
-                        self._results(self._pair_results(own), satisfied.get(row.user_id)),
+                        self._results(self._pair_results(own), satisfied.get(row.satisfaction_id)),
                         self.day(row.confirmed_at),
                     ]
 
@@ -85,7 +87,7 @@ class PeopleTables:
             return self.options("help_offered", row.help_offered)
         # What the mentor typed in the profile, then the strengths their diagnosis shows.
         return LIST_SEPARATOR.join(part for part in (
-            row.key_competences, self.areas(strengths.get(row.user_id, []))) if part)
+            row.key_competences, self.areas(strengths.get(row.strengths_id, []))) if part)
 
     def _dates(self, spans: list[PairSpan]) -> str:
         starts = [s.started_on for s in spans if s.started_on]
@@ -121,14 +123,15 @@ class PeopleTables:
 
     async def _mentee_rows(self) -> AsyncIterator[Row]:
         query = self.people(MENTEE_ROLES, Profile.mentee_category, Profile.help_wanted,
-                            Profile.parent_contact)
+                            Profile.parent_contact,
+                            self.latest_satisfaction().label("satisfaction_id"))
         async with self.stream(query) as partitions:
             async for part in partitions:
                 ids = sorted({row.user_id for row in part})
                 teachers = sorted({row.user_id for row in part
                                    if row.role == Role.MENTEE_TEACHER})
                 first, last = await self.diagnoses(teachers)
-                satisfied = await self.satisfaction(ids)
+                satisfied = await self.satisfaction(row.satisfaction_id for row in part)
                 pairs = await self.partner_pairs(ids, MENTEE)
                 for row in part:
                     # The latest pair tells the mentor and the dates.
@@ -148,7 +151,7 @@ class PeopleTables:
                         LIST_SEPARATOR.join(span.partner_names) if span else "",
                         span.end if span else None,
                         self._results(self._progress(entry, last.get(row.user_id)),
-                                      satisfied.get(row.user_id)),
+                                      satisfied.get(row.satisfaction_id)),
                         self.day(row.confirmed_at),
                     ]
 

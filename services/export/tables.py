@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -226,30 +226,39 @@ class Lookups:
             return {}, {}
         return await reports.diagnoses(self.session, self.scope, user_ids)
 
-    async def latest_scores(self, codes: Collection[str], user_ids: list[int]
-                            ) -> dict[int, dict[str, int]]:
-        """Each person's latest completed response to any of these questionnaires up to the
-        end of the period, as its integer answers by question id: read from the responses'
-        rollup (services.scores), one row a person, rather than from every answer row with its
-        JSON decoded one by one (the region's bases spent most of their time there)."""
-        if not user_ids or not codes:
+    def latest_response(self, codes: Collection[str]) -> ScalarSelect:
+        """SQL, for a query over UserRole: the person's latest completed response to any of
+        these questionnaires up to the end of the period, from the responses' rollup. Asked
+        row by row of the people's stream (an index probe each) rather than for a thousand
+        people at a time, which PostgreSQL answered by scanning every rollup row of those
+        questionnaires, once a partition."""
+        rollup = response_scores.c
+        return (select(func.max(rollup.response_id))
+                .where(rollup.user_id == UserRole.user_id,
+                       rollup.questionnaire_code.in_(sorted(codes)),
+                       rollup.completed_at < self.scope.until)
+                .scalar_subquery())
+
+    async def scores_of(self, codes: Collection[str], response_ids: Iterable[int | None]
+                        ) -> dict[int, dict[str, int]]:
+        """The integer answers of these completed responses to these questionnaires by
+        question id, from the rollup
+        (services.scores): one row a response rather than every answer with its JSON decoded
+        one by one (the region's bases spent most of their time there)."""
+        ids = sorted({response_id for response_id in response_ids if response_id is not None})
+        if not ids:
             return {}
         questions = await self.question_lists(codes)
         width = max((len(ids) for ids in questions.values()), default=0)
         rollup = response_scores.c
-        latest = (select(func.max(rollup.response_id))
-                  .where(rollup.questionnaire_code.in_(sorted(codes)),
-                         rollup.completed_at < self.scope.until, rollup.user_id.in_(user_ids))
-                  .group_by(rollup.user_id))
         rows = await self.session.execute(
-            select(rollup.user_id, rollup.questionnaire_code, rollup.questionnaire_version,
+            select(rollup.response_id, rollup.questionnaire_code, rollup.questionnaire_version,
                    *(rollup[score_column(n)] for n in range(width)))
-            .where(rollup.response_id.in_(latest)))
-        found: dict[int, dict[str, int]] = {}
-        for user_id, code, version, *values in rows:
-            found[user_id] = {question: value for question, value in zip(
-                questions.get((code, version), ()), values, strict=False) if value is not None}
-        return found
+            .where(rollup.response_id.in_(ids)))
+        return {response_id: {question: value for question, value in zip(
+                    questions.get((code, version), ()), values, strict=False)
+                    if value is not None}
+                for response_id, code, version, *values in rows}
 
     async def question_lists(self, codes: Collection[str]) -> dict[tuple[str, int], list[str]]:
         """What the rollup's positions stand for, read once an export."""
@@ -259,30 +268,34 @@ class Lookups:
             self._questions_read |= wanted
         return self._questions
 
-    async def satisfaction(self, user_ids: list[int]) -> dict[int, str]:
-        """The average of the scale items of each person's latest completed satisfaction
-        questionnaire up to the end of the period, as text («8,5»)."""
+    def latest_satisfaction(self) -> ScalarSelect:
+        return self.latest_response(purposes.of(self.session).satisfaction)
+
+    async def satisfaction(self, response_ids: Iterable[int | None]) -> dict[int, str]:
+        """The average of the scale items of these satisfaction questionnaires (each person's
+        latest: `latest_satisfaction`) by response, as text («8,5»)."""
         codes = purposes.of(self.session).satisfaction
         scales = {q.id for questionnaire in self.catalog if questionnaire.id in codes
                   for q in questionnaire.questions if q.type is QuestionType.SCALE}
-        if not scales:
-            return {}
         point = "," if self.locale == "ru" else "."
         averages = {}
-        for user_id, answers in (await self.latest_scores(codes, user_ids)).items():
+        for response_id, answers in (await self.scores_of(codes, response_ids)).items():
             found = [value for question, value in answers.items() if question in scales]
             if found:
-                averages[user_id] = f"{sum(found) / len(found):.1f}".replace(".", point)
+                averages[response_id] = f"{sum(found) / len(found):.1f}".replace(".", point)
         return averages
 
-    async def strengths(self, user_ids: list[int]) -> dict[int, list[str]]:
-        """The areas each mentor rated as strengths (COVERED_FROM and up) in their latest
-        completed diagnosis of strengths (services.purposes), in questionnaire order."""
-        found = await self.latest_scores([purposes.of(self.session).strengths], user_ids)
-        strong = {user_id: [area for area in self.areas_order
-                            if answers.get(area, -1) >= COVERED_FROM]
-                  for user_id, answers in found.items()}
-        return {user_id: areas for user_id, areas in strong.items() if areas}
+    def latest_strengths(self) -> ScalarSelect:
+        return self.latest_response([purposes.of(self.session).strengths])
+
+    async def strengths(self, response_ids: Iterable[int | None]) -> dict[int, list[str]]:
+        """The areas rated as strengths (COVERED_FROM and up) in these diagnoses of strengths
+        (each mentor's latest: `latest_strengths`) by response, in questionnaire order."""
+        found = await self.scores_of([purposes.of(self.session).strengths], response_ids)
+        strong = {response_id: [area for area in self.areas_order
+                                if answers.get(area, -1) >= COVERED_FROM]
+                  for response_id, answers in found.items()}
+        return {response_id: areas for response_id, areas in strong.items() if areas}
 
 
 class Tables(PeopleTables, WorkTables, AnswerTables, Lookups):
