@@ -83,6 +83,13 @@ class PickSchool(CallbackData, prefix="school"):
     school_id: Int
 
 
+class SchoolPage(CallbackData, prefix="schpg"):
+    """Another page of the schools to pick from (PickSchool's choice)."""
+
+    action: CuratorAction
+    page: Int
+
+
 class CuratorShortcut(CallbackData, prefix="cur"):
     """A button on the curator's start screen: the command, as if typed."""
 

@@ -26,12 +26,14 @@ from handlers.callbacks import (
     NewInvite,
     PickSchool,
     RevokeCurator,
+    SchoolPage,
 )
 from handlers.matching import show_suggestions
 from handlers.outgoing import full_name, owe
 from handlers.pairs import show_school_pairs
 from handlers.pupil_pairs import offer_buttons
-from handlers.school_context import SchoolViewTools, with_school
+from handlers.rendering import unless_unchanged
+from handlers.school_context import SchoolViewTools, school_picker, with_school
 from handlers.withdrawal import Withdrawal, withdraw
 from models import School, User
 from services import access, invites, schools
@@ -138,6 +140,16 @@ async def on_school_picked(query: CallbackQuery, callback_data: PickSchool, i18n
                SchoolViewTools(profiles, calendars, settings, clock, surveys))
 
 
+async def on_school_page(query: CallbackQuery, callback_data: SchoolPage, i18n: I18nContext,
+                         session: AsyncSession, user: User, settings: Settings) -> None:
+    curated = await access.curated_schools(session, user, settings.curator_ids)
+    if len(curated) < 2 or not isinstance(query.message, Message):
+        raise StaleAction
+    text, keyboard = school_picker(i18n, curated, callback_data.action, callback_data.page)
+    with unless_unchanged():
+        await query.message.edit_text(text, reply_markup=keyboard)
+
+
 async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot,
                         i18n: I18nContext, session: AsyncSession, user: User, school: School,
                         clock: Clock) -> None:
@@ -224,6 +236,7 @@ def router() -> Router:
     curators.message.register(_command(CuratorAction.CALENDAR), Command("calendar"))
     curators.callback_query.register(on_shortcut, CuratorShortcut.filter())
     curators.callback_query.register(on_school_picked, PickSchool.filter(), CuratedSchool())
+    curators.callback_query.register(on_school_page, SchoolPage.filter())
     curators.callback_query.register(on_new_invite, NewInvite.filter(), CuratedSchool())
     curators.callback_query.register(on_grant, GrantCurator.filter(), CuratedSchool())
     curators.callback_query.register(on_revoke, RevokeCurator.filter(), CuratedSchool())

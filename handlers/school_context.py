@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardButton, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,14 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import escape
 from domain.calendar import Calendar
-from handlers.callbacks import CuratorAction, PickSchool
+from handlers.callbacks import CuratorAction, PickSchool, SchoolPage
 from models import School, User
 from services import access
 from services.clock import Clock
 from services.profiles import Profiles
 from services.surveys import Surveys
 
-MAX_SCHOOL_BUTTONS = 50
+# Schools on one page of a choice: a region has hundreds, a municipality can have more than
+# fit one keyboard.
+SCHOOLS_PER_PAGE = 40
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,27 @@ async def with_school(message: Message, i18n: I18nContext, session: AsyncSession
         return None
     if len(curated) == 1:
         return curated[0]
+    text, keyboard = school_picker(i18n, curated, action, 0)
+    await message.answer(text, reply_markup=keyboard)
+    return None
+
+
+def school_picker(i18n: I18nContext, curated: list[School], action: CuratorAction,
+                  page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the schools to choose from, with ◀️ ▶️ between pages (the page is clamped, so
+    a stale or forged one shows a page that exists)."""
+    pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    for school in curated[:MAX_SCHOOL_BUTTONS]:
+    for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
         builder.row(InlineKeyboardButton(
             text=escape(school.name),
             callback_data=PickSchool(action=action, school_id=school.id).pack()))
-    await message.answer(i18n.get("curator-pick-school"), reply_markup=builder.as_markup())
-    return None
+    turns = [InlineKeyboardButton(text=label,
+                                  callback_data=SchoolPage(action=action, page=to).pack())
+             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    if turns:
+        builder.row(*turns)
+    text = (i18n.get("curator-pick-school") if pages == 1 else
+            i18n.get("curator-pick-school-page", page=page + 1, pages=pages))
+    return text, builder.as_markup()

@@ -7,7 +7,7 @@ import pytest
 from aiogram.methods import DeleteMyCommands, SetMyCommands
 from sqlalchemy import select
 
-from handlers.callbacks import NewInvite
+from handlers.callbacks import CuratorAction, NewInvite, SchoolPage
 from models import Invite, School, SchoolCurator
 from services import people
 from tests.flows import (
@@ -260,3 +260,40 @@ async def test_a_curator_removes_a_school_curator_who_loses_rights_and_menu(runn
     # The same button again, or forged by someone who curates nothing, changes nothing.
     assert texts(await curator.press_data(again)) == ["Эта кнопка больше не действует."]
     assert texts(await petr.press_data(again)) == ["Эта кнопка больше не действует."]
+
+
+async def test_a_curator_of_many_schools_pages_through_them(running):
+    """A regional curator curates every school of the region: more than one keyboard holds.
+    The choice comes a page at a time, and a school on the last page can be picked."""
+    curator = await register_curator(running)
+    async with running.session() as session:
+        for number in range(1, 46):
+            name = f"Школа <i>№{number:02}</i>"
+            session.add(School(name=name, normalized_name=name.casefold()))
+        await session.commit()
+    await curator.send("/invites")
+    first = curator.last
+    assert first.text == "Выберите школу (страница 1 из 2):"
+    labels = [text for text, _ in first.buttons()]
+    assert len(labels) == 41 and labels[-1] == "▶️" and "Школа <i>№01</i>" in labels
+    await curator.press("▶️")
+    turned = curator.messages()[-1]
+    assert turned.message_id == first.message_id  # edited in place
+    assert turned.text == "Выберите школу (страница 2 из 2):"
+    labels = [text for text, _ in turned.buttons()]
+    assert labels[-1] == "◀️" and "Школа <i>№45</i>" in labels and "Школа <i>№01</i>" not in labels
+    said = texts(await curator.press("Школа <i>№45</i>"))
+    assert any("Школа &lt;i&gt;№45&lt;/i&gt;" in text for text in said)
+    # A page that does not exist shows the last one; a stranger gets the stale answer.
+    await curator.press("◀️")
+    sent = await curator.press_data(SchoolPage(action=CuratorAction.INVITES, page=99).pack(),
+                                    first.message_id)
+    assert texts(sent) == ["Выберите школу (страница 2 из 2):"]
+    # Pressed again on the page shown: nothing to change, nothing goes wrong.
+    assert await curator.press_data(SchoolPage(action=CuratorAction.INVITES, page=1).pack(),
+                                    first.message_id)
+    stranger = running.person(4242)
+    await register(stranger, {**TEACHER_MENTEE, "name": "Посторонний", "school": "Школа 99"})
+    said = texts(await stranger.press_data(
+        SchoolPage(action=CuratorAction.INVITES, page=1).pack()))
+    assert said == ["Эта кнопка больше не действует."]

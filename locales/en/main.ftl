@@ -201,6 +201,7 @@ language-set-unregistered = Done. I will remember the language once you agree in
 curator-only = This command is for the programme curator.
 curator-no-schools = You are a curator, but there are no schools yet: they appear when participants name their school.
 curator-pick-school = Choose a school:
+curator-pick-school-page = Choose a school (page { $page } of { $pages }):
 invite-pick-role = Invitation to “{ $school }”. For which role?
 invite-created =
     <b>Invitation: { $school }, { $role }</b>

@@ -201,6 +201,7 @@ language-set-unregistered = Готово. Язык запомню после в�
 curator-only = Эта команда — для куратора программы.
 curator-no-schools = Вы куратор, но школ пока нет: они появятся, когда участники укажут свою школу.
 curator-pick-school = Выберите школу:
+curator-pick-school-page = Выберите школу (страница { $page } из { $pages }):
 invite-pick-role = Приглашение в «{ $school }». Для какой роли?
 invite-created =
     <b>Приглашение: { $school }, { $role }</b>
