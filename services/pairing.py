@@ -175,8 +175,10 @@ async def group_candidates(session: AsyncSession, pair: Pair
 
 async def add_pupil(session: AsyncSession, pair_id: int, pupil_id: int) -> Pair | None:
     """The pupil joins the proposed «учитель – ученик» pair as a further mentee, within the
-    mentor's places; the mentor, who agreed to fewer pupils, is asked again. None when the pupil
-    or the place is not there (a stale or forged press)."""
+    mentor's places. Everybody who agreed agreed to the group as it was (the pupils to sharing
+    it with others they had not seen): their consent is asked again, so the group starts only
+    when everybody agreed to it as it is now. None when the pupil or the place is not there (a
+    stale or forged press)."""
     await lock(session, Pair, pair_id)
     pair = await session.get(Pair, pair_id, populate_existing=True)
     if pair is None:
@@ -185,8 +187,8 @@ async def add_pupil(session: AsyncSession, pair_id: int, pupil_id: int) -> Pair 
     if free <= 0 or pupil_id not in {p.id for p in pupils}:
         return None
     pair.members.append(PairMember(user_id=pupil_id, side=MENTEE))
-    mentor = mentor_of(pair)
-    if mentor.consent == AGREED:
-        mentor.consent, mentor.consent_at = None, None
+    for joined in pair.members:
+        if joined.consent == AGREED:
+            joined.consent, joined.consent_at = None, None
     await session.flush()
     return pair

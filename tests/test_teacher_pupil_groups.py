@@ -1,0 +1,71 @@
+"""«Учитель – ученик» groups (one teacher, several pupils): everybody agrees to the group as it
+is now, an answer counts only for that group, and pupils learn nothing about each other's
+health or school record."""
+
+import pytest
+from sqlalchemy import select
+
+from models import Pair
+from tests.flows import PUPIL_MENTEE, join, stored_user
+from tests.telegram import texts
+from tests.test_teacher_pupil import school
+
+pytestmark = pytest.mark.db
+STARTED = "Пара начала работу"
+
+
+async def proposed_pair(running, clock):
+    """Petr and Kolya proposed as a «учитель – неуспевающий ученик» pair by /match, and Lena, a
+    further confirmed pupil the curator may add: (curator, petr, kolya, lena, ids, pair id)."""
+    curator, (petr, _, _, kolya, _), ids, _ = await school(running, clock)
+    lena = running.person(303)
+    await join(running, curator, lena, {**PUPIL_MENTEE, "name": "Лебедева Лена", "grade": "2",
+                                        "help": ["Творчество"]}, PUPIL_MENTEE["role"])
+    async with running.session() as session:
+        ids[lena] = (await stored_user(session, lena.user.id)).id
+    await curator.send("/match")
+    await curator.press("учитель – ученик")
+    suggestion = next(m for m in reversed(curator.messages()) if "Сидоров Коля</b> ←" in m.text)
+    await curator.press("Принять", suggestion)
+    await curator.press("⭐ учитель – неуспевающий ученик")
+    async with running.session() as session:
+        pair_id = await session.scalar(select(Pair.id).where(Pair.form == "teacher_pupil"))
+    return curator, petr, kolya, lena, ids, pair_id
+
+
+async def add_to_group(curator, name: str) -> list[str]:
+    await curator.send("/pairs")
+    shown = next(m for m in reversed(curator.messages()) if "→ Сидоров Коля" in m.text)
+    await curator.press("Добавить ученика в группу", shown)
+    return texts(await curator.press(name))
+
+
+def started_anywhere(*people) -> bool:
+    return any(STARTED in m.text for person in people for m in person.messages())
+
+
+async def test_a_pupil_who_agreed_is_asked_again_when_another_pupil_joins(running, clock):
+    """Kolya agreed to a pair with Petr; Lena joins: Kolya is asked again, and the group starts
+    (nobody gets a contact before) only when Kolya, Lena and Petr all agreed to it as it is."""
+    curator, petr, kolya, lena, ids, pair_id = await proposed_pair(running, clock)
+    await kolya.press("Согласен")
+    asked_before = len(kolya.messages())
+    await add_to_group(curator, "Лебедева Лена")
+    assert len(kolya.messages()) == asked_before + 1
+    assert "Наставляемые: Сидоров Коля, Лебедева Лена" in kolya.last.text
+    assert [label for label, _ in kolya.last.buttons()] == ["✅ Согласен(на)", "✖️ Отказаться"]
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        assert {m.user_id: m.consent for m in pair.members} == {
+            ids[petr]: None, ids[kolya]: None, ids[lena]: None}
+    await petr.press("Согласен")
+    await lena.press("Согласен")
+    async with running.session() as session:
+        assert (await session.get(Pair, pair_id)).status == "proposed"
+    assert not started_anywhere(petr, kolya, lena)
+    await kolya.press("Согласен")
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        assert pair.status == "active"
+        assert {m.consent for m in pair.members} == {"agreed"}
+    assert all(STARTED in person.last.text for person in (petr, kolya, lena))
