@@ -198,8 +198,10 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
         "form": localized(f"form-{pair.form}"),
         "variant": localized(f"variant-{pair.variant}") if pair.variant else "—",
     }
-    buttons = [[button("button-pair-agree", PairReply(pair=pair.id, agree=True).pack()),
-                button("button-pair-decline", PairReply(pair=pair.id, agree=False).pack())]]
+    revision = pairs.revision(pair)
+    buttons = [[button(f"button-pair-{answer}",
+                       PairReply(pair=pair.id, agree=agree, revision=revision).pack())
+                for answer, agree in (("agree", True), ("decline", False))]]
     for joined in pair.members:
         if joined.consent is None:
             await owe(session, clock, worker, people[joined.user_id], "pair-proposed",

@@ -43,7 +43,8 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
                         settings: Settings, clock: Clock, outbox: OutboxWorker) -> None:
     now = clock.now()
     pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
-                               now.astimezone(ZoneInfo(settings.timezone)).date())
+                               now.astimezone(ZoneInfo(settings.timezone)).date(),
+                               callback_data.revision)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     curators = await curators_to_tell(session, pair, settings)
     title = pair_title(pair, people)

@@ -143,14 +143,28 @@ async def variant_for(session: AsyncSession, mentee_id: int,
     return VARIANT_BY_CATEGORY.get(category or "")
 
 
+def revision(pair: Pair) -> int:
+    """What a consent button names of the group it asks about: its newest member. A pupil
+    joining a group makes a newer one, so an answer given to the group as it was does not count
+    for the bigger group; a pupil leaving does not (the others agreed to more people than
+    remain)."""
+    return max(joined.id for joined in pair.members)
+
+
 async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
-                  now: datetime, today: date) -> Pair:
-    """One side's answer; the pair starts when everybody agreed, and ends at the first «no».
+                  now: datetime, today: date, revision: int = 0) -> Pair:
+    """One side's answer to the pair as it was at `revision`; the pair starts when everybody
+    agreed, and ends at the first «no». An answer to a group somebody joined since is stale.
 
     Both sides may answer at the same moment: the pair's row is locked first, and the answer
     and the start are conditional writes, so exactly one of them starts the pair (and one
     answer per person counts, however often it is pressed)."""
     await lock(session, Pair, pair_id)
+    members = (await session.scalars(
+        select(PairMember.id).where(PairMember.pair_id == pair_id))).all()
+    # Revision 0: a button sent before groups existed, good only for a pair of two.
+    if max(members, default=0) > revision and (revision or len(members) > 2):
+        raise StaleAction("somebody joined the group since this was asked")
     answered = await session.scalar(
         update(PairMember)
         .where(PairMember.pair_id == pair_id, PairMember.user_id == user.id,

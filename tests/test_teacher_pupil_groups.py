@@ -12,6 +12,7 @@ from tests.test_teacher_pupil import school
 
 pytestmark = pytest.mark.db
 STARTED = "Пара начала работу"
+STALE = ["Эта кнопка больше не действует."]
 
 
 async def proposed_pair(running, clock):
@@ -69,3 +70,24 @@ async def test_a_pupil_who_agreed_is_asked_again_when_another_pupil_joins(runnin
         assert pair.status == "active"
         assert {m.consent for m in pair.members} == {"agreed"}
     assert all(STARTED in person.last.text for person in (petr, kolya, lena))
+
+
+async def test_an_answer_counts_only_for_the_group_as_it_was_asked(running, clock):
+    """Petr's first «Согласен» (and Kolya's first «Отказаться») was about Kolya alone: pressed
+    after Lena joined it is stale and changes nothing; the buttons of the new proposal count."""
+    curator, petr, kolya, lena, ids, pair_id = await proposed_pair(running, clock)
+    first, kolya_first = petr.last, kolya.last
+    await add_to_group(curator, "Лебедева Лена")
+    assert texts(await petr.press("Согласен", first)) == STALE
+    assert texts(await kolya.press("Отказаться", kolya_first)) == STALE
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        assert {m.user_id: m.consent for m in pair.members} == {
+            ids[petr]: None, ids[kolya]: None, ids[lena]: None}
+    await petr.press("Согласен", petr.last)
+    await kolya.press("Согласен")
+    await lena.press("Согласен")
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        assert pair.status == "active"
+        assert {m.consent for m in pair.members} == {"agreed"}
