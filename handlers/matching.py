@@ -204,7 +204,10 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
                 for answer, agree in (("agree", True), ("decline", False))]]
     for joined in pair.members:
         if joined.consent is None:
-            await owe(session, clock, worker, people[joined.user_id], "pair-proposed",
+            # A pupil is not told the variant (nor, in a group, the others' by it).
+            key = "pair-proposed" if access.may_see_variant(pair, joined.user_id) \
+                else "pair-proposed-pupil"
+            await owe(session, clock, worker, people[joined.user_id], key,
                       params=params, buttons=buttons, kind="pair-consent", about=people)
 
 

@@ -13,6 +13,8 @@ these functions. The principles:
   mentor only while the pair is active or completed: a proposal, a refusal or a cancellation
   shares nothing. The mentor's meeting notes are for the mentor and the curators, not the
   mentee.
+* A pair's variant speaks of a child's health and school record: pupils never see it (the
+  teachers and the curators do).
 * A pupil pair starts only between two pupils confirmed in the same school, and a partner's
   contact is shown only to a confirmed member of an active pair (a pupil sees another pupil's,
   not an adult's); curators, who keep the programme's bases, see contacts too.
@@ -28,7 +30,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.roles import Role
+from domain.roles import SIDES, Form, Role
 from models import Invite, Pair, PairMember, School, User, UserRole
 from services import pairs, schools
 
@@ -99,6 +101,18 @@ async def may_see_pair(session: AsyncSession, viewer: User, pair: Pair | None,
     if pair.status in SHARED and pairs.mentor_of(pair).user_id == viewer.id:
         return True
     return await schools.curates(session, viewer, pair.school_id, root_ids)
+
+
+def may_see_variant(pair: Pair, viewer_id: int) -> bool:
+    """A pair's variant («учитель – ребёнок с ОВЗ / ребёнок-инвалид», «– неуспевающий ученик»,
+    «успевающий – неуспевающий») tells of a child's health and school record: a member of the
+    pair who takes part as a pupil never sees it, in a group neither about themselves nor about
+    the others; its teachers and the curators (whom the caller has let see the pair) do."""
+    joined = pairs.member(pair, viewer_id)
+    if joined is None:
+        return True
+    mentor_role, mentee_role = SIDES[Form(pair.form)]
+    return (mentor_role if joined.side == pairs.MENTOR else mentee_role) not in PUPILS
 
 
 async def may_read_notes(session: AsyncSession, viewer: User, pair: Pair | None,

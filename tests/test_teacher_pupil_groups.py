@@ -91,3 +91,30 @@ async def test_an_answer_counts_only_for_the_group_as_it_was_asked(running, cloc
         pair = await session.get(Pair, pair_id)
         assert pair.status == "active"
         assert {m.consent for m in pair.members} == {"agreed"}
+
+
+async def test_pupils_are_never_told_the_variant(running, clock):
+    """«Учитель – ребёнок с ОВЗ / ребёнок-инвалид» speaks of a child's health: the pupils of a
+    group, who see each other's names, get a proposal without the variant; the teacher's has it,
+    and so has the curator's card of the pair."""
+    curator, petr, kolya, lena, _, pair_id = await proposed_pair(running, clock)
+    async with running.session() as session:
+        (await session.get(Pair, pair_id)).variant = "special_needs"
+        await session.commit()
+    await add_to_group(curator, "Лебедева Лена")
+    for pupil in (kolya, lena):
+        proposal = pupil.last.text
+        assert "Наставляемые: Сидоров Коля, Лебедева Лена" in proposal
+        assert "ОВЗ" not in proposal and "вариант" not in proposal
+    assert "вариант: учитель – ребёнок с ОВЗ / ребёнок-инвалид" in petr.last.text
+    for person in (petr, kolya, lena):
+        await person.press("Согласен")
+    assert all(STARTED in person.last.text for person in (petr, kolya, lena))
+    for pupil in (kolya, lena):
+        assert not any("ОВЗ" in m.text or "неуспевающ" in m.text for m in pupil.messages())
+        await pupil.send("/pair")
+        assert not any("ОВЗ" in m.text for m in pupil.messages())
+    await curator.send("/pairs")
+    card = next(m for m in reversed(curator.messages()) if "→ Сидоров Коля" in m.text)
+    said = texts(await curator.press("Подробнее", card))
+    assert any("вариант: учитель – ребёнок с ОВЗ / ребёнок-инвалид" in t for t in said)

@@ -316,6 +316,15 @@ pair-proposed =
     }: { $mentees }
     Form: { $form }; variant: { $variant }
     A pair is only formed with both sides' consent. Do you agree?
+pair-proposed-pupil =
+    <b>The curator proposes a mentoring pair</b>
+    Mentor: { $mentor }
+    { $count ->
+        [1] Mentee
+       *[other] Mentees
+    }: { $mentees }
+    Form: { $form }
+    A pair is only formed with both sides' consent. Do you agree?
 button-pair-agree = ✅ I agree
 button-pair-decline = ✖️ Decline
 pair-waiting = Thank you! Waiting for the other side to agree.
