@@ -154,7 +154,9 @@ def revision(pair: Pair) -> int:
 async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
                   now: datetime, today: date, revision: int = 0) -> Pair:
     """One side's answer to the pair as it was at `revision`; the pair starts when everybody
-    agreed, and ends at the first «no». An answer to a group somebody joined since is stale.
+    agreed, and ends at the first «no» (but a pupil's «no» to a group with other pupils only
+    takes that pupil out of it, services.pairs.leaves_group). An answer to a group somebody
+    joined since is stale.
 
     Both sides may answer at the same moment: the pair's row is locked first, and the answer
     and the start are conditional writes, so exactly one of them starts the pair (and one
@@ -174,24 +176,46 @@ async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
         .returning(PairMember.id).execution_options(synchronize_session=False))
     if answered is None:
         raise StaleAction("no open proposal for this person")
-    if not agree:
+    if agree or await _leave_group(session, pair_id, answered):
+        await _start_if_all_agreed(session, pair_id, today)
+    else:
         await session.execute(
             update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED)
             .values(status=PairStatus.CANCELLED, ended_at=now, end_reason="declined")
             .execution_options(synchronize_session=False))
-    else:
-        waiting = select(PairMember.id).where(
-            PairMember.pair_id == pair_id,
-            (PairMember.consent.is_(None)) | (PairMember.consent != AGREED))
-        started = await session.scalar(
-            update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED,
-                               ~waiting.exists())
-            .values(status=PairStatus.ACTIVE, started_on=today)
-            .returning(Pair.id).execution_options(synchronize_session=False))
-        if started is not None:
-            await _start(session, await _fresh(session, pair_id), today)
     await session.flush()
     return await _fresh(session, pair_id)
+
+
+async def _leave_group(session: AsyncSession, pair_id: int, member_id: int) -> bool:
+    """A pupil who declines a «учитель – ученик» group with other pupils in it leaves it, so
+    nothing counts them as a member any more (the others' answers stand: they agreed to more
+    people than remain). False for a mentor's «no» or the last pupil's, which end the pair."""
+    pair = await _fresh(session, pair_id)
+    leaving = next(joined for joined in pair.members if joined.id == member_id)
+    if pair.form != Form.TEACHER_PUPIL or leaving.side != MENTEE or len(mentees_of(pair)) < 2:
+        return False
+    pair.members.remove(leaving)
+    await session.flush()
+    return True
+
+
+def leaves_group(pair: Pair, user: User) -> bool:
+    """Whether the person's «no» took them out of a group that goes on without them."""
+    return pair.status in OPEN and member(pair, user.id) is None
+
+
+async def _start_if_all_agreed(session: AsyncSession, pair_id: int, today: date) -> None:
+    waiting = select(PairMember.id).where(
+        PairMember.pair_id == pair_id,
+        (PairMember.consent.is_(None)) | (PairMember.consent != AGREED))
+    started = await session.scalar(
+        update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED,
+                           ~waiting.exists())
+        .values(status=PairStatus.ACTIVE, started_on=today)
+        .returning(Pair.id).execution_options(synchronize_session=False))
+    if started is not None:
+        await _start(session, await _fresh(session, pair_id), today)
 
 
 async def _fresh(session: AsyncSession, pair_id: int) -> Pair:
@@ -226,6 +250,12 @@ async def note_decline_reason(session: AsyncSession, pair_id: int, user: User,
     joined.decline_reason = reason
     await session.flush()
     return pair
+
+
+async def group_left_by(session: AsyncSession, pair_id: int, user: User) -> Pair | None:
+    """The group the person left (None if they are in it again, or it is gone)."""
+    pair = await session.get(Pair, pair_id)
+    return pair if pair is not None and member(pair, user.id) is None else None
 
 
 async def pairs_of(session: AsyncSession, user: User) -> list[Pair]:

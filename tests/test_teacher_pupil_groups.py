@@ -2,12 +2,15 @@
 is now, an answer counts only for that group, and pupils learn nothing about each other's
 health or school record."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import Pair
 from tests.flows import PUPIL_MENTEE, join, stored_user
-from tests.telegram import texts
+from tests.telegram import files, texts
 from tests.test_teacher_pupil import school
 
 pytestmark = pytest.mark.db
@@ -24,14 +27,19 @@ async def proposed_pair(running, clock):
                                         "help": ["Творчество"]}, PUPIL_MENTEE["role"])
     async with running.session() as session:
         ids[lena] = (await stored_user(session, lena.user.id)).id
+    return curator, petr, kolya, lena, ids, await propose_kolya(running, curator)
+
+
+async def propose_kolya(running, curator) -> int:
+    """Kolya's suggestion from /match accepted with its usual variant: the new pair's id."""
     await curator.send("/match")
     await curator.press("учитель – ученик")
     suggestion = next(m for m in reversed(curator.messages()) if "Сидоров Коля</b> ←" in m.text)
     await curator.press("Принять", suggestion)
     await curator.press("⭐ учитель – неуспевающий ученик")
     async with running.session() as session:
-        pair_id = await session.scalar(select(Pair.id).where(Pair.form == "teacher_pupil"))
-    return curator, petr, kolya, lena, ids, pair_id
+        return await session.scalar(select(Pair.id).where(Pair.form == "teacher_pupil",
+                                                          Pair.status == "proposed"))
 
 
 async def add_to_group(curator, name: str) -> list[str]:
@@ -39,6 +47,13 @@ async def add_to_group(curator, name: str) -> list[str]:
     shown = next(m for m in reversed(curator.messages()) if "→ Сидоров Коля" in m.text)
     await curator.press("Добавить ученика в группу", shown)
     return texts(await curator.press(name))
+
+
+async def stored(running, pair_id: int) -> tuple[str, set[tuple[int, str | None]]]:
+    """The pair's status and its members' consents, as the database has them."""
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        return pair.status, {(m.user_id, m.consent) for m in pair.members}
 
 
 def started_anywhere(*people) -> bool:
@@ -118,3 +133,81 @@ async def test_pupils_are_never_told_the_variant(running, clock):
     card = next(m for m in reversed(curator.messages()) if "→ Сидоров Коля" in m.text)
     said = texts(await curator.press("Подробнее", card))
     assert any("вариант: учитель – ребёнок с ОВЗ / ребёнок-инвалид" in t for t in said)
+
+
+async def test_a_pupil_declining_a_group_leaves_it_and_the_others_go_on(running, clock):
+    """Lena's «Отказаться» takes only her out of the group: Petr and Kolya are told the group
+    changed (not who left, nor why), the curator is told who and why, and the group starts when
+    the two who remain agreed; nothing counts Lena as a member, and /match offers her again."""
+    curator, petr, kolya, lena, ids, pair_id = await proposed_pair(running, clock)
+    await add_to_group(curator, "Лебедева Лена")
+    await kolya.press("Согласен")
+    _, lena_agrees = lena.find_button("Согласен")
+    await lena.press("Отказаться")
+    assert "в этой группе вас не будет" in lena.last.text
+    for person in (petr, kolya):
+        assert person.last.text.startswith(
+            "Состав группы изменился, теперь в ней: Петров Пётр Петрович → Сидоров Коля.")
+        assert not any("Лебедева Лена отказ" in m.text for m in person.messages())
+    assert any(m.text == "Лебедева Лена отказался(-ась) от участия в группе; группа остаётся: "
+               "Петров Пётр Петрович → Сидоров Коля." for m in curator.messages())
+    await lena.send("Не успеваю после кружка")
+    assert any("Причина отказа (Лебедева Лена" in m.text and "Не успеваю после кружка" in m.text
+               for m in curator.messages())
+    assert not any("Не успеваю" in m.text for person in (petr, kolya) for m in person.messages())
+    assert await stored(running, pair_id) == (
+        "proposed", {(ids[petr], None), (ids[kolya], "agreed")})
+    await petr.press("Согласен")
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id, populate_existing=True)
+        assert pair.status == "active"
+        assert {m.user_id for m in pair.members} == {ids[petr], ids[kolya]}
+    assert STARTED in petr.last.text and STARTED in kolya.last.text
+    assert "Лебедева" not in petr.last.text and "Лебедева" not in kolya.last.text
+    assert not started_anywhere(lena)
+    # Lena's old buttons are stale; the export's pairs have no Lena; /match offers her again.
+    assert texts(await lena.press_data(lena_agrees)) == STALE
+    ((_, content),) = files(await curator.send("/export"))
+    rows = list(load_workbook(io.BytesIO(content), read_only=True)["Пары"]
+                .iter_rows(values_only=True))
+    (row,) = [row for row in rows[1:] if "учитель – ученик" in row]
+    assert "Сидоров Коля" in row and not any("Лебедева" in str(cell) for cell in row)
+    await curator.send("/match")
+    said = texts(await curator.press("учитель – ученик"))
+    assert any("Лебедева Лена</b> ←" in t for t in said)
+
+
+async def test_the_mentors_or_the_last_pupils_no_ends_the_group(running, clock):
+    curator, petr, kolya, lena, ids, pair_id = await proposed_pair(running, clock)
+    await add_to_group(curator, "Лебедева Лена")
+    await kolya.press("Отказаться")
+    async with running.session() as session:
+        assert (await session.get(Pair, pair_id)).status == "proposed"
+    await lena.press("Отказаться")
+    assert "пара не состоится" in lena.last.text
+    assert await stored(running, pair_id) == (
+        "cancelled", {(ids[petr], None), (ids[lena], "declined")})
+    # A group the mentor declines ends for everybody.
+    second = await propose_kolya(running, curator)
+    await add_to_group(curator, "Лебедева Лена")
+    await petr.press("Отказаться")
+    async with running.session() as session:
+        assert (await session.get(Pair, second)).status == "cancelled"
+    assert "Петров Пётр Петрович отказался(-ась) от пары" in kolya.last.text
+
+
+async def test_the_group_starts_when_the_only_one_not_agreed_leaves_it(running, clock):
+    curator, petr, kolya, lena, ids, pair_id = await proposed_pair(running, clock)
+    await add_to_group(curator, "Лебедева Лена")
+    await petr.press("Согласен")
+    await kolya.press("Согласен")
+    await lena.press("Отказаться")
+    async with running.session() as session:
+        pair = await session.get(Pair, pair_id)
+        assert pair.status == "active" and pair.planned_end is not None
+        assert {m.user_id for m in pair.members} == {ids[petr], ids[kolya]}
+    assert STARTED in petr.last.text and STARTED in kolya.last.text
+    assert not any("Состав группы изменился" in m.text for m in kolya.messages())
+    assert not started_anywhere(lena)
+    assert any("Пара начала работу: Петров Пётр Петрович → Сидоров Коля" in m.text
+               for m in curator.messages())
