@@ -13,7 +13,7 @@ from domain import matching
 from domain.profile import PupilMatching
 from domain.pupil_matching import Pupil, PupilScoring, Teacher
 from domain.roles import SIDES, Form, Role
-from models import Pair, PairMember, Profile, UserRole
+from models import Pair, PairMember, Profile, User, UserRole
 from models.db import lock
 from services import purposes
 from services.pairs import (
@@ -183,6 +183,11 @@ async def add_pupil(session: AsyncSession, pair_id: int, pupil_id: int) -> Pair 
     pair = await session.get(Pair, pair_id, populate_existing=True)
     if pair is None:
         return None
+    # Accepting a suggestion for this pupil, or one taking the mentor's last place, at the same
+    # moment locks the pupil's row, then the mentor's (handlers.matching.on_accept_match): so do
+    # we, in that order (no deadlock), and only then count places and the pupil's pairs.
+    await lock(session, User, pupil_id)
+    await lock(session, User, mentor_of(pair).user_id)
     pupils, free, _ = await group_candidates(session, pair)
     if free <= 0 or pupil_id not in {p.id for p in pupils}:
         return None

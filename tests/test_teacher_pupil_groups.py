@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import Pair
+from models.db import lock
+from services import pairing
 from tests.flows import PUPIL_MENTEE, join, stored_user
 from tests.telegram import files, texts
 from tests.test_teacher_pupil import school
@@ -42,10 +44,14 @@ async def propose_kolya(running, curator) -> int:
                                                           Pair.status == "proposed"))
 
 
-async def add_to_group(curator, name: str) -> list[str]:
+async def show_group_candidates(curator) -> None:
     await curator.send("/pairs")
     shown = next(m for m in reversed(curator.messages()) if "→ Сидоров Коля" in m.text)
     await curator.press("Добавить ученика в группу", shown)
+
+
+async def add_to_group(curator, name: str) -> list[str]:
+    await show_group_candidates(curator)
     return texts(await curator.press(name))
 
 
@@ -211,3 +217,26 @@ async def test_the_group_starts_when_the_only_one_not_agreed_leaves_it(running, 
     assert not started_anywhere(lena)
     assert any("Пара начала работу: Петров Пётр Петрович → Сидоров Коля" in m.text
                for m in curator.messages())
+
+
+async def test_adding_a_pupil_locks_the_pupil_then_the_mentor_before_it_checks(running, clock,
+                                                                                  monkeypatch):
+    """As /match's «Принять» does (the pupil's row, then the mentor's), so that a pupil accepted
+    into another pair, or the mentor's last place taken, at the same moment is seen."""
+    curator, petr, _, lena, ids, pair_id = await proposed_pair(running, clock)
+    taken, candidates = [], pairing.group_candidates
+
+    async def recording_lock(session, model, ident):
+        taken.append((model.__name__, ident))
+        await lock(session, model, ident)
+
+    async def recording_candidates(session, pair):
+        taken.append("checked")
+        return await candidates(session, pair)
+
+    monkeypatch.setattr(pairing, "lock", recording_lock)
+    monkeypatch.setattr(pairing, "group_candidates", recording_candidates)
+    await show_group_candidates(curator)
+    taken.clear()
+    await curator.press("Лебедева Лена")
+    assert taken == [("Pair", pair_id), ("User", ids[lena]), ("User", ids[petr]), "checked"]
