@@ -17,7 +17,8 @@ these functions. The principles:
   teachers and the curators do).
 * A pupil pair starts only between two pupils confirmed in the same school, and a partner's
   contact is shown only to a confirmed member of an active pair (a pupil sees another pupil's,
-  not an adult's); curators, who keep the programme's bases, see contacts too.
+  not an adult's; in a «учитель – ученик» group the teacher sees the pupils' contacts, the
+  pupils see nobody's); curators, who keep the programme's bases, see contacts too.
 
 A refusal is answered in the same words as a stale button, so a forged id reveals nothing, not
 even whether it exists.
@@ -143,8 +144,9 @@ async def may_see_progress(session: AsyncSession, viewer: User, mentee_id: int,
 async def may_see_contact(session: AsyncSession, viewer: User, person: User,
                           root_ids: Collection[int]) -> bool:
     """A person's Telegram contact: themselves; a partner in an active pair who is confirmed in
-    the pair's school (a pupil sees another pupil's contact, not an adult's); the curators of
-    their school."""
+    the pair's school (a pupil sees another pupil's contact, not an adult's, and none in a
+    «учитель – ученик» pair or group: its pupils are not partners of each other, the teacher
+    reaches them); the curators of their school."""
     if viewer.id == person.id:
         return True
     partner_pairs = await session.scalars(
@@ -155,7 +157,8 @@ async def may_see_contact(session: AsyncSession, viewer: User, person: User,
     for pair in partner_pairs.unique().all():
         if not await is_confirmed(session, viewer.id, pair.school_id):
             continue
-        if viewer_pupil and await _is_teacher(session, person.id):
+        if viewer_pupil and (pair.form == Form.TEACHER_PUPIL
+                             or await _is_teacher(session, person.id)):
             continue
         return True
     return await curates_person(session, viewer, person.id, root_ids)

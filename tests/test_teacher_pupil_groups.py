@@ -91,6 +91,11 @@ async def test_a_pupil_who_agreed_is_asked_again_when_another_pupil_joins(runnin
         assert pair.status == "active"
         assert {m.consent for m in pair.members} == {"agreed"}
     assert all(STARTED in person.last.text for person in (petr, kolya, lena))
+    # The teacher gets the pupils' contacts; the pupils nobody's (README «Who sees and does
+    # what»).
+    assert "Партнёр: Петров Пётр Петрович, Лебедева Лена\n" in kolya.last.text
+    assert "Партнёр: Петров Пётр Петрович, Сидоров Коля\n" in lena.last.text
+    assert "Сидоров Коля (" in petr.last.text and "Лебедева Лена (" in petr.last.text
 
 
 async def test_an_answer_counts_only_for_the_group_as_it_was_asked(running, clock):
