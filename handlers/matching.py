@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from bot.outbox_worker import OutboxWorker
 from domain import matching
-from domain.roles import TEACHER_PUPIL_VARIANTS, Form, Variant
+from domain.roles import TEACHER_PUPIL_VARIANTS, Form
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
@@ -167,12 +167,9 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
 
 async def _ask_variant(message: Message, i18n: I18nContext, session: AsyncSession,
                        callback_data: AcceptMatch, found: Matchable, profiles: Profiles) -> None:
-    """The variants of «учитель – ученик» to choose from, the usual one first: the replaced
-    pair's, or the one the pupil's request suggests (content/profile.yaml)."""
-    replaced = await session.get(Pair, callback_data.replacing) if callback_data.replacing \
-        else None
-    usual = Variant(replaced.variant) if replaced is not None and replaced.variant else \
-        pairing.pupil_scoring(profiles.form.pupil_matching).usual_variant(found.mentee)
+    """The variants of «учитель – ученик» to choose from, the usual one first."""
+    usual = await pairing.usual_variant(session, profiles.form.pupil_matching, found.mentee,
+                                        callback_data.replacing)
     builder = InlineKeyboardBuilder()
     for variant in sorted(TEACHER_PUPIL_VARIANTS, key=lambda v: v != usual):
         label = i18n.get(f"variant-{variant}")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import matching
 from domain.profile import PupilMatching
 from domain.pupil_matching import Pupil, PupilScoring, Teacher
-from domain.roles import SIDES, Form, Role
+from domain.roles import SIDES, Form, Role, Variant
 from models import Pair, PairMember, Profile, User, UserRole
 from models.db import lock
 from services import purposes
@@ -122,6 +122,17 @@ def pupil_scoring(rules: PupilMatching | None) -> PupilScoring:
     """A teacher for a pupil, by the profile file's rules (none there: every pair scores
     alike)."""
     return PupilScoring(rules or PupilMatching(requests={}))
+
+
+async def usual_variant(session: AsyncSession, rules: PupilMatching | None, pupil: Pupil,
+                        replacing: int) -> Variant | None:
+    """The variant of a «учитель – ученик» pair the curator is offered first: the replaced
+    pair's (`replacing`, 0 for none), else the one the pupil's request suggests (the profile
+    file's rules)."""
+    replaced = await session.get(Pair, replacing) if replacing else None
+    if replaced is not None and replaced.variant:
+        return Variant(replaced.variant)
+    return pupil_scoring(rules).usual_variant(pupil)
 
 
 def scoring(session: AsyncSession, form: Form, rules: PupilMatching | None) -> matching.Scoring:
