@@ -60,7 +60,8 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
     elif not callback_data.agree:
         await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
     elif pair.status != pairs.PairStatus.ACTIVE:
-        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+        await bot.send_message(user.telegram_id, i18n.get(
+            "pair-waiting-group" if len(pair.members) > 2 else "pair-waiting"))
 
 
 async def tell_group_left(state: FSMContext, session: AsyncSession, user: User, clock: Clock,
@@ -102,7 +103,8 @@ async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18
         return
     for joined in people.values():
         partners = [p for p in people.values() if p.id != joined.id]
-        await owe(session, clock, outbox, joined, "pair-started", params={
+        started = "pair-started-group" if len(partners) > 1 else "pair-started"
+        await owe(session, clock, outbox, joined, started, params={
             "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
                          if await access.may_see_contact(session, joined, p, settings.curator_ids)
                          else full_name(p) for p in partners],

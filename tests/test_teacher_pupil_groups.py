@@ -16,7 +16,8 @@ from tests.telegram import files, texts
 from tests.test_teacher_pupil import school
 
 pytestmark = pytest.mark.db
-STARTED = "Пара начала работу"
+# «Пара начала работу!» for two, «Группа начала работу!» for more.
+STARTED = "начала работу!"
 STALE = ["Эта кнопка больше не действует."]
 
 
@@ -93,8 +94,9 @@ async def test_a_pupil_who_agreed_is_asked_again_when_another_pupil_joins(runnin
     assert all(STARTED in person.last.text for person in (petr, kolya, lena))
     # The teacher gets the pupils' contacts; the pupils nobody's (README «Who sees and does
     # what»).
-    assert "Партнёр: Петров Пётр Петрович, Лебедева Лена\n" in kolya.last.text
-    assert "Партнёр: Петров Пётр Петрович, Сидоров Коля\n" in lena.last.text
+    assert "Группа начала работу!" in kolya.last.text
+    assert "Участники: Петров Пётр Петрович, Лебедева Лена\n" in kolya.last.text
+    assert "Участники: Петров Пётр Петрович, Сидоров Коля\n" in lena.last.text
     assert "Сидоров Коля (" in petr.last.text and "Лебедева Лена (" in petr.last.text
 
 
@@ -111,6 +113,7 @@ async def test_an_answer_counts_only_for_the_group_as_it_was_asked(running, cloc
         assert {m.user_id: m.consent for m in pair.members} == {
             ids[petr]: None, ids[kolya]: None, ids[lena]: None}
     await petr.press("Согласен", petr.last)
+    assert petr.last.text == "Спасибо! Ждём согласия остальных участников группы."
     await kolya.press("Согласен")
     await lena.press("Согласен")
     async with running.session() as session:

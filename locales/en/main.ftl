@@ -335,6 +335,11 @@ pair-started =
     <b>Your pair has started!</b>
     Partner: { $partners }
     Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
+pair-waiting-group = Thank you! Waiting for the group's other members to agree.
+pair-started-group =
+    <b>Your group has started!</b>
+    Members: { $partners }
+    Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
 pair-started-curator = A pair has started: { $pair } ({ $form }).
 pair-declined-ask-reason = Understood, the pair will not go ahead. Please write the reason briefly — only the curator will see it (or /cancel).
 pair-reason-hint = Write the reason as text or send /cancel.
