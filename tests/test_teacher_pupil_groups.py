@@ -248,3 +248,16 @@ async def test_adding_a_pupil_locks_the_pupil_then_the_mentor_before_it_checks(r
     taken.clear()
     await curator.press("Лебедева Лена")
     assert taken == [("Pair", pair_id), ("User", ids[lena]), ("User", ids[petr]), "checked"]
+
+
+async def test_nobody_to_add_says_so_without_claiming_others_are_paired(running, clock):
+    """The school's only other pupil mentee is unconfirmed (Vanya): the list is empty, and the
+    answer says there is no other confirmed pupil without such a pair, and how to confirm one."""
+    curator, *_ = await school(running, clock)
+    await propose_kolya(running, curator)
+    await show_group_candidates(curator)
+    assert curator.last.text == (
+        "Добавить в группу Петров Пётр Петрович → Сидоров Коля некого: других подтверждённых "
+        "учеников-наставляемых без пары «учитель – ученик» в школе нет. Ученика, которого школа "
+        "ещё не подтвердила, подтвердите в /confirm.")
+    assert curator.last.buttons() == []
