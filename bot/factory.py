@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -17,6 +18,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_i18n import I18nMiddleware
+from fluent.syntax import FluentParser, ast
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot import redaction
@@ -34,7 +36,7 @@ from bot.update_context import PersonAndState
 from domain.calendar import Calendar, load_calendars
 from domain.matching import check_areas
 from domain.profile import ProfileForm, check_profile_conditions
-from domain.questionnaire import Catalog
+from domain.questionnaire import Catalog, DefinitionError
 from handlers import build_router
 from handlers.errors import answer_stale, report_error
 from handlers.meeting_proposal import followup_buttons
@@ -171,6 +173,27 @@ async def finish_updates_in_hand(dispatcher: Dispatcher, **_: Any) -> None:
     await dispatcher["read_marks"].close()
 
 
+def check_area_labels(catalog: Catalog) -> None:
+    """Every diagnosis area (the deficits file's scale questions) is named in the summary, the
+    plan, the cards and /match by the locale message `area-<id>`: an area renamed or added in
+    the content without one in every language would fail each of those screens, so the bot does
+    not start."""
+    parser = FluentParser()
+    # Not an f-string: tests/test_locales checks those keys against the shipped areas only.
+    labels = ["area-" + area for area in catalog.purposes.areas]
+    missing = []
+    for locale in SUPPORTED_LOCALES:
+        directory = Path(str(LOCALES_DIR).format(locale=locale))
+        known = {entry.id.name for path in sorted(directory.glob("*.ftl"))
+                 for entry in parser.parse(path.read_text(encoding="utf-8")).body
+                 if isinstance(entry, ast.Message)}
+        missing += [f"{label} ({locale})" for label in labels if label not in known]
+    if missing:
+        raise DefinitionError(
+            f"questionnaire {catalog.purposes.deficits!r}: every area it rates needs its name in "
+            f"the locales (locales/<language>/main.ftl); missing: {', '.join(missing)}")
+
+
 def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
               clock: Clock | None = None) -> App:
     """Load and validate the content files, then wire everything. Raises DefinitionError."""
@@ -180,6 +203,7 @@ def build_app(settings: Settings, *, engine: AsyncEngine | None = None,
     profile_form = ProfileForm.from_file(settings.content_dir / "profile.yaml")
     check_profile_conditions(catalog, profile_form, settings.content_dir / "profile.yaml")
     check_areas(catalog)
+    check_area_labels(catalog)
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine, {purposes.KEY: catalog.purposes})
     clock = clock or Clock()

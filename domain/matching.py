@@ -330,9 +330,12 @@ def greedy(mentees: Sequence[Any], mentors: Sequence[Any], scoring: Scoring
 
 
 def check_areas(catalog: Catalog) -> None:
-    """The diagnosis areas are the deficits file's scale questions (Purposes.areas); the
-    mentor's strengths file must rate each of them on a scale too, or matching would find no
-    strengths: a file renamed or edited without them would leave matching silently empty."""
+    """The diagnosis areas are the deficits file's scale questions (Purposes.areas): every
+    question of type scale in it is an area, in its order, so a scale question added there is a
+    new area (and needs its `area-<id>` name in the locales, bot.factory.check_area_labels), and
+    a question that is not an area must be of another type. The mentor's strengths file must
+    rate each of them on a scale too, or matching would find no strengths: a file renamed or
+    edited without them would leave matching silently empty."""
     areas = catalog.purposes.areas
     code = catalog.purposes.strengths
     if catalog.purposes.deficits is not None and not areas:

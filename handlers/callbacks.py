@@ -187,6 +187,9 @@ class GroupPupil(CallbackData, prefix="group"):
 class PairReply(CallbackData, prefix="pairok"):
     pair: Int
     agree: bool
+    # The group the answer is about (services.pairs.revision): a button sent before a further
+    # pupil joined does not count for the bigger group. 0: a button sent before groups existed.
+    revision: Int = 0
 
 
 class PairAct(StrEnum):

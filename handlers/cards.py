@@ -60,14 +60,16 @@ def _progress_lines(i18n: I18nContext, who: str, progress: dossiers.Progress) ->
 
 
 def pair_card(i18n: I18nContext, dossier: dossiers.PairDossier, surveys: Surveys,
-              clock: Clock, zone: ZoneInfo, *, notes: bool) -> Markup:
-    """`notes`: whether the viewer may read the mentor's notes (services.access)."""
+              clock: Clock, zone: ZoneInfo, *, notes: bool, variant: bool) -> Markup:
+    """`notes`, `variant`: whether the viewer may read the mentor's notes and see the pair's
+    variant (services.access)."""
     pair, now = dossier.pair, clock.now()
     card = [i18n.get("card-pair-title", pair=shown(i18n, pair_title(pair, dossier.people)),
                      status=i18n.get(f"pair-status-{pair.status}")),
             i18n.get("card-pair-facts", school=dossier.school.name,
                      form=i18n.get(f"form-{pair.form}"),
-                     variant=i18n.get(f"variant-{pair.variant}") if pair.variant else "—",
+                     variant=i18n.get(f"variant-{pair.variant}") if pair.variant and variant
+                     else "—",
                      start=_day(pair.started_on), end=_day(pair.planned_end),
                      order=pair.order_number or "—")]
     for member in pair.members:
@@ -132,7 +134,8 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
     builder.adjust(1)
     notes = await access.may_read_notes(session, user, pair, settings.curator_ids)
     await query.message.answer(
-        pair_card(i18n, dossier, surveys, clock, ZoneInfo(settings.timezone), notes=notes),
+        pair_card(i18n, dossier, surveys, clock, ZoneInfo(settings.timezone), notes=notes,
+                  variant=access.may_see_variant(pair, user.id)),
         reply_markup=builder.as_markup())
 
 

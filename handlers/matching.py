@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.html import Markup, lines
 from bot.outbox_worker import OutboxWorker
 from domain import matching
-from domain.roles import TEACHER_PUPIL_VARIANTS, Form, Variant
+from domain.roles import TEACHER_PUPIL_VARIANTS, Form
 from handlers.callbacks import (
     AcceptMatch,
     ChooseMentor,
@@ -167,12 +167,9 @@ async def on_choose_mentor(query: CallbackQuery, callback_data: ChooseMentor, i1
 
 async def _ask_variant(message: Message, i18n: I18nContext, session: AsyncSession,
                        callback_data: AcceptMatch, found: Matchable, profiles: Profiles) -> None:
-    """The variants of «учитель – ученик» to choose from, the usual one first: the replaced
-    pair's, or the one the pupil's request suggests (content/profile.yaml)."""
-    replaced = await session.get(Pair, callback_data.replacing) if callback_data.replacing \
-        else None
-    usual = Variant(replaced.variant) if replaced is not None and replaced.variant else \
-        pairing.pupil_scoring(profiles.form.pupil_matching).usual_variant(found.mentee)
+    """The variants of «учитель – ученик» to choose from, the usual one first."""
+    usual = await pairing.usual_variant(session, profiles.form.pupil_matching, found.mentee,
+                                        callback_data.replacing)
     builder = InlineKeyboardBuilder()
     for variant in sorted(TEACHER_PUPIL_VARIANTS, key=lambda v: v != usual):
         label = i18n.get(f"variant-{variant}")
@@ -198,11 +195,16 @@ async def ask_consent(session: AsyncSession, clock: Clock, worker: OutboxWorker,
         "form": localized(f"form-{pair.form}"),
         "variant": localized(f"variant-{pair.variant}") if pair.variant else "—",
     }
-    buttons = [[button("button-pair-agree", PairReply(pair=pair.id, agree=True).pack()),
-                button("button-pair-decline", PairReply(pair=pair.id, agree=False).pack())]]
+    revision = pairs.revision(pair)
+    buttons = [[button(f"button-pair-{answer}",
+                       PairReply(pair=pair.id, agree=agree, revision=revision).pack())
+                for answer, agree in (("agree", True), ("decline", False))]]
     for joined in pair.members:
         if joined.consent is None:
-            await owe(session, clock, worker, people[joined.user_id], "pair-proposed",
+            # A pupil is not told the variant (nor, in a group, the others' by it).
+            key = "pair-proposed" if access.may_see_variant(pair, joined.user_id) \
+                else "pair-proposed-pupil"
+            await owe(session, clock, worker, people[joined.user_id], key,
                       params=params, buttons=buttons, kind="pair-consent", about=people)
 
 

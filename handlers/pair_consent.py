@@ -43,18 +43,42 @@ async def on_pair_reply(query: CallbackQuery, callback_data: PairReply, bot: Bot
                         settings: Settings, clock: Clock, outbox: OutboxWorker) -> None:
     now = clock.now()
     pair = await pairs.respond(session, callback_data.pair, user, callback_data.agree, now,
-                               now.astimezone(ZoneInfo(settings.timezone)).date())
+                               now.astimezone(ZoneInfo(settings.timezone)).date(),
+                               callback_data.revision)
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
     curators = await curators_to_tell(session, pair, settings)
     title = pair_title(pair, people)
+    left = pairs.leaves_group(pair, user)
+    if left:
+        await tell_group_left(state, session, user, clock, outbox, pair, people, curators, title)
     await tell_pair_reply(query, bot, state, i18n, session, user, settings, clock, outbox, pair,
-                          people, curators, title, callback_data.agree)
+                          people, curators, title, callback_data.agree or left)
     if isinstance(query.message, Message):
         await drop_buttons(query.message)
-    if not callback_data.agree:
+    if left:
+        await bot.send_message(user.telegram_id, i18n.get("group-left-ask-reason"))
+    elif not callback_data.agree:
         await bot.send_message(user.telegram_id, i18n.get("pair-declined-ask-reason"))
     elif pair.status != pairs.PairStatus.ACTIVE:
-        await bot.send_message(user.telegram_id, i18n.get("pair-waiting"))
+        await bot.send_message(user.telegram_id, i18n.get(
+            "pair-waiting-group" if len(pair.members) > 2 else "pair-waiting"))
+
+
+async def tell_group_left(state: FSMContext, session: AsyncSession, user: User, clock: Clock,
+                          outbox: OutboxWorker, pair: Pair, people: dict[int, User],
+                          curators: list[User], title: str) -> None:
+    """A pupil left a group that goes on: the curators learn who; the others, children among
+    them, only that the group is now as `title` says (not who left, nor why)."""
+    await state.set_state(PairStates.decline_reason)
+    await state.set_data({"pair": pair.id, "left": True})
+    for curator in curators:
+        await owe(session, clock, outbox, curator, "group-left-curator",
+                  params={"name": full_name(user), "pair": title}, about=[user.id, *people])
+    if pair.status == pairs.PairStatus.ACTIVE:
+        return  # everybody left had agreed: the group's start tells them who is in it
+    for other in people.values():
+        await owe(session, clock, outbox, other, "group-changed", params={"pair": title},
+                  about=people)
 
 
 async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18n: I18nContext,
@@ -79,7 +103,8 @@ async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18
         return
     for joined in people.values():
         partners = [p for p in people.values() if p.id != joined.id]
-        await owe(session, clock, outbox, joined, "pair-started", params={
+        started = "pair-started-group" if len(partners) > 1 else "pair-started"
+        await owe(session, clock, outbox, joined, started, params={
             "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
                          if await access.may_see_contact(session, joined, p, settings.curator_ids)
                          else full_name(p) for p in partners],
@@ -98,8 +123,10 @@ async def on_decline_reason(message: Message, text: str, state: FSMContext, i18n
                             outbox: OutboxWorker) -> None:
     data = await state.get_data()
     await state.clear()
-    pair = await pairs.note_decline_reason(session, int(data.get("pair", 0)), user,
-                                           text)
+    pair_id = int(data.get("pair", 0))
+    # A pupil who left a group is no member to note the reason on: it goes to the curators.
+    pair = await pairs.group_left_by(session, pair_id, user) if data.get("left") else \
+        await pairs.note_decline_reason(session, pair_id, user, text)
     if pair is None:
         await session.commit()
         await message.answer(i18n.get("error-stale"))
@@ -108,6 +135,6 @@ async def on_decline_reason(message: Message, text: str, state: FSMContext, i18n
     for curator in await curators_to_tell(session, pair, settings):
         await owe(session, clock, outbox, curator, "pair-decline-reason-curator", params={
             "name": full_name(user), "pair": pair_title(pair, people),
-            "reason": text}, about=people)
+            "reason": text}, about=[user.id, *people])
     await session.commit()
     await message.answer(i18n.get("pair-reason-sent"))

@@ -16,9 +16,12 @@ these functions. The principles:
   mentor only while the pair is active or completed: a proposal, a refusal or a cancellation
   shares nothing. The mentor's meeting notes are for the mentor and the curators, not the
   mentee.
+* A pair's variant speaks of a child's health and school record: pupils never see it (the
+  teachers and the curators do).
 * A pupil pair starts only between two pupils confirmed in the same school, and a partner's
   contact is shown only to a confirmed member of an active pair (a pupil sees another pupil's,
-  not an adult's); curators, who keep the programme's bases, see contacts too.
+  not an adult's; in a «учитель – ученик» group the teacher sees the pupils' contacts, the
+  pupils see nobody's); curators, who keep the programme's bases, see contacts too.
 
 A refusal is answered in the same words as a stale button, so a forged id reveals nothing, not
 even whether it exists.
@@ -31,7 +34,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.roles import Role
+from domain.roles import SIDES, Form, Role
 from models import Invite, Pair, PairMember, School, User, UserRole
 from services import pairs, schools
 
@@ -104,6 +107,18 @@ async def may_see_pair(session: AsyncSession, viewer: User, pair: Pair | None,
     return await schools.curates(session, viewer, pair.school_id, root_ids)
 
 
+def may_see_variant(pair: Pair, viewer_id: int) -> bool:
+    """A pair's variant («учитель – ребёнок с ОВЗ / ребёнок-инвалид», «– неуспевающий ученик»,
+    «успевающий – неуспевающий») tells of a child's health and school record: a member of the
+    pair who takes part as a pupil never sees it, in a group neither about themselves nor about
+    the others; its teachers and the curators (whom the caller has let see the pair) do."""
+    joined = pairs.member(pair, viewer_id)
+    if joined is None:
+        return True
+    mentor_role, mentee_role = SIDES[Form(pair.form)]
+    return (mentor_role if joined.side == pairs.MENTOR else mentee_role) not in PUPILS
+
+
 async def may_read_notes(session: AsyncSession, viewer: User, pair: Pair | None,
                          root_ids: Collection[int]) -> bool:
     """The mentor's notes on the pair's meetings: the mentor who wrote them (for their report)
@@ -132,8 +147,9 @@ async def may_see_progress(session: AsyncSession, viewer: User, mentee_id: int,
 async def may_see_contact(session: AsyncSession, viewer: User, person: User,
                           root_ids: Collection[int]) -> bool:
     """A person's Telegram contact: themselves; a partner in an active pair who is confirmed in
-    the pair's school (a pupil sees another pupil's contact, not an adult's); the curators of
-    their school."""
+    the pair's school (a pupil sees another pupil's contact, not an adult's, and none in a
+    «учитель – ученик» pair or group: its pupils are not partners of each other, the teacher
+    reaches them); the curators of their school."""
     if viewer.id == person.id:
         return True
     partner_pairs = await session.scalars(
@@ -144,7 +160,8 @@ async def may_see_contact(session: AsyncSession, viewer: User, person: User,
     for pair in partner_pairs.unique().all():
         if not await is_confirmed(session, viewer.id, pair.school_id):
             continue
-        if viewer_pupil and await _is_teacher(session, person.id):
+        if viewer_pupil and (pair.form == Form.TEACHER_PUPIL
+                             or await _is_teacher(session, person.id)):
             continue
         return True
     return await curates_person(session, viewer, person.id, root_ids)

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import matching
 from domain.profile import PupilMatching
 from domain.pupil_matching import Pupil, PupilScoring, Teacher
-from domain.roles import SIDES, Form, Role
-from models import Pair, PairMember, Profile, UserRole
+from domain.roles import SIDES, Form, Role, Variant
+from models import Pair, PairMember, Profile, User, UserRole
 from models.db import lock
 from services import purposes
 from services.pairs import (
@@ -124,6 +124,17 @@ def pupil_scoring(rules: PupilMatching | None) -> PupilScoring:
     return PupilScoring(rules or PupilMatching(requests={}))
 
 
+async def usual_variant(session: AsyncSession, rules: PupilMatching | None, pupil: Pupil,
+                        replacing: int) -> Variant | None:
+    """The variant of a «учитель – ученик» pair the curator is offered first: the replaced
+    pair's (`replacing`, 0 for none), else the one the pupil's request suggests (the profile
+    file's rules)."""
+    replaced = await session.get(Pair, replacing) if replacing else None
+    if replaced is not None and replaced.variant:
+        return Variant(replaced.variant)
+    return pupil_scoring(rules).usual_variant(pupil)
+
+
 def scoring(session: AsyncSession, form: Form, rules: PupilMatching | None) -> matching.Scoring:
     """How the form's pairs are scored: teachers by diagnoses (over the areas of the content's
     deficits diagnosis) and preferences, a teacher for a pupil by the content's rules."""
@@ -175,18 +186,25 @@ async def group_candidates(session: AsyncSession, pair: Pair
 
 async def add_pupil(session: AsyncSession, pair_id: int, pupil_id: int) -> Pair | None:
     """The pupil joins the proposed «учитель – ученик» pair as a further mentee, within the
-    mentor's places; the mentor, who agreed to fewer pupils, is asked again. None when the pupil
-    or the place is not there (a stale or forged press)."""
+    mentor's places. Everybody who agreed agreed to the group as it was (the pupils to sharing
+    it with others they had not seen): their consent is asked again, so the group starts only
+    when everybody agreed to it as it is now. None when the pupil or the place is not there (a
+    stale or forged press)."""
     await lock(session, Pair, pair_id)
     pair = await session.get(Pair, pair_id, populate_existing=True)
     if pair is None:
         return None
+    # Accepting a suggestion for this pupil, or one taking the mentor's last place, at the same
+    # moment locks the pupil's row, then the mentor's (handlers.matching.on_accept_match): so do
+    # we, in that order (no deadlock), and only then count places and the pupil's pairs.
+    await lock(session, User, pupil_id)
+    await lock(session, User, mentor_of(pair).user_id)
     pupils, free, _ = await group_candidates(session, pair)
     if free <= 0 or pupil_id not in {p.id for p in pupils}:
         return None
     pair.members.append(PairMember(user_id=pupil_id, side=MENTEE))
-    mentor = mentor_of(pair)
-    if mentor.consent == AGREED:
-        mentor.consent, mentor.consent_at = None, None
+    for joined in pair.members:
+        if joined.consent == AGREED:
+            joined.consent, joined.consent_at = None, None
     await session.flush()
     return pair

@@ -143,14 +143,30 @@ async def variant_for(session: AsyncSession, mentee_id: int,
     return VARIANT_BY_CATEGORY.get(category or "")
 
 
+def revision(pair: Pair) -> int:
+    """What a consent button names of the group it asks about: its newest member. A pupil
+    joining a group makes a newer one, so an answer given to the group as it was does not count
+    for the bigger group; a pupil leaving does not (the others agreed to more people than
+    remain)."""
+    return max(joined.id for joined in pair.members)
+
+
 async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
-                  now: datetime, today: date) -> Pair:
-    """One side's answer; the pair starts when everybody agreed, and ends at the first «no».
+                  now: datetime, today: date, revision: int = 0) -> Pair:
+    """One side's answer to the pair as it was at `revision`; the pair starts when everybody
+    agreed, and ends at the first «no» (but a pupil's «no» to a group with other pupils only
+    takes that pupil out of it, services.pairs.leaves_group). An answer to a group somebody
+    joined since is stale.
 
     Both sides may answer at the same moment: the pair's row is locked first, and the answer
     and the start are conditional writes, so exactly one of them starts the pair (and one
     answer per person counts, however often it is pressed)."""
     await lock(session, Pair, pair_id)
+    members = (await session.scalars(
+        select(PairMember.id).where(PairMember.pair_id == pair_id))).all()
+    # Revision 0: a button sent before groups existed, good only for a pair of two.
+    if max(members, default=0) > revision and (revision or len(members) > 2):
+        raise StaleAction("somebody joined the group since this was asked")
     answered = await session.scalar(
         update(PairMember)
         .where(PairMember.pair_id == pair_id, PairMember.user_id == user.id,
@@ -160,24 +176,46 @@ async def respond(session: AsyncSession, pair_id: int, user: User, agree: bool,
         .returning(PairMember.id).execution_options(synchronize_session=False))
     if answered is None:
         raise StaleAction("no open proposal for this person")
-    if not agree:
+    if agree or await _leave_group(session, pair_id, answered):
+        await _start_if_all_agreed(session, pair_id, today)
+    else:
         await session.execute(
             update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED)
             .values(status=PairStatus.CANCELLED, ended_at=now, end_reason="declined")
             .execution_options(synchronize_session=False))
-    else:
-        waiting = select(PairMember.id).where(
-            PairMember.pair_id == pair_id,
-            (PairMember.consent.is_(None)) | (PairMember.consent != AGREED))
-        started = await session.scalar(
-            update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED,
-                               ~waiting.exists())
-            .values(status=PairStatus.ACTIVE, started_on=today)
-            .returning(Pair.id).execution_options(synchronize_session=False))
-        if started is not None:
-            await _start(session, await _fresh(session, pair_id), today)
     await session.flush()
     return await _fresh(session, pair_id)
+
+
+async def _leave_group(session: AsyncSession, pair_id: int, member_id: int) -> bool:
+    """A pupil who declines a «учитель – ученик» group with other pupils in it leaves it, so
+    nothing counts them as a member any more (the others' answers stand: they agreed to more
+    people than remain). False for a mentor's «no» or the last pupil's, which end the pair."""
+    pair = await _fresh(session, pair_id)
+    leaving = next(joined for joined in pair.members if joined.id == member_id)
+    if pair.form != Form.TEACHER_PUPIL or leaving.side != MENTEE or len(mentees_of(pair)) < 2:
+        return False
+    pair.members.remove(leaving)
+    await session.flush()
+    return True
+
+
+def leaves_group(pair: Pair, user: User) -> bool:
+    """Whether the person's «no» took them out of a group that goes on without them."""
+    return pair.status in OPEN and member(pair, user.id) is None
+
+
+async def _start_if_all_agreed(session: AsyncSession, pair_id: int, today: date) -> None:
+    waiting = select(PairMember.id).where(
+        PairMember.pair_id == pair_id,
+        (PairMember.consent.is_(None)) | (PairMember.consent != AGREED))
+    started = await session.scalar(
+        update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.PROPOSED,
+                           ~waiting.exists())
+        .values(status=PairStatus.ACTIVE, started_on=today)
+        .returning(Pair.id).execution_options(synchronize_session=False))
+    if started is not None:
+        await _start(session, await _fresh(session, pair_id), today)
 
 
 async def _fresh(session: AsyncSession, pair_id: int) -> Pair:
@@ -212,6 +250,12 @@ async def note_decline_reason(session: AsyncSession, pair_id: int, user: User,
     joined.decline_reason = reason
     await session.flush()
     return pair
+
+
+async def group_left_by(session: AsyncSession, pair_id: int, user: User) -> Pair | None:
+    """The group the person left (None if they are in it again, or it is gone)."""
+    pair = await session.get(Pair, pair_id)
+    return pair if pair is not None and member(pair, user.id) is None else None
 
 
 async def pairs_of(session: AsyncSession, user: User) -> list[Pair]:

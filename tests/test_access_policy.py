@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
+from domain.roles import Form, Variant
 from handlers.callbacks import (
     AcceptMatch,
     GrantCurator,
@@ -24,7 +25,7 @@ from handlers.callbacks import (
 )
 from models import CalendarChoice, Invite, Pair, School, SchoolCurator
 from models.base import utcnow
-from services import access
+from services import access, pairs
 from tests.flows import (
     PUPIL_MENTEE,
     PUPIL_MENTOR,
@@ -241,6 +242,8 @@ async def test_the_readme_table_is_the_policy(running):
         "mentee": await member(running, regional, 200, {**TEACHER_MENTEE, "name": "Ученица"}),
         "pupil mentor": await member(running, regional, 300, PUPIL_MENTOR),
         "pupil mentee": await member(running, regional, 301, PUPIL_MENTEE),
+        "group teacher": await member(running, regional, 102, {**TEACHER_MENTOR,
+                                                                "name": "Учитель Группы"}),
         "other school's curator": await member(running, regional, 930, {
             **TEACHER_MENTOR, "name": "Чужой Куратор", "school": second}),
         "regional curator": regional,
@@ -273,6 +276,17 @@ async def test_the_readme_table_is_the_policy(running):
     await people["pupil mentee"].press("Согласен")
     await people["pupil mentor"].press("Согласен")
     await people["pupil mentor"].send("/invite")  # the invitation the row «take» is about
+    # The group teacher's active «учитель – ученик» group: the pupil mentee and Gala.
+    gala = await member(running, regional, 302, {**PUPIL_MENTEE, "name": "Группова Гала"})
+    in_group = await ids(running, people["group teacher"], people["pupil mentee"], gala)
+    async with running.session() as session:
+        group = await pairs.propose(
+            session, school_id=(await stored_user(session, gala.user.id)).profile.school_id,
+            form=Form.TEACHER_PUPIL, mentor_id=in_group[0], mentee_ids=in_group[1:],
+            created_by=None, variant=Variant.TEACHER_SPECIAL_NEEDS, now=utcnow(),
+            agreed=in_group)
+        group.status = pairs.PairStatus.ACTIVE
+        await session.commit()
 
     roots = running.app.settings.curator_ids
     async with running.session() as session:
@@ -280,12 +294,14 @@ async def test_the_readme_table_is_the_policy(running):
                  for name, person in people.items()}
         school, municipality = (await session.execute(
             select(School.id, School.municipality_id).where(School.name == "МОУ СОШ №1"))).one()
-        active, refused, pupils = (await session.scalars(select(Pair).order_by(Pair.id))).all()
+        active, refused, pupils, group = (await session.scalars(
+            select(Pair).order_by(Pair.id))).all()
         assert (active.status, refused.status, pupils.status) == (
             "active", "cancelled", "active")
         invitation = await session.scalar(select(Invite).where(Invite.kind == "pair",
                                                                Invite.uses == 0))
         pupil_mentee = users["pupil mentee"]
+        other_pupil = await stored_user(session, gala.user.id)
         checks = {
             "the names of the school's people (preference lists)":
                 lambda v: access.may_see_names(session, v, school, roots),
@@ -305,6 +321,14 @@ async def test_the_readme_table_is_the_policy(running):
                 lambda v: access.curates_person(session, v, pupil_mentee.id, roots),
             "fill in the mentor's position and key competences from their card":
                 lambda v: access.may_describe_mentor(session, v, users["mentor"].id, roots),
+            "the «учитель – ученик» group's card: plan, meetings, diagnoses":
+                lambda v: access.may_see_pair(session, v, group, roots),
+            "the group teacher's Telegram contact":
+                lambda v: access.may_see_contact(session, v, users["group teacher"], roots),
+            "the contact of the other pupil in the pupil mentee's group":
+                lambda v: access.may_see_contact(session, v, other_pupil, roots),
+            "the group's variant (its proposal, its card)":
+                lambda v: _sees_variant(session, v, group, roots),
             "invite a pupil into a pair (/invite)":
                 lambda v: _is_some(access.pupil_mentor_school(session, v)),
             "take the pupil mentor's invitation":
@@ -333,6 +357,14 @@ async def _is_some(value) -> bool:
 
 async def _is_true(value: bool) -> bool:
     return value
+
+
+async def _sees_variant(session, viewer, pair, roots) -> bool:
+    """Those who see the pair at all (its members, in its proposal; the curators) and whom
+    the policy lets see its variant."""
+    sees_pair = pairs.member(pair, viewer.id) is not None \
+        or await access.may_curate(session, viewer, pair.school_id, roots)
+    return sees_pair and access.may_see_variant(pair, viewer.id)
 
 
 async def test_a_school_curators_buttons_for_another_school_are_refused_by_the_filters(running):

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from bot import factory
 from bot.config import PROJECT_ROOT
 from bot.factory import build_app
 from bot.html import HtmlFluentCore, plain
@@ -17,6 +18,7 @@ from handlers.rendering import question_hint
 from models import QuestionnaireVersion, Response
 from tests.conftest import Running
 from tests.flows import TEACHER_MENTEE, register, school_with_pair_candidates, the_pair
+from tests.telegram import texts
 
 SHIPPED = PROJECT_ROOT / "content"
 GOOD = {
@@ -314,22 +316,35 @@ async def test_no_question_says_how_to_answer_twice():
 
 
 @pytest.mark.db
-async def test_a_renamed_area_needs_no_python(tmp_path, make_settings, clock):
+async def test_a_renamed_area_needs_no_python(tmp_path, make_settings, clock, monkeypatch):
     """The diagnosis areas are the deficits questionnaire's scale questions, in its order: an
-    area renamed in both diagnoses is the one matching, the plan and the checks read."""
+    area renamed in both diagnoses (and named in the locales) is the one matching, the plan,
+    the summary and the checks read. Without its name in every language the bot does not start
+    (else /summary, /plan and the cards would fail on it)."""
     content = content_copy(tmp_path)
     for name in ("diagnosis_mentee", "diagnosis_mentor"):
         path = content / "questionnaires" / f"{name}.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace(
             "id: area_safety", "id: area_health"), encoding="utf-8")
+    locales = tmp_path / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", locales)
+    monkeypatch.setattr(factory, "LOCALES_DIR", locales / "{locale}")
+    with pytest.raises(DefinitionError, match=r"missing: area-area_health \(ru\), "
+                                              r"area-area_health \(en\)"):
+        build_app(make_settings(content_dir=content))
+    for locale, label in (("ru", "здоровье учеников"), ("en", "pupils' health")):
+        with (locales / locale / "main.ftl").open("a", encoding="utf-8") as ftl:
+            ftl.write(f"area-area_health = {label}\n")
     running = await Running(build_app(make_settings(content_dir=content), clock=clock)).start()
     try:
         areas = running.app.surveys.catalog.purposes.areas
         assert areas[0] == "area_methods" and areas[-1] == "area_health"
         assert "area_safety" not in areas
-        _, pair = await pair_from_match(running)
+        curator, pair = await pair_from_match(running)
         assert [item.area for item in pair.plan] == ["area_methods", "area_health",
                                                      "area_technologies"]
+        said = texts(await curator.send("/summary"))
+        assert any("здоровье учеников" in text for text in said)
     finally:
         await running.stop()
     # Renamed in the mentee's diagnosis only, the mentor's no longer rates every area.

@@ -303,8 +303,11 @@ match-reason-teaches-grade = teaches grade { $grade } subjects
 button-match-variant-usual = ⭐ { $variant }
 button-group-add = ➕ Add a pupil to the group
 group-choose = Whom to add to the group { $pair }? The mentor's free places: { $free }.
-group-no-pupils = Nobody to add to the group { $pair }: every confirmed pupil mentee is in a “teacher – pupil” pair already.
+group-no-pupils = Nobody to add to the group { $pair }: the school has no other confirmed pupil mentees without a “teacher – pupil” pair. Confirm a pupil the school has not confirmed yet with /confirm.
 group-pupil-added = { $name } is in the group { $pair }. The bot asks the pupil, and the mentor again, to agree; the group starts when everybody has.
+group-changed = The group has changed; it is now: { $pair }. It starts when all its members agree.
+group-left-curator = { $name } declined to join the group; the group goes on: { $pair }.
+group-left-ask-reason = Understood, you will not be in this group. Briefly write why — only the curator will see it (or /cancel).
 variant-underachiever = teacher – underachieving pupil
 variant-passive_pupil = teacher – passive pupil
 variant-gifted_pupil = teacher – gifted pupil
@@ -318,12 +321,26 @@ pair-proposed =
     }: { $mentees }
     Form: { $form }; variant: { $variant }
     A pair is only formed with both sides' consent. Do you agree?
+pair-proposed-pupil =
+    <b>The curator proposes a mentoring pair</b>
+    Mentor: { $mentor }
+    { $count ->
+        [1] Mentee
+       *[other] Mentees
+    }: { $mentees }
+    Form: { $form }
+    A pair is only formed with both sides' consent. Do you agree?
 button-pair-agree = ✅ I agree
 button-pair-decline = ✖️ Decline
 pair-waiting = Thank you! Waiting for the other side to agree.
 pair-started =
     <b>Your pair has started!</b>
     Partner: { $partners }
+    Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
+pair-waiting-group = Thank you! Waiting for the group's other members to agree.
+pair-started-group =
+    <b>Your group has started!</b>
+    Members: { $partners }
     Planned end: { $end }. Individual plan — /plan, your pairs — /pair.
 pair-started-curator = A pair has started: { $pair } ({ $form }).
 pair-declined-ask-reason = Understood, the pair will not go ahead. Please write the reason briefly — only the curator will see it (or /cancel).
