@@ -136,7 +136,9 @@ async def onboarding_step(message: Message, state: FSMContext, i18n: I18nContext
     """Ask whatever the person still lacks (a role, profile fields), else open the menu: the
     state is set now, the replies go after the update's commit.
 
-    A curator needs no programme role, only a name and a school.
+    A curator needs no programme role, only a name: the school is asked only with a programme
+    role (content/profile.yaml), so a regional curator or a coordinator makes no school by
+    naming their office.
     """
     if not roles_of(user) and not await access.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)
