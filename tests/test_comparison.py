@@ -1,0 +1,52 @@
+"""«⚖️ Сравнить» under the summary, through the bot: what each row counts, how its chart's rows
+are told apart, and what it says when there is nothing, or too much, to compare."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.flows import (
+    SCHOOL,
+    TEACHER_MENTEE,
+    TEACHER_MENTOR,
+    join,
+    make_municipality,
+    register,
+    register_curator,
+)
+from tests.telegram import files, texts
+
+pytestmark = pytest.mark.db
+SECOND = "Гимназия 2"
+ENSK, NORTH = "Городской округ Энск", "Северный район"
+
+
+def sheet_rows(sent) -> dict[str, tuple]:
+    """The comparison's XLSX: each row's figures by its name."""
+    ((_, sheet), _) = files(sent)
+    rows = list(load_workbook(io.BytesIO(sheet)).active.values)
+    header = next(index for index, row in enumerate(rows) if row[0] == "Название")
+    return {row[0]: row[1:] for row in rows[header + 2:]}
+
+
+async def test_a_person_with_two_roles_is_one_participant(running):
+    regional = await register_curator(running)
+    petr = running.person(100)
+    await join(running, regional, petr, TEACHER_MENTOR, "Наставник (педагог)")
+    # Petr takes on a second role: he mentors and is mentored.
+    await petr.send("/profile")
+    await petr.press("Добавить роль")
+    await petr.press("Наставляемый (педагог)")
+    await petr.press("Молодой специалист")
+    await register(running.person(101), {**TEACHER_MENTEE, "school": SECOND})
+    await make_municipality(regional, ENSK, SCHOOL)
+    await make_municipality(regional, NORTH, SECOND)
+    await regional.send("/summary")
+    assert "наставники-педагоги 1, наставляемые педагоги 2" in regional.last.text
+    sent = await regional.press("Сравнить")
+    (table,) = [text for text in texts(sent) if "Сравнение: муниципалитеты" in text]
+    ensk, north = table.split(f"1. {ENSK}")[1].split(f"2. {NORTH}")
+    assert "участников 1 ·" in ensk and "участников 1 ·" in north
+    by_name = sheet_rows(sent)
+    assert by_name[ENSK][0] == 1 and by_name[NORTH][0] == 1
