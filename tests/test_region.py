@@ -325,8 +325,12 @@ async def test_a_coordinators_rights_are_in_their_data_and_go_with_it(running):
     await make_municipality(regional, ENSK, SCHOOL)
     olga = await become_coordinator(running, regional, 700, ENSK)
     (ensk,) = (await municipality_ids(running)).values()
-    (_, _), (_, data) = files(await olga.send("/mydata"))
-    assert json.loads(data)["coordinates_municipality_ids"] == [ensk]
+    (_, words), (_, data) = files(await olga.send("/mydata"))
+    # In words, in her language, by name; in the JSON, by id and name.
+    rights = words.decode().split("ПРАВА КУРАТОРА / КООРДИНАТОРА\n")[1].split("\n\n")[0]
+    assert re.fullmatch(f"    Координатор муниципалитета «{ENSK}» с [0-9.]+ [0-9:]+", rights)
+    (place,) = json.loads(data)["coordinates_municipalities"]
+    assert (place["municipality_id"], place["name"]) == (ensk, ENSK)
     await olga.send("/delete_me")
     await olga.press("Да, удалить")
     async with running.session() as session:

@@ -1,6 +1,8 @@
 """Schools and curators: invitation links and codes, /join, confirming people, new curators."""
 
 import asyncio
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,7 +21,7 @@ from tests.flows import (
     register_curator,
     stored_user,
 )
-from tests.telegram import texts
+from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 
@@ -258,3 +260,19 @@ async def test_a_curator_removes_a_school_curator_who_loses_rights_and_menu(runn
     # The same button again, or forged by someone who curates nothing, changes nothing.
     assert texts(await curator.press_data(again)) == ["Эта кнопка больше не действует."]
     assert texts(await petr.press_data(again)) == ["Эта кнопка больше не действует."]
+
+
+async def test_a_school_curators_data_names_the_school_in_their_language(running):
+    curator, petr = await curator_and_confirmed_mentor(running)
+    await curator.send("/curators")
+    await curator.press("Сделать куратором: Петров")
+    await petr.send("/language")
+    await petr.press("English")
+    (_, words), (_, data) = files(await petr.send("/mydata"))
+    rights = words.decode().split("CURATOR / COORDINATOR RIGHTS\n")[1].split("\n\n")[0]
+    assert re.fullmatch(r"    Curator of the school “МОУ СОШ №1” since [0-9./: ]+", rights), rights
+    async with running.session() as session:
+        school_id = await session.scalar(select(School.id))
+    (school,) = json.loads(data)["curates_schools"]
+    assert (school["school_id"], school["name"]) == (school_id, "МОУ СОШ №1")
+    assert json.loads(data)["coordinates_municipalities"] == []
