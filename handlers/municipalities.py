@@ -111,7 +111,7 @@ async def show_placeable(message: Message, i18n: I18nContext, session: AsyncSess
     page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
     for school, elsewhere in rows[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
-        label = school.name[:50] if elsewhere is None else i18n.get(
+        label = escape(school.name[:50]) if elsewhere is None else i18n.get(
             "button-place-school-moving", school=school.name[:40], municipality=elsewhere[:20])
         builder.row(InlineKeyboardButton(text=label, callback_data=PlaceSchool(
             municipality=municipality.id, school=school.id).pack()))
