@@ -5,7 +5,11 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from handlers.callbacks import SummaryButton, SummaryView
+from models import Municipality, School
+from services import charts
 from tests.flows import (
     SCHOOL,
     TEACHER_MENTEE,
@@ -50,3 +54,30 @@ async def test_a_person_with_two_roles_is_one_participant(running):
     assert "участников 1 ·" in ensk and "участников 1 ·" in north
     by_name = sheet_rows(sent)
     assert by_name[ENSK][0] == 1 and by_name[NORTH][0] == 1
+
+
+async def test_long_names_with_one_beginning_get_distinct_numbered_chart_labels(
+        running, monkeypatch):
+    prefix = "Муниципальное бюджетное общеобразовательное учреждение "
+    names = [prefix + "«Средняя школа № 5»", prefix + "«Лицей № 12»"]
+    regional = await register_curator(running)
+    await make_municipality(regional, ENSK, SCHOOL)
+    async with running.session() as session:
+        ensk = await session.scalar(select(Municipality.id))
+        for name in names:
+            session.add(School(name=name, normalized_name=name.casefold(), municipality_id=ensk))
+        await session.commit()
+    drawn = []
+    draw = charts.comparison
+    monkeypatch.setattr(charts, "comparison",
+                        lambda title, places, *rest: drawn.append(places) or draw(title, places,
+                                                                                   *rest))
+    sent = await regional.press_data(SummaryButton(view=SummaryView.COMPARE,
+                                                   municipality=ensk).pack())
+    (table,) = [text for text in texts(sent) if "Сравнение: школы" in text]
+    (places,) = drawn
+    labels = charts.comparison_labels(places)
+    assert len(set(labels)) == len(labels) == 3
+    # Each label begins with its row's number in the text table.
+    for number, (label, place) in enumerate(zip(labels, places, strict=True), start=1):
+        assert label.startswith(f"{number}. ") and f"{number}. {place}" in table
