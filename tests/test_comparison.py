@@ -14,6 +14,7 @@ from tests.flows import (
     SCHOOL,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    become_coordinator,
     join,
     make_municipality,
     register,
@@ -81,3 +82,33 @@ async def test_long_names_with_one_beginning_get_distinct_numbered_chart_labels(
     # Each label begins with its row's number in the text table.
     for number, (label, place) in enumerate(zip(labels, places, strict=True), start=1):
         assert label.startswith(f"{number}. ") and f"{number}. {place}" in table
+
+
+async def test_nothing_to_compare_is_said_for_what_is_compared(running):
+    regional = await register_curator(running)
+    await register(running.person(101), {**TEACHER_MENTEE, "school": SECOND})
+    await make_municipality(regional, ENSK, SCHOOL, SECOND)
+    # The region: one municipality, and no school outside it.
+    await regional.send("/summary")
+    said = texts(await regional.press("Сравнить"))
+    assert said == ["Сравнивать нечего: в регионе один муниципалитет, а школ вне муниципалитетов "
+                    "нет. Сравнить его школы можно в сводке этого муниципалитета."]
+    # A municipality without schools.
+    await make_municipality(regional, NORTH)
+    async with running.session() as session:
+        north = await session.scalar(select(Municipality.id).where(Municipality.name == NORTH))
+    said = texts(await regional.press_data(SummaryButton(view=SummaryView.COMPARE,
+                                                         municipality=north).pack()))
+    assert said == ["Сравнивать нечего: в этой выборке нет ни одной школы."]
+
+
+async def test_too_many_schools_tells_a_coordinator_what_they_can_do(running, monkeypatch):
+    regional = await register_curator(running)
+    await register(running.person(101), {**TEACHER_MENTEE, "school": SECOND})
+    await make_municipality(regional, ENSK, SCHOOL, SECOND)
+    olga = await become_coordinator(running, regional, 700, ENSK)
+    monkeypatch.setattr("handlers.comparison.MAX_COMPARED", 1)
+    await olga.send("/summary")
+    said = texts(await olga.press("Сравнить"))
+    assert said == ["Слишком много школ, чтобы сравнить сразу (2, можно до 1): откройте сводку "
+                    "отдельной школы в «🏫 Школа»."]
