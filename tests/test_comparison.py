@@ -2,18 +2,21 @@
 are told apart, and what it says when there is nothing, or too much, to compare."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from handlers.callbacks import SummaryButton, SummaryView
+from handlers.summary_scope import LATEST
 from models import Municipality, School
 from services import charts
 from tests.flows import (
     SCHOOL,
     TEACHER_MENTEE,
     TEACHER_MENTOR,
+    active_pair,
     become_coordinator,
     join,
     make_municipality,
@@ -112,3 +115,56 @@ async def test_too_many_schools_tells_a_coordinator_what_they_can_do(running, mo
     said = texts(await olga.press("Сравнить"))
     assert said == ["Слишком много школ, чтобы сравнить сразу (2, можно до 1): откройте сводку "
                     "отдельной школы в «🏫 Школа»."]
+
+
+def test_the_fullest_summary_button_fits_telegrams_callback_data():
+    """Every view with everything a button can carry: a school id of 6 digits, a municipality
+    id of 4 (a region has at most a few thousand), a questionnaire id of 24 characters (the
+    longest domain.questionnaire allows), a form, a period typed up to the last day /summary
+    takes, and a page of the school picker. «⚖️ Сравнить», the one view of three letters, is
+    made from the summary itself (handlers.summary), which names no questionnaire."""
+    last = LATEST.toordinal()
+    for view in SummaryView:
+        code = "" if view is SummaryView.COMPARE else "q" * 24
+        button = SummaryButton(view=view, school=999_999, municipality=9_999, form="tt",
+                               since=last, until=last, code=code, page=99)
+        assert len(button.pack().encode()) <= 64, view
+
+
+def participants_of(summary: str) -> int:
+    """The sum of the summary's «Участники за период» line."""
+    line = next(line for line in summary.splitlines() if "Участники за период" in line)
+    return sum(int(number) for number in re.findall(r"\d+", line))
+
+
+async def test_a_municipalitys_summary_adds_up_its_schools_and_is_its_comparison_row(running):
+    regional, _, _ = await active_pair(running)  # SCHOOL: a pair, a mentor and a mentee
+    for telegram_id, name in ((940, "Житель"), (941, "Соседка")):
+        await register(running.person(telegram_id),
+                       {**TEACHER_MENTEE, "name": name, "school": SECOND})
+    await make_municipality(regional, ENSK, SCHOOL, SECOND)
+    await make_municipality(regional, NORTH)
+    async with running.session() as session:
+        schools = dict((await session.execute(select(School.name, School.id))).all())
+        ensk = await session.scalar(select(Municipality.id).where(Municipality.name == ENSK))
+
+    async def summary_of(**where) -> str:
+        sent = await regional.press_data(SummaryButton(view=SummaryView.SUMMARY,
+                                                       **where).pack())
+        return next(text for text in texts(sent) if "Сводка" in text)
+
+    municipal = await summary_of(municipality=ensk)
+    apart = [participants_of(await summary_of(school=schools[name]))
+             for name in (SCHOOL, SECOND)]
+    assert apart == [2, 2] and participants_of(municipal) == 4
+    sent = await regional.press_data(SummaryButton(view=SummaryView.COMPARE).pack())
+    by_name = sheet_rows(sent)
+    assert by_name[ENSK][:2] == (4, 1)  # participants, active pairs
+    (table,) = [text for text in texts(sent) if "Сравнение: муниципалитеты" in text]
+    row = table.split(f"1. {ENSK}")[1].split(f"2. {NORTH}")[0]
+    assert "участников 4 · работающих пар 1" in row
+    assert "работает · учитель – учитель: 1" in municipal
+    # The KPIs as its summary has them.
+    assert "Вовлечено молодых специалистов: 1 из 3 (33.3%)" in municipal
+    assert "Вовлечено педагогов: 2 из 4 (50.0%)" in municipal
+    assert "Вовлечено молодых 33.3% ⚠️" in row and "Вовлечено педагогов 50.0% ⚠️" in row
