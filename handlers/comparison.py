@@ -19,18 +19,22 @@ from handlers.callbacks import SummaryButton, SummaryView
 from handlers.rendering import plain_text
 from handlers.summary_scope import SummaryScope, resolve_pressed
 from models import User
-from services import charts, comparison, figures
+from services import access, charts, comparison, figures
 from services.clock import Clock
 from services.comparison import KPI_KEYS, Compared, Group
 from services.surveys import Surveys
 
-# A text of this many rows stays within a message or two; the file has every row.
+# A text of this many rows is a few messages at most (long rows with long names: split at line
+# breaks to Telegram's limit); the file has every row.
 MAX_TEXT_ROWS = 40
 # A chart of more places is unreadable on a phone; the file has every row.
 MAX_CHART_ROWS = 20
 # Each row is a summary of its own: more than this is a region's schools one by one, which a
 # municipality's view (or municipalities) shows in parts.
 MAX_COMPARED = 100
+# What a view with fewer than two rows says, by what it compares.
+NOTHING_TO_COMPARE = {"compare-what-municipalities": "compare-nothing-municipalities",
+                      "compare-what-schools": "compare-nothing-schools"}
 
 
 async def groups_of(view: SummaryScope, session: AsyncSession,
@@ -125,11 +129,14 @@ async def on_compare(query: CallbackQuery, callback_data: SummaryButton, i18n: I
     view, message = resolved
     groups, what = await groups_of(view, session, i18n)
     if len(groups) < 2:
-        await query.answer(i18n.get("compare-nothing"), show_alert=True)
+        await query.answer(i18n.get(NOTHING_TO_COMPARE[what], count=len(groups)),
+                           show_alert=True)
         return
     if len(groups) > MAX_COMPARED:
-        await query.answer(i18n.get("compare-too-many", count=len(groups), most=MAX_COMPARED),
-                           show_alert=True)
+        # Only a regional curator can narrow the region by municipalities or make them.
+        regional = access.may_manage_region(user, settings.curator_ids)
+        await query.answer(i18n.get("compare-too-many" if regional else "compare-too-many-curator",
+                                    count=len(groups), most=MAX_COMPARED), show_alert=True)
         return
     await query.answer(i18n.get("chart-drawing"))
     rows = await comparison.compare(

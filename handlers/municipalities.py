@@ -10,7 +10,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -47,8 +46,7 @@ async def show_region(message: Message, i18n: I18nContext, session: AsyncSession
     """The municipalities with their numbers of schools and coordinators, and the schools no
     municipality has yet."""
     listed = await municipalities.listed(session)
-    loose = len((await session.scalars(
-        select(School.id).where(School.municipality_id.is_(None)))).all())
+    loose = await municipalities.loose_schools(session)
     shown = [i18n.get("region-title", count=len(listed))]
     shown += [i18n.get("region-line", name=entry.municipality.name, schools=entry.schools,
                        coordinators=entry.coordinators) for entry in listed]
@@ -99,11 +97,7 @@ async def show_placeable(message: Message, i18n: I18nContext, session: AsyncSess
                          municipality: Municipality, page: int) -> None:
     """The schools outside this municipality, a page at a time; a school in another one says
     where it is now (placing it here moves it)."""
-    rows = (await session.execute(
-        select(School, Municipality.name)
-        .outerjoin(Municipality, Municipality.id == School.municipality_id)
-        .where((School.municipality_id != municipality.id) | School.municipality_id.is_(None))
-        .order_by(School.name))).all()
+    rows = await municipalities.placeable(session, municipality.id)
     if not rows:
         await message.answer(i18n.get("municipality-nothing-to-place", name=municipality.name))
         return
@@ -111,7 +105,7 @@ async def show_placeable(message: Message, i18n: I18nContext, session: AsyncSess
     page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
     for school, elsewhere in rows[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
-        label = school.name[:50] if elsewhere is None else i18n.get(
+        label = escape(school.name[:50]) if elsewhere is None else i18n.get(
             "button-place-school-moving", school=school.name[:40], municipality=elsewhere[:20])
         builder.row(InlineKeyboardButton(text=label, callback_data=PlaceSchool(
             municipality=municipality.id, school=school.id).pack()))

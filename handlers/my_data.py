@@ -17,7 +17,7 @@ from domain import answering
 from domain.questionnaire import Question
 from handlers.rendering import describe
 from models import Meeting, Response, User
-from services import access, meetings, pairs
+from services import access, meetings, pairs, privacy
 from services.people import full_name, profile_values, roles_of
 from services.profiles import Profiles
 from services.surveys import Surveys
@@ -81,6 +81,16 @@ async def readable_data(session: AsyncSession, i18n: I18nContext, user: User,
         page.field(i18n.get("mydata-role"), f"{i18n.get(f'role-{role.role}')} ({state})"
                    if role.is_active else i18n.get("mydata-role-inactive",
                                                    role=i18n.get(f"role-{role.role}")))
+
+    page.heading("mydata-rights")
+    curated, coordinated = await privacy.appointments(session, user)
+    if not curated and not coordinated:
+        page.line(i18n.get("mydata-none"))
+    for school in curated:
+        page.line(i18n.get("mydata-curates-school", name=school.name, since=when(school.since)))
+    for place in coordinated:
+        page.line(i18n.get("mydata-coordinates-municipality", name=place.name,
+                           since=when(place.since)))
 
     page.heading("mydata-questionnaires")
     responses = list(await session.scalars(

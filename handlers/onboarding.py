@@ -85,7 +85,8 @@ async def use_invite(message: Message, i18n: I18nContext, session: AsyncSession,
             return await offer_join(message, i18n, session, user, invite), True
         if invite.kind == invites.InviteKind.COORDINATOR:
             return await _coordinate(message, i18n, session, user, invite, clock, settings), False
-        role = await invites.join_school(session, user, invite, clock.now())
+        role = await invites.join_school(session, user, invite, clock.now(),
+                                         settings.curator_ids)
     except invites.InviteError as error:
         if error.problem == invites.InviteProblem.UNCONFIRMED and invite is not None \
                 and await invites.enrol_invited_pupil(session, user, invite, clock.now()):
@@ -100,7 +101,8 @@ async def _coordinate(message: Message, i18n: I18nContext, session: AsyncSession
                       invite: Invite, clock: Clock, settings: Settings) -> Reply:
     """A coordinator's invitation: the person coordinates the municipality from now on, is
     told so, and gets the curator's menu."""
-    municipality, appointed = await invites.join_municipality(session, user, invite, clock.now())
+    municipality, appointed = await invites.join_municipality(session, user, invite, clock.now(),
+                                                              settings.curator_ids)
     told = say(message, i18n.get("coordinator-joined" if appointed else "coordinator-already",
                                  name=municipality.name))
     menu = partial(show_curator_menu, message.bot, i18n.core, user, settings.default_locale)
@@ -134,7 +136,9 @@ async def onboarding_step(message: Message, state: FSMContext, i18n: I18nContext
     """Ask whatever the person still lacks (a role, profile fields), else open the menu: the
     state is set now, the replies go after the update's commit.
 
-    A curator needs no programme role, only a name and a school.
+    A curator needs no programme role, only a name: the school is asked only with a programme
+    role (content/profile.yaml), so a regional curator or a coordinator makes no school by
+    naming their office.
     """
     if not roles_of(user) and not await access.is_curator(session, user, settings.curator_ids):
         await state.set_state(Onboarding.choosing_role)

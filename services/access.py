@@ -231,6 +231,21 @@ async def may_see_municipality(session: AsyncSession, viewer: User, municipality
         schools.coordinated_by(viewer.id))).all())
 
 
+async def invitation_in_force(session: AsyncSession, invite: Invite,
+                              root_ids: Collection[int]) -> bool:
+    """Whether a curator's invitation still admits: only while whoever made it may still do what
+    it does. A school invitation, while its maker may curate the school (a removed coordinator,
+    a revoked school curator, a coordinator whose school moved to another municipality no
+    longer may; a regional curator while in CURATOR_IDS); a coordinator's invitation (it names
+    a municipality, not a school), while its maker is a regional curator."""
+    creator = await session.get(User, invite.created_by) if invite.created_by else None
+    if creator is None:
+        return False
+    if invite.municipality_id is not None:
+        return may_manage_region(creator, root_ids)
+    return await may_curate(session, creator, invite.school_id, root_ids)
+
+
 async def may_become_curator(session: AsyncSession, school_id: int, user_id: int) -> bool:
     """Curator rights go only to a confirmed teacher of the school."""
     return await is_confirmed(session, user_id, school_id, schools.TEACHER_ROLES)

@@ -248,10 +248,20 @@ MISSED_COLOUR = "#c8553d"
 TARGET_COLOUR = "#222222"
 
 
+def comparison_labels(names: Sequence[str]) -> list[str]:
+    """The compared places' labels: numbered from 1 in their order, as the text table beside the
+    chart numbers its rows, then shortened. Schools' names often share a long beginning
+    («Муниципальное бюджетное общеобразовательное учреждение …»), so the number is what tells
+    two shortened labels apart."""
+    return [textwrap.shorten(f"{number}. {name}", LABEL_WIDTH, placeholder="…")
+            for number, name in enumerate(names, start=1)]
+
+
 def comparison(title: str, names: Sequence[str], panels: Sequence[Panel], no_data: str) -> bytes:
     """Places side by side: a small horizontal bar chart per figure, each on its own scale, the
-    places in the same order in every one; a bar short of its panel's target is drawn in the
-    warning colour, the target as a dashed line; a place with nothing to count says so."""
+    places in the same order in every one, labelled by comparison_labels; a bar short of its
+    panel's target is drawn in the warning colour, the target as a dashed line; a place with
+    nothing to count says so."""
     rows = math.ceil(len(panels) / COMPARE_COLUMNS)
     panel_height = 0.9 + 0.32 * max(len(names), 1)
     fig = Figure(figsize=(WIDTH * 1.5, min(max(rows * panel_height + 1.0, HEIGHT), MAX_HEIGHT)),
@@ -261,7 +271,7 @@ def comparison(title: str, names: Sequence[str], panels: Sequence[Panel], no_dat
     fig.suptitle(textwrap.fill(title, TITLE_WIDTH * 2), fontsize=TITLE_SIZE, fontfamily=FONT,
                  fontweight="bold", parse_math=False)
     ys = range(len(names))
-    labels = [textwrap.shorten(name, LABEL_WIDTH, placeholder="…") for name in names]
+    labels = comparison_labels(names)
     for index, ax in enumerate(axes.flat):
         if index >= len(panels):
             ax.set_visible(False)

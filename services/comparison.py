@@ -30,9 +30,10 @@ class Group:
 
 @dataclass(frozen=True)
 class Compared:
-    """One row: participants, active pairs, the share of questionnaires completed (percent of
-    those who should take them), the satisfaction average (1–10) and the KPIs in percent (None:
-    nobody to count), in figures.TARGETS order."""
+    """One row: participants (people, each once however many roles they hold), active pairs,
+    the share of questionnaires completed (percent of those who should take them), the
+    satisfaction average (1–10) and the KPIs in percent (None: nobody to count), in
+    figures.TARGETS order."""
 
     name: str
     participants: int
@@ -76,7 +77,7 @@ def row_of(name: str, summary: figures.Summary) -> Compared:
                 for average, _, count in items.values())
     kpis = {kpi.key: kpi.percent for kpi in summary.kpis}
     return Compared(
-        name=name, participants=sum(summary.roles.values()), pairs=summary.active_pairs,
+        name=name, participants=summary.people, pairs=summary.active_pairs,
         completion=round(100 * done / audience, 1) if audience else None,
         satisfaction=round(total / answers, 1) if answers else None,
         kpis=tuple(kpis.get(key) for key in KPI_KEYS))

@@ -65,6 +65,8 @@ class Kpi:
 @dataclass
 class Summary:
     roles: Counter = field(default_factory=Counter)
+    # Distinct people behind `roles`: a person with two roles is one participant.
+    people: int = 0
     pairs: Counter = field(default_factory=Counter)
     completion: dict[str, Counter] = field(default_factory=dict)
     satisfaction: dict[str, dict[str, tuple[float, float, int]]] = field(default_factory=dict)
@@ -83,6 +85,7 @@ async def summarize(session: AsyncSession, scope: Scope,
     the completion table."""
     summary = Summary()
     summary.roles = await roles(session, scope)
+    summary.people = await participants(session, scope)
     state = scope.pair_state()
     summary.pairs = Counter({(status, form): count for status, form, count in await session.execute(
         scope.pairs(select(state, Pair.form, func.count()).group_by(state, Pair.form),
@@ -123,6 +126,13 @@ async def roles(session: AsyncSession, scope: Scope) -> Counter:
         select(UserRole.role, func.count()).join(Profile, Profile.user_id == UserRole.user_id)
         .group_by(UserRole.role), withdrawn=True))
     return Counter(dict(rows.all()))
+
+
+async def participants(session: AsyncSession, scope: Scope) -> int:
+    """The people counted in `roles`, each once however many roles they hold."""
+    return await session.scalar(scope.roles(
+        select(func.count(func.distinct(UserRole.user_id)))
+        .join(Profile, Profile.user_id == UserRole.user_id), withdrawn=True)) or 0
 
 
 async def completion(session: AsyncSession, scope: Scope,

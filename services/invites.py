@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -109,10 +110,12 @@ async def create_for_coordinator(session: AsyncSession, *, municipality_id: int,
 
 
 async def join_municipality(session: AsyncSession, user: User, invite: Invite,
-                            now: datetime) -> tuple[Municipality, bool]:
+                            now: datetime, root_ids: Collection[int]) -> tuple[Municipality, bool]:
     """The invited person becomes the municipality's coordinator, the invitation used up in the
     same transaction; (municipality, False) for somebody who already coordinates it, whose
-    visit leaves the invitation for nobody else either (it was meant for them)."""
+    visit leaves the invitation for nobody else either (it was meant for them). An invitation
+    whose maker is no longer a regional curator is answered as expired."""
+    await _check_in_force(session, invite, root_ids)
     await take(session, invite, now)
     appointed = await municipalities.appoint(session, invite.municipality_id, user.id,
                                              invite.created_by)
@@ -207,10 +210,21 @@ async def join_pair(session: AsyncSession, user: User, invite: Invite, now: date
         variant=pairs.PUPIL_VARIANT, agreed=[user.id], now=now)
 
 
-async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime) -> Role:
-    """Put the person into the invite's school and role, confirmed (the curator vouched). Their
-    other roles move with them and, if that is a move to another school, wait for the new
-    curator's confirmation; somebody in an open pair of another school cannot move."""
+async def _check_in_force(session: AsyncSession, invite: Invite,
+                          root_ids: Collection[int]) -> None:
+    """A curator's invitation whose maker has lost the rights behind it (services.access) is
+    answered as an expired one: it admits nobody."""
+    if not await access.invitation_in_force(session, invite, root_ids):
+        raise InviteError(InviteProblem.EXPIRED)
+
+
+async def join_school(session: AsyncSession, user: User, invite: Invite, now: datetime,
+                      root_ids: Collection[int]) -> Role:
+    """Put the person into the invite's school and role, confirmed (the curator vouched, and may
+    still curate the school: else the invitation is answered as expired). Their other roles
+    move with them and, if that is a move to another school, wait for the new curator's
+    confirmation; somebody in an open pair of another school cannot move."""
+    await _check_in_force(session, invite, root_ids)
     if await pairs.open_pairs_elsewhere(session, user.id, invite.school_id):
         raise InviteError(InviteProblem.PAIRED)
     await take(session, invite, now)

@@ -77,6 +77,24 @@ async def schools_of(session: AsyncSession, municipality_id: int) -> list[School
         .order_by(School.name))).all())
 
 
+async def loose_schools(session: AsyncSession) -> int:
+    """How many schools no municipality has yet."""
+    return await session.scalar(
+        select(func.count(School.id)).where(School.municipality_id.is_(None))) or 0
+
+
+async def placeable(session: AsyncSession,
+                    municipality_id: int) -> list[tuple[School, str | None]]:
+    """The schools outside this municipality, by name, each with the name of the municipality
+    it is in now (None: none), from which placing it here would move it."""
+    rows = await session.execute(
+        select(School, Municipality.name)
+        .outerjoin(Municipality, Municipality.id == School.municipality_id)
+        .where((School.municipality_id != municipality_id) | School.municipality_id.is_(None))
+        .order_by(School.name))
+    return [(school, elsewhere) for school, elsewhere in rows.all()]
+
+
 async def place(session: AsyncSession, school: School, municipality: Municipality) -> None:
     """Put the school into the municipality (out of the one it was in, if any): its
     coordinators curate it from now on, the former municipality's no longer."""

@@ -4,6 +4,7 @@ and erasure (/delete_me) that keeps their answers only as anonymous figures of t
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,12 +19,14 @@ from models import (
     Invite,
     Meeting,
     MunicipalCoordinator,
+    Municipality,
     OutboxAbout,
     OutboxMessage,
     Pair,
     PairMember,
     PlanItem,
     Response,
+    School,
     SchoolCurator,
     User,
 )
@@ -54,6 +57,30 @@ def _moment(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+@dataclass(frozen=True)
+class Appointment:
+    """A school the person was made a curator of, or a municipality they coordinate."""
+
+    id: int
+    name: str
+    since: datetime
+
+
+async def appointments(session: AsyncSession,
+                       user: User) -> tuple[list[Appointment], list[Appointment]]:
+    """The person's curator rights as stored: the schools they curate and the municipalities
+    they coordinate, each by name."""
+    schools = await session.execute(
+        select(School.id, School.name, SchoolCurator.created_at)
+        .join(SchoolCurator, SchoolCurator.school_id == School.id)
+        .where(SchoolCurator.user_id == user.id).order_by(School.name))
+    municipalities = await session.execute(
+        select(Municipality.id, Municipality.name, MunicipalCoordinator.created_at)
+        .join(MunicipalCoordinator, MunicipalCoordinator.municipality_id == Municipality.id)
+        .where(MunicipalCoordinator.user_id == user.id).order_by(Municipality.normalized_name))
+    return ([Appointment(*row) for row in schools], [Appointment(*row) for row in municipalities])
+
+
 async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
                         locale: str) -> dict[str, Any]:
     """Everything stored about the person, as plain data (their partners appear by role only:
@@ -61,6 +88,7 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
     profile = user.profile
     consent = await session.get(ConsentText, user.consent_version) if user.consent_version \
         else None
+    curated, coordinated = await appointments(session, user)
     data: dict[str, Any] = {
         "person": {
             "telegram_id": user.telegram_id, "username": user.username,
@@ -84,11 +112,13 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
         "roles": [{"role": r.role, "form": r.form, "school_id": r.school_id,
                    "active": r.is_active, "confirmed_at": _moment(r.confirmed_at)}
                   for r in user.roles],
-        "curates_school_ids": list(await session.scalars(
-            select(SchoolCurator.school_id).where(SchoolCurator.user_id == user.id))),
-        "coordinates_municipality_ids": list(await session.scalars(
-            select(MunicipalCoordinator.municipality_id)
-            .where(MunicipalCoordinator.user_id == user.id))),
+        "curates_schools": [
+            {"school_id": school.id, "name": school.name, "appointed_at": _moment(school.since)}
+            for school in curated],
+        "coordinates_municipalities": [
+            {"municipality_id": place.id, "name": place.name,
+             "appointed_at": _moment(place.since)}
+            for place in coordinated],
         "questionnaires": await _responses(session, user, surveys, locale),
         "pairs": await _pairs(session, user),
         "invitations_made": [

@@ -299,18 +299,12 @@ async def register(person: Person, profile: dict[str, Any], payload: str | None 
     await fill_profile(person, profile, school_exists)
 
 
-async def register_curator(person: Person, name: str = "Куратор Мария Ивановна",
-                           school: str = SCHOOL,
-                           school_created: asyncio.Event | None = None) -> None:
-    """A curator (CURATOR_IDS) is asked no programme role, only a name and a school."""
+async def register_curator(person: Person, name: str = "Куратор Мария Ивановна") -> None:
+    """A curator (CURATOR_IDS) is asked no programme role and no school, only a name."""
     await consent(person)
     await person.expect("Как вас зовут")
     person.send(name)
-    await person.expect("В какой школе")
-    person.send(school)
     await person.expect("Профиль заполнен")
-    if school_created is not None:
-        school_created.set()
 
 
 # -- questionnaires ------------------------------------------------------------------------

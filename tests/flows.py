@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.config import PROJECT_ROOT
 from domain.questionnaire import Catalog
 from models import Pair, User
+from services.people import school_named
 from tests.conftest import CURATOR_ID
 from tests.telegram import Person, texts
 
@@ -95,12 +96,16 @@ async def stored_user(session, telegram_id: int) -> User | None:
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
 async def register_curator(running, user_id=CURATOR_ID, school=SCHOOL):
+    """The regional curator (CURATOR_IDS), in a region where `school` exists already (as if a
+    teacher had typed it)."""
+    async with running.session() as session:
+        await school_named(session, school)
+        await session.commit()
     curator = running.person(user_id)
     await consent(curator)
-    # A curator is asked no programme role, only a name and a school.
+    # A curator is asked no programme role and no school, only a name.
     assert "фамилия, имя и отчество" in curator.last.text
     await curator.send("Куратор Мария Ивановна")
-    await curator.send(school)
     assert any("Профиль заполнен" in m.text for m in curator.messages()[-3:])
     return curator
 
@@ -238,11 +243,10 @@ async def coordinator_link(curator, municipality: str) -> str:
 
 
 async def become_coordinator(running, curator, telegram_id: int, municipality: str,
-                             name: str = "Координатор Ольга", school: str = SCHOOL):
-    """A newcomer opens the coordinator's invitation, agrees, and gives a name and a school."""
+                             name: str = "Координатор Ольга"):
+    """A newcomer opens the coordinator's invitation, agrees, and gives a name (no school)."""
     person = running.person(telegram_id)
     await person.send(f"/start {await coordinator_link(curator, municipality)}")
     await person.press("Согласен")
     await person.send(name)
-    await person.send(school)
     return person

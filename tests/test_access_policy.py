@@ -251,9 +251,9 @@ async def test_the_readme_table_is_the_policy(running):
     await make_municipality(regional, "Городской округ Энск", "МОУ СОШ №1")
     await make_municipality(regional, "Северный район", second)
     people["municipal coordinator"] = await become_coordinator(
-        running, regional, 950, "Городской округ Энск", "Координатор Энска", second)
+        running, regional, 950, "Городской округ Энск", "Координатор Энска")
     people["other municipality's coordinator"] = await become_coordinator(
-        running, regional, 960, "Северный район", "Координатор Севера", second)
+        running, regional, 960, "Северный район", "Координатор Севера")
     refuser = await member(running, regional, 210, {**TEACHER_MENTEE, "name": "Отказница"})
     stranger = running.person(400)
     await register(stranger, {**TEACHER_MENTEE, "name": "Посторонний"})

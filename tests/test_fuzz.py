@@ -87,7 +87,7 @@ from models import (
     UserRole,
 )
 from services import schools
-from services.people import forget
+from services.people import forget, school_named
 from tests.conftest import CURATOR_ID
 from tests.flows import (
     PUPIL_MENTEE,
@@ -175,16 +175,19 @@ def named(running, user_id: int, username: str | None = None) -> Person:
     return person
 
 
-async def curator_registers(person: Person, name: str, school: str) -> None:
+async def curator_registers(running, person: Person, name: str, school: str) -> None:
+    """The regional curator of a region where `school` exists (a curator is asked no school)."""
+    async with running.session() as session:
+        await school_named(session, school)
+        await session.commit()
     await consent(person)
     await person.send(name)
-    await person.send(school)
     assert "Профиль заполнен" in "\n".join(m.text for m in person.messages()[-3:])
 
 
 async def build_school_next_door(running) -> dict[str, Person]:
     curator = running.person(CURATOR)
-    await curator_registers(curator, "Кураторова Секретная Ивановна", SECRET_SCHOOL)
+    await curator_registers(running, curator, "Кураторова Секретная Ивановна", SECRET_SCHOOL)
     mentor = named(running, MENTOR, "tajna_secretova")
     await join(running, curator, mentor, {**TEACHER_MENTOR, "name": "Секретова Тайна Сергеевна",
                                           "school": SECRET_SCHOOL}, "Наставник (педагог)")

@@ -133,16 +133,21 @@ async def test_a_coordinator_invited_by_link_curates_exactly_their_municipality(
     assert any(f"Вы координатор муниципалитета «{ENSK}»" in text for text in said)
     (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
     assert menu.scope.chat_id == 700 and "summary" in {c.command for c in menu.commands}
-    # A coordinator is asked no programme role: a name and a school, then the curator's desk.
-    await olga.send("Координатор Ольга")
-    await olga.send(SCHOOL)
+    # A coordinator is asked no programme role and no school: a name, then the curator's desk.
+    assert "фамилия, имя и отчество" in olga.last.text
+    said = texts(await olga.send("Координатор Ольга"))
+    assert not any("В какой школе" in text for text in said)
     assert "Вы куратор программы" in olga.last.text
     assert "Муниципалитеты" not in str(olga.last.buttons())
+    # What she types next, her office's name say, is nobody's school.
+    await olga.send("Управление образования Энска")
     async with running.session() as session:
         user = await stored_user(session, 700)
         (row,) = (await session.scalars(select(MunicipalCoordinator))).all()
         assert (row.user_id, row.municipality_id) == (user.id, places[ENSK])
-        assert user.roles == []
+        assert user.roles == [] and user.profile.school_id is None
+        assert user.profile.full_name == "Координатор Ольга"
+        assert set(await school_ids(running)) == {SCHOOL, SECOND}
         invite = await session.scalar(select(Invite).where(Invite.kind == "coordinator"))
         assert (invite.uses, invite.max_uses, invite.school_id) == (1, 1, None)
     # Single use: the same link makes nobody else a coordinator.
@@ -320,8 +325,12 @@ async def test_a_coordinators_rights_are_in_their_data_and_go_with_it(running):
     await make_municipality(regional, ENSK, SCHOOL)
     olga = await become_coordinator(running, regional, 700, ENSK)
     (ensk,) = (await municipality_ids(running)).values()
-    (_, _), (_, data) = files(await olga.send("/mydata"))
-    assert json.loads(data)["coordinates_municipality_ids"] == [ensk]
+    (_, words), (_, data) = files(await olga.send("/mydata"))
+    # In words, in her language, by name; in the JSON, by id and name.
+    rights = words.decode().split("ПРАВА КУРАТОРА / КООРДИНАТОРА\n")[1].split("\n\n")[0]
+    assert re.fullmatch(f"    Координатор муниципалитета «{ENSK}» с [0-9.]+ [0-9:]+", rights)
+    (place,) = json.loads(data)["coordinates_municipalities"]
+    assert (place["municipality_id"], place["name"]) == (ensk, ENSK)
     await olga.send("/delete_me")
     await olga.press("Да, удалить")
     async with running.session() as session:

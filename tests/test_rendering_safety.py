@@ -17,6 +17,7 @@ from tests.flows import (
     active_pair,
     diagnose,
     join,
+    make_municipality,
     propose_meeting,
     register,
     register_curator,
@@ -149,3 +150,16 @@ async def test_a_name_that_looks_like_a_formula_is_drawn_as_typed(running):
     assert png.startswith(b"\x89PNG")
     (photo,) = [r for r in said if isinstance(r, SendPhoto)]
     assert r"Анна $\frac{1 $ Ко" in format_text(photo.caption, "HTML")[0]
+
+
+async def test_a_school_named_with_markup_is_placed_from_a_button_as_typed(running):
+    lyceum = "Лицей <b>1</b> & «Мы»"
+    regional = await register_curator(running, school=lyceum)
+    await make_municipality(regional, "Энск")
+    await regional.press("Добавить школу")
+    assert [label for label, _ in regional.last.buttons()] == [lyceum]
+    await regional.press(lyceum)
+    # From another municipality's list it is shown as typed too, with where it is now.
+    await make_municipality(regional, "Север")
+    await regional.press("Добавить школу")
+    assert [label for label, _ in regional.last.buttons()] == [f"{lyceum} (сейчас: Энск)"]

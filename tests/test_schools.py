@@ -1,10 +1,12 @@
 """Schools and curators: invitation links and codes, /join, confirming people, new curators."""
 
 import asyncio
+import json
+import re
 from datetime import timedelta
 
 import pytest
-from aiogram.methods import DeleteMyCommands, SetMyCommands
+from aiogram.methods import DeleteMyCommands
 from sqlalchemy import select
 
 from handlers.callbacks import CuratorAction, NewInvite, SchoolPage
@@ -19,7 +21,7 @@ from tests.flows import (
     register_curator,
     stored_user,
 )
-from tests.telegram import texts
+from tests.telegram import files, texts
 
 pytestmark = pytest.mark.db
 
@@ -188,12 +190,10 @@ async def test_curator_appoints_a_curator_who_then_curates_only_that_school(runn
     (removed,) = [r for r in sent if isinstance(r, DeleteMyCommands)]
     assert removed.scope.chat_id == petr.user.id
     assert texts(await petr.send("/invites")) == ["Эта команда — для куратора программы."]
-    # The regional curator is one wherever his school is: his menu stays.
+    # The regional curator, without a programme role, has no school to change.
     await curator.send("/profile")
-    await curator.press("✏️ Школа")
-    sent = await curator.send("Гимназия 2")
-    (menu,) = [r for r in sent if isinstance(r, SetMyCommands)]
-    assert menu.scope.chat_id == curator.user.id
+    assert "Школа" not in curator.last.text
+    assert "✏️ Школа" not in [label for label, _ in curator.last.buttons()]
 
 
 async def test_two_people_typing_a_new_school_at_once_get_one_school(running):
@@ -297,3 +297,19 @@ async def test_a_curator_of_many_schools_pages_through_them(running):
     said = texts(await stranger.press_data(
         SchoolPage(action=CuratorAction.INVITES, page=1).pack()))
     assert said == ["Эта кнопка больше не действует."]
+
+
+async def test_a_school_curators_data_names_the_school_in_their_language(running):
+    curator, petr = await curator_and_confirmed_mentor(running)
+    await curator.send("/curators")
+    await curator.press("Сделать куратором: Петров")
+    await petr.send("/language")
+    await petr.press("English")
+    (_, words), (_, data) = files(await petr.send("/mydata"))
+    rights = words.decode().split("CURATOR / COORDINATOR RIGHTS\n")[1].split("\n\n")[0]
+    assert re.fullmatch(r"    Curator of the school “МОУ СОШ №1” since [0-9./: ]+", rights), rights
+    async with running.session() as session:
+        school_id = await session.scalar(select(School.id))
+    (school,) = json.loads(data)["curates_schools"]
+    assert (school["school_id"], school["name"]) == (school_id, "МОУ СОШ №1")
+    assert json.loads(data)["coordinates_municipalities"] == []

@@ -53,6 +53,9 @@ mydata-side-mentee = mentee
 mydata-meeting = Meeting { $when } ({ $status }): { $topic }, { $place }
 mydata-mentor-note = Mentor's note
 mydata-plan-item = Plan item: { $goal }, due { $due }
+mydata-rights = Curator / coordinator rights
+mydata-curates-school = Curator of the school “{ $name }” since { $since }
+mydata-coordinates-municipality = Coordinator of the municipality “{ $name }” since { $since }
 
 ## Main menu
 menu-surveys = 📋 Questionnaires

@@ -38,8 +38,13 @@ desk-municipality = { $name } ({ $count } schools)
 desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ All my schools
 desk-button-compare = ⚖️ Compare
-compare-nothing = Nothing to compare: this selection has one school.
+compare-nothing-schools = { $count ->
+    [0] Nothing to compare: this selection has no school.
+   *[other] Nothing to compare: this selection has one school.
+}
+compare-nothing-municipalities = Nothing to compare: the region has one municipality and no schools outside it. Its schools are compared in that municipality's summary.
 compare-too-many = Too many schools to compare at once ({ $count }, up to { $most }): pick a municipality under «🏫 School», or create municipalities in /municipalities.
+compare-too-many-curator = Too many schools to compare at once ({ $count }, up to { $most }): open one school's summary under «🏫 School».
 compare-what-municipalities = municipalities
 compare-what-schools = schools
 compare-no-municipality = Schools outside municipalities

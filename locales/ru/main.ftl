@@ -53,6 +53,9 @@ mydata-side-mentee = наставляемый
 mydata-meeting = Встреча { $when } ({ $status }): { $topic }, { $place }
 mydata-mentor-note = Заметка наставника
 mydata-plan-item = Пункт плана: { $goal }, срок { $due }
+mydata-rights = Права куратора / координатора
+mydata-curates-school = Куратор школы «{ $name }» с { $since }
+mydata-coordinates-municipality = Координатор муниципалитета «{ $name }» с { $since }
 
 ## Главное меню
 menu-surveys = 📋 Анкеты

@@ -38,8 +38,13 @@ desk-municipality = { $name } (школ: { $count })
 desk-button-municipality = 🏛 { $name }
 desk-button-whole-region = ⬅️ Все мои школы
 desk-button-compare = ⚖️ Сравнить
-compare-nothing = Сравнивать нечего: в этой выборке одна школа.
+compare-nothing-schools = { $count ->
+    [0] Сравнивать нечего: в этой выборке нет ни одной школы.
+   *[other] Сравнивать нечего: в этой выборке одна школа.
+}
+compare-nothing-municipalities = Сравнивать нечего: в регионе один муниципалитет, а школ вне муниципалитетов нет. Сравнить его школы можно в сводке этого муниципалитета.
 compare-too-many = Слишком много школ, чтобы сравнить сразу ({ $count }, можно до { $most }): выберите муниципалитет в «🏫 Школа» или создайте муниципалитеты в /municipalities.
+compare-too-many-curator = Слишком много школ, чтобы сравнить сразу ({ $count }, можно до { $most }): откройте сводку отдельной школы в «🏫 Школа».
 compare-what-municipalities = муниципалитеты
 compare-what-schools = школы
 compare-no-municipality = Школы вне муниципалитетов
