@@ -119,6 +119,7 @@ class RegionAct(StrEnum):
 
     LIST = "list"
     NEW = "new"
+    NEW_SCHOOL = "new_school"
     OPEN = "open"
     PLACE = "place"
     INVITE = "invite"

@@ -29,11 +29,13 @@ from handlers.states import RegionStates
 from handlers.typed_text import ask_text
 from handlers.withdrawal import Withdrawal, withdraw
 from models import Municipality, School, User
-from services import access, invites, municipalities
+from services import access, invites, municipalities, people
 from services.clock import Clock
 from services.errors import StaleAction
 
 SCHOOLS_PER_PAGE = 30
+# As long as a school's name can be where people type it (the profile's school question).
+SCHOOL_NAME_LIMIT = School.__table__.c.name.type.length
 # Telegram takes 100 buttons under a message; a region has far fewer municipalities.
 MAX_MUNICIPALITY_BUTTONS = 90
 
@@ -57,7 +59,9 @@ async def show_region(message: Message, i18n: I18nContext, session: AsyncSession
                                          callback_data=_region(RegionAct.OPEN,
                                                                entry.municipality.id)))
     builder.row(InlineKeyboardButton(text=i18n.get("button-region-new"),
-                                     callback_data=_region(RegionAct.NEW)))
+                                     callback_data=_region(RegionAct.NEW)),
+                InlineKeyboardButton(text=i18n.get("button-region-new-school"),
+                                     callback_data=_region(RegionAct.NEW_SCHOOL)))
     await message.answer(lines(shown), reply_markup=builder.as_markup())
 
 
@@ -142,6 +146,12 @@ async def on_region_button(query: CallbackQuery, callback_data: RegionButton, bo
                                             least=municipalities.MIN_NAME,
                                             most=municipalities.MAX_NAME))
         return
+    if callback_data.act is RegionAct.NEW_SCHOOL:
+        await state.set_state(RegionStates.school_name)
+        await session.commit()
+        await query.message.answer(i18n.get("school-ask-name", least=municipalities.MIN_NAME,
+                                            most=SCHOOL_NAME_LIMIT))
+        return
     municipality = await session.get(Municipality, callback_data.municipality)
     if municipality is None:
         raise StaleAction
@@ -185,6 +195,27 @@ async def on_name(message: Message, text: str, state: FSMContext, i18n: I18nCont
     await show_municipality(message, i18n, session, municipality)
 
 
+async def on_school_name(message: Message, text: str, state: FSMContext, i18n: I18nContext,
+                         session: AsyncSession, user: User, settings: Settings) -> None:
+    """A school the region adds before anybody names it: a single school's curator (listed in
+    CURATOR_IDS) starts here, and invitations into it can be made at once."""
+    if not access.may_manage_region(user, settings.curator_ids):
+        await state.clear()
+        await session.commit()
+        await message.answer(i18n.get("region-only"))
+        return
+    if len(" ".join(text.split())) < municipalities.MIN_NAME:
+        await message.answer(i18n.get("school-ask-name", least=municipalities.MIN_NAME,
+                                      most=SCHOOL_NAME_LIMIT))
+        return
+    school, added = await people.add_school(session, text)
+    await state.clear()
+    await session.commit()
+    await message.answer(i18n.get("school-added" if added else "school-exists",
+                                  name=school.name))
+    await show_region(message, i18n, session)
+
+
 async def on_place(query: CallbackQuery, callback_data: PlaceSchool, i18n: I18nContext,
                    session: AsyncSession) -> None:
     municipality = await session.get(Municipality, callback_data.municipality)
@@ -225,6 +256,8 @@ def router() -> Router:
     region.message.register(on_municipalities, Command("municipalities"))
     ask_text(region, on_name, RegionStates.municipality_name, municipalities.MAX_NAME,
              hint="municipality-name-hint")
+    ask_text(region, on_school_name, RegionStates.school_name, SCHOOL_NAME_LIMIT,
+             hint="school-name-hint")
     region.callback_query.register(on_region_button, RegionButton.filter(), RegionalCurator())
     region.callback_query.register(on_place, PlaceSchool.filter(), RegionalCurator())
     region.callback_query.register(on_remove, RemoveCoordinator.filter(), RegionalCurator())

@@ -63,6 +63,7 @@ class BroadcastStates(StatesGroup):
 
 
 class RegionStates(StatesGroup):
-    """A regional curator types a new municipality's name."""
+    """A regional curator types a new municipality's or a new school's name."""
 
     municipality_name = State()
+    school_name = State()

@@ -25,6 +25,7 @@ from handlers.callbacks import (
 )
 from models import Invite, MunicipalCoordinator, Municipality, School, SchoolCurator
 from tests.flows import (
+    CURATOR_ID,
     PUPIL_MENTEE,
     PUPIL_MENTOR,
     SCHOOL,
@@ -32,6 +33,7 @@ from tests.flows import (
     TEACHER_MENTOR,
     active_pair,
     become_coordinator,
+    consent,
     coordinator_link,
     join,
     make_municipality,
@@ -352,3 +354,34 @@ async def test_a_region_without_municipalities_compares_its_schools_up_to_a_limi
                            "муниципалитет в «🏫 Школа» или создайте муниципалитеты в "
                            "/municipalities."]
     assert not files(sent)
+
+
+async def test_a_regional_curator_adds_the_first_school_and_invites_into_it(running):
+    """A fresh deployment: nobody has named a school yet. The curator of CURATOR_IDS (a single
+    school's curator, say) adds it by name in /municipalities and can invite at once; a name
+    that is there already, in another case or spacing, adds nothing."""
+    curator = running.person(CURATOR_ID)
+    await consent(curator)
+    await curator.send("Куратор Мария Ивановна")
+    said = texts(await curator.send("/invites"))
+    assert said[-1].startswith("Вы куратор, но школ пока нет") and "➕ Школа" in said[-1]
+    await curator.send("/municipalities")
+    await curator.press("➕ Школа")
+    assert "Напишите название школы" in curator.last.text
+    said = texts(await curator.send("Лицей <b>№7</b>"))
+    assert said[0] == "Школа «Лицей &lt;b&gt;№7&lt;/b&gt;» добавлена. Приглашения в неё — /invites."
+    said = texts(await curator.send("/invites"))
+    assert any("Лицей &lt;b&gt;№7&lt;/b&gt;" in text for text in said)
+    await curator.send("/municipalities")
+    await curator.press("➕ Школа")
+    said = texts(await curator.send("лицей   <b>№7</b>"))
+    assert said[0].startswith("Школа «Лицей &lt;b&gt;№7&lt;/b&gt;» уже есть")
+    async with running.session() as session:
+        assert await session.scalar(select(func.count()).select_from(School)) == 1
+    # Nobody else adds schools: the button is refused, the command too.
+    teacher = running.person(951)
+    await register(teacher, {**TEACHER_MENTEE, "name": "Учительница", "school": "Лицей <b>№7</b>"})
+    said = texts(await teacher.press_data(RegionButton(act=RegionAct.NEW_SCHOOL).pack()))
+    assert said == [STALE]
+    async with running.session() as session:
+        assert await session.scalar(select(func.count()).select_from(School)) == 1

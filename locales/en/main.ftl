@@ -202,7 +202,7 @@ language-set-unregistered = Done. I will remember the language once you agree in
 
 ## Schools, curators, invitations
 curator-only = This command is for the programme curator.
-curator-no-schools = You are a curator, but there are no schools yet: they appear when participants name their school.
+curator-no-schools = You are a curator, but there are no schools yet: they appear when participants name their school. A regional curator can add one: /municipalities → "➕ School".
 curator-pick-school = Choose a school:
 curator-pick-school-page = Choose a school (page { $page } of { $pages }):
 invite-pick-role = Invitation to “{ $school }”. For which role?
