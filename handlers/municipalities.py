@@ -170,12 +170,21 @@ async def on_region_button(query: CallbackQuery, callback_data: RegionButton, bo
             code=invites.printable(invite.code), days=invites.COORDINATOR_INVITE_DAYS))
 
 
+async def _still_regional(message: Message, state: FSMContext, i18n: I18nContext,
+                          session: AsyncSession, user: User, settings: Settings) -> bool:
+    """Whether the person who typed a name may still shape the region; if not, the question
+    is closed and they are told."""
+    if access.may_manage_region(user, settings.curator_ids):
+        return True
+    await state.clear()
+    await session.commit()
+    await message.answer(i18n.get("region-only"))
+    return False
+
+
 async def on_name(message: Message, text: str, state: FSMContext, i18n: I18nContext,
                   session: AsyncSession, user: User, settings: Settings) -> None:
-    if not access.may_manage_region(user, settings.curator_ids):
-        await state.clear()
-        await session.commit()
-        await message.answer(i18n.get("region-only"))
+    if not await _still_regional(message, state, i18n, session, user, settings):
         return
     if len(" ".join(text.split())) < municipalities.MIN_NAME:
         await message.answer(i18n.get("municipality-ask-name", least=municipalities.MIN_NAME,
@@ -199,10 +208,7 @@ async def on_school_name(message: Message, text: str, state: FSMContext, i18n: I
                          session: AsyncSession, user: User, settings: Settings) -> None:
     """A school the region adds before anybody names it: a single school's curator (listed in
     CURATOR_IDS) starts here, and invitations into it can be made at once."""
-    if not access.may_manage_region(user, settings.curator_ids):
-        await state.clear()
-        await session.commit()
-        await message.answer(i18n.get("region-only"))
+    if not await _still_regional(message, state, i18n, session, user, settings):
         return
     if len(" ".join(text.split())) < municipalities.MIN_NAME:
         await message.answer(i18n.get("school-ask-name", least=municipalities.MIN_NAME,
