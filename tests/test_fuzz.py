@@ -462,6 +462,8 @@ def packed(cls: type[CallbackData], values: dict[str, Any]) -> str:
     for value in values.values():
         if isinstance(value, Enum):
             value = value.value
+        if value is None:
+            value = ""  # as CallbackData packs a field left empty
         parts.append(str(int(value)) if isinstance(value, bool) else str(value))
     return ":".join(parts).encode()[:64].decode("utf-8", "ignore")
 
@@ -553,6 +555,10 @@ def callback_strategy(world: World) -> st.SearchStrategy[str]:
                 fields[name] = ints
             elif isinstance(kind, type) and issubclass(kind, Enum):
                 fields[name] = st.sampled_from(list(kind))
+            elif enums := [arg for arg in get_args(kind)
+                           if isinstance(arg, type) and issubclass(arg, Enum)]:
+                # An optional enum (AcceptMatch.variant): any of its values, or none.
+                fields[name] = st.sampled_from([*enums[0], None])
             else:
                 assert kind is str or str in get_args(kind), (cls, name, kind)
                 fields[name] = words
