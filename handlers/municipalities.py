@@ -25,6 +25,7 @@ from handlers.callbacks import (
     SummaryView,
 )
 from handlers.outgoing import full_name
+from handlers.rendering import page_turns, paged
 from handlers.states import RegionStates
 from handlers.typed_text import ask_text
 from handlers.withdrawal import Withdrawal, withdraw
@@ -105,18 +106,14 @@ async def show_placeable(message: Message, i18n: I18nContext, session: AsyncSess
     if not rows:
         await message.answer(i18n.get("municipality-nothing-to-place", name=municipality.name))
         return
-    pages = -(-len(rows) // SCHOOLS_PER_PAGE)
-    page = min(max(page, 0), pages - 1)
+    on_page, page, pages = paged(rows, page, SCHOOLS_PER_PAGE)
     builder = InlineKeyboardBuilder()
-    for school, elsewhere in rows[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
+    for school, elsewhere in on_page:
         label = escape(school.name[:50]) if elsewhere is None else i18n.get(
             "button-place-school-moving", school=school.name[:40], municipality=elsewhere[:20])
         builder.row(InlineKeyboardButton(text=label, callback_data=PlaceSchool(
             municipality=municipality.id, school=school.id).pack()))
-    turns = [InlineKeyboardButton(text=label, callback_data=_region(
-        RegionAct.PLACE, municipality.id, to)) for label, to in (("◀️", page - 1),
-                                                                 ("▶️", page + 1))
-        if 0 <= to < pages]
+    turns = page_turns(page, pages, lambda to: _region(RegionAct.PLACE, municipality.id, to))
     if turns:
         builder.row(*turns)
     await message.answer(i18n.get("municipality-pick-school", name=municipality.name,

@@ -19,6 +19,7 @@ from bot.html import Markup, lines
 from bot.unit_of_work import commit
 from handlers.callbacks import PlanAdd, PlanDelete, PlanPage, PlanTick
 from handlers.outgoing import pair_title, shown
+from handlers.rendering import page_turns, paged
 from handlers.states import PlanStates
 from handlers.typed_text import ask_text
 from models import Pair, PlanItem, User
@@ -46,10 +47,8 @@ def page_of(pair: Pair, item_id: int | None) -> int:
 async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, pair: Pair,
                     viewer: User, *, page: int = 0, edit: bool = False) -> None:
     people = await pairs.users_by_id(session, [m.user_id for m in pair.members])
-    pages = max(1, -(-len(pair.plan) // PAGE))
-    page = min(max(page, 0), pages - 1)
-    first = page * PAGE
-    on_page = list(enumerate(pair.plan[first:first + PAGE], start=first + 1))
+    items, page, pages = paged(pair.plan, page, PAGE)
+    on_page = list(enumerate(items, start=page * PAGE + 1))
     shown_lines = [i18n.get("plan-title", pair=shown(i18n, pair_title(pair, people)))]
     if pages > 1:
         shown_lines.append(i18n.get("plan-page", page=page + 1, pages=pages))
@@ -65,9 +64,7 @@ async def send_plan(message: Message, i18n: I18nContext, session: AsyncSession, 
             row.append(InlineKeyboardButton(text=i18n.get("button-plan-delete", n=number),
                                             callback_data=PlanDelete(item=item.id).pack()))
         builder.row(*row)
-    turns = [InlineKeyboardButton(text=label, callback_data=PlanPage(pair=pair.id,
-                                                                     page=to).pack())
-             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    turns = page_turns(page, pages, lambda to: PlanPage(pair=pair.id, page=to).pack())
     if turns:
         builder.row(*turns)
     if is_mentor:

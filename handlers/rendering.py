@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
@@ -34,6 +34,23 @@ async def drop_buttons(message: Message) -> None:
         await message.edit_reply_markup(reply_markup=None)
     except TelegramBadRequest:
         pass  # already without buttons (a quick double press), or too old to edit
+
+
+Item = TypeVar("Item")
+
+
+def paged(items: Sequence[Item], page: int, size: int) -> tuple[Sequence[Item], int, int]:
+    """A page of a long list: its items, its number and the number of pages (at least one).
+    The number is clamped, so a stale or forged page shows one that exists."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return items[page * size:(page + 1) * size], page, pages
+
+
+def page_turns(page: int, pages: int, data: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """◀️ ▶️ to the pages next to `page` that exist; `data` is a page's callback data."""
+    return [InlineKeyboardButton(text=label, callback_data=data(to))
+            for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.html import escape
 from domain.calendar import Calendar
 from handlers.callbacks import CuratorAction, PickSchool, SchoolPage
+from handlers.rendering import page_turns, paged
 from models import School, User
 from services import access
 from services.clock import Clock
@@ -55,16 +56,13 @@ def school_picker(i18n: I18nContext, curated: list[School], action: CuratorActio
                   page: int) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the schools to choose from, with ◀️ ▶️ between pages (the page is clamped, so
     a stale or forged one shows a page that exists)."""
-    pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
+    on_page, page, pages = paged(curated, page, SCHOOLS_PER_PAGE)
     builder = InlineKeyboardBuilder()
-    for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
+    for school in on_page:
         builder.row(InlineKeyboardButton(
             text=escape(school.name),
             callback_data=PickSchool(action=action, school_id=school.id).pack()))
-    turns = [InlineKeyboardButton(text=label,
-                                  callback_data=SchoolPage(action=action, page=to).pack())
-             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    turns = page_turns(page, pages, lambda to: SchoolPage(action=action, page=to).pack())
     if turns:
         builder.row(*turns)
     text = (i18n.get("curator-pick-school") if pages == 1 else

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.html import Markup, escape, lines
 from domain.roles import Form
 from handlers.callbacks import PersonCard, SummaryButton, SummaryView
-from handlers.rendering import plain_text
+from handlers.rendering import page_turns, paged, plain_text
 from handlers.summary_scope import (
     FORM_CODES,
     Refused,
@@ -207,8 +207,7 @@ async def _schools(view: SummaryScope, i18n: I18nContext, session: AsyncSession,
     within = view.button.municipality
     if within:
         curated = [school for school in curated if school.municipality_id == within]
-    pages = max(1, -(-len(curated) // SCHOOLS_PER_PAGE))
-    page = min(max(view.button.page, 0), pages - 1)
+    on_page, page, pages = paged(curated, view.button.page, SCHOOLS_PER_PAGE)
     builder = InlineKeyboardBuilder()
     builder.row(InlineKeyboardButton(
         text=i18n.get("desk-all-schools", count=len(curated)) if not within else
@@ -224,11 +223,10 @@ async def _schools(view: SummaryScope, i18n: I18nContext, session: AsyncSession,
                 text=i18n.get("desk-button-municipality", name=entry.municipality.name[:50]),
                 callback_data=view.go(SummaryView.SUMMARY, school=0,
                                       municipality=entry.municipality.id, page=0)))
-    for school in curated[page * SCHOOLS_PER_PAGE:(page + 1) * SCHOOLS_PER_PAGE]:
+    for school in on_page:
         builder.row(InlineKeyboardButton(text=escape(school.name[:60]), callback_data=view.go(
             SummaryView.SUMMARY, school=school.id, page=0)))
-    turns = [InlineKeyboardButton(text=label, callback_data=view.go(SummaryView.SCHOOLS, page=to))
-             for label, to in (("◀️", page - 1), ("▶️", page + 1)) if 0 <= to < pages]
+    turns = page_turns(page, pages, lambda to: view.go(SummaryView.SCHOOLS, page=to))
     if turns:
         builder.row(*turns)
     return i18n.get("desk-pick-school", page=page + 1, pages=pages), builder.as_markup()
