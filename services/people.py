@@ -154,8 +154,10 @@ async def add_school(session: AsyncSession, name: str) -> tuple[School, bool]:
     """A school a regional curator adds by name (before anybody has named it): the school,
     and whether it is new (False: one of that name, in any case or spacing, was there)."""
     known = await session.scalar(
-        select(School.id).where(School.normalized_name == normalize_school_name(name)))
-    return await school_named(session, name), known is None
+        select(School).where(School.normalized_name == normalize_school_name(name)))
+    if known is not None:
+        return known, False
+    return await school_named(session, name), True
 
 
 def profile_values(user: User) -> dict[str, Any]:
