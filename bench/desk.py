@@ -15,10 +15,12 @@ number of schools. Then, on each database:
 * the bare aggregate SQL the same figures need (hand-written GROUP BY queries run back to back),
   checked to give the same figures, and summarize as a ratio of it;
 * `export.export` of the whole region as XLSX, in a child process per writer (--writers: the
-  export's own XlsxWriter, and openpyxl, the candidate it replaced), so its peak resident memory
-  is the export's own: the child's RSS after imports, its peak during the exports (VmHWM, reset
-  after the imports; ru_maxrss is printed too, but a child inherits its parent's high-water mark
-  over exec) and the difference; with --tracemalloc also the peak of Python allocations, from one
+  export's own XlsxWriter as the bot runs it, which splits a region's tables between two
+  processes; the same in one process, "single"; and openpyxl, the candidate it replaced), so its
+  peak resident memory is the export's own (the split's second process is printed apart): the
+  child's RSS after imports, its peak during the exports (VmHWM, reset after the imports;
+  ru_maxrss is printed too, but a child inherits its parent's high-water mark over exec) and
+  the difference; with --tracemalloc also the peak of Python allocations, from one
   extra traced run (tracing slows the export about six times, hence not by default).
 
 Every timing is the median of 3 runs after a warm-up, all in this one run of the script.
@@ -59,6 +61,7 @@ from bench.match import AREAS, MENTOR_TYPES, SUBJECTS
 from bench.match_db import TOKEN
 from bot.config import PROJECT_ROOT, load_settings
 from bot.factory import App, build_app
+from bot.plain_text import PlainLabels
 from domain.matching import WEAK_FROM
 from domain.questionnaire import Catalog, Purposes, Question, Questionnaire, QuestionType
 from domain.roles import Role
@@ -832,11 +835,17 @@ def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
         def label(key: str, **params: Any) -> str:
             return core.get(key, "ru", **params)
 
+        # As the bot's /export does: a region's export is split between two processes, unless
+        # measured as one ("single").
+        helper = None if writer in ("single", "openpyxl") else export.helper_for(
+            url, PlainLabels(str(core.path), "ru"))
+
         async def once(target) -> int:
             async with app.sessionmaker() as session:
                 return await export.export(
                     session, reports.Scope(None, None, SINCE, UNTIL), app.surveys.catalog,
-                    label, "ru", ZONE, "xlsx", target, now=NOW, profile=app.profiles.form)
+                    label, "ru", ZONE, "xlsx", target, now=NOW, profile=app.profiles.form,
+                    helper=helper)
 
         maxrss_before, baseline = maxrss_mb(), status_mb("VmRSS")
         try:
@@ -861,7 +870,10 @@ def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
         peak = status_mb("VmHWM") if reset else maxrss_mb()
         maxrss_after = maxrss_mb()
         runner.run(app.close())
+    # The second process of a split export: the largest peak among this one's children.
+    second_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"seconds": median_of(times), "bytes": size, "rows": rows,
+                      "second_peak_mb": second_peak,
                       "baseline_mb": baseline, "peak_mb": peak, "hwm_reset": reset,
                       "maxrss_before_mb": maxrss_before, "maxrss_after_mb": maxrss_after,
                       "traced_peak_mb": traced_peak}))
@@ -899,6 +911,9 @@ def bench_database(name: str, url: str, size: float, keep: bool, runs: int,
               f"{exported['maxrss_before_mb']:.0f} MB, after "
               f"{exported['maxrss_after_mb']:.0f} MB (before = at least the parent's peak, "
               f"inherited over exec)", flush=True)
+        if exported["second_peak_mb"]:
+            print(f"  its second process (half of the sheets): peak RSS "
+                  f"{exported['second_peak_mb']:.0f} MB", flush=True)
         if trace:
             traced = run_export_child(url, runs, True, writer)
             print(f"  tracemalloc peak of Python allocations during the export: "
@@ -952,10 +967,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--export-child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--writers", default="xlsxwriter",
+    parser.add_argument("--writers", default="single,xlsxwriter",
                         help="XLSX writers to measure, in order, comma-separated: xlsxwriter "
-                             "(the export's own) and openpyxl (the one it replaced); the "
-                             "table shows the last")
+                             "(the export's own, split between two processes as the bot runs "
+                             "it), single (the same in one process) and openpyxl (the one it "
+                             "replaced); the table shows the last")
     args = parser.parse_args()
     if args.export_child:
         export_child(args.export_child, args.runs, args.traced, args.writers)
@@ -968,7 +984,7 @@ def main() -> None:
     print(f"region: {schools_for(args.size)} schools (size {args.size:g}); period "
           f"{SINCE:%Y-%m-%d}..{UNTIL - timedelta(days=1):%Y-%m-%d} Europe/Moscow, now {NOW}")
     writers = args.writers.split(",")
-    assert set(writers) <= {"xlsxwriter", "openpyxl"}, writers
+    assert set(writers) <= {"xlsxwriter", "single", "openpyxl"}, writers
     results = [bench_database(name, url, args.size, args.keep, args.runs, args.tracemalloc,
                               writers) for name, url in targets]
     table(results)

@@ -18,7 +18,6 @@ the markup is parsed, in UTF-16 code units.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,11 +25,11 @@ from typing import Any
 from aiogram_i18n.cores import FluentRuntimeCore
 from markupsafe import Markup, escape
 
+from bot.plain_text import HTML_TAG, HTML_TOKENS, plain
+
 __all__ = ["HtmlFluentCore", "Markup", "escape", "lines", "plain", "render_value", "shorten",
            "split", "visible_length"]
 
-_TOKENS = re.compile(r"<[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);|[^<&]+|[<&]")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
 ELLIPSIS = "…"
 
 
@@ -63,18 +62,6 @@ def render_value(core: HtmlFluentCore, locale: str, value: Any) -> Any:
 def lines(parts: Iterable[Any], separator: str = "\n") -> Markup:
     """Pieces joined into HTML; those that are not Markup yet are escaped."""
     return Markup(separator).join(parts)
-
-
-def plain(text: str) -> str:
-    """What a person sees of an HTML text: tags dropped, entities decoded."""
-    if "<" not in text and "&" not in text:
-        return text
-    parts = []
-    for token in _TOKENS.findall(text):
-        if _TAG.fullmatch(token):
-            continue
-        parts.append(html.unescape(token) if token.startswith("&") else token)
-    return "".join(parts)
 
 
 def _units(text: str) -> int:
@@ -111,11 +98,11 @@ def split(text: str, limit: int) -> list[str]:
         else:
             parts.append("".join(current[:upto]))
             rest = current[upto:]
-            current, size = rest, sum(_units(plain(t)) for t in rest if not _TAG.fullmatch(t))
+            current, size = rest, sum(_units(plain(t)) for t in rest if not HTML_TAG.fullmatch(t))
         clean = None
 
-    for token in _TOKENS.findall(text):
-        tag = _TAG.fullmatch(token)
+    for token in HTML_TOKENS.findall(text):
+        tag = HTML_TAG.fullmatch(token)
         if tag:
             closing, name, self_closing = tag.groups()
             if closing:

@@ -14,6 +14,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.plain_text import PlainLabels
 from handlers.callbacks import SummaryButton, SummaryView
 from handlers.rendering import plain_text
 from handlers.summary_scope import (
@@ -49,11 +50,14 @@ async def _send_export(message: Message, i18n: I18nContext, session: AsyncSessio
     handle, path = tempfile.mkstemp(suffix=f".{'zip' if fmt == 'csv' else 'xlsx'}")
     try:
         with os.fdopen(handle, "wb") as target:
+            # A region's export is made by two processes (services.export.part).
+            helper = export.helper_for(settings.database_url,
+                                       PlainLabels(str(i18n.core.path), i18n.locale))
             rows = await export.export(
                 session, view.scope, surveys.catalog,
                 lambda key, **params: plain_text(i18n, key, **params), i18n.locale,
                 ZoneInfo(settings.timezone), fmt, target, mentor_id, now=clock.now(),
-                profile=profiles.form)
+                profile=profiles.form, helper=helper)
             size = target.tell()
         if size > MAX_UPLOAD:
             await message.answer(i18n.get("desk-export-too-big"))

@@ -2,6 +2,7 @@
 pairs, meetings, plans and questionnaires as XLSX and as CSV in a ZIP, in either language, kept
 to the curator's schools; and a mentor's own report."""
 
+import asyncio
 import csv
 import io
 import re
@@ -17,8 +18,10 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.html import plain
+from bot.plain_text import PlainLabels
 from models import Answer, Profile, Response, School, User, UserRole
-from services.export import export, safe_text, sheet_names
+from services.export import Helper, export, safe_text, sheet_names
+from services.export import part as export_part
 from services.export import tables as export_tables
 from services.export.tables import Tables
 from services.reports import EARLIEST, Scope
@@ -35,6 +38,7 @@ from tests.flows import (
     stored_user,
 )
 from tests.telegram import texts
+from tests.test_export_commands import leftovers
 
 AREAS = SHIPPED.purposes.areas
 
@@ -80,7 +84,8 @@ async def build(running, clock):
     return curator, petr, anna, masha
 
 
-async def run_export(running, scope, *, locale="ru", fmt="xlsx", mentor_id=None, now=None):
+async def run_export(running, scope, *, locale="ru", fmt="xlsx", mentor_id=None, now=None,
+                     helper=None):
     core = running.app.i18n_core
 
     def label(key, **params):
@@ -90,7 +95,7 @@ async def run_export(running, scope, *, locale="ru", fmt="xlsx", mentor_id=None,
     async with running.session() as session:
         count = await export(session, scope, running.app.surveys.catalog, label, locale, ZONE,
                              fmt, target, mentor_id, now=now or running.app.clock.now(),
-                             profile=running.app.profiles.form)
+                             profile=running.app.profiles.form, helper=helper)
     return count, target.getvalue()
 
 
@@ -371,3 +376,41 @@ async def test_rows_fetched_a_few_at_a_time_give_the_same_export(running, clock,
     assert workbook(piecemeal) == expected
     mentees = {row["Наставляемые"] for row in records(expected["Встречи"])}
     assert mentees and "" not in mentees
+
+
+async def test_a_second_process_that_fails_or_is_cancelled_leaves_nothing_behind(running,
+                                                                                monkeypatch):
+    """A split export (services.export.part) whose second process cannot read fails with that
+    process's error; one cancelled meanwhile (the bot stopping) kills it. Neither leaves a
+    temporary file."""
+    await active_pair(running)
+    monkeypatch.setattr(export_part, "PEOPLE_TO_SPLIT", 1)
+    scope = Scope(None, None, EARLIEST, UNTIL)
+    labels = PlainLabels(str(PROJECT_ROOT / "locales" / "{locale}"), "ru")
+    before = leftovers()
+    refused = Helper("postgresql+asyncpg://nobody@127.0.0.1:9/none", labels)
+    with pytest.raises(RuntimeError, match="a part of the export failed in its process"):
+        await run_export(running, scope, helper=refused)
+    assert leftovers() == before
+
+    # A server that takes the child's connection and never answers: the child waits.
+    connected, closed = asyncio.Event(), asyncio.Event()
+
+    async def silent(reader, writer):
+        connected.set()
+        await reader.read()  # until the other end closes
+        closed.set()
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    stuck = Helper(f"postgresql+asyncpg://nobody@127.0.0.1:{port}/none", labels)
+    async with server:
+        exporting = asyncio.ensure_future(run_export(running, scope, helper=stuck))
+        await asyncio.wait_for(connected.wait(), 30)
+        exporting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await exporting
+        # Killed, not left waiting for the database's answer.
+        await asyncio.wait_for(closed.wait(), 10)
+    assert leftovers() == before

@@ -1,11 +1,15 @@
 """/export and /report through the bot: who gets which file, in which format."""
 
 import io
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+import services.export as export_module
+from services.export import part as export_part
 from tests.flows import active_pair
 from tests.telegram import files, texts
 
@@ -71,3 +75,48 @@ async def test_the_year_report_is_one_sheet_of_the_summarys_figures(running):
     _, data = curator.find_button("Итоги года")
     said = await petr.press_data(data)
     assert files(said) == [] and texts(said) == ["Эта команда — для куратора программы."]
+
+
+def leftovers() -> set[Path]:
+    """An export's temporary folders and sheet bodies (services.export.package)."""
+    folder = Path(tempfile.gettempdir())
+    return {*folder.glob("export-*"), *folder.glob("sheet-*.deflate")}
+
+
+async def test_a_large_export_is_made_by_two_processes_into_the_same_file(running,
+                                                                            monkeypatch):
+    """Half of a region's sheets come from a second process (services.export.part), reading
+    the same database with labels built there: the file is the one a single process
+    makes, part by part, and no temporary file is left behind."""
+    curator, _, _ = await active_pair(running)
+
+    def parts(content: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            assert archive.testzip() is None  # every part's CRC holds
+            # docProps hold the moment of writing.
+            return {n: archive.read(n) for n in archive.namelist()
+                    if not n.startswith("docProps/")}
+
+    started = []
+    real = export_part.made_elsewhere
+
+    async def counted(job):
+        started.append(job.tables)
+        return await real(job)
+
+    monkeypatch.setattr(export_module, "made_elsewhere", counted)
+    ((_, alone),) = files(await curator.send("/export"))
+    assert started == []  # a school: one process
+    left_before = leftovers()
+    monkeypatch.setattr(export_part, "PEOPLE_TO_SPLIT", 1)
+    ((_, split),) = files(await curator.send("/export"))
+    catalog = running.app.surveys.catalog
+    # Pairs, plans and every questionnaire (Table.second).
+    assert started == [(2, 4, *range(5, 5 + len(catalog)))]
+    assert parts(split) == parts(alone)
+    book = load_workbook(io.BytesIO(split), read_only=True)
+    diagnosis = list(book["Диагностика дефицитов"].iter_rows(values_only=True))
+    assert any("Наставляемая 0" in row for row in diagnosis[1:])
+    assert leftovers() == left_before
+    rows = sum(len(list(sheet.iter_rows())) - 1 for sheet in book.worksheets)
+    assert f"Строк: {rows}" in curator.last.text

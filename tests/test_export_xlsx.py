@@ -2,12 +2,17 @@
 
 import io
 import zipfile
+import zlib
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.roles import Role
 from services.export.cells import XlsxWriter
+from services.export.package import SheetBody, assemble, crc32_combine, discard
 from services.export.table import XLSX_DATE, XLSX_DATETIME, Table
 
 
@@ -94,3 +99,34 @@ def test_rows_are_the_xml_xlsxwriter_writes_cell_by_cell():
             [None, None, None, None, 0]]
     tables = [("Один", rows), ("Пустой", []), ("Два", rows[::-1])]
     assert sheets_of(XlsxWriter, tables) == sheets_of(CellByCell, tables)
+
+
+@given(st.binary(max_size=300), st.binary(max_size=3000))
+def test_crc32_combine_is_the_crc_of_the_concatenation(first, second):
+    assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(
+        first + second)
+
+
+@given(st.lists(st.text(max_size=2000), max_size=6))
+@settings(deadline=None, max_examples=40)
+def test_a_sheet_body_deflated_in_pieces_reads_back_whole(pieces):
+    """A body deflated as it comes, between a head and a tail deflated apart, is one valid
+    deflate stream with the right CRC: what zipfile (and Excel) read back."""
+    body = SheetBody()
+    for number, piece in enumerate(pieces):
+        body.add(piece, 1, number, 0)
+    deflated = body.finish()
+    skeleton = io.BytesIO()
+    with zipfile.ZipFile(skeleton, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<sheetData><row/></sheetData><tail/>")
+        archive.writestr("other.xml", "<other/>")
+    target = io.BytesIO()
+    assemble(skeleton.getvalue(), {"xl/worksheets/sheet1.xml": deflated}, target)
+    with zipfile.ZipFile(io.BytesIO(target.getvalue())) as archive:
+        assert archive.testzip() is None
+        assert archive.read("xl/worksheets/sheet1.xml").decode() == (
+            "<sheetData><row/>" + "".join(pieces) + "</sheetData><tail/>")
+        assert archive.read("other.xml") == b"<other/>"
+    assert deflated.rows == len(pieces) and deflated.last_row == len(pieces) - 1
+    discard(deflated)
+    assert not Path(deflated.path).exists()

@@ -1,12 +1,15 @@
 """bot/html.py: parameters escaped once by the locale core, HTML measured and cut the way
 Telegram counts it, without losing a character or leaving a tag open."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
 from bot.html import HtmlFluentCore, Markup, escape, lines, plain, shorten, split, visible_length
+from bot.plain_text import PlainLabels
 from tests.telegram_rules import _html
 
 
@@ -25,6 +28,26 @@ async def test_parameters_are_escaped_once_and_rendered_messages_are_trusted(cor
     nested = core.get("pair-started-curator", "ru", pair=text, form=escape("a & b"))
     assert plain(nested) == f"Пара начала работу: Наставник: {typed} (a & b)."
     assert isinstance(text, Markup) and isinstance(nested, Markup)
+
+
+async def test_plain_labels_built_without_aiogram_say_what_the_bot_says(core):
+    """bot.plain_text.PlainLabels (a second process's labels for an export) gives, for every
+    message of both languages, the plain text of what the bot's core renders, parameters with
+    markup in them included."""
+    folder = PROJECT_ROOT / "locales"
+    sources = "".join(file.read_text(encoding="utf8") for file in folder.glob("*/*.ftl"))
+    typed = '<b>Анна</b> & "Co" 7'
+    params = dict.fromkeys(re.findall(r"\$([a-zA-Z_][\w-]*)", sources), typed)
+    for locale in ("ru", "en"):
+        label = PlainLabels(str(folder / "{locale}"), locale)()
+        keys = list(core.get_translator(locale)._messages)
+        assert len(keys) > 300
+        for key in keys:
+            if core.get_translator(locale).get_message(key).value is None:
+                continue
+            assert label(key, **params) == plain(core.get(key, locale, **params)), key
+        with pytest.raises(KeyError):
+            label("no-such-message")
 
 
 def test_lines_escape_what_is_not_markup_yet():

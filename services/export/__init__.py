@@ -31,27 +31,32 @@ Why it is built this way:
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from contextlib import aclosing
 from datetime import UTC, datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
-from services import reports
+from models import UserRole
+from services import purposes, reports
+from services.export import part
 from services.export.cells import CsvWriter, XlsxWriter, safe_text, sheet_names
+from services.export.part import BodiesWriter, Helper, Job, helper_for, made_elsewhere
 from services.export.table import BATCH, FORMATS, Label, Row, Table
 from services.export.tables import Tables
 
-__all__ = ["FORMATS", "Table", "export", "safe_text", "sheet_names"]
+__all__ = ["FORMATS", "Helper", "Table", "export", "helper_for", "safe_text", "sheet_names"]
 
 
 async def export(session: AsyncSession, scope: reports.Scope, catalog: Catalog, label: Label,
                  locale: str, zone: ZoneInfo, fmt: str, target: BinaryIO,
                  mentor_id: int | None = None, *, now: datetime | None = None,
-                 profile: ProfileForm | None = None) -> int:
+                 profile: ProfileForm | None = None, helper: Helper | None = None) -> int:
     """Write the tables as XLSX (fmt "xlsx") or as a ZIP of CSV files (fmt "csv") into target;
     returns the number of data rows written.
 
@@ -60,18 +65,41 @@ async def export(session: AsyncSession, scope: reports.Scope, catalog: Catalog, 
     that mentor's pairs (cancelled ones left out), their meetings in the scope's period, their
     plans and their mentees' diagnosis before and after; the scope's schools and form are
     ignored. `now` (default: the current moment) bounds the meetings counted as held; `profile`
-    turns profile option ids (subjects, mentor types, requests) into labels.
+    turns profile option ids (subjects, mentor types, requests) into labels. With `helper`, an
+    XLSX of at least export.part.PEOPLE_TO_SPLIT people's roles is made by two processes, each
+    making half of the tables (Table.second).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
-    tables = Tables(session, scope, catalog, label, locale, zone, now or datetime.now(UTC),
-                     profile, mentor_id).all()
-    writer = XlsxWriter(target) if fmt == "xlsx" else CsvWriter(target)
-    return await _write(tables, writer)
+    now = now or datetime.now(UTC)
+    tables = Tables(session, scope, catalog, label, locale, zone, now, profile, mentor_id).all()
+    if fmt == "csv":
+        return await _write(tables, CsvWriter(target))
+    second = tuple(index for index, table in enumerate(tables) if table.second)
+    if (helper is None or mentor_id is not None or not second
+            or await _people(session, scope) < part.PEOPLE_TO_SPLIT):
+        return await _write(tables, XlsxWriter(target))
+    with tempfile.TemporaryDirectory(prefix="export-") as directory:
+        writer = XlsxWriter(target, directory)
+        job = Job(helper, {purposes.KEY: purposes.of(session)}, scope, catalog, locale, zone,
+                  now, profile, second, writer.styles, directory)
+        return await _split(tables, writer, job)
+
+
+async def _people(session: AsyncSession, scope: reports.Scope) -> int:
+    return await session.scalar(scope.roles(select(func.count()).select_from(UserRole)))
 
 
 async def _write(tables: list[Table], writer: XlsxWriter | CsvWriter) -> int:
-    """Each batch is written in a worker thread while the next is fetched and built: the
+    written = await _produce(tables, writer)
+    await asyncio.to_thread(writer.finish)
+    return written
+
+
+async def _produce(tables: list[Table], writer: XlsxWriter | CsvWriter | BodiesWriter) -> int:
+    """The tables' rows, written; on a failure the writer's files are removed.
+
+    Each batch is written in a worker thread while the next is fetched and built: the
     database (another process, or SQLite's C code, which lets go of the GIL) works meanwhile.
     One batch is written at a time, in order, so at most two are in memory."""
     written = 0
@@ -100,10 +128,31 @@ async def _write(tables: list[Table], writer: XlsxWriter | CsvWriter) -> int:
                 await writing
                 writing = None
             writer.end()
-    finally:
+    except BaseException:
         if writing is not None:
             # A failure while the last batch was being written: let it finish before the
-            # writer is dropped.
+            # writer's files are removed.
             await asyncio.wait([writing])
+        writer.discard()
+        raise
+    return written
+
+
+async def _split(tables: list[Table], writer: XlsxWriter, job: Job) -> int:
+    """The tables of `job` made by a second process while this one makes the others. Every
+    sheet is added first, in order, so that either may finish first."""
+    writer.prepare(tables)
+    elsewhere = asyncio.ensure_future(made_elsewhere(job))
+    try:
+        written = await _produce([table for table in tables if not table.second], writer)
+        for index, body in zip(job.tables, await elsewhere, strict=True):
+            writer.adopt(tables[index], body)
+            written += body.rows
+    except BaseException:
+        if not elsewhere.done():
+            elsewhere.cancel()  # kills the child
+            await asyncio.wait([elsewhere])
+        writer.discard()
+        raise
     await asyncio.to_thread(writer.finish)
     return written

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 import xlsxwriter
 
+from services.export.package import Deflated, SheetBody, assemble, discard
 from services.export.rows_xml import RowsXml
 from services.export.table import (
     DATE_FORMAT,
@@ -34,6 +35,12 @@ ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def safe_text(text: str) -> str:
     """Text a spreadsheet shows as typed instead of evaluating it."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_text(text: str) -> str:
+    """A text as an XLSX cell holds it: control characters dropped (the XML of a sheet cannot
+    hold them), the formula guard applied."""
+    return safe_text(ILLEGAL_CHARACTERS.sub("", text))
 
 
 def sheet_names(names: Iterable[str]) -> list[str]:
@@ -67,18 +74,21 @@ def _shorten(name: str) -> str:
 
 
 class XlsxWriter:
-    """XlsxWriter in constant_memory mode: each row goes to its sheet's temporary file as soon
-    as it is made, strings are written in line (no shared-string table held in memory), and the
-    ZIP is assembled from those files at the end. XlsxWriter writes the workbook, the styles,
-    each sheet's settings and header; the data rows' XML is made in batches by RowsXml, the
-    same XML its per-cell API writes at a tenth of the cost, and appended to the sheet's row
-    file (the four attributes of its Worksheet touched below are those its own writes keep;
-    XlsxWriter is pinned, and test_export_xlsx compares the two byte for byte)."""
+    """XlsxWriter writes the workbook, the styles, each sheet's settings and header row; the
+    data rows' XML is made in batches by RowsXml (the same XML XlsxWriter's per-cell API
+    writes, at a tenth of the cost) and deflated into the sheet's body as it is made
+    (export.package), so peak memory stays about one batch and nothing is left to compress
+    at the end. A sheet's body may also come ready from another process (`adopt`). XlsxWriter
+    is pinned, and test_export_xlsx compares the package with its own cell-by-cell one, part by
+    part."""
 
-    def __init__(self, target: BinaryIO) -> None:
+    def __init__(self, target: BinaryIO, directory: str | None = None) -> None:
+        """`directory`: where the sheets' bodies wait (the system's temporary folder)."""
+        self.target, self.directory = target, directory
+        self.skeleton = io.BytesIO()
         # Values are typed by the tables: a string is never taken for a number, a formula or a
         # link (the formula guard is ours, in safe_text).
-        self.book = xlsxwriter.Workbook(target, {
+        self.book = xlsxwriter.Workbook(self.skeleton, {
             "constant_memory": True, "strings_to_numbers": False,
             "strings_to_formulas": False, "strings_to_urls": False})
         self.bold = self.book.add_format({"bold": True})
@@ -89,43 +99,75 @@ class XlsxWriter:
                        for kind, style in ((None, self.bold), *self.formats.items())}
         self.sheet: Any = None
         self.rows: RowsXml | None = None
+        self.body: SheetBody | None = None
+        self.bodies: dict[str, Deflated] = {}
+        self.sheets: dict[str, Any] = {}
         self.row = 0
 
+    def prepare(self, tables: list[Table]) -> None:
+        """Adds the tables' sheets in this order, before any is written."""
+        for table in tables:
+            self._add_sheet(table)
+
     def begin(self, table: Table) -> None:
-        sheet = self.book.add_worksheet(table.name)
-        for index, width in enumerate(table.widths):
-            sheet.set_column(index, index, width)
-        sheet.freeze_panes(1, 0)
-        for index, text in enumerate(table.headers):
-            sheet.write_string(0, index, self._text(text), self.bold)
-        self.sheet, self.row = sheet, 1
+        self._add_sheet(table)
         self.rows = RowsXml(len(table.headers), self.styles, self._text)
+        self.body = SheetBody(self.directory)
+
+    def _add_sheet(self, table: Table) -> None:
+        """The table's sheet with its header row (added once)."""
+        sheet = self.sheets.get(table.name)
+        if sheet is None:
+            sheet = self.sheets[table.name] = self.book.add_worksheet(table.name)
+            for index, width in enumerate(table.widths):
+                sheet.set_column(index, index, width)
+            sheet.freeze_panes(1, 0)
+            for index, text in enumerate(table.headers):
+                sheet.write_string(0, index, self._text(text), self.bold)
+        self.sheet, self.row = sheet, 1
 
     def write(self, rows: list[Row]) -> None:
-        sheet = self.sheet
-        if self.row == 1:
-            # The header row waits in XlsxWriter's table until a later row is written.
-            sheet._write_single_row(1)
         xml, last, widest = self.rows.render(self.row, rows)
-        sheet.fh.write(xml)
+        self.body.add(xml, len(rows), last, widest)
         self.row += len(rows)
-        # What XlsxWriter's writes would have recorded: the extent of the data, and that
-        # nothing is pending before the next row.
-        sheet.previous_row = self.row
-        if last >= 0:
-            sheet.dim_rowmax = max(sheet.dim_rowmax, last)
-            sheet.dim_colmax = max(sheet.dim_colmax, widest)
 
-    @staticmethod
-    def _text(text: str) -> str:
-        # Control characters are not allowed in the XML of a sheet.
-        return safe_text(ILLEGAL_CHARACTERS.sub("", text))
+    def adopt(self, table: Table, body: Deflated) -> None:
+        """A sheet whose rows another process has made (export.part), with RowsXml and the
+        styles numbered as here."""
+        self._add_sheet(table)
+        self._place(body)
+        self.sheet = None
+
+    def _place(self, body: Deflated) -> None:
+        sheet = self.sheet
+        # XlsxWriter's <dimension> covers the rows it never saw.
+        if body.last_row >= 0:
+            sheet.dim_rowmax = max(sheet.dim_rowmax, body.last_row)
+            sheet.dim_colmax = max(sheet.dim_colmax, body.widest)
+        self.bodies[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = body
+
+    _text = staticmethod(cell_text)
 
     def end(self) -> None:
-        self.sheet = self.rows = None
+        if self.body is not None:
+            self._place(self.body.finish())
+        self.sheet = self.rows = self.body = None
 
     def finish(self) -> None:
-        self.book.close()
+        try:
+            self.book.close()
+            assemble(self.skeleton.getvalue(), self.bodies, self.target)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Removes the sheets' temporary files (after a failure, too)."""
+        if self.body is not None:
+            self.body.discard()
+            self.body = None
+        for body in self.bodies.values():
+            discard(body)
+        self.bodies.clear()
 
 
 class CsvWriter:
@@ -166,3 +208,6 @@ class CsvWriter:
 
     def finish(self) -> None:
         self.archive.close()
+
+    def discard(self) -> None:
+        """Nothing of its own to remove: the ZIP is written into the target as it goes."""

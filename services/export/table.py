@@ -41,4 +41,8 @@ class Table:
     headers: list[str]
     widths: list[int]
     rows: Callable[[], AsyncIterator[Row]]
+    # Made by the second process when a large export is split (export.part): the
+    # questionnaires, pairs and plans, about half of a region's work, the other half being the
+    # bases and the meetings.
+    second: bool = False
 

@@ -66,23 +66,29 @@ class Lookups:
     # The list of tables ------------------------------------------------------------------------
 
     def all(self) -> list[Table]:
-        pairs = [("export-sheet-pairs", self._pair_columns(), self._pair_rows),
-                 ("export-sheet-meetings", self._meeting_columns(), self._meeting_rows),
-                 ("export-sheet-plans", self._plan_columns(), self._plan_rows)]
+        """The tables in their order; `second`: made by another process if split."""
+        pairs = [("export-sheet-pairs", self._pair_columns(), self._pair_rows, True),
+                 ("export-sheet-meetings", self._meeting_columns(), self._meeting_rows, False),
+                 ("export-sheet-plans", self._plan_columns(), self._plan_rows, True)]
         if self.mentor_id is not None:
-            specs = [*pairs, ("export-sheet-results", self._result_columns(), self._result_rows)]
+            specs = [*pairs, ("export-sheet-results", self._result_columns(), self._result_rows,
+                              False)]
         else:
-            specs = [("export-sheet-mentors", self._mentor_columns(), self._mentor_rows),
-                     ("export-sheet-mentees", self._mentee_columns(), self._mentee_rows), *pairs]
-        named = [(self.label(key), columns, rows) for key, columns, rows in specs]
+            specs = [("export-sheet-mentors", self._mentor_columns(), self._mentor_rows, False),
+                     ("export-sheet-mentees", self._mentee_columns(), self._mentee_rows, False),
+                     *pairs]
+        named = [(self.label(key), columns, rows, second)
+                 for key, columns, rows, second in specs]
         if self.mentor_id is None:
             # Each questionnaire's sheet is named by its short title, whole (no word cut).
             named += [(self.catalog.short_title(questionnaire.id, self.locale),
-                       self._answer_columns(questionnaire), self._answer_rows_of(questionnaire))
+                       self._answer_columns(questionnaire), self._answer_rows_of(questionnaire),
+                       True)
                       for questionnaire in self.catalog]
-        names = sheet_names(name for name, _, _ in named)
-        return [Table(name, [self._header(c) for c, _ in columns], [w for _, w in columns], rows)
-                for name, (_, columns, rows) in zip(names, named, strict=True)]
+        names = sheet_names(name for name, _, _, _ in named)
+        return [Table(name, [self._header(c) for c, _ in columns], [w for _, w in columns], rows,
+                      second)
+                for name, (_, columns, rows, second) in zip(names, named, strict=True)]
 
     def _header(self, column: str) -> str:
         # Label keys start with "export-"; questionnaire columns are already question texts.
