@@ -20,8 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle, FluentResource, resolver
 from markupsafe import escape
+
+# fluent.runtime refuses a placeable longer than 2,500 characters, a guard against translations
+# that expand without end. Our messages are our own files; what fills their placeables is
+# people's text within our input limits, escaped, and a curator's 3,000-character announcement
+# of «&» is 15,000 once escaped. Long output is split into messages by Telegram's own limit
+# (bot.html.split), not cut here. Set where every bundle of the bot is built from.
+resolver.MAX_PART_LENGTH = 1_000_000
 
 HTML_TOKENS = re.compile(r"<[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);|[^<&]+|[<&]")
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
