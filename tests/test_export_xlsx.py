@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from domain.roles import Role
 from services.export.cells import XlsxWriter
 from services.export.package import SheetBody, assemble, crc32_combine, discard
+from services.export.part import helper_for
 from services.export.table import XLSX_DATE, XLSX_DATETIME, Table
 
 
@@ -130,3 +131,15 @@ def test_a_sheet_body_deflated_in_pieces_reads_back_whole(pieces):
     assert deflated.rows == len(pieces) and deflated.last_row == len(pieces) - 1
     discard(deflated)
     assert not Path(deflated.path).exists()
+
+
+def test_a_second_process_is_helped_only_to_a_database_it_can_open(monkeypatch, tmp_path):
+    """services.export.part.helper_for: an SQLite file by its absolute path (the child starts
+    in the project's folder, the bot perhaps elsewhere), none for a database in memory."""
+    monkeypatch.chdir(tmp_path)
+    helper = helper_for("sqlite+aiosqlite:///data/bot.sqlite3", str)
+    assert helper.database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
+    assert helper_for("sqlite+aiosqlite://", str) is None
+    assert helper_for("sqlite+aiosqlite:///:memory:", str) is None
+    server = "postgresql+asyncpg://bot:secret@db:5432/bot"
+    assert helper_for(server, str).database_url == server

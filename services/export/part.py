@@ -57,10 +57,13 @@ def helper_for(database_url: str, labels: Callable[[], Label]) -> Helper | None:
     """A helper for the database at `database_url`; None for an SQLite database in memory,
     which no other process can open."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and (
-            url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"):
+    if url.get_backend_name() != "sqlite":
+        return Helper(database_url, labels)
+    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         return None
-    return Helper(database_url, labels)
+    # A relative path is the bot's working folder's; the child starts in the project's.
+    absolute = url.set(database=str(Path(url.database).resolve()))
+    return Helper(absolute.render_as_string(hide_password=False), labels)
 
 
 @dataclass(frozen=True)
