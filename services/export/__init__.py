@@ -7,9 +7,9 @@ Why it is built this way:
 * A region holds about a hundred thousand people and millions of answers, and the export runs
   inside the bot's process, so no table is ever loaded whole. Each table is an async generator
   that streams its rows from the database in partitions (`session.stream(...).partitions`), and
-  the writer appends them as they come: XlsxWriter in constant_memory mode spills every sheet
-  to a temporary file row by row, the ZIP compresses every CSV as it is written. Peak memory is
-  about one partition of rows, whatever the size of the region.
+  the writer appends them as they come: each sheet's rows are deflated into a temporary file as
+  they are rendered (export.package), the ZIP compresses every CSV as it is written. Peak
+  memory is about one partition of rows, whatever the size of the region.
 * What a row needs from other tables (a mentor's mentees, a person's diagnoses, the names behind
   a ranked choice) is fetched once per partition for the ids of that partition only: at most a
   few thousand parameters a query, far below asyncpg's 32 767. The scope itself filters by joins
@@ -23,7 +23,9 @@ Why it is built this way:
 * Labels come from the caller's Fluent lookup and nothing here imports aiogram: a handler, a job
   or a script can call `export` with any session.
 * Writing is CPU work, so it runs batch by batch in a worker thread, and the bot keeps answering
-  others while a large export is being written.
+  others while a large export is being written. A region's XLSX is made by two processes, half
+  of the tables each (export.part): the whole export is Python, so one process would use one
+  core.
 * People type goals, notes, answers and names; a text cell starting with = + - @ gets a leading
   apostrophe, so neither Excel nor LibreOffice ever takes it for a formula.
 """
