@@ -43,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -815,6 +816,35 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class ChildrenRss(threading.Thread):
+    """The largest resident size of this process's children (a split export's second
+    process), sampled every 50 ms from /proc: their ru_maxrss would start at this process's
+    own peak, which Linux carries over exec."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stopping = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.05):
+            for tasks in Path("/proc/self/task").glob("*/children"):
+                for pid in tasks.read_text().split():
+                    try:
+                        status = Path(f"/proc/{pid}/status").read_text()
+                    except OSError:
+                        continue
+                    for line in status.splitlines():
+                        if line.startswith("VmRSS:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.join()
+        return self.peak_kb / 1024
+
+
 def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
     """Export the region as XLSX with `writer` (1 warm-up + runs, or one traced run); print
     JSON figures.
@@ -848,6 +878,7 @@ def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
                     helper=helper)
 
         maxrss_before, baseline = maxrss_mb(), status_mb("VmRSS")
+        children = ChildrenRss()
         try:
             Path("/proc/self/clear_refs").write_text("5")
             reset = True
@@ -870,8 +901,7 @@ def export_child(url: str, runs: int, traced: bool, writer: str) -> None:
         peak = status_mb("VmHWM") if reset else maxrss_mb()
         maxrss_after = maxrss_mb()
         runner.run(app.close())
-    # The second process of a split export: the largest peak among this one's children.
-    second_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    second_peak = children.stop()
     print(json.dumps({"seconds": median_of(times), "bytes": size, "rows": rows,
                       "second_peak_mb": second_peak,
                       "baseline_mb": baseline, "peak_mb": peak, "hwm_reset": reset,
