@@ -12,10 +12,11 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import SendMessage
+from pydantic._internal import _generics as generics
 from sqlalchemy import select
 
 from bot.delivery import Delivery, Limits, Outcome
-from bot.factory import build_app
+from bot.factory import build_app, create_bot
 from models import OutboxMessage
 from services import outbox
 from services.outbox import Decision, Policy, quiet_until
@@ -261,3 +262,31 @@ async def test_a_reply_refused_with_429_waits_as_told_then_goes(running):
     assert any("/surveys" in text for text in texts(said))
     # Bulk sending to that chat keeps its distance too.
     assert running.outbox.delivery.limiter.chat_wait(anna.user.id, False) > 0
+
+
+async def test_the_bot_api_answers_are_read_without_building_their_model_again(
+        make_settings, standin, monkeypatch):
+    """aiogram reads each answer as Response[T], a pydantic model pydantic keeps only weakly;
+    a busy bot dropped and built Response[Message] again for most messages (4 ms each).
+    Through the bot production builds (create_bot, Delivery), it is built at most once."""
+    standin.push_message({"id": 400, "is_bot": False, "first_name": "Анна"}, "/start")
+    bot = create_bot(make_settings(telegram_api_url=standin.base_url))
+    Delivery(bot)
+    built: list[str] = []
+    real = generics.create_generic_submodel
+
+    def counted(name, *args, **kwargs):
+        built.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(generics, "create_generic_submodel", counted)
+    try:
+        for number in range(5):
+            await bot.send_message(400, f"Сообщение {number}")
+            # What a busy process allocates between two messages.
+            garbage = [[item] for item in range(20_000)]
+            del garbage
+    finally:
+        await bot.session.close()
+    assert [shown.text for shown in standin.chat(400)][1:] == [f"Сообщение {n}" for n in range(5)]
+    assert built.count("Response[Message]") <= 1
