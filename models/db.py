@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy import exc as db_errors
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.base import instance_state
 from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -173,6 +174,17 @@ async def lock(session: AsyncSession, model: type, ident: int) -> None:
         # (bot/unit_of_work.py); the string, as models does not import the bot.
         await session.execute(update(model).where(model.id == ident).values(id=model.id)
                               .execution_options(synchronize_session=False, bookkeeping=True))
+
+
+def loaded(entity: type, values: dict[str, Any]) -> Any:
+    """An object of `entity` as a query would have loaded it, from all its column values (read
+    with plain columns): detached, with nothing changed, so `session.add` makes it persistent
+    without a statement. Its relationships are the caller's to set (set_committed_value): one
+    left unset would be loaded on first use, which an async session cannot do."""
+    instance = inspect(entity).class_manager.new_instance()
+    instance_state(instance).dict.update(values)
+    make_transient_to_detached(instance)
+    return instance
 
 
 def create_sessionmaker(engine: AsyncEngine,
