@@ -27,6 +27,10 @@ from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
+# The execution option of a write whose outcome nobody reads, which SQLite's driver may run
+# with the connection's next statement or commit (models/sqlite_driver.py); others ignore it.
+LATER = "run_later"
+
 
 def create_engine(url: str, *, busy_timeout: float = 30) -> AsyncEngine:
     """`busy_timeout`: how long an SQLite write waits for another writer before giving up."""
