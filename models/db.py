@@ -46,13 +46,16 @@ def create_engine(url: str, *, busy_timeout: float = 30,
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        if parsed.get_driver_name() == "aiosqlite":
+        ours = parsed.get_driver_name() == "aiosqlite"
+        if ours:
             from models import sqlite_driver  # registers the driver
 
             parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         engine = create_async_engine(parsed, connect_args={"timeout": busy_timeout},
                                      hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if ours:
+            event.listen(engine.sync_engine, "handle_error", sqlite_driver.name_the_waiting_write)
         OneWriter(busy_timeout).listen(engine)
         return engine
     # Parameters hold names and answers: an error's message (and so the log) never shows them.

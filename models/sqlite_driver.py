@@ -44,6 +44,29 @@ async def _kept() -> None:
     return None
 
 
+# Where a waiting write that failed leaves its statement on the driver's error: SQLAlchemy names
+# the statement it was running (a later read, or none for a commit), and the logs would then
+# blame the wrong one (name_the_waiting_write puts it right).
+WAITING = "waiting_statement"
+
+
+def _run_waiting(cursor: Any, later: Later) -> None:
+    for waiting, parameters in later:
+        try:
+            cursor.execute(waiting, parameters)
+        except Exception as error:
+            setattr(error, WAITING, waiting)
+            raise
+
+
+def name_the_waiting_write(context: Any) -> None:
+    """The engine's handle_error: an error of a waiting write names that write's statement."""
+    waiting = getattr(context.original_exception, WAITING, None)
+    if waiting is not None and context.sqlalchemy_exception is not None:
+        context.sqlalchemy_exception.statement = waiting
+        context.sqlalchemy_exception.params = None
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A statement's whole life in the driver's thread, in one call."""
 
@@ -95,8 +118,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._connection._conn  # the sqlite3 connection, in its own thread here
         cursor = connection.cursor()
         try:
-            for waiting, waiting_parameters in later:
-                cursor.execute(waiting, waiting_parameters)
+            _run_waiting(cursor, later)
             if many:
                 cursor.executemany(operation, parameters)
             elif parameters is None:
@@ -176,8 +198,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         connection = self._connection._conn
         cursor = connection.cursor()
         try:
-            for waiting, parameters in later:
-                cursor.execute(waiting, parameters)
+            _run_waiting(cursor, later)
         finally:
             cursor.close()
         connection.commit()

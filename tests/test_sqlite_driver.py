@@ -74,7 +74,8 @@ async def test_writes_marked_later_ride_with_the_next_statement_or_the_commit(tm
                                                                              monkeypatch):
     """A write marked LATER (nobody reads its outcome) waits on its connection and runs, in
     order, in the same hop as the connection's next statement or its commit; a rollback drops
-    it; one that fails fails the commit it rode with, and nothing of the transaction stays."""
+    it; one that fails fails the commit it rode with, under its own statement, and nothing of
+    the transaction stays."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'later.sqlite3'}")
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
@@ -99,8 +100,9 @@ async def test_writes_marked_later_ride_with_the_next_statement_or_the_commit(tm
         assert len(hops) == 2  # never ran: nothing to roll back
         await connection.execute(text("INSERT INTO t (id, name) VALUES (5, 'Нина')"))
         await connection.execute(later, {"id": 1, "name": "Анна"})  # taken: fails at commit
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError) as failed:
             await connection.commit()
+        assert failed.value.statement.startswith("INSERT INTO t")  # named, for the logs
         await connection.rollback()
     async with engine.connect() as connection:
         assert (await connection.execute(names)).scalars().all() == ["Анна", "Пётр", "Коля"]
