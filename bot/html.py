@@ -19,7 +19,7 @@ the markup is parsed, in UTF-16 code units.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiogram_i18n.cores import FluentRuntimeCore
@@ -33,13 +33,50 @@ __all__ = ["HtmlFluentCore", "Markup", "escape", "lines", "plain", "render_value
 ELLIPSIS = "…"
 
 
+# How many rendered messages a core remembers (see HtmlFluentCore.get) before it starts over.
+REMEMBERED = 4096
+
+
 class HtmlFluentCore(FluentRuntimeCore):
-    """Fluent messages as HTML: parameters escaped unless Markup, the result Markup."""
+    """Fluent messages as HTML: parameters escaped unless Markup, the result Markup.
+
+    A message with no parameters, or with whole numbers only («Вопрос 3 из 9», a button, a
+    menu), renders the same every time, so it is rendered once and remembered: Fluent's
+    formatting was a tenth of an answer's rendering. Never one with a text parameter: that may
+    be what a person typed, which a cache must not keep."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rendered: dict[tuple[Any, ...], Markup] = {}
+        self._remembered: dict[tuple[Any, ...], Any] = {}
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> Markup:
+        locale = self.get_locale(locale)  # None: the update's, so resolved before the key
+        constant = all(type(value) is int for value in kwargs.values())
+        if constant:
+            key = (message_id, locale, *kwargs.items())
+            if (rendered := self._rendered.get(key)) is not None:
+                return rendered
         safe = {name: escape(value) if isinstance(value, str) else value
                 for name, value in kwargs.items()}
-        return Markup(super().get(message_id, locale, **safe))
+        rendered = Markup(super().get(message_id, locale, **safe))
+        if constant:
+            if len(self._rendered) >= REMEMBERED:
+                self._rendered.clear()
+            self._rendered[key] = rendered
+        return rendered
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        self._rendered.clear()
+        self._remembered.clear()
+
+    def remembered(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` builds from this core's messages alone (a menu in a language), built
+        once: Telegram's objects are immutable, so one can be sent any number of times."""
+        if (made := self._remembered.get(key)) is None:
+            made = self._remembered[key] = make()
+        return made
 
 
 def render_value(core: HtmlFluentCore, locale: str, value: Any) -> Any:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.unit_of_work import BOOKKEEPING, first_commit
 from models import ProcessedUpdate, User
-from models.db import database_trouble, insert_unless_present
+from models.db import LATER, database_trouble, insert_unless_present
 from services.clock import Clock
 from services.people import mark_reachable, set_locale
 
@@ -153,8 +153,9 @@ class OncePerUpdate(BaseMiddleware):
             return UNHANDLED
 
 
-# Built once; a bookkeeping write, not one of the handler's (bot/unit_of_work.py).
-_MARK = insert(ProcessedUpdate.__table__).execution_options(**{BOOKKEEPING: True})
+# Built once; a bookkeeping write, not one of the handler's (bot/unit_of_work.py), which SQLite
+# runs with the commit it rides in (models.db.LATER).
+_MARK = insert(ProcessedUpdate.__table__).execution_options(**{BOOKKEEPING: True, LATER: True})
 
 
 def _dropped(update_id: int) -> Any:

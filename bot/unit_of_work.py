@@ -22,8 +22,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy import event as orm_event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from services.schools import KNOWN_CURATORS
 
@@ -70,18 +71,28 @@ class Writes:
         return self.flushed or bool(sync.new or sync.deleted or any(
             sync.is_modified(row) for row in sync.dirty))
 
-    @staticmethod
-    def listen(session_class: type[Session]) -> None:
-        def flushed(session: Session, *_: Any) -> None:
-            if (writes := session.info.get(WRITES)) is not None:
-                writes.flushed = True
-            # What was read with the person may be changed by the writes.
-            session.info.pop(KNOWN_CURATORS, None)
+    def noted(self) -> None:
+        self.flushed = True
+        # What was read with the person may be changed by the writes.
+        self.session.info.pop(KNOWN_CURATORS, None)
 
-        def executed(state: ORMExecuteState) -> None:
-            if (state.is_insert or state.is_update or state.is_delete) and \
-                    not state.execution_options.get(BOOKKEEPING):
-                flushed(state.session)
+    @staticmethod
+    def listen(session_class: type[Session], engine: AsyncEngine) -> None:
+        # A write is seen where it reaches the database, whether through the session's execute,
+        # its flush or its connection: each connection the session begins a transaction on
+        # carries the session's Writes. Not the session's do_orm_execute event, whose mere
+        # presence makes every statement of every session build an ORMExecuteState.
+        def began(session: Session, _transaction: Any, connection: Connection) -> None:
+            if (writes := session.info.get(WRITES)) is not None:
+                connection.execution_options(**{WRITES: writes})
+
+        def executing(_connection: Connection, _cursor: Any, _statement: str, _parameters: Any,
+                      context: Any, _many: bool) -> None:
+            options = context.execution_options
+            if (writes := options.get(WRITES)) is not None and \
+                    (context.isinsert or context.isupdate or context.isdelete) and \
+                    not options.get(BOOKKEEPING):
+                writes.noted()
 
         def committed(session: Session) -> None:
             if (writes := session.info.get(WRITES)) is not None:
@@ -91,8 +102,8 @@ class Writes:
             if outermost(previous_transaction):
                 committed(session)
 
-        orm_event.listen(session_class, "after_flush", flushed)
-        orm_event.listen(session_class, "do_orm_execute", executed)
+        orm_event.listen(session_class, "after_begin", began)
+        orm_event.listen(engine.sync_engine, "before_cursor_execute", executing)
         orm_event.listen(session_class, "after_commit", committed)
         orm_event.listen(session_class, "after_soft_rollback", rolled_back)
 
@@ -189,7 +200,7 @@ class UnitOfWork(BaseMiddleware):
 
     def __init__(self, sessionmaker: async_sessionmaker) -> None:
         self.sessionmaker = sessionmaker
-        Writes.listen(session_class(sessionmaker))
+        Writes.listen(session_class(sessionmaker), sessionmaker.kw["bind"])
         FirstCommit.listen(session_class(sessionmaker))
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:

@@ -19,13 +19,13 @@ from aiogram import Bot
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
-from sqlalchemy import bindparam, exists, literal, select
+from sqlalchemy import bindparam, exists, inspect, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage import DatabaseStorage
-from models import FsmRecord, ProcessedUpdate, User, UserRole
-from models.db import dialect_insert
+from models import FsmRecord, ProcessedUpdate, Profile, School, User, UserRole
+from models.db import dialect_insert, loaded
 from services.schools import KNOWN_CURATORS, curates_some_school
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -55,9 +55,33 @@ def _claim():
             .cte("claim"))
 
 
-def _statement(*, with_person: bool, with_state: bool, dedupe: Dedupe):
+# The entities read, each as its mapper's columns (attribute, column), and the attribute of its
+# primary key, which is NULL where an outer join found nothing.
+_ENTITIES = (User, UserRole, Profile, School, FsmRecord)
+_COLUMNS = {entity: [(prop.key, prop.columns[0]) for prop in inspect(entity).column_attrs]
+            for entity in _ENTITIES}
+_KEYS = {entity: inspect(entity).get_property_by_column(inspect(entity).primary_key[0]).key
+         for entity in _ENTITIES}
+_LEADING = 2  # seen, curates
+
+
+@dataclass(frozen=True)
+class _Shape:
+    statement: Any
+    places: dict[type, slice]  # where each entity's columns are in a row
+
+    def made(self, row: Any, entity: type) -> Any:
+        """The entity's object made from its columns in the row; None if there is none."""
+        names = [key for key, _ in _COLUMNS[entity]]
+        values = dict(zip(names, row[self.places[entity]], strict=True))
+        return None if values[_KEYS[entity]] is None else loaded(entity, values)
+
+
+def _statement(*, with_person: bool, with_state: bool, dedupe: Dedupe) -> _Shape:
     """Built once per shape: a prepared statement's cache key is computed once, not per update.
-    Its one row comes from a constant, so it exists whether or not the person and state do."""
+    Its one row comes from a constant, so it exists whether or not the person and state do.
+    Plain columns, not ORM entities: the objects are made from them (models.db.loaded), at a
+    fraction of the cost of the ORM's loading with its joined relationships (bench.updates)."""
     one = select(literal(1).label("one")).subquery("one")
     if dedupe is Dedupe.READ:
         seen = exists().where(ProcessedUpdate.bot_id == bindparam("bot_id"),
@@ -66,25 +90,50 @@ def _statement(*, with_person: bool, with_state: bool, dedupe: Dedupe):
         seen = ~exists(select(_claim().c.update_id))
     else:
         seen = literal(None)
-    statement = select(one.c.one, User if with_person else literal(None),
-                       FsmRecord if with_state else literal(None), seen.label("seen"),
-                       curates_some_school(User.id).label("curates") if with_person
-                       else literal(None))
+    wanted = ((User, UserRole, Profile, School) if with_person else ()) + \
+        ((FsmRecord,) if with_state else ())
+    places, at = {}, _LEADING
+    for entity in wanted:
+        places[entity] = slice(at, at + len(_COLUMNS[entity]))
+        at = places[entity].stop
+    statement = select(seen.label("seen"),
+                       (curates_some_school(User.id) if with_person else literal(None))
+                       .label("curates"),
+                       *(column for entity in wanted for _, column in _COLUMNS[entity]))
     statement = statement.select_from(one)
     if with_person:
         statement = (statement
                      .outerjoin(User, User.telegram_id == bindparam("telegram_id"))
                      .outerjoin(UserRole, UserRole.user_id == User.id)
-                     .options(contains_eager(User.roles))
+                     .outerjoin(Profile, Profile.user_id == User.id)
+                     .outerjoin(School, School.id == Profile.school_id)
                      .order_by(UserRole.id))
     if with_state:
         statement = statement.outerjoin(FsmRecord, FsmRecord.key == bindparam("fsm_key"))
-    return statement
+    return _Shape(statement, places)
 
 
 _STATEMENTS = {(person, state, dedupe): _statement(with_person=person, with_state=state,
                                                    dedupe=dedupe)
                for person in (True, False) for state in (True, False) for dedupe in Dedupe}
+
+
+def _person(shape: _Shape, rows: list[Any]) -> User | None:
+    """The person with their roles (a row each), profile and its school, all persistent in the
+    session as if queried with their relationships loaded."""
+    user = shape.made(rows[0], User)
+    if user is None:
+        return None
+    roles = [role for row in rows if (role := shape.made(row, UserRole)) is not None]
+    for role in roles:
+        set_committed_value(role, "user", user)
+    profile = shape.made(rows[0], Profile)
+    if profile is not None:
+        set_committed_value(profile, "school", shape.made(rows[0], School))
+        set_committed_value(profile, "user", user)
+    set_committed_value(user, "roles", roles)
+    set_committed_value(user, "profile", profile)
+    return user
 
 
 async def load_update_context(session: AsyncSession, *, sender: TelegramUser | None,
@@ -95,16 +144,24 @@ async def load_update_context(session: AsyncSession, *, sender: TelegramUser | N
         dedupe = Dedupe.NONE
     else:
         dedupe = Dedupe.CLAIM if session.bind.dialect.name == "postgresql" else Dedupe.READ
-    statement = _STATEMENTS[(person, fsm_key is not None, dedupe)]
+    shape = _STATEMENTS[(person, fsm_key is not None, dedupe)]
     params = {"telegram_id": sender.id if person else None, "fsm_key": fsm_key,
               "bot_id": bot_id, "update_id": update_id}
     if dedupe is Dedupe.CLAIM:
         params.update(claim_bot=bot_id, claim_update=update_id, claim_at=now)
-    # The rows differ only in the person's roles, which are gathered into user.roles.
-    _, user, record, seen, curates = (await session.execute(statement, params)).unique().one()
+    # One row per role of the person (at least one): all but the role repeat.
+    # On the session's connection: through the session, the ORM would process the rows too.
+    connection = await session.connection()
+    rows = (await connection.execute(shape.statement, params)).all()
+    user = _person(shape, rows) if person else None
     if user is not None:
-        session.info.setdefault(KNOWN_CURATORS, {})[user.id] = bool(curates)
-    return UpdateContext(user=user, seen=None if dedupe is Dedupe.NONE else bool(seen)), record
+        session.add(user)  # its roles, profile and school with it
+        session.info.setdefault(KNOWN_CURATORS, {})[user.id] = bool(rows[0].curates)
+    record = shape.made(rows[0], FsmRecord) if fsm_key is not None else None
+    if record is not None:
+        session.add(record)
+    seen = None if dedupe is Dedupe.NONE else bool(rows[0].seen)
+    return UpdateContext(user=user, seen=seen), record
 
 
 class PersonAndState(FSMContextMiddleware):

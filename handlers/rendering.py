@@ -70,16 +70,19 @@ def plain_text(i18n: I18nContext, key: str, **params: Any) -> str:
 
 
 def main_menu(i18n: I18nContext) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=i18n.get("menu-surveys")),
-             KeyboardButton(text=i18n.get("menu-profile"))],
-            [KeyboardButton(text=i18n.get("menu-language")),
-             KeyboardButton(text=i18n.get("menu-help"))],
-        ],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
+    def make() -> ReplyKeyboardMarkup:
+        return ReplyKeyboardMarkup(
+            keyboard=[
+                [KeyboardButton(text=i18n.get("menu-surveys")),
+                 KeyboardButton(text=i18n.get("menu-profile"))],
+                [KeyboardButton(text=i18n.get("menu-language")),
+                 KeyboardButton(text=i18n.get("menu-help"))],
+            ],
+            resize_keyboard=True,
+            is_persistent=True,
+        )
+
+    return i18n.core.remembered(("main_menu", i18n.locale), make)
 
 
 def yes_no(i18n: I18nContext) -> tuple[str, str]:

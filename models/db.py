@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import weakref
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy import exc as db_errors
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,30 +23,86 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.base import instance_state
 from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Seconds a server's connection may wait in the pool before it is checked when taken.
+IDLE_BEFORE_PING = 1.0
+
+# The execution option of a write whose outcome nobody reads, which SQLite's driver may run
+# with the connection's next statement or commit (models/sqlite_driver.py); others ignore it.
+LATER = "run_later"
 
 
-def create_engine(url: str, *, busy_timeout: float = 30) -> AsyncEngine:
-    """`busy_timeout`: how long an SQLite write waits for another writer before giving up."""
+def create_engine(url: str, *, busy_timeout: float = 30,
+                  ping_after: float = IDLE_BEFORE_PING) -> AsyncEngine:
+    """`busy_timeout`: how long an SQLite write waits for another writer before giving up;
+    `ping_after`: how long a server's connection may wait in the pool before it is checked
+    again when taken (PingWhenIdle)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        if parsed.get_driver_name() == "aiosqlite":
+        ours = parsed.get_driver_name() == "aiosqlite"
+        if ours:
             from models import sqlite_driver  # registers the driver
 
             parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         engine = create_async_engine(parsed, connect_args={"timeout": busy_timeout},
                                      hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if ours:
+            event.listen(engine.sync_engine, "handle_error", sqlite_driver.name_the_waiting_write)
         OneWriter(busy_timeout).listen(engine)
         return engine
     # Parameters hold names and answers: an error's message (and so the log) never shows them.
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(url, hide_parameters=True)
+    PingWhenIdle(ping_after).listen(engine)
+    return engine
+
+
+class PingWhenIdle:
+    """A pooled connection to the server is checked (a round trip) when it is taken after
+    waiting in the pool for `idle` seconds, and replaced if the server has dropped it (a restart,
+    a failover, an idle timeout): SQLAlchemy's pool_pre_ping did that on every checkout, a round
+    trip on each update for a connection used a moment ago. A connection handed back within
+    `idle` is trusted as it is: had the server gone meanwhile, the statement fails as it would
+    have in flight (the person is asked to try again, bot/errors) and SQLAlchemy then replaces
+    every connection of the pool made before the failure."""
+
+    def __init__(self, idle: float) -> None:
+        self.idle = idle
+
+    def listen(self, engine: AsyncEngine) -> None:
+        sync = engine.sync_engine
+        event.listen(sync.pool, "checkin", self._checked_in)
+        event.listen(sync.pool, "checkout", partial(self._checked_out, sync.dialect))
+
+    @staticmethod
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    def _checked_out(self, dialect: Any, dbapi_connection: Any, record: Any,
+                     _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)  # None: made just now
+        if since is None or time.monotonic() - since < self.idle:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            alive = False
+        if not alive:
+            # The pool drops this connection and takes another (a new one if need be).
+            raise db_errors.DisconnectionError("the server dropped a pooled connection")
+
+
+_IDLE_SINCE = "idle_since"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -173,6 +231,17 @@ async def lock(session: AsyncSession, model: type, ident: int) -> None:
         # (bot/unit_of_work.py); the string, as models does not import the bot.
         await session.execute(update(model).where(model.id == ident).values(id=model.id)
                               .execution_options(synchronize_session=False, bookkeeping=True))
+
+
+def loaded(entity: type, values: dict[str, Any]) -> Any:
+    """An object of `entity` as a query would have loaded it, from all its column values (read
+    with plain columns): detached, with nothing changed, so `session.add` makes it persistent
+    without a statement. Its relationships are the caller's to set (set_committed_value): one
+    left unset would be loaded on first use, which an async session cannot do."""
+    instance = inspect(entity).class_manager.new_instance()
+    instance_state(instance).dict.update(values)
+    make_transient_to_detached(instance)
+    return instance
 
 
 def create_sessionmaker(engine: AsyncEngine,

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from models import Answer, Response
-from models.db import dialect_insert
+from models.db import LATER, dialect_insert
 
 _responses, _answers = Response.__table__, Answer.__table__
 
@@ -32,9 +32,11 @@ _READ = (select(_responses.c.id, _responses.c.user_id, _responses.c.questionnair
          .outerjoin(_answers, _answers.c.response_id == _responses.c.id)
          .where(_responses.c.id == bindparam("response_id")))
 # The bound names differ from the columns': SQLAlchemy keeps those for itself in a SET clause.
+# Nothing reads what the writes return: SQLite runs them with the commit (models.db.LATER).
 _MOVE = (update(_responses).where(_responses.c.id == bindparam("response_id"))
          .values(current_question=bindparam("to"), updated_at=bindparam("at"),
-                 completed_at=bindparam("done_at")))
+                 completed_at=bindparam("done_at"))
+         .execution_options(**{LATER: True}))
 _SAVE_ANSWER: dict[str, Any] = {}
 
 
@@ -46,7 +48,7 @@ def _save_answer(dialect: str) -> Any:
         _SAVE_ANSWER[dialect] = insert.on_conflict_do_update(
             index_elements=[_answers.c.response_id, _answers.c.question_id],
             set_={"value": insert.excluded.value, "skipped": insert.excluded.skipped,
-                  "answered_at": insert.excluded.answered_at})
+                  "answered_at": insert.excluded.answered_at}).execution_options(**{LATER: True})
     return _SAVE_ANSWER[dialect]
 
 

@@ -6,6 +6,8 @@ import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -120,21 +122,32 @@ async def test_no_free_connection_is_told_apart_from_an_outage(make_settings, cl
         await running.stop()
 
 
-@pytest.fixture
-async def proxied_postgres(make_settings, clock) -> AsyncIterator[tuple[Running, TcpProxy]]:
+@asynccontextmanager
+async def proxied(make_settings, clock, **engine: Any) -> AsyncIterator[tuple[Running, TcpProxy]]:
+    """The app on TEST_DATABASE_URL's PostgreSQL through a relay the test can cut; `engine`:
+    models.db.create_engine's options."""
     url = os.environ.get("TEST_DATABASE_URL", "")
     if make_url(url or "sqlite://").get_backend_name() != "postgresql":
         pytest.skip("needs TEST_DATABASE_URL of a PostgreSQL server (.ci/run sets it)")
     target = make_url(url)
     proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
     await proxy.start()
-    proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    settings = make_settings(database_url=proxied)
-    running = await Running(build_app(settings, clock=clock)).start()
-    yield running, proxy
-    await proxy.resume()
-    await running.stop()
-    await proxy.stop()
+    relayed = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    settings = make_settings(database_url=relayed)
+    running = await Running(build_app(settings, engine=create_engine(relayed, **engine),
+                                      clock=clock)).start()
+    try:
+        yield running, proxy
+    finally:
+        await proxy.resume()
+        await running.stop()
+        await proxy.stop()
+
+
+@pytest.fixture
+async def proxied_postgres(make_settings, clock) -> AsyncIterator[tuple[Running, TcpProxy]]:
+    async with proxied(make_settings, clock) as both:
+        yield both
 
 
 @pytest.mark.db
@@ -156,6 +169,26 @@ async def test_postgres_unreachable_for_a_while(proxied_postgres, caplog):
     said = texts(await anna.press("3"))
     assert any("Вопрос 3 из 9" in text for text in said), said
     assert [value for _, value in await answers(running)] == [2, 3]
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("ping_after", [0, 3600])
+async def test_a_pooled_connection_the_server_dropped_while_idle(make_settings, clock,
+                                                                ping_after):
+    """A connection that waited in the pool longer than `ping_after` is checked when taken and
+    replaced if the server dropped it (a restart while the bot was quiet): the press works.
+    One handed back a moment ago is trusted: the press then fails as if the restart had come
+    mid-update, the person is asked to try again, and the next press works."""
+    async with proxied(make_settings, clock, ping_after=ping_after) as (running, proxy):
+        anna = await into_the_diagnosis(running)
+        await proxy.pause()  # the server restarts: every connection is cut
+        await proxy.resume()
+        said = texts(await anna.press("3"))
+        if ping_after:
+            assert any(BUSY in text for text in said), said
+            said = texts(await anna.press("3"))
+        assert any("Вопрос 3 из 9" in text for text in said), said
+        assert [value for _, value in await answers(running)] == [2, 3]
 
 
 async def test_writers_of_one_process_queue_and_a_stuck_one_times_out(tmp_path):

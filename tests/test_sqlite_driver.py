@@ -1,10 +1,13 @@
-"""The SQLite adapter (models/sqlite_driver.py): one hop to aiosqlite's thread per statement,
-and the cursor's results as SQLAlchemy expects them."""
+"""The SQLite adapter (models/sqlite_driver.py): one hop to aiosqlite's thread per statement (or
+fewer: writes marked LATER ride with the next), and the cursor's results as SQLAlchemy expects
+them."""
 
 import aiosqlite.core
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
-from models.db import create_engine
+from models.db import LATER, create_engine
 
 
 def count_hops(monkeypatch) -> list[str]:
@@ -64,4 +67,43 @@ async def test_ending_a_transaction_sqlite_never_began_costs_no_hop(tmp_path, mo
     async with engine.connect() as connection:
         names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
     assert names == ["Пётр"]
+    await engine.dispose()
+
+
+async def test_writes_marked_later_ride_with_the_next_statement_or_the_commit(tmp_path,
+                                                                             monkeypatch):
+    """A write marked LATER (nobody reads its outcome) waits on its connection and runs, in
+    order, in the same hop as the connection's next statement or its commit; a rollback drops
+    it; one that fails fails the commit it rode with, under its own statement, and nothing of
+    the transaction stays."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'later.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
+    later = text("INSERT INTO t (id, name) VALUES (:id, :name)").execution_options(
+        **{LATER: True})
+    names = text("SELECT name FROM t ORDER BY id")
+    hops = count_hops(monkeypatch)
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+        hops.clear()
+        await connection.execute(later, {"id": 1, "name": "Анна"})
+        await connection.execute(later, {"id": 2, "name": "Пётр"})
+        assert hops == []
+        # A read sees them: they run first, in the read's hop.
+        assert (await connection.execute(names)).scalars().all() == ["Анна", "Пётр"]
+        assert len(hops) == 1
+        await connection.execute(later, {"id": 3, "name": "Коля"})
+        await connection.commit()
+        assert len(hops) == 2  # the write and the commit in one
+        await connection.execute(later, {"id": 4, "name": "Оля"})
+        await connection.rollback()
+        assert len(hops) == 2  # never ran: nothing to roll back
+        await connection.execute(text("INSERT INTO t (id, name) VALUES (5, 'Нина')"))
+        await connection.execute(later, {"id": 1, "name": "Анна"})  # taken: fails at commit
+        with pytest.raises(IntegrityError) as failed:
+            await connection.commit()
+        assert failed.value.statement.startswith("INSERT INTO t")  # named, for the logs
+        await connection.rollback()
+    async with engine.connect() as connection:
+        assert (await connection.execute(names)).scalars().all() == ["Анна", "Пётр", "Коля"]
     await engine.dispose()
