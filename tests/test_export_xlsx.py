@@ -53,6 +53,10 @@ def test_cells_keep_their_types_formats_and_guards():
 class CellByCell(XlsxWriter):
     """The export's writer as it was: every cell through XlsxWriter's own typed writes."""
 
+    def begin(self, table):
+        super().begin(table)
+        self.row = 1
+
     def write(self, rows):
         sheet, number = self.sheet, self.row
         for row in rows:

@@ -47,8 +47,8 @@ from domain.questionnaire import Catalog
 from models import UserRole
 from services import purposes, reports
 from services.export import part
-from services.export.cells import CsvWriter, XlsxWriter, safe_text, sheet_names
-from services.export.part import BodiesWriter, Helper, Job, helper_for, made_elsewhere
+from services.export.cells import BodiesWriter, CsvWriter, XlsxWriter, safe_text, sheet_names
+from services.export.part import Helper, Job, helper_for, made_elsewhere
 from services.export.table import BATCH, FORMATS, Label, Row, Table
 from services.export.tables import Tables
 

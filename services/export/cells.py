@@ -73,18 +73,59 @@ def _shorten(name: str) -> str:
     return " ".join(words)
 
 
+class BodiesWriter:
+    """The export's writer protocol (begin, write, end, finish, discard), keeping only each
+    sheet's data rows: made as XML a batch at a time by RowsXml (the same XML XlsxWriter's
+    per-cell API writes, at a tenth of the cost) and deflated into the sheet's body as they come
+    (export.package). XlsxWriter below makes its sheets' rows with one; the second process of a
+    split export (export.part) makes its with another, numbering the cell styles as its parent
+    did."""
+
+    def __init__(self, styles: dict[Any, int], directory: str | None = None) -> None:
+        self.styles, self.directory = styles, directory
+        self.bodies: list[Deflated] = []
+        self.rows: RowsXml | None = None
+        self.body: SheetBody | None = None
+        self.row = 0
+
+    def begin(self, table: Table) -> None:
+        self.rows = RowsXml(len(table.headers), self.styles, cell_text)
+        self.body = SheetBody(self.directory)
+        self.row = 1
+
+    def write(self, rows: list[Row]) -> None:
+        xml, last, widest = self.rows.render(self.row, rows)
+        self.body.add(xml, len(rows), last, widest)
+        self.row += len(rows)
+
+    def end(self) -> Deflated:
+        made = self.body.finish()
+        self.bodies.append(made)
+        self.rows = self.body = None
+        return made
+
+    def finish(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        if self.body is not None:
+            self.body.discard()
+            self.body = None
+        for body in self.bodies:
+            discard(body)
+        self.bodies.clear()
+
+
 class XlsxWriter:
     """XlsxWriter writes the workbook, the styles, each sheet's settings and header row; the
-    data rows' XML is made in batches by RowsXml (the same XML XlsxWriter's per-cell API
-    writes, at a tenth of the cost) and deflated into the sheet's body as it is made
-    (export.package), so peak memory stays about one batch and nothing is left to compress
-    at the end. A sheet's body may also come ready from another process (`adopt`). XlsxWriter
-    is pinned, and test_export_xlsx compares the package with its own cell-by-cell one, part by
-    part."""
+    data rows are made and deflated as they come by a BodiesWriter, so peak memory stays about
+    one batch and nothing is left to compress at the end. A sheet's body may also come ready
+    from another process (`adopt`). XlsxWriter is pinned, and test_export_xlsx compares the
+    package with its own cell-by-cell one, part by part."""
 
     def __init__(self, target: BinaryIO, directory: str | None = None) -> None:
         """`directory`: where the sheets' bodies wait (the system's temporary folder)."""
-        self.target, self.directory = target, directory
+        self.target = target
         self.skeleton = io.BytesIO()
         # Values are typed by the tables: a string is never taken for a number, a formula or a
         # link (the formula guard is ours, in safe_text).
@@ -97,12 +138,10 @@ class XlsxWriter:
         # Numbered now, in a fixed order, rather than at their first cell.
         self.styles = {kind: style._get_xf_index()
                        for kind, style in ((None, self.bold), *self.formats.items())}
+        self.made = BodiesWriter(self.styles, directory)
         self.sheet: Any = None
-        self.rows: RowsXml | None = None
-        self.body: SheetBody | None = None
         self.bodies: dict[str, Deflated] = {}
         self.sheets: dict[str, Any] = {}
-        self.row = 0
 
     def prepare(self, tables: list[Table]) -> None:
         """Adds the tables' sheets in this order, before any is written."""
@@ -111,8 +150,7 @@ class XlsxWriter:
 
     def begin(self, table: Table) -> None:
         self._add_sheet(table)
-        self.rows = RowsXml(len(table.headers), self.styles, self._text)
-        self.body = SheetBody(self.directory)
+        self.made.begin(table)
 
     def _add_sheet(self, table: Table) -> None:
         """The table's sheet with its header row (added once)."""
@@ -124,19 +162,16 @@ class XlsxWriter:
             sheet.freeze_panes(1, 0)
             for index, text in enumerate(table.headers):
                 sheet.write_string(0, index, self._text(text), self.bold)
-        self.sheet, self.row = sheet, 1
+        self.sheet = sheet
 
     def write(self, rows: list[Row]) -> None:
-        xml, last, widest = self.rows.render(self.row, rows)
-        self.body.add(xml, len(rows), last, widest)
-        self.row += len(rows)
+        self.made.write(rows)
 
     def adopt(self, table: Table, body: Deflated) -> None:
         """A sheet whose rows another process has made (export.part), with RowsXml and the
         styles numbered as here."""
         self._add_sheet(table)
         self._place(body)
-        self.sheet = None
 
     def _place(self, body: Deflated) -> None:
         sheet = self.sheet
@@ -145,13 +180,12 @@ class XlsxWriter:
             sheet.dim_rowmax = max(sheet.dim_rowmax, body.last_row)
             sheet.dim_colmax = max(sheet.dim_colmax, body.widest)
         self.bodies[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = body
+        self.sheet = None
 
     _text = staticmethod(cell_text)
 
     def end(self) -> None:
-        if self.body is not None:
-            self._place(self.body.finish())
-        self.sheet = self.rows = self.body = None
+        self._place(self.made.end())
 
     def finish(self) -> None:
         try:
@@ -162,9 +196,7 @@ class XlsxWriter:
 
     def discard(self) -> None:
         """Removes the sheets' temporary files (after a failure, too)."""
-        if self.body is not None:
-            self.body.discard()
-            self.body = None
+        self.made.discard()
         for body in self.bodies.values():
             discard(body)
         self.bodies.clear()

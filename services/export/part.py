@@ -33,9 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.profile import ProfileForm
 from domain.questionnaire import Catalog
 from services import reports
-from services.export.package import Deflated, SheetBody, discard
-from services.export.rows_xml import RowsXml
-from services.export.table import Label, Row, Table
+from services.export.cells import BodiesWriter
+from services.export.package import Deflated
+from services.export.table import Label
 
 # Where `python -m services.export.part` is found, wherever the bot was started from.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -82,41 +82,6 @@ class Job:
     directory: str
 
 
-class BodiesWriter:
-    """The export's writer protocol (begin, write, end, finish, discard), keeping only each
-    sheet's deflated rows."""
-
-    def __init__(self, styles: dict[Any, int], text: Callable[[str], str], directory: str):
-        self.styles, self.text, self.directory = styles, text, directory
-        self.bodies: list[Deflated] = []
-        self.rows: RowsXml | None = None
-        self.body: SheetBody | None = None
-        self.row = 0
-
-    def begin(self, table: Table) -> None:
-        self.rows = RowsXml(len(table.headers), self.styles, self.text)
-        self.body = SheetBody(self.directory)
-        self.row = 1
-
-    def write(self, rows: list[Row]) -> None:
-        xml, last, widest = self.rows.render(self.row, rows)
-        self.body.add(xml, len(rows), last, widest)
-        self.row += len(rows)
-
-    def end(self) -> None:
-        self.bodies.append(self.body.finish())
-        self.rows = self.body = None
-
-    def finish(self) -> None:
-        pass
-
-    def discard(self) -> None:
-        if self.body is not None:
-            self.body.discard()
-        for body in self.bodies:
-            discard(body)
-
-
 async def made_elsewhere(job: Job) -> list[Deflated]:
     """The bodies of `job.tables`, in order, made by a child process."""
     child = await asyncio.create_subprocess_exec(
@@ -139,7 +104,6 @@ async def _make(job: Job) -> list[Deflated]:
     # Imported here: export.tables imports this module's parent package.
     from models.db import create_engine
     from services.export import _produce
-    from services.export.cells import cell_text
     from services.export.tables import Tables
 
     label = job.helper.labels()
@@ -149,7 +113,7 @@ async def _make(job: Job) -> list[Deflated]:
                                 expire_on_commit=False) as session:
             tables = Tables(session, job.scope, job.catalog, label, job.locale, job.zone,
                             job.now, job.profile, None).all()
-            writer = BodiesWriter(job.styles, cell_text, job.directory)
+            writer = BodiesWriter(job.styles, job.directory)
             await _produce([tables[index] for index in job.tables], writer)
             return writer.bodies
     finally:
