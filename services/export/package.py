@@ -21,13 +21,13 @@ the central directory); no ZIP64, as no export nears 4 GB (Telegram takes 50 MB)
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import struct
 import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 # Deflate's level: a region's 413 MB of sheet XML take 4.6 s of CPU at zlib's default (6, what
@@ -121,10 +121,7 @@ class SheetBody:
 
 
 def discard(piece: Deflated) -> None:
-    try:
-        os.unlink(piece.path)
-    except FileNotFoundError:
-        pass
+    Path(piece.path).unlink(missing_ok=True)
 
 
 class _Zip:
