@@ -25,7 +25,7 @@ from typing import Any
 from aiogram_i18n.cores import FluentRuntimeCore
 from markupsafe import Markup, escape
 
-from bot.plain_text import HTML_TAG, HTML_TOKENS, plain
+from bot.plain_text import HTML_TAG, HTML_TOKENS, escaped, plain
 
 __all__ = ["HtmlFluentCore", "Markup", "escape", "lines", "plain", "render_value", "shorten",
            "split", "visible_length"]
@@ -57,9 +57,7 @@ class HtmlFluentCore(FluentRuntimeCore):
             key = (message_id, locale, *kwargs.items())
             if (rendered := self._rendered.get(key)) is not None:
                 return rendered
-        safe = {name: escape(value) if isinstance(value, str) else value
-                for name, value in kwargs.items()}
-        rendered = Markup(super().get(message_id, locale, **safe))
+        rendered = Markup(super().get(message_id, locale, **escaped(kwargs)))
         if constant:
             if len(self._rendered) >= REMEMBERED:
                 self._rendered.clear()

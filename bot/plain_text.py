@@ -34,6 +34,14 @@ HTML_TOKENS = re.compile(r"<[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);|[^<&]+|[
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
 
 
+def escaped(params: dict[str, Any]) -> dict[str, Any]:
+    """A message's parameters as they go into its HTML: text escaped unless already Markup
+    (markupsafe's escape leaves Markup as it is), numbers and dates as they are. The one rule
+    for HtmlFluentCore and PlainLabels alike."""
+    return {name: escape(value) if isinstance(value, str) else value
+            for name, value in params.items()}
+
+
 def plain(text: str) -> str:
     """What a person sees of an HTML text: tags dropped, entities decoded."""
     if "<" not in text and "&" not in text:
@@ -64,9 +72,7 @@ class PlainLabels:
             message = bundle.get_message(key)  # KeyError for an unknown key, as the core
             if message.value is None:
                 raise KeyError(key)
-            text, errors = bundle.format_pattern(message.value, {
-                name: escape(value) if isinstance(value, str) else value
-                for name, value in params.items()})
+            text, errors = bundle.format_pattern(message.value, escaped(params))
             if errors:
                 raise ValueError(f"{key}: {errors}")
             return plain(text)
