@@ -60,6 +60,7 @@ def _claim():
 _ENTITIES = (User, UserRole, Profile, School, FsmRecord)
 _COLUMNS = {entity: [(prop.key, prop.columns[0]) for prop in inspect(entity).column_attrs]
             for entity in _ENTITIES}
+_NAMES = {entity: [key for key, _ in columns] for entity, columns in _COLUMNS.items()}
 _KEYS = {entity: inspect(entity).get_property_by_column(inspect(entity).primary_key[0]).key
          for entity in _ENTITIES}
 _LEADING = 2  # seen, curates
@@ -72,8 +73,7 @@ class _Shape:
 
     def made(self, row: Any, entity: type) -> Any:
         """The entity's object made from its columns in the row; None if there is none."""
-        names = [key for key, _ in _COLUMNS[entity]]
-        values = dict(zip(names, row[self.places[entity]], strict=True))
+        values = dict(zip(_NAMES[entity], row[self.places[entity]], strict=True))
         return None if values[_KEYS[entity]] is None else loaded(entity, values)
 
 
