@@ -1,5 +1,6 @@
-"""`python -m bot`: migrate the database, register the command menus, then long-poll Telegram,
-or serve a webhook when WEBHOOK_URL is set."""
+"""`python -m bot`: migrate the database, register the command menus, then take updates from
+each messenger configured (BOT_TOKEN: Telegram, MAX_TOKEN: MAX), by long polling or, where its
+webhook address is set, by serving its webhook."""
 
 import asyncio
 import gc
@@ -24,28 +25,16 @@ class StartupError(Exception):
 
 async def run(settings: Settings) -> None:
     # Imported here so that a settings error is reported before aiogram's slow import.
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.factory import build_app, create_bot
 
     app = build_app(settings)
-    bot = create_bot(settings)
+    bot = create_bot(settings, app.sessionmaker)
     try:
         await app.prepare_database()
         log.info("database ready, %d questionnaires loaded", len(app.surveys.catalog))
-        try:
-            me = await bot.get_me()
-            if not settings.webhook_url:
-                # A webhook left on the token would make long polling fail with 409 Conflict.
-                await bot.delete_webhook()
-        except TelegramUnauthorizedError:
-            raise StartupError("Telegram rejected BOT_TOKEN; check it with @BotFather") from None
-        except TelegramNetworkError as error:
-            where = settings.telegram_api_url or "api.telegram.org"
-            raise StartupError(f"cannot reach the Telegram Bot API at {where}: "
-                               f"{error.message}") from None
-        log.info("running as @%s", me.username)
+        await introduce(bot, settings)
         worker = app.outbox_worker(bot)
         scheduler = AsyncIOScheduler(timezone=settings.timezone)
         worker.start(scheduler)
@@ -61,14 +50,7 @@ async def run(settings: Settings) -> None:
 
         app.dispatcher.startup.register(start_scheduler)
         try:
-            if settings.webhook_url:
-                await serve_webhook(app.dispatcher, bot, settings)
-            else:
-                # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup
-                # hooks, which register the command menus.
-                await app.dispatcher.start_polling(bot, handle_signals=True,
-                                                   close_bot_session=False,
-                                                   tasks_concurrency_limit=UPDATES_IN_FLIGHT)
+            await receive(app, bot, settings)
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
@@ -79,44 +61,136 @@ async def run(settings: Settings) -> None:
         await app.close()
 
 
-async def serve_webhook(dispatcher, bot, settings: Settings) -> None:
-    """Serve Telegram's POSTs until SIGINT/SIGTERM. Several processes may serve one webhook
-    behind a proxy: they share the database (and Redis), and a redelivered update is handled
-    once. Each update is answered only after it is handled, so a process that dies mid-way
-    leaves it to Telegram to deliver again."""
-    from urllib.parse import urlsplit
+async def introduce(bot, settings: Settings) -> None:
+    """Ask each messenger who the bot is: a refused token or an unreachable API stops the start
+    with one line saying which."""
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-    from aiohttp import web
+    from bot.max.api import MaxError, MaxNetworkError
+
+    if settings.bot_token:
+        try:
+            me = await bot.get_me()
+            if not settings.webhook_url:
+                # A webhook left on the token would make long polling fail with 409 Conflict.
+                await bot.delete_webhook()
+        except TelegramUnauthorizedError:
+            raise StartupError("Telegram rejected BOT_TOKEN; check it with @BotFather") from None
+        except TelegramNetworkError as error:
+            where = settings.telegram_api_url or "api.telegram.org"
+            raise StartupError(f"cannot reach the Telegram Bot API at {where}: "
+                               f"{error.message}") from None
+        log.info("running as @%s", me.username)
+    if (max_session := bot.session.max) is not None:
+        try:
+            me = await max_session.introduce()
+        except MaxError as error:
+            if error.status in (401, 403):
+                raise StartupError("MAX rejected MAX_TOKEN; copy it again from the bot's "
+                                   "settings on business.max.ru") from None
+            raise StartupError(f"MAX refused to say who the bot is: {error}") from None
+        except MaxNetworkError as error:
+            where = settings.max_api_url or "platform-api2.max.ru"
+            raise StartupError(f"cannot reach the MAX Bot API at {where}: {error}") from None
+        log.info("running in MAX as %s", me.get("username"))
+
+
+async def receive(app, bot, settings: Settings) -> None:
+    """Take updates from every messenger configured until SIGINT/SIGTERM: Telegram by long
+    polling or its webhook, MAX by long polling or its webhook; the webhooks share one server.
+    The updates in hand are finished before the shutdown hooks close what they use."""
+    from aiogram.dispatcher.event.handler import HandlerObject
 
     from bot.factory import UPDATES_FINISH_SECONDS
+    from bot.max.receiving import Polling
 
-    path = urlsplit(settings.webhook_url).path or "/"
+    dispatcher = app.dispatcher
+    stop = asyncio.Event()
+    side: list[asyncio.Task] = []
+    served: list[tuple] = []  # the webhooks' server, once the startup hooks have run
+
+    async def open_receivers() -> None:
+        # Last of the startup hooks: nothing is taken in before the locales are loaded.
+        if settings.webhook_url or settings.max_webhook_url:
+            served.append(await serve_webhooks(dispatcher, bot, settings))
+        if (max_session := bot.session.max) is not None and not settings.max_webhook_url:
+            polling = Polling(dispatcher, bot, max_session, app.sessionmaker, UPDATES_IN_FLIGHT)
+            side.append(asyncio.create_task(polling.run(stop)))
+
+    async def stop_receiving(**_: object) -> None:
+        stop.set()
+        if side:
+            await asyncio.wait(side, timeout=UPDATES_FINISH_SECONDS)
+        for _runner, requests in served:
+            await requests.finish(UPDATES_FINISH_SECONDS)
+
+    dispatcher.startup.register(open_receivers)
+    # Before every other shutdown hook (they close the FSM storage and the locales).
+    dispatcher.shutdown.handlers.insert(0, HandlerObject(callback=stop_receiving))
+    try:
+        if settings.bot_token and not settings.webhook_url:
+            # start_polling stops cleanly on SIGINT/SIGTERM (Ctrl-C) and runs the startup and
+            # shutdown hooks; the startup hooks register the command menus.
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False,
+                                           tasks_concurrency_limit=UPDATES_IN_FLIGHT)
+        else:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            # What aiogram's start_polling hands its startup and shutdown hooks.
+            hooks = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+            await dispatcher.emit_startup(bot=bot, **hooks)
+            try:
+                waiting = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({waiting, *side}, return_when=asyncio.FIRST_COMPLETED)
+                waiting.cancel()
+                for task in side:
+                    if task.done() and not task.cancelled() and task.exception() is not None:
+                        raise task.exception()
+            finally:
+                await dispatcher.emit_shutdown(bot=bot, **hooks)
+    finally:
+        stop.set()
+        for task in side:
+            task.cancel()
+        for runner, _requests in served:
+            await runner.cleanup()
+
+
+async def serve_webhooks(dispatcher, bot, settings: Settings):
+    """Serve the webhooks configured (Telegram's at WEBHOOK_URL's path, MAX's at
+    MAX_WEBHOOK_URL's) on one server. Several processes may serve one webhook behind a proxy:
+    they share the database (and Redis), and a redelivered update is handled once. Each update
+    is answered only after it is handled, so a process that dies mid-way leaves it to the
+    messenger to deliver again. Returns the server's runner and its requests in hand."""
+    from urllib.parse import urlsplit
+
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+    from aiohttp import web
+
+    from bot.max.receiving import subscribe, webhook_handler
+
     requests = RequestsInHand(UPDATES_IN_FLIGHT)
     server = web.Application(middlewares=[requests])
     server.router.add_get("/healthz", lambda _request: web.Response(text="ok"))
-    SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
-                         secret_token=settings.webhook_secret).register(server, path=path)
-    setup_application(server, dispatcher, bot=bot, bots=[bot])
+    if settings.webhook_url:
+        SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
+                             secret_token=settings.webhook_secret).register(
+            server, path=urlsplit(settings.webhook_url).path or "/")
+    if settings.max_webhook_url:
+        server.router.add_post(urlsplit(settings.max_webhook_url).path or "/", webhook_handler(
+            dispatcher, bot, bot.session.max, settings.max_webhook_secret))
     runner = web.AppRunner(server, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                          allowed_updates=dispatcher.resolve_used_update_types())
-    log.info("serving the webhook on %s:%d%s", settings.webhook_host, settings.webhook_port,
-             path)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        # aiohttp's cleanup runs the shutdown hooks (which close the FSM storage and the
-        # locales) before it waits for the requests in hand, so they are waited for first.
-        # The webhook stays set: other processes may still be serving it.
-        await requests.finish(UPDATES_FINISH_SECONDS)
-        await runner.cleanup()
+    if settings.webhook_url:
+        await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                              allowed_updates=dispatcher.resolve_used_update_types())
+    if settings.max_webhook_url:
+        await subscribe(bot.session.max, settings.max_webhook_url, settings.max_webhook_secret)
+    log.info("serving webhooks on %s:%d", settings.webhook_host, settings.webhook_port)
+    # The webhooks stay set when the process stops: other processes may still be serving them.
+    return runner, requests
 
 
 class RequestsInHand:

@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.messengers import from_max
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
 # What Telegram accepts as a webhook's secret_token.
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+# MAX's tokens are opaque; what MAX's business platform shows is one word of printable ASCII.
+MAX_TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]{20,512}$")
 SUPPORTED_LOCALES = ("ru", "en")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
 
@@ -25,9 +29,14 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: str
+    # Telegram's token; MAX's. Either switches its messenger on; with both, one deployment
+    # serves both from the same database.
+    bot_token: str | None = None
+    max_token: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     telegram_api_url: str | None = None
+    # Empty: MAX's own address. The end-to-end tests point it at a local stand-in.
+    max_api_url: str | None = None
     curator_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Moscow"
     default_locale: str = "ru"
@@ -38,26 +47,49 @@ class Settings(BaseSettings):
     # Where the webhook server listens (behind the proxy that holds the certificate).
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # MAX's webhook, served by the same server (MAX wants HTTPS on port 443, before the proxy).
+    max_webhook_url: str | None = None
+    max_webhook_secret: str | None = None
     content_dir: Path = PROJECT_ROOT / "content"
 
     @field_validator("bot_token")
     @classmethod
-    def _token(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("is not set: put it in .env or the environment (see .env.example)")
+    def _token(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not TOKEN_PATTERN.match(value):
             raise ValueError("looks malformed; BotFather gives tokens like 123456789:AAE...")
         return value
+
+    @field_validator("max_token")
+    @classmethod
+    def _max_token(cls, value: str | None) -> str | None:
+        if value is not None and not MAX_TOKEN_PATTERN.match(value):
+            raise ValueError("looks malformed: copy it whole from the bot's settings on MAX's "
+                             "business platform (business.max.ru)")
+        return value
+
+    @model_validator(mode="after")
+    def _a_messenger(self) -> Settings:
+        if self.bot_token is None and self.max_token is None:
+            raise ValueError("BOT_TOKEN is not set: put it in .env or the environment (see "
+                             ".env.example), or MAX_TOKEN for MAX")
+        return self
 
     @field_validator("curator_ids", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(part.isdigit() for part in parts):
-                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890")
-            return frozenset(int(part) for part in parts)
+            ids = []
+            for part in parts:
+                # A MAX user's id is written max:<id>; a bare number is Telegram's.
+                number = part.removeprefix("max:").strip()
+                if not number.isdigit() or int(number) == 0:
+                    raise ValueError("must be comma-separated user ids: Telegram's as they are, "
+                                     "MAX's as max:<id>, e.g. 12345,max:67890")
+                ids.append(from_max(int(number)) if part.startswith("max:") else int(number))
+            return frozenset(ids)
         return value
 
     @field_validator("timezone")
@@ -76,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "max_webhook_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
@@ -90,18 +122,36 @@ class Settings(BaseSettings):
             raise ValueError("must be 16 to 256 characters: letters, digits, _ and -")
         return value
 
+    @field_validator("max_webhook_secret")
+    @classmethod
+    def _max_webhook_secret(cls, value: str | None) -> str | None:
+        # What MAX accepts as a subscription's secret.
+        if value is not None and not re.match(r"^[A-Za-z0-9_-]{5,256}$", value):
+            raise ValueError("must be 5 to 256 characters: letters, digits, _ and -")
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET is not set: with WEBHOOK_URL every request is "
                              "checked against it (e.g. openssl rand -hex 32)")
+        if self.max_webhook_url and not self.max_webhook_secret:
+            raise ValueError("MAX_WEBHOOK_SECRET is not set: with MAX_WEBHOOK_URL every request "
+                             "is checked against it (e.g. openssl rand -hex 32)")
+        if self.webhook_url and not self.bot_token:
+            raise ValueError("WEBHOOK_URL is Telegram's: it needs BOT_TOKEN")
+        if self.max_webhook_url and not self.max_token:
+            raise ValueError("MAX_WEBHOOK_URL needs MAX_TOKEN")
         return self
 
-    @field_validator("telegram_api_url", "redis_url", "webhook_url", "webhook_secret",
+    @field_validator("bot_token", "max_token", "telegram_api_url", "max_api_url", "redis_url",
+                     "webhook_url", "webhook_secret", "max_webhook_url", "max_webhook_secret",
                      mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""The one path every message takes to Telegram.
+"""The one path every message takes to its messenger (Telegram or MAX: bot.channels).
 
 Two kinds of sending share one limiter:
 - bulk (the outbox: reminders, broadcasts, notices to other people) keeps to Telegram's limits
@@ -46,6 +46,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.html import plain, shorten, split, visible_length
 from bot.presses import NotesAnswers
+from domain.messengers import Messenger, messenger_of
 
 log = logging.getLogger(__name__)
 
@@ -173,39 +174,41 @@ class RateLimiter:
 
 
 class SharedLimits(BaseRequestMiddleware):
-    """Every message the bot sends goes through the same limiter: bulk waits for its slot, a
-    reply goes at once and is counted, so both together keep to Telegram's limits."""
+    """Every message the bot sends goes through its messenger's limiter: bulk waits for its
+    slot, a reply goes at once and is counted, so both together keep to the messenger's
+    limits."""
 
-    def __init__(self, limiter: RateLimiter,
+    def __init__(self, limiters: dict[Messenger, RateLimiter],
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        self.limiter, self.sleep = limiter, sleep
+        self.limiters, self.sleep = limiters, sleep
 
     async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
         chat_id = getattr(method, "chat_id", None)
-        if type(method).__name__.startswith("Send") and isinstance(chat_id, int):
+        if not isinstance(chat_id, int):
+            return await make_request(bot, method)
+        limiter = self.limiters[messenger_of(chat_id)]
+        if type(method).__name__.startswith("Send"):
             if bulk_sending.get():
-                await self.limiter.acquire(chat_id, is_group=chat_id < 0)
+                await limiter.acquire(chat_id, is_group=chat_id < 0)
             else:
-                await self._reply_slot(chat_id)
+                await self._reply_slot(limiter, chat_id)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as flood:
-            if not isinstance(chat_id, int):
-                raise
-            self.limiter.flood(chat_id, flood.retry_after)
-            if bulk_sending.get() or flood.retry_after > self.limiter.limits.max_wait:
+            limiter.flood(chat_id, flood.retry_after)
+            if bulk_sending.get() or flood.retry_after > limiter.limits.max_wait:
                 raise  # the outbox tries again later; a long ban is the person's «try again»
-            await self._reply_slot(chat_id)  # waits out what flood() just recorded
+            await self._reply_slot(limiter, chat_id)  # waits out what flood() just recorded
             return await make_request(bot, method)
 
-    async def _reply_slot(self, chat_id: int) -> None:
-        """A reply waits only what Telegram asked for with a 429, then is counted."""
-        wait = self.limiter.reply_wait(chat_id)
+    async def _reply_slot(self, limiter: RateLimiter, chat_id: int) -> None:
+        """A reply waits only what the messenger asked for with a 429, then is counted."""
+        wait = limiter.reply_wait(chat_id)
         if wait > 0:
-            # Telegram said how long: asking sooner only lengthens the ban.
-            log.info("a reply waits %.1f s, as Telegram asked (429)", wait)
+            # The messenger said how long: asking sooner only lengthens the ban.
+            log.info("a reply waits %.1f s, as the messenger asked (429)", wait)
             await self.sleep(wait)
-        self.limiter.note_reply(chat_id, is_group=chat_id < 0)
+        limiter.note_reply(chat_id, is_group=chat_id < 0)
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,20 @@ class TelegramLimits:
     caption: int = 1024
     alert: int = 200
     buttons: int = 100
+
+
+# Each messenger's limits, in one place. MAX (dev.max.ru, 2026): 30 requests a second for the
+# whole bot, at most 2 messages, edits or button answers a second in one chat; a text of 4000
+# characters (a caption is the message's text); 210 buttons, 30 rows of at most 7. Its groups
+# have no documented minute limit: Telegram's is kept.
+SENDING_LIMITS: dict[Messenger, Limits] = {
+    Messenger.TELEGRAM: Limits(),
+    Messenger.MAX: Limits(per_second=30, per_chat_interval=0.55),
+}
+MESSAGE_LIMITS: dict[Messenger, TelegramLimits] = {
+    Messenger.TELEGRAM: TelegramLimits(),
+    Messenger.MAX: TelegramLimits(text=4000, caption=4000, alert=200, buttons=210),
+}
 
 
 class TelegramRules(BaseRequestMiddleware):
@@ -235,14 +252,17 @@ class TelegramRules(BaseRequestMiddleware):
 
     async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
         limits = self.limits
+        chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, int) and messenger_of(chat_id) is not Messenger.TELEGRAM:
+            limits = MESSAGE_LIMITS[messenger_of(chat_id)]
         if isinstance(method, AnswerCallbackQuery) and method.text:
             text = plain(method.text)
             if len(text) > limits.alert:
                 text = text[:limits.alert - 1] + "…"
             method = method.model_copy(update={"text": text})
         markup = getattr(method, "reply_markup", None)
-        if isinstance(markup, InlineKeyboardMarkup) and self._to_mend(markup):
-            method = method.model_copy(update={"reply_markup": self._keyboard(markup)})
+        if isinstance(markup, InlineKeyboardMarkup) and self._to_mend(markup, limits):
+            method = method.model_copy(update={"reply_markup": self._keyboard(markup, limits)})
         if isinstance(method, SendMessage) and _over(method.text, limits.text):
             *first, last = split(method.text, limits.text)
             log.info("a text of %d characters went as %d messages",
@@ -261,7 +281,8 @@ class TelegramRules(BaseRequestMiddleware):
             method = method.model_copy(update={"caption": shorten(caption, limits.caption)})
         return await make_request(bot, method)
 
-    def _to_mend(self, markup: InlineKeyboardMarkup) -> bool:
+    @staticmethod
+    def _to_mend(markup: InlineKeyboardMarkup, limits: TelegramLimits) -> bool:
         """Whether a label holds markup or the keyboard is over the limit (most hold neither)."""
         count = 0
         for row in markup.inline_keyboard:
@@ -269,16 +290,17 @@ class TelegramRules(BaseRequestMiddleware):
                 count += 1
                 if "<" in button.text or "&" in button.text:
                     return True
-        return count > self.limits.buttons
+        return count > limits.buttons
 
-    def _keyboard(self, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    @staticmethod
+    def _keyboard(markup: InlineKeyboardMarkup, limits: TelegramLimits) -> InlineKeyboardMarkup:
         rows, count = [], 0
         for row in markup.inline_keyboard:
             kept = []
             for button in row:
-                if count == self.limits.buttons:
-                    log.warning("a keyboard was cut to Telegram's limit of %d buttons",
-                                self.limits.buttons)
+                if count == limits.buttons:
+                    log.warning("a keyboard was cut to the messenger's limit of %d buttons",
+                                limits.buttons)
                     break
                 kept.append(button.model_copy(update={"text": plain(button.text)})
                             if isinstance(button, InlineKeyboardButton) else button)
@@ -332,10 +354,14 @@ class Delivery:
         self.bot = bot
         self.limits = limits or Limits()
         self.sleep = sleep
-        self.limiter = RateLimiter(self.limits, sleep, monotonic)
+        self.limiters = {
+            messenger: RateLimiter(self.limits if messenger is Messenger.TELEGRAM else limits_,
+                                   sleep, monotonic)
+            for messenger, limits_ in SENDING_LIMITS.items()}
+        self.limiter = self.limiters[Messenger.TELEGRAM]
         # Outermost: the parts of a long text each take their own slot.
         bot.session.middleware(TelegramRules())
-        bot.session.middleware(SharedLimits(self.limiter, sleep))
+        bot.session.middleware(SharedLimits(self.limiters, sleep))
         bot.session.middleware(LateCallbackAnswers())
         bot.session.middleware(NotesAnswers())
         bot.session.middleware(ResponseModels())
@@ -345,9 +371,10 @@ class Delivery:
         backoff = self.limits.first_backoff
         error: str | None = None
         attempt = floods = 0
+        limiter = self.limiters[messenger_of(chat_id)]
         while attempt < self.limits.attempts and floods < self.limits.max_floods:
-            if self.limiter.chat_wait(chat_id, is_group) > self.limits.max_wait:
-                return Outcome.DEFERRED, f"{self.limiter.chat_wait(chat_id, is_group):.0f}"
+            if limiter.chat_wait(chat_id, is_group) > self.limits.max_wait:
+                return Outcome.DEFERRED, f"{limiter.chat_wait(chat_id, is_group):.0f}"
             token = bulk_sending.set(True)
             try:
                 # The session's SharedLimits takes the slot for this chat.

@@ -22,11 +22,15 @@ from fluent.syntax import FluentParser, ast
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot import redaction
+from bot.channels import Channels
 from bot.commands import register_commands, register_curator_menus
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES, Settings
 from bot.delivery import Delivery
 from bot.html import HtmlFluentCore
 from bot.jobs import DailyPlanner
+from bot.max.api import MaxApi
+from bot.max.message_ids import MessageIds
+from bot.max.session import MaxSession
 from bot.middlewares import CurrentUser, LocaleManager, OncePerUpdate, ReadMarks
 from bot.outbox_worker import OutboxWorker
 from bot.presses import AnswerThePress
@@ -97,11 +101,26 @@ class App:
         await self.engine.dispose()
 
 
-def create_bot(settings: Settings) -> Bot:
-    session = None
-    if settings.telegram_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(settings.bot_token, session=session,
+# aiogram's Bot needs a token of Telegram's form even when only MAX is served: this one is never
+# sent anywhere (no Telegram channel exists then), and names the bot 0 in the database.
+WITHOUT_TELEGRAM = "0:no-telegram"
+
+
+def create_bot(settings: Settings, sessionmaker: async_sessionmaker | None = None) -> Bot:
+    """The one Bot of the app: its session sends each request to the messenger of its chat
+    (bot.channels), Telegram's and/or MAX's as configured. MAX numbers its messages in the
+    database, hence the sessionmaker."""
+    telegram = None
+    if settings.bot_token:
+        telegram = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url)) \
+            if settings.telegram_api_url else AiohttpSession()
+    max_session = None
+    if settings.max_token:
+        if sessionmaker is None:
+            raise ValueError("the MAX channel keeps its message ids in the database")
+        max_session = MaxSession(MaxApi(settings.max_token, settings.max_api_url),
+                                 MessageIds(sessionmaker))
+    return Bot(settings.bot_token or WITHOUT_TELEGRAM, session=Channels(telegram, max_session),
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

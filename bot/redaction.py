@@ -28,9 +28,11 @@ WITHHELD = "message withheld: it may hold personal data"
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    found = [settings.bot_token, settings.bot_token.split(":", 1)[-1]]
-    if settings.webhook_secret:
-        found.append(settings.webhook_secret)
+    found = []
+    if settings.bot_token:
+        found += [settings.bot_token, settings.bot_token.split(":", 1)[-1]]
+    found += [secret for secret in (settings.max_token, settings.webhook_secret,
+                                    settings.max_webhook_secret) if secret]
     for url in (settings.database_url, settings.redis_url):
         password = _password(url)
         if password:

@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import start_link
 from bot.commands import show_curator_menu
 from bot.config import Settings
 from bot.html import Markup, lines
@@ -159,11 +160,11 @@ async def on_new_invite(query: CallbackQuery, callback_data: NewInvite, bot: Bot
         session, kind=invites.InviteKind.SCHOOL, school_id=school.id,
         role=Role(callback_data.role), created_by=user.id, now=clock.now())
     await session.commit()
-    me = await bot.me()
+    link = await start_link(bot, query.message.chat.id, invites.payload_for(invite))
     await query.message.answer(i18n.get(
         "invite-created", school=school.name,
         role=i18n.get(f"role-{callback_data.role}"),
-        link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
+        link=link,
         code=invites.printable(invite.code), days=invites.SCHOOL_INVITE_DAYS,
     ))
 

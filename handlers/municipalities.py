@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import start_link
 from bot.config import Settings
 from bot.html import Markup, escape, lines
 from bot.outbox_worker import OutboxWorker
@@ -160,10 +161,10 @@ async def on_region_button(query: CallbackQuery, callback_data: RegionButton, bo
         invite = await invites.create_for_coordinator(
             session, municipality_id=municipality.id, created_by=user.id, now=clock.now())
         await session.commit()
-        me = await bot.me()
+        link = await start_link(bot, query.message.chat.id, invites.payload_for(invite))
         await query.message.answer(i18n.get(
             "coordinator-invite-created", municipality=municipality.name,
-            link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
+            link=link,
             code=invites.printable(invite.code), days=invites.COORDINATOR_INVITE_DAYS))
 
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import start_link
 from bot.outbox_worker import OutboxWorker
 from domain.roles import Role
 from handlers.callbacks import JoinPair
@@ -40,9 +41,9 @@ async def on_invite(message: Message, bot: Bot, i18n: I18nContext, session: Asyn
         session, kind=invites.InviteKind.PAIR, school_id=school_id,
         role=Role.MENTEE_PUPIL, created_by=user.id, now=clock.now())
     await session.commit()
-    me = await bot.me()
+    link = await start_link(bot, message.chat.id, invites.payload_for(invite))
     await message.answer(i18n.get(
-        "pair-invite-created", link=f"https://t.me/{me.username}?start={invites.payload_for(invite)}",
+        "pair-invite-created", link=link,
         code=invites.printable(invite.code), hours=invites.PAIR_INVITE_HOURS))
 
 

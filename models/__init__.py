@@ -5,6 +5,7 @@ from models.calendar_choices import CalendarChoice
 from models.campaigns import Campaign
 from models.curators import SchoolCurator
 from models.invites import Invite
+from models.max_channel import MaxMessage, MaxPolling
 from models.meetings import Meeting
 from models.municipalities import MunicipalCoordinator, Municipality
 from models.outbox import OutboxAbout, OutboxMessage
@@ -15,8 +16,8 @@ from models.users import ConsentText, FsmRecord, Profile, School, User, UserRole
 
 __all__ = [
     "Answer", "Base", "CalendarChoice", "Campaign", "ConsentText", "FsmRecord", "Invite",
-    "Meeting", "MunicipalCoordinator", "Municipality", "OutboxAbout", "OutboxMessage", "Pair",
-    "PairMember", "PlanItem",
-    "ProcessedUpdate", "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator",
-    "User", "UserRole", "response_scores",
+    "MaxMessage", "MaxPolling", "Meeting", "MunicipalCoordinator", "Municipality",
+    "OutboxAbout", "OutboxMessage", "Pair", "PairMember", "PlanItem", "ProcessedUpdate",
+    "Profile", "QuestionnaireVersion", "Response", "School", "SchoolCurator", "User",
+    "UserRole", "response_scores",
 ]

@@ -44,6 +44,8 @@ from typing import Any, ClassVar
 import aiohttp
 from aiohttp import web
 
+from tests.standin_waiting import Waiting
+
 # Parameters that carry free text and must never be decoded as JSON, even if they look like it.
 TEXT_PARAMS = frozenset({"text", "caption", "description", "short_description", "query", "name",
                          "secret_token", "url"})
@@ -300,7 +302,7 @@ def image_size(data: bytes) -> tuple[int, int] | None:
 
 
 @dataclass
-class BotAPIStandIn:
+class BotAPIStandIn(Waiting):
     max_poll_wait: float = 1.0
     # When set, any other token is refused with 401 Unauthorized.
     token: str | None = None
@@ -442,35 +444,6 @@ class BotAPIStandIn:
         return [upload for request in self.requests
                 if request.ok and request.chat_id == str(chat_id)
                 for upload in request.files.values()]
-
-    async def wait_until(self, condition: Callable[[], Any],
-                         timeout: float = 5.0,  # noqa: ASYNC109 - the wait is the bound
-                         ) -> Any:
-        """Wait until `condition()` is truthy (checked after every request and update)."""
-        assert self._news is not None, "start() first"
-        async with self._news:
-            return await asyncio.wait_for(self._news.wait_for(condition), timeout)
-
-    async def wait_for(self, predicate: Callable[[Recorded], bool],
-                       timeout: float = 5.0,  # noqa: ASYNC109 - the wait is the bound
-                       ) -> Recorded:
-        """The first recorded request matching `predicate`, waiting up to `timeout` seconds."""
-        checked = 0
-
-        def found() -> Recorded | None:
-            nonlocal checked
-            for request in self.requests[checked:]:
-                if predicate(request):
-                    return request
-            checked = len(self.requests)
-            return None
-
-        try:
-            return await self.wait_until(found, timeout)
-        except TimeoutError:
-            seen = ", ".join(request.method for request in self.requests[-30:])
-            raise TimeoutError(f"no matching request within {timeout}s; "
-                               f"last seen: {seen}") from None
 
     # -- the Bot API -----------------------------------------------------------------------
 

@@ -147,95 +147,68 @@ class BotProcess:
                                  f"stderr:\n{self.stderr()[-3000:]}") from None
 
 
-class Person:
-    """Somebody in a private chat with the bot, over HTTP; `mark` is the stand-in's request
-    count at their last action, so "fresh" means shown or changed since then."""
+class Chatter:
+    """What a person sees of their private chat with the bot and how they wait for it, in any
+    messenger's stand-in: `mark` is the stand-in's request count at their last action, so
+    "fresh" means shown or changed since then. A messenger's person says how a button is found
+    (`find_button`) and pressed (`press_found`)."""
 
-    def __init__(self, standin: BotAPIStandIn, user_id: int, first_name: str = "Анна",
-                 language_code: str = "ru") -> None:
-        self.standin = standin
-        self.id = user_id
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                     "language_code": language_code}
-        self.mark = standin.seq
-        self.last_update: dict[str, Any] | None = None
-        self.timeout = 10.0  # how long press() and expect() wait unless told
-
-    def __repr__(self) -> str:
-        return f"Person({self.id}, {self.user['first_name']!r})"
+    standin: Any
+    id: int
+    mark: int
+    timeout: float
 
     # -- what they see ---------------------------------------------------------------------
 
-    def messages(self) -> list[Shown]:
+    def messages(self) -> list[Any]:
         """The bot's messages in the chat, as they look now, oldest first."""
         return [shown for shown in self.standin.chat(self.id) if shown.from_bot]
 
     @property
-    def last(self) -> Shown:
+    def last(self) -> Any:
         return self.messages()[-1]
 
-    def fresh(self, since: int | None = None) -> list[Shown]:
+    def fresh(self, since: int | None = None) -> list[Any]:
         """Bot messages sent or changed since the last action (or `since`), latest change
         first."""
         since = self.mark if since is None else since
         return sorted((m for m in self.messages() if m.changed > since),
                       key=lambda m: m.changed, reverse=True)
 
-    def alerts(self, since: int | None = None) -> list[str]:
-        """Texts of the callback answers (toasts and alerts) to this person's presses."""
-        since = self.mark if since is None else since
-        return [str(q.answer.params.get("text")) for q in self.standin.queries.values()
-                if q.user_id == self.id and q.answer is not None and q.answer.seq > since
-                and q.answer.params.get("text")]
-
     def uploads(self) -> list[Any]:
         return self.standin.uploads_to(self.id)
 
-    def find_button(self, label: str, messages: list[Shown]) -> tuple[Shown, str] | None:
-        """The button labelled exactly `label` (else containing it), newest message first."""
-        for exact in (True, False):
-            for shown in messages:
-                for text, data in shown.buttons():
-                    if data is not None and (text == label if exact else label in text):
-                        return shown, data
-        return None
+    def find_button(self, label: str, messages: list[Any]) -> tuple[Any, Any] | None:
+        raise NotImplementedError
+
+    def press_found(self, shown: Any, button: Any) -> dict[str, Any]:
+        raise NotImplementedError
 
     # -- what they do ----------------------------------------------------------------------
-
-    def send(self, text: str) -> dict[str, Any]:
-        self.mark = self.standin.seq
-        self.last_update = self.standin.push_message(self.user, text)
-        return self.last_update
-
-    def press_data(self, shown: Shown, data: str) -> dict[str, Any]:
-        self.mark = self.standin.seq
-        self.last_update = self.standin.push_callback_query(self.user, self.id,
-                                                            shown.message_id, data)
-        return self.last_update
 
     async def press(self, label: str, *, fresh: bool = True,
                     timeout: float | None = None) -> dict[str, Any]:  # noqa: ASYNC109
         """Press the button labelled `label`: in a message shown or changed since the last
         action (waiting for it), or, with fresh=False, in any message, newest first."""
 
-        def found() -> tuple[Shown, str] | None:
+        def found() -> tuple[Any, Any] | None:
             shown = self.fresh() if fresh else sorted(self.messages(),
                                                      key=lambda m: m.changed, reverse=True)
             return self.find_button(label, shown)
 
         timeout = timeout or self.timeout
         try:
-            shown, data = await self.standin.wait_until(found, timeout)
+            shown, button = await self.standin.wait_until(found, timeout)
         except TimeoutError:
             raise AssertionError(f"{self}: no button {label!r} within {timeout}s; "
                                  f"{self.describe()}") from None
-        return self.press_data(shown, data)
+        return self.press_found(shown, button)
 
     async def expect(self, text: str, timeout: float | None = None,  # noqa: ASYNC109
-                     *, since: int | None = None) -> Shown:
+                     *, since: int | None = None) -> Any:
         """A bot message containing `text`, shown or changed since the last action."""
 
-        def found() -> Shown | None:
+        def found() -> Any:
             return next((m for m in self.fresh(since) if text in m.text), None)
 
         timeout = timeout or self.timeout
@@ -251,11 +224,62 @@ class Person:
             f"{m.text[:120]!r} {[label for label, _ in m.buttons()]}" for m in shown)
 
 
+class Person(Chatter):
+    """Somebody in a private chat with the bot in Telegram, over HTTP."""
+
+    def __init__(self, standin: BotAPIStandIn, user_id: int, first_name: str = "Анна",
+                 language_code: str = "ru") -> None:
+        self.standin = standin
+        self.id = user_id
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
+                     "language_code": language_code}
+        self.mark = standin.seq
+        self.last_update: dict[str, Any] | None = None
+        self.timeout = 10.0  # how long press() and expect() wait unless told
+
+    def __repr__(self) -> str:
+        return f"Person({self.id}, {self.user['first_name']!r})"
+
+    def alerts(self, since: int | None = None) -> list[str]:
+        """Texts of the callback answers (toasts and alerts) to this person's presses."""
+        since = self.mark if since is None else since
+        return [str(q.answer.params.get("text")) for q in self.standin.queries.values()
+                if q.user_id == self.id and q.answer is not None and q.answer.seq > since
+                and q.answer.params.get("text")]
+
+    def find_button(self, label: str, messages: list[Shown]) -> tuple[Shown, str] | None:
+        """The button labelled exactly `label` (else containing it), newest message first."""
+        for exact in (True, False):
+            for shown in messages:
+                for text, data in shown.buttons():
+                    if data is not None and (text == label if exact else label in text):
+                        return shown, data
+        return None
+
+    def begin(self, payload: str | None = None) -> dict[str, Any]:
+        """Start the bot, or open its deep link with `payload`: in Telegram, /start."""
+        return self.send("/start" + (f" {payload}" if payload else ""))
+
+    def send(self, text: str) -> dict[str, Any]:
+        self.mark = self.standin.seq
+        self.last_update = self.standin.push_message(self.user, text)
+        return self.last_update
+
+    def press_data(self, shown: Shown, data: str) -> dict[str, Any]:
+        self.mark = self.standin.seq
+        self.last_update = self.standin.push_callback_query(self.user, self.id,
+                                                            shown.message_id, data)
+        return self.last_update
+
+    def press_found(self, shown: Shown, button: str) -> dict[str, Any]:
+        return self.press_data(shown, button)
+
+
 # -- conversations -------------------------------------------------------------------------
 
 
 async def consent(person: Person, payload: str | None = None) -> None:
-    person.send("/start" + (f" {payload}" if payload else ""))
+    person.begin(payload)
     await person.press("Согласен")
 
 

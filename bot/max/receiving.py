@@ -1,0 +1,142 @@
+"""MAX's updates into the Dispatcher: long polling (for development, and where no public HTTPS
+address exists) or MAX's webhook (what MAX wants in production).
+
+Polling keeps its marker in the database and moves it only once a batch is handled, so a
+process killed mid-batch is given the rest again; what it had handled is dropped as a
+redelivery (bot.middlewares.OncePerUpdate). The webhook answers MAX only once the update is
+handled, which MAX allows 30 seconds for; a refused request is delivered again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.max.api import MaxError, MaxNetworkError
+from bot.max.session import MaxSession
+from models.max_channel import MaxPolling
+
+log = logging.getLogger(__name__)
+# What the bot acts on (bot.max.updates); MAX sends nothing else.
+UPDATE_TYPES = ("message_created", "message_callback", "bot_started", "bot_stopped",
+                "bot_added", "bot_removed", "user_added", "user_removed")
+SECRET_HEADER = "X-Max-Bot-Api-Secret"
+POLL_SECONDS = 30
+RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+async def feed(dispatcher: Dispatcher, bot: Bot, session: MaxSession,
+               raw: dict[str, Any]) -> bool:
+    """Handle one MAX update; False when it is nothing the bot acts on."""
+    translator = await session.translator()
+    shaped = await translator.translate(raw)
+    if shaped is None:
+        return False
+    await dispatcher.feed_update(bot, Update.model_validate(shaped, context={"bot": bot}))
+    return True
+
+
+class Polling:
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, session: MaxSession,
+                 sessionmaker: async_sessionmaker, in_flight: int,
+                 sleep=asyncio.sleep) -> None:
+        self.dispatcher, self.bot, self.session = dispatcher, bot, session
+        self.sessionmaker, self.sleep = sessionmaker, sleep
+        self.slots = asyncio.Semaphore(in_flight)
+        self.polls = 0
+
+    async def _marker(self, bot_id: int) -> int | None:
+        async with self.sessionmaker() as db:
+            return await db.scalar(select(MaxPolling.marker).where(MaxPolling.bot_id == bot_id))
+
+    async def _keep(self, bot_id: int, marker: int) -> None:
+        async with self.sessionmaker.begin() as db:
+            row = await db.get(MaxPolling, bot_id)
+            if row is None:
+                db.add(MaxPolling(bot_id=bot_id, marker=marker))
+            else:
+                row.marker = marker
+
+    async def _one(self, raw: dict[str, Any]) -> None:
+        async with self.slots:
+            try:
+                await feed(self.dispatcher, self.bot, self.session, raw)
+            except Exception:
+                # As aiogram's polling does: the update is logged and the others go on.
+                log.exception("a MAX update of type %s failed", raw.get("update_type"))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        me = await self.session.introduce()
+        bot_id = int(me["user_id"])
+        # A webhook subscription would keep MAX from answering long polls.
+        for subscription in (await self.session.api.call("GET", "/subscriptions"))\
+                .get("subscriptions") or ():
+            await self.session.api.call("DELETE", "/subscriptions",
+                                        params={"url": subscription["url"]})
+        marker = await self._marker(bot_id)
+        failures = 0
+        log.info("polling MAX as %s", me.get("username"))
+        while not stop.is_set():
+            poll = asyncio.ensure_future(self.session.api.call(
+                "GET", "/updates", params={"marker": marker, "timeout": POLL_SECONDS,
+                                           "limit": 100, "types": list(UPDATE_TYPES)},
+                timeout=POLL_SECONDS + 15))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not poll.done():
+                poll.cancel()
+                break
+            try:
+                answer = poll.result()
+            except (MaxError, MaxNetworkError) as error:
+                pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                failures += 1
+                log.warning("polling MAX failed (%s); again in %.0f s", error, pause)
+                await self.sleep(pause)
+                continue
+            failures = 0
+            self.polls += 1
+            updates = answer.get("updates") or []
+            # A whole batch is handled before the marker moves past it.
+            await asyncio.gather(*(self._one(raw) for raw in updates))
+            if answer.get("marker") is not None and answer["marker"] != marker:
+                marker = int(answer["marker"])
+                await self._keep(bot_id, marker)
+
+
+async def subscribe(session: MaxSession, url: str, secret: str) -> None:
+    """Point MAX's webhook at `url`; a subscription to the same address is replaced, not
+    doubled (MAX keeps a list)."""
+    await session.api.call("DELETE", "/subscriptions", params={"url": url})
+    await session.api.call("POST", "/subscriptions", body={
+        "url": url, "update_types": list(UPDATE_TYPES), "secret": secret})
+
+
+def webhook_handler(dispatcher: Dispatcher, bot: Bot, session: MaxSession, secret: str):
+    from aiohttp import web
+
+    async def handle(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.json_response({"code": "forbidden", "message": "wrong secret"},
+                                     status=401)
+        try:
+            raw = await request.json()
+        except ValueError:
+            return web.json_response({"code": "bad.request", "message": "not JSON"},
+                                     status=400)
+        if not isinstance(raw, dict):
+            return web.json_response({"code": "bad.request", "message": "not an update"},
+                                     status=400)
+        await feed(dispatcher, bot, session, raw)
+        return web.json_response({"ok": True})
+
+    return handle

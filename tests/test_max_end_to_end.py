@@ -1,0 +1,88 @@
+"""The bot in MAX, as a real process (`python -m bot` with MAX_TOKEN) against the MAX stand-in:
+the same conversations as in Telegram, through MAX's events, calls and shapes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from domain.messengers import from_max
+from domain.questionnaire import Catalog
+from tests.e2e_people import TEACHER_MENTEE, Screen, register
+from tests.max_people import MaxBotProcess, MaxPerson
+from tests.max_standin import MaxStandIn
+from tests.test_end_to_end import DIAGNOSIS_IDS, rows_of, take_diagnosis
+
+MAX_TOKEN = "max-token-for-the-end-to-end-tests-0123456789"
+
+
+@pytest.fixture
+async def max_standin() -> AsyncIterator[MaxStandIn]:
+    standin = MaxStandIn(token=MAX_TOKEN)
+    await standin.start()
+    try:
+        yield standin
+    finally:
+        await standin.stop()
+
+
+async def test_a_questionnaire_in_max_survives_a_sigkill(max_standin: MaxStandIn,
+                                                         tmp_path: Path) -> None:
+    database = tmp_path / "max.sqlite3"
+    bot = MaxBotProcess(max_standin, tmp_path, MAX_TOKEN=MAX_TOKEN,
+                        DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+    anna = MaxPerson(max_standin, 7100101, "Анна")
+    screen = Screen(Catalog.from_directory(PROJECT_ROOT / "content" / "questionnaires")
+                    .get("diagnosis_mentee"))
+    scores = [3, 2, 0, 1, 0, 2, 1, 3]
+    await bot.start()
+    try:
+        await bot.ready()
+        # The command menu, set with MAX's own method.
+        await max_standin.wait_until(lambda: max_standin.calls("/me/commands"), 10.0)
+        (menu,) = [r for r in max_standin.calls("/me/commands") if r.method == "PATCH"][-1:]
+        assert {c["name"] for c in menu.body["commands"]} >= {"start", "help", "surveys"}
+
+        await register(anna, TEACHER_MENTEE)
+        await anna.press("Начать: Диагностика")
+        for number, score in enumerate(scores[:4], 1):
+            await anna.expect(f"Вопрос {number} из 9")
+            await anna.press(str(score))
+        await anna.expect("Вопрос 5 из 9")
+
+        # She presses her answer to question 5 and the process dies at once.
+        await anna.press(str(scores[4]))
+        await bot.kill()
+        await bot.start()
+        await bot.ready()
+
+        def moved_on() -> bool:
+            seen = screen.current(anna)
+            return seen is not None and seen.question is not None \
+                and seen.question.id != "area_programmes"
+
+        try:
+            await max_standin.wait_until(moved_on, 4.0)
+        except TimeoutError:
+            await anna.press(str(scores[4]), fresh=False)
+        await take_diagnosis(anna, scores, "Посетить мои уроки", first=6)
+        assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
+    finally:
+        await bot.kill()
+
+    # The person is known by their MAX address; nothing lost, nothing twice.
+    (user_id, address), = rows_of(database, "SELECT id, telegram_id FROM users")
+    assert address == from_max(anna.id)
+    (response_id,), = rows_of(database, "SELECT id FROM responses WHERE user_id = ? AND "
+                              "questionnaire_code = 'diagnosis_mentee' AND completed_at IS NOT "
+                              "NULL", user_id)
+    answers = rows_of(database, "SELECT question_id, value FROM answers WHERE response_id = ?"
+                      " ORDER BY id", response_id)
+    assert [question for question, _ in answers] == DIAGNOSIS_IDS
+    assert [json.loads(value) if isinstance(value, str) else value
+            for _, value in answers] == [*scores, "Посетить мои уроки"]
+
