@@ -80,9 +80,9 @@ class BotProcess:
     def __init__(self, standin: BotAPIStandIn, logs: Path, name: str = "bot",
                  project: Path = PROJECT_ROOT, **settings: str) -> None:
         self.standin, self.logs, self.name, self.project = standin, logs, name, project
-        settings = {"TIMEZONE": daytime_zone(), **settings}
-        self.env = bot_env(BOT_TOKEN=FAKE_TOKEN, TELEGRAM_API_URL=standin.base_url,
-                           REDIS_URL="", PYTHONPATH=str(project), **settings)
+        settings = {"TIMEZONE": daytime_zone(), "BOT_TOKEN": FAKE_TOKEN,
+                    "TELEGRAM_API_URL": standin.base_url, "REDIS_URL": "", **settings}
+        self.env = bot_env(PYTHONPATH=str(project), **settings)
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
         self.started_seq = 0

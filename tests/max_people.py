@@ -122,10 +122,9 @@ class MaxBotProcess(BotProcess):
         super().__init__(standin, logs, name, project, MAX_API_URL=standin.base_url,  # type: ignore[arg-type]
                          **settings)
         # MAX alone unless the test also names Telegram's channel.
-        if "TELEGRAM_API_URL" not in settings:
-            self.env.pop("TELEGRAM_API_URL", None)
         if "BOT_TOKEN" not in settings:
             self.env.pop("BOT_TOKEN", None)
+            self.env.pop("TELEGRAM_API_URL", None)
 
     async def ready(self, timeout: float = 40.0) -> None:  # noqa: ASYNC109
         """Wait until this process polls GET /updates or subscribes its webhook."""

@@ -191,7 +191,9 @@ class Person:
 
     @property
     def session(self) -> MockedSession:
-        return self.bot.session  # type: ignore[return-value]
+        session = self.bot.session
+        # Beside MAX, the bot's session is bot.channels.Channels, Telegram's one of two.
+        return getattr(session, "sessions", {}).get("telegram", session)  # type: ignore[return-value]
 
     def messages(self) -> list[ChatMessage]:
         return list(self.session.chats.get(self.user.id, {}).values())

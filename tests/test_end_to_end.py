@@ -38,6 +38,7 @@ from tests.e2e_people import (
     PUPIL_MENTOR,
     TEACHER_MENTEE,
     BotProcess,
+    Chatter,
     Person,
     Screen,
     bot_env,
@@ -340,9 +341,11 @@ async def take_diagnosis(person: Person, scores: list[int], help_text: str,
     await person.expect("Анкета «Диагностика профессиональных дефицитов» заполнена")
 
 
-async def pupils_make_a_pair(masha: Person, kolya: Person, curator: Person,
-                             school: asyncio.Event) -> None:
-    """Two pupils who typed their school are confirmed by the curator, then pair themselves."""
+async def pupils_make_a_pair(masha: Chatter, kolya: Chatter, curator: Chatter,
+                             school: asyncio.Event,
+                             link: str = "https://t.me/standin_bot?start=") -> None:
+    """Two pupils who typed their school are confirmed by the curator, then pair themselves
+    through the invitation's link (`link` and the payload), in whichever messenger they are."""
     await register(masha, PUPIL_MENTOR, school_exists=school)
     kolya.user["first_name"] = "Коля"
     await register(kolya, PUPIL_MENTEE, school_exists=school)
@@ -358,10 +361,11 @@ async def pupils_make_a_pair(masha: Person, kolya: Person, curator: Person,
     await curator.standin.wait_until(confirmed, curator.timeout)
     masha.send("/invite")
     invitation = await masha.expect("Приглашение в пару")
-    payload = re.search(r"\?start=(i_[A-Z0-9]+)", invitation.text).group(1)
-    link = next(e for e in invitation.message["entities"] if e["type"] == "url")
-    assert invitation.text[link["offset"]:].startswith("https://t.me/standin_bot?start=")
-    kolya.send(f"/start {payload}")
+    payload = re.search(re.escape(link) + r"(i_[A-Z0-9]+)", invitation.text).group(1)
+    if "entities" in invitation.message:  # Telegram: the link is one the person can tap
+        url = next(e for e in invitation.message["entities"] if e["type"] == "url")
+        assert invitation.text[url["offset"]:].startswith(link)
+    kolya.begin(payload)
     await kolya.expect("Кузнецова Маша приглашает тебя в пару «ученик – ученик»")
     await kolya.press("Согласен")  # the pair, now
     await kolya.expect("Ждём согласия второй стороны")

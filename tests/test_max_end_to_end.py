@@ -3,21 +3,33 @@ the same conversations as in Telegram, through MAX's events, calls and shapes.""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.config import PROJECT_ROOT
 from domain.messengers import from_max
 from domain.questionnaire import Catalog
-from tests.e2e_people import TEACHER_MENTEE, Screen, register
+from tests.bot_api_standin import BotAPIStandIn
+from tests.e2e_people import (
+    FAKE_TOKEN,
+    TEACHER_MENTEE,
+    Person,
+    Screen,
+    register,
+    register_curator,
+)
 from tests.max_people import MaxBotProcess, MaxPerson
 from tests.max_standin import MaxStandIn
-from tests.test_end_to_end import DIAGNOSIS_IDS, rows_of, take_diagnosis
+from tests.test_end_to_end import DIAGNOSIS_IDS, pupils_make_a_pair, rows_of, take_diagnosis
 
 MAX_TOKEN = "max-token-for-the-end-to-end-tests-0123456789"
+CURATOR = 7100900
 
 
 @pytest.fixture
@@ -86,3 +98,69 @@ async def test_a_questionnaire_in_max_survives_a_sigkill(max_standin: MaxStandIn
     assert [json.loads(value) if isinstance(value, str) else value
             for _, value in answers] == [*scores, "Посетить мои уроки"]
 
+
+
+async def test_a_curator_and_pupils_in_max(max_standin: MaxStandIn, tmp_path: Path) -> None:
+    """Pupils pair themselves through a max.ru deep link (its payload comes in bot_started);
+    the curator's summary, chart and export arrive as MAX files (two-step uploads)."""
+    database = tmp_path / "max.sqlite3"
+    bot = MaxBotProcess(max_standin, tmp_path, MAX_TOKEN=MAX_TOKEN, CURATOR_IDS=f"max:{CURATOR}",
+                        DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+    curator = MaxPerson(max_standin, CURATOR, "Мария")
+    masha, kolya = MaxPerson(max_standin, 7100301, "Маша"), MaxPerson(max_standin, 7100302)
+    school = asyncio.Event()
+    await bot.start()
+    try:
+        await bot.ready()
+        await register_curator(curator)
+        school.set()  # Маша names the school first, then Коля
+        await pupils_make_a_pair(masha, kolya, curator, school,
+                                 link=f"https://max.ru/{max_standin.bot_username}?start=")
+
+        curator.send("/summary")
+        summary = await curator.expect("Сводка")
+        assert "ученики-наставники 1, ученики-наставляемые 1" in summary.text, summary.text
+        await curator.press("📊 Дефициты")
+        await max_standin.wait_until(lambda: curator.uploads(), 20.0)
+        (chart,) = curator.uploads()
+        assert chart.data.startswith(b"\x89PNG"), chart.filename
+        await curator.press("📥 Excel", fresh=False)
+        await max_standin.wait_until(lambda: len(curator.uploads()) == 2, 30.0)
+        export = curator.uploads()[-1]
+        assert export.filename.endswith(".xlsx"), export.filename
+        book = load_workbook(io.BytesIO(export.data), read_only=True)
+        cells = {value for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                 for value in row}
+        assert "Кузнецова Маша" in cells
+        assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
+    finally:
+        await bot.kill()
+    (pair,) = rows_of(database, "SELECT status, form FROM pairs")
+    assert pair == ("active", "pupil_pupil")
+    addresses = {row[0] for row in rows_of(database, "SELECT telegram_id FROM users")}
+    assert addresses == {from_max(person.id) for person in (curator, masha, kolya)}
+
+
+async def test_telegram_and_max_in_one_process(max_standin: MaxStandIn, standin: BotAPIStandIn,
+                                               tmp_path: Path) -> None:
+    """Both tokens: one process polls both messengers into one database; the curator in
+    Telegram counts the teacher who registered in MAX."""
+    database = tmp_path / "both.sqlite3"
+    bot = MaxBotProcess(max_standin, tmp_path, MAX_TOKEN=MAX_TOKEN, BOT_TOKEN=FAKE_TOKEN,
+                        TELEGRAM_API_URL=standin.base_url, CURATOR_IDS=str(CURATOR),
+                        DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+    curator = Person(standin, CURATOR, "Мария")
+    anna = MaxPerson(max_standin, 7100101, "Анна")
+    await bot.start()
+    try:
+        await bot.ready()
+        await standin.wait_until(lambda: standin.calls("getUpdates"), 20.0)
+        await asyncio.gather(register_curator(curator), register(anna, TEACHER_MENTEE))
+        curator.send("/summary")
+        summary = await curator.expect("Сводка")
+        assert "наставляемые педагоги 1" in summary.text, summary.text
+        assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
+    finally:
+        await bot.kill()
+    addresses = {row[0] for row in rows_of(database, "SELECT telegram_id FROM users")}
+    assert addresses == {CURATOR, from_max(anna.id)}

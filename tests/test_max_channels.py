@@ -1,0 +1,91 @@
+"""Telegram and MAX served by one app: one database, one outbox, one scheduler, each message
+going out through its person's messenger. In process, with the controllable clock: Telegram's
+side over the mocked session, MAX's through the MAX stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.factory import build_app
+from domain.messengers import Messenger, from_max, messenger_of
+from models import OutboxMessage, User
+from tests.conftest import FakeTime, Running
+from tests.flows import active_pair, propose_meeting
+from tests.max_inprocess import MaxChatter, two_channel_bot
+from tests.max_standin import MaxStandIn
+from tests.telegram import Person
+
+pytestmark = pytest.mark.db
+
+
+class TwoChannels(Running):
+    """Running (tests/conftest.py) with the bot both tokens build: people whose ids are in
+    `on_max` talk to it in MAX."""
+
+    def __init__(self, app, standin: MaxStandIn, on_max: set[int]) -> None:
+        self.app, self.standin, self.on_max = app, standin, on_max
+        self.bot = two_channel_bot(standin, app.sessionmaker)
+        self.time = FakeTime()
+        self.outbox = app.outbox_worker(self.bot, sleep=self.time.sleep,
+                                        monotonic=self.time.monotonic)
+        self.outbox.auto_kick = False
+
+    def person(self, user_id: int = 1001, language_code: str = "ru",
+               **kwargs) -> Person | MaxChatter:
+        if user_id in self.on_max:
+            return MaxChatter(self.app.dispatcher, self.bot, self.standin, user_id,
+                              after_update=self.outbox.pump, **kwargs)
+        return super().person(user_id, language_code, **kwargs)
+
+
+@pytest.fixture
+async def max_standin() -> AsyncIterator[MaxStandIn]:
+    standin = MaxStandIn(token="max-token-for-the-in-process-tests-0123")
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+@pytest.fixture
+async def two_channels(make_settings, clock, max_standin) -> AsyncIterator[TwoChannels]:
+    settings = make_settings(max_token=max_standin.token, max_api_url=max_standin.base_url)
+    # The mentee teacher of tests/flows.py (id 200) is in MAX; the mentor and curator not.
+    running = await TwoChannels(build_app(settings, clock=clock), max_standin, {200}).start()
+    yield running
+    await running.stop()
+
+
+async def test_a_pair_across_messengers_is_reminded_in_both(two_channels, clock) -> None:
+    running = two_channels
+    _, petr, anna = await active_pair(running)
+    assert isinstance(anna, MaxChatter) and isinstance(petr, Person)
+    # The pair's consent and its start reached Анна in MAX, through the outbox.
+    assert any("Пара начала работу" in shown.text for shown in anna.messages())
+
+    await propose_meeting(petr)
+    assert "Наставник 0 предлагает встречу" in anna.last.text
+    await anna.press("Принять")
+    assert "принял(а) встречу 25.11.2026 15:30" in petr.last.text
+
+    clock.current = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)  # a day before, in Moscow
+    await running.outbox.pump()
+    for person in (anna, petr):
+        assert "Напоминание о встрече" in person.last.text, person.last.text
+        assert "25.11.2026 15:30" in person.last.text
+
+    async with running.session() as session:
+        people = {user.telegram_id: user for user in await session.scalars(select(User))}
+        reminders = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "meeting-reminder",
+            OutboxMessage.status == "sent"))).all()
+    assert messenger_of(from_max(200)) is Messenger.MAX and from_max(200) in people
+    assert {messenger_of(r.chat_id) for r in reminders} == {Messenger.MAX, Messenger.TELEGRAM}
+    # MAX was asked to send them as MAX wants: to the user, as HTML.
+    sent = [r for r in running.standin.calls("/messages", "POST")
+            if "Напоминание о встрече" in str(r.body.get("text"))]
+    assert sent and all(r.query.get("user_id") == "200" and r.body.get("format") == "html"
+                        for r in sent)
