@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.html import Markup, plain
 from domain import answering
+from domain.messengers import messenger_id, messenger_of
 from domain.questionnaire import Question
 from handlers.rendering import describe
 from models import Meeting, Response, User
@@ -61,7 +62,9 @@ async def readable_data(session: AsyncSession, i18n: I18nContext, user: User,
 
     page = Page(i18n)
     page.heading("mydata-title")
-    page.field(i18n.get("mydata-telegram-id"), user.telegram_id)
+    page.field(i18n.get("mydata-messenger-id",
+                        messenger=i18n.get(f"messenger-{messenger_of(user.telegram_id)}")),
+               messenger_id(user.telegram_id))
     page.field(i18n.get("mydata-username"), f"@{user.username}" if user.username else None)
     page.field(i18n.get("mydata-language"), i18n.get(f"language-name-{user.locale}")
                if user.locale else None)

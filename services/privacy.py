@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.messengers import messenger_id, messenger_of
 from domain.questionnaire import Question, QuestionType
 from models import (
     Campaign,
@@ -91,7 +92,8 @@ async def personal_data(session: AsyncSession, user: User, surveys: Surveys,
     curated, coordinated = await appointments(session, user)
     data: dict[str, Any] = {
         "person": {
-            "telegram_id": user.telegram_id, "username": user.username,
+            "messenger": messenger_of(user.telegram_id).value,
+            "messenger_id": messenger_id(user.telegram_id), "username": user.username,
             "language": user.locale, "time_zone": user.timezone,
             "meeting_reminders_minutes_before": user.reminder_minutes,
             "registered_at": _moment(user.created_at), "start_payload": user.start_payload,

@@ -9,6 +9,7 @@ from fluent.syntax import FluentParser, ast
 from bot.commands import CURATOR_COMMANDS, USER_COMMANDS
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from domain import matching
+from domain.messengers import Messenger
 from domain.profile import ProfileForm
 from domain.roles import Form, Role, Variant
 from handlers.callbacks import MentorDetail
@@ -48,6 +49,7 @@ def test_every_key_used_by_the_code_exists():
     used |= {f"error-{code}" for code in ERROR_CODES}
     used |= {f"cmd-{name}" for name in USER_COMMANDS + CURATOR_COMMANDS}
     used |= {f"form-{form.value}" for form in Form}
+    used |= {f"messenger-{messenger.value}" for messenger in Messenger}
     used |= {f"variant-{variant}" for variant in Variant}
     used |= {f"pair-status-{status.value}" for status in PairStatus}
     used |= {f"pair-side-{side}" for side in (MENTOR, MENTEE)}
@@ -192,6 +194,7 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("meeting-status-", ""): set(MeetingStatus),
         ("mydata-side-", ""): {MENTOR, MENTEE},
         ("language-name-", ""): set(SUPPORTED_LOCALES),
+        ("messenger-", ""): set(Messenger),
         ("model-", ""): set(MODELS),
         ("outreach-kind-", ""): {REMIND, BROADCAST},
         ("pair-side-", ""): {MENTOR, MENTEE},

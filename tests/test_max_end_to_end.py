@@ -132,6 +132,8 @@ async def test_a_curator_and_pupils_in_max(max_standin: MaxStandIn, tmp_path: Pa
         cells = {value for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                  for value in row}
         assert "Кузнецова Маша" in cells
+        # Each person's messenger and how to reach them there.
+        assert {"MAX", f"max://user/{masha.id}"} <= cells, cells
         assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
     finally:
         await bot.kill()

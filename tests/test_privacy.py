@@ -47,7 +47,8 @@ async def test_mydata_sends_everything_about_the_person_and_nothing_about_others
     (readable_name, readable), (name, content) = files(said)
     assert readable_name == "мои-данные.txt" and name == "my-data.json"
     data = json.loads(content)
-    assert data["person"]["telegram_id"] == anna.user.id
+    assert (data["person"]["messenger"], data["person"]["messenger_id"]) == (
+        "telegram", anna.user.id)
     assert data["profile"]["full_name"] == "Наставляемая 0"
     assert data["consent"]["text_version"] and "Согласие" in data["consent"]["text"]
     (diagnosis,) = data["questionnaires"]

@@ -122,6 +122,8 @@ class UpdateTranslator:
         return shaped
 
     async def _message_created(self, update: dict[str, Any]) -> dict[str, Any] | None:
+        if not update.get("message"):
+            return None  # MAX sometimes sends one without its message: nothing to handle
         message = await self.message(update["message"], update.get("user_locale"))
         if message is None or "from" not in message:
             return None
@@ -162,12 +164,15 @@ class UpdateTranslator:
                     after: str) -> dict[str, Any]:
         me = {"id": from_max(self.bot_user_id), "is_bot": True, "first_name": "bot"}
         user = update.get("user") or {"user_id": self.bot_user_id, "is_bot": True}
+        old, new = {"status": before, "user": me}, {"status": after, "user": me}
+        for member in (old, new):
+            if member["status"] == "kicked":
+                member["until_date"] = 0  # Telegram's «for ever», which aiogram requires
         return {
             "update_id": update_id(update["update_type"], chat["id"], update.get("timestamp")),
             "my_chat_member": {
                 "chat": chat, "from": person(user), "date": seconds(update.get("timestamp")),
-                "old_chat_member": {"status": before, "user": me},
-                "new_chat_member": {"status": after, "user": me},
+                "old_chat_member": old, "new_chat_member": new,
             },
         }
 

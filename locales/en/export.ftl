@@ -13,6 +13,7 @@ export-col-role = Role
 export-col-school = School
 export-col-form = Form
 export-col-contact = Contact
+export-col-messenger = Messenger
 export-col-parent-contact = Parent's (legal representative's) contact
 export-col-workplace = Place of work (study), position
 export-col-competences = Key competences
@@ -75,3 +76,7 @@ export-experience = { $years } { $years ->
 } of experience
 export-pairs-result = { $done } of { $total } completed
 export-satisfaction-result = satisfaction { $score }
+
+# The messenger a person uses the bot in (the export's column).
+messenger-telegram = Telegram
+messenger-max = MAX

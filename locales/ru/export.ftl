@@ -13,6 +13,7 @@ export-col-role = Роль
 export-col-school = Школа
 export-col-form = Форма
 export-col-contact = Контакт
+export-col-messenger = Мессенджер
 export-col-parent-contact = Контакт родителя (законного представителя)
 export-col-workplace = Место работы (учёбы), должность
 export-col-competences = Ключевые компетенции
@@ -76,3 +77,7 @@ export-experience = стаж { $years } { $years ->
 }
 export-pairs-result = завершено { $done } из { $total }
 export-satisfaction-result = удовлетворённость { $score }
+
+# The messenger a person uses the bot in (the export's column).
+messenger-telegram = Telegram
+messenger-max = MAX

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.messengers import Messenger, messenger_of, to_max
 from services.export.table import NO_NAME
 
 
@@ -23,9 +24,13 @@ def person_name(full_name: str | None) -> str:
     return full_name or NO_NAME
 
 
-def contact_link(username: str | None, telegram_id: int) -> str:
-    # A link rather than «@name»: a cell starting with @ would need the formula guard.
-    return f"https://t.me/{username}" if username else f"tg://user?id={telegram_id}"
+def contact_link(username: str | None, address: int) -> str:
+    """How to reach the person in their messenger. A link rather than «@name»: a cell starting
+    with @ would need the formula guard. MAX links a user by id (max://user/<id>, as its
+    messages' mentions do)."""
+    if messenger_of(address) is Messenger.MAX:
+        return f"max://user/{to_max(address)}"
+    return f"https://t.me/{username}" if username else f"tg://user?id={address}"
 
 
 def as_number(value: Any) -> int | float | None:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from domain.matching import WEAK_FROM
+from domain.messengers import messenger_of
 from domain.roles import Role
 from models import (
     Profile,
@@ -28,6 +29,7 @@ class PeopleTables:
     def _mentor_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
+                ("export-col-messenger", 12),
                 ("export-col-parent-contact", 26), ("export-col-workplace", 36),
                 ("export-col-competences", 40),
                 ("export-col-experience", 10), ("export-col-mentor-types", 30),
@@ -50,7 +52,9 @@ class PeopleTables:
                     yield [
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
-                        contact_link(row.username, row.telegram_id), self._parent_contact(row),
+                        contact_link(row.username, row.telegram_id),
+                        self.prefixed("messenger-", messenger_of(row.telegram_id)),
+                        self._parent_contact(row),
                         self._workplace(row), self._competences(row, strengths),
                         row.experience_years, self.options("mentor_types", row.mentor_types),
                         LIST_SEPARATOR.join(dict.fromkeys(
@@ -115,6 +119,7 @@ class PeopleTables:
     def _mentee_columns(self) -> list[tuple[str, int]]:
         return [("export-col-name", 32), ("export-col-role", 22), ("export-col-school", 24),
                 ("export-col-form", 18), ("export-col-contact", 22),
+                ("export-col-messenger", 12),
                 ("export-col-parent-contact", 26), ("export-col-grade-or-experience", 30),
                 ("export-col-request", 40),
                 ("export-col-entered", 13), ("export-col-mentor", 32),
@@ -142,6 +147,7 @@ class PeopleTables:
                         person_name(row.full_name), self.prefixed("role-", row.role),
                         row.school or "", self.prefixed("form-", row.form),
                         contact_link(row.username, row.telegram_id),
+                        self.prefixed("messenger-", messenger_of(row.telegram_id)),
                         # A pupil's parent's, for the curators only (nowhere else in the bot).
                         self._parent_contact(row),
                         self._standing(row),
