@@ -1,7 +1,7 @@
-"""A pair's Telegram group chat: /link binds it, and the pair's notices (with everybody's
-names) also go there; removing the bot from the group unbinds it. Only a member of an active
-pair may bind it (services.access), and only a group every member of the pair is in: nobody
-else in the group learns the pair's names."""
+"""A pair's group chat (Telegram's or MAX's): /link binds it, and the pair's notices (with
+everybody's names) also go there; removing the bot from the group unbinds it. Only a member of
+an active pair may bind it (services.access), and only a group every member of the pair is in:
+nobody else in the group learns the pair's names."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from aiogram.types import (
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.messengers import Messenger, messenger_of
 from handlers.callbacks import LinkPair
 from handlers.outgoing import pair_title, shown
 from handlers.rendering import drop_buttons
@@ -82,6 +83,13 @@ async def on_link_pick(query: CallbackQuery, callback_data: LinkPair, bot: Bot,
     await _bind(query.message, bot, i18n, session, pair)
 
 
+async def on_bot_added(event: ChatMemberUpdated, bot: Bot, i18n: I18nContext) -> None:
+    """MAX hands a bot a group's messages only when it is an admin allowed to read them all:
+    whoever added it is told, or /link would go unheard."""
+    if messenger_of(event.chat.id) is Messenger.MAX:
+        await bot.send_message(event.chat.id, i18n.get("group-max-needs-admin"))
+
+
 async def on_bot_removed(event: ChatMemberUpdated, session: AsyncSession) -> None:
     await pairs.unbind_chat(session, event.chat.id)
     await session.commit()
@@ -100,4 +108,6 @@ def router() -> Router:
     groups.message.register(on_link, Command("link"))
     groups.callback_query.register(on_link_pick, LinkPair.filter())
     groups.my_chat_member.register(on_bot_removed, F.new_chat_member.status.in_(GONE))
+    groups.my_chat_member.register(on_bot_added, F.chat.type.in_(GROUP_TYPES),
+                                   F.new_chat_member.status == "member")
     return groups

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.html import render_value
 from bot.outbox_worker import OutboxWorker
+from domain.messengers import Messenger, messenger_of
 from models import User
 from services import outbox
 from services.clock import Clock
@@ -40,7 +41,12 @@ def shown(i18n: I18nContext, value: Any) -> Any:
 
 
 def contact(user: User) -> dict[str, Any]:
-    """How to reach a person: their @username, else a link that opens their chat."""
+    """How to reach a person: their @username, else a link that opens their chat; in MAX,
+    which Telegram cannot link to, their MAX name."""
+    if messenger_of(user.telegram_id) is Messenger.MAX:
+        if user.username:
+            return localized("contact-max-username", username=user.username)
+        return localized("contact-max", name=full_name(user))
     if user.username:
         return localized("contact-username", username=user.username)
     return localized("contact-link", id=str(user.telegram_id), name=full_name(user))

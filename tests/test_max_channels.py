@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.factory import build_app
+from bot.max.receiving import feed
 from domain.messengers import Messenger, from_max, messenger_of
 from models import OutboxMessage, User
 from tests.conftest import FakeTime, Running
-from tests.flows import active_pair, propose_meeting
+from tests.flows import active_pair, propose_meeting, the_pair
 from tests.max_inprocess import MaxChatter, two_channel_bot
 from tests.max_standin import MaxStandIn
 from tests.telegram import Person
@@ -65,6 +66,9 @@ async def test_a_pair_across_messengers_is_reminded_in_both(two_channels, clock)
     assert isinstance(anna, MaxChatter) and isinstance(petr, Person)
     # The pair's consent and its start reached Анна in MAX, through the outbox.
     assert any("Пара начала работу" in shown.text for shown in anna.messages())
+    # Пётр in Telegram is told how to reach her: in MAX, which Telegram cannot link to.
+    assert any("Наставляемая 0 (в MAX)" in m.text for m in petr.messages()), \
+        [m.text for m in petr.messages()][-3:]
 
     await propose_meeting(petr)
     assert "Наставник 0 предлагает встречу" in anna.last.text
@@ -89,3 +93,30 @@ async def test_a_pair_across_messengers_is_reminded_in_both(two_channels, clock)
             if "Напоминание о встрече" in str(r.body.get("text"))]
     assert sent and all(r.query.get("user_id") == "200" and r.body.get("format") == "html"
                         for r in sent)
+
+
+@pytest.fixture
+async def both_in_max(make_settings, clock, max_standin) -> AsyncIterator[TwoChannels]:
+    settings = make_settings(max_token=max_standin.token, max_api_url=max_standin.base_url)
+    running = await TwoChannels(build_app(settings, clock=clock), max_standin, {100, 200}).start()
+    yield running
+    await running.stop()
+
+
+async def test_a_pair_binds_its_max_group_once_the_bot_is_an_admin(both_in_max) -> None:
+    running, standin = both_in_max, both_in_max.standin
+    _, petr, anna = await active_pair(running)
+    group = -70801090403050  # a MAX group's id, as MAX gives them
+
+    async def in_group(raw: dict) -> None:
+        await feed(running.app.dispatcher, running.bot, running.bot.session.max, raw)
+
+    await in_group(standin.push_bot_added(group, anna.max_user))
+    (hint,) = [shown.text for shown in standin.chat(group) if shown.from_bot]
+    assert "администратором" in hint and "Читать все сообщения" in hint
+    await in_group(standin.push_user_added(group, petr.max_user))
+    standin.make_admin(group)
+    await in_group(standin.push_message(anna.max_user, "/link", chat_id=group))
+    assert "Чат привязан к паре" in standin.chat(group)[-1].text, standin.chat(group)[-1].text
+    pair = await the_pair(running)
+    assert pair.chat_id == from_max(group) and messenger_of(pair.chat_id) is Messenger.MAX

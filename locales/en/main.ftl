@@ -366,6 +366,9 @@ pair-title = { $mentor } → { $mentees }
 pair-partner = { $name } ({ $contact })
 contact-username = @{ $username }
 contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
+# A person in MAX: a link into MAX would break the message in Telegram, so words only.
+contact-max-username = @{ $username } (in MAX)
+contact-max = { $name } (in MAX)
 pair-card-dates = From { $start } to { $end }
 school-pairs-none = There are no current pairs in “{ $school }”.
 school-pair = { $pair } — { $status }
@@ -397,6 +400,7 @@ link-no-pair = You have no current pair to bind to this chat.
 link-not-all-here = Add every member of the pair to this group first: a pair can be bound only to a chat that all its members are in.
 link-pick = Which pair should this chat be bound to?
 link-done = This chat is bound to the pair { $pair }. The pair's reminders and notices will come here too.
+group-max-needs-admin = To see /link and bind this chat to a pair, I need to be an admin of the chat allowed to «Read all messages»: without it MAX does not pass the group's messages to bots.
 pair-chat-ended = The pair { $pair } has completed its work. Thank you!
 pair-chat-cancelled = The pair { $pair } was cancelled by the curator.
 

@@ -366,6 +366,9 @@ pair-title = { $mentor } → { $mentees }
 pair-partner = { $name } ({ $contact })
 contact-username = @{ $username }
 contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
+# A person in MAX: a link into MAX would break the message in Telegram, so words only.
+contact-max-username = @{ $username } (в MAX)
+contact-max = { $name } (в MAX)
 pair-card-dates = С { $start } до { $end }
 school-pairs-none = В «{ $school }» нет действующих пар.
 school-pair = { $pair } — { $status }
@@ -397,6 +400,7 @@ link-no-pair = У вас нет действующей пары, которую 
 link-not-all-here = Сначала добавьте в эту группу всех участников пары: к чату можно привязать пару, только если в нём есть все её участники.
 link-pick = Какую пару привязать к этому чату?
 link-done = Чат привязан к паре { $pair }. Сюда будут приходить напоминания и уведомления пары.
+group-max-needs-admin = Чтобы я видел команду /link и мог привязать этот чат к паре, сделайте меня администратором чата с правом «Читать все сообщения»: без него MAX не передаёт боту сообщения группы.
 pair-chat-ended = Работа пары { $pair } завершена. Спасибо!
 pair-chat-cancelled = Пара { $pair } отменена куратором.
 
