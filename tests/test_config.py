@@ -1,8 +1,10 @@
 import pytest
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from domain.messengers import from_max
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+MAX_TOKEN = "f9LHodD0cOJf4_DkJGeq8BkD-nj_0HTcX7NwSdT4fDtXou9i0A51TjSj9"
 
 
 def settings(**values):
@@ -37,9 +39,27 @@ def test_values_from_the_environment(monkeypatch):
     ({"bot_token": TOKEN, "curator_ids": "12,abc"}, "CURATOR_IDS must be comma-separated"),
     ({"bot_token": TOKEN, "timezone": "Mars/Olympus"}, "TIMEZONE unknown time zone"),
     ({"bot_token": TOKEN, "default_locale": "de"}, "DEFAULT_LOCALE must be one of ru, en"),
+    ({"max_token": "short"}, "MAX_TOKEN looks malformed"),
+    ({"max_token": MAX_TOKEN + " x"}, "MAX_TOKEN looks malformed"),
+    ({"max_token": MAX_TOKEN, "curator_ids": "max:"}, "CURATOR_IDS must be comma-separated"),
+    ({"max_token": MAX_TOKEN, "webhook_url": "https://bot.example.org/tg",
+      "webhook_secret": "s" * 16}, "WEBHOOK_URL is Telegram's: it needs BOT_TOKEN"),
+    ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max"},
+     "MAX_WEBHOOK_SECRET is not set"),
+    ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max",
+      "max_webhook_secret": "no spaces"}, "MAX_WEBHOOK_SECRET must be 5 to 256"),
 ])
 def test_bad_settings_give_one_line(monkeypatch, values, message):
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     with pytest.raises(ConfigError) as error:
         settings(**values)
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_max_alone_both_messengers_and_curators_in_max(monkeypatch):
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    alone = settings(max_token=MAX_TOKEN, bot_token="", curator_ids="max:67890, 12")
+    assert alone.bot_token is None and alone.max_token == MAX_TOKEN
+    assert alone.curator_ids == frozenset({from_max(67890), 12})
+    both = settings(bot_token=TOKEN, max_token=MAX_TOKEN)
+    assert (both.bot_token, both.max_token) == (TOKEN, MAX_TOKEN)

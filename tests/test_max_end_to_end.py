@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from openpyxl import load_workbook
 
@@ -21,15 +23,23 @@ from tests.e2e_people import (
     TEACHER_MENTEE,
     Person,
     Screen,
+    bot_env,
     register,
     register_curator,
 )
 from tests.max_people import MaxBotProcess, MaxPerson
 from tests.max_standin import MaxStandIn
-from tests.test_end_to_end import DIAGNOSIS_IDS, pupils_make_a_pair, rows_of, take_diagnosis
+from tests.test_end_to_end import (
+    DIAGNOSIS_IDS,
+    pupils_make_a_pair,
+    rows_of,
+    run_to_exit,
+    take_diagnosis,
+)
 
 MAX_TOKEN = "max-token-for-the-end-to-end-tests-0123456789"
 CURATOR = 7100900
+WEBHOOK_SECRET = "max-webhook-secret-for-the-e2e"
 
 
 @pytest.fixture
@@ -166,3 +176,57 @@ async def test_telegram_and_max_in_one_process(max_standin: MaxStandIn, standin:
         await bot.kill()
     addresses = {row[0] for row in rows_of(database, "SELECT telegram_id FROM users")}
     assert addresses == {CURATOR, from_max(anna.id)}
+
+
+async def test_a_refused_or_unreachable_max_is_one_line_and_exit_code_1(
+        max_standin: MaxStandIn, tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    refused, unreachable = await asyncio.gather(
+        run_to_exit(bot_env(MAX_TOKEN="another-token-0123456789abcdef",
+                            MAX_API_URL=max_standin.base_url,
+                            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'a.sqlite3'}"),
+                    tmp_path, "refused"),
+        run_to_exit(bot_env(MAX_TOKEN=MAX_TOKEN, MAX_API_URL=f"http://127.0.0.1:{closed_port}",
+                            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'b.sqlite3'}"),
+                    tmp_path, "unreachable"))
+    for (code, stderr), expected in ((refused, "error: MAX rejected MAX_TOKEN"),
+                                     (unreachable, "error: cannot reach the MAX Bot API at "
+                                                   f"http://127.0.0.1:{closed_port}: ")):
+        assert code == 1, stderr
+        assert "Traceback" not in stderr and "Unclosed" not in stderr, stderr
+        errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and errors[0].startswith(expected), stderr
+
+
+async def test_max_webhook_with_its_secret(max_standin: MaxStandIn, tmp_path: Path) -> None:
+    """Production MAX: the bot subscribes its webhook, MAX posts each update with the secret,
+    and a request without it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/max/hook"
+    bot = MaxBotProcess(max_standin, tmp_path, MAX_TOKEN=MAX_TOKEN, MAX_WEBHOOK_URL=url,
+                        MAX_WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_HOST="127.0.0.1",
+                        WEBHOOK_PORT=str(port),
+                        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}")
+    anna = MaxPerson(max_standin, 7100101, "Анна")
+    await bot.start()
+    try:
+        await bot.ready()
+        subscribed = await max_standin.wait_for(
+            lambda r: r.method == "POST" and r.path == "/subscriptions", 10.0)
+        assert subscribed.body["url"] == url and subscribed.body["secret"] == WEBHOOK_SECRET
+        await register(anna, TEACHER_MENTEE)
+        assert max_standin.webhook_posts and not max_standin.calls("/updates")
+        async with aiohttp.ClientSession() as http:
+            update = {"update_type": "bot_started", "timestamp": 1, "chat_id": 1,
+                      "user": {"user_id": 7100102, "first_name": "Чужой", "is_bot": False}}
+            for headers in ({}, {"X-Max-Bot-Api-Secret": "wrong-secret"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 401
+        assert not max_standin.chat(7100102)
+        assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
+    finally:
+        await bot.kill()
