@@ -343,9 +343,10 @@ async def take_diagnosis(person: Person, scores: list[int], help_text: str,
 
 async def pupils_make_a_pair(masha: Chatter, kolya: Chatter, curator: Chatter,
                              school: asyncio.Event,
-                             link: str = "https://t.me/standin_bot?start=") -> None:
+                             link: str | None = "https://t.me/standin_bot?start=") -> None:
     """Two pupils who typed their school are confirmed by the curator, then pair themselves
-    through the invitation's link (`link` and the payload), in whichever messenger they are."""
+    through the invitation's link (`link` and the payload), in whichever messenger they are,
+    or with link=None through its code (/join), which also works across messengers."""
     await register(masha, PUPIL_MENTOR, school_exists=school)
     kolya.user["first_name"] = "Коля"
     await register(kolya, PUPIL_MENTEE, school_exists=school)
@@ -361,11 +362,15 @@ async def pupils_make_a_pair(masha: Chatter, kolya: Chatter, curator: Chatter,
     await curator.standin.wait_until(confirmed, curator.timeout)
     masha.send("/invite")
     invitation = await masha.expect("Приглашение в пару")
-    payload = re.search(re.escape(link) + r"(i_[A-Z0-9]+)", invitation.text).group(1)
-    if "entities" in invitation.message:  # Telegram: the link is one the person can tap
-        url = next(e for e in invitation.message["entities"] if e["type"] == "url")
-        assert invitation.text[url["offset"]:].startswith(link)
-    kolya.begin(payload)
+    if link is None:
+        kolya.send("/join " + re.search(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})",
+                                        invitation.text).group(1))
+    else:
+        payload = re.search(re.escape(link) + r"(i_[A-Z0-9]+)", invitation.text).group(1)
+        if "entities" in invitation.message:  # Telegram: the link is one the person can tap
+            url = next(e for e in invitation.message["entities"] if e["type"] == "url")
+            assert invitation.text[url["offset"]:].startswith(link)
+        kolya.begin(payload)
     await kolya.expect("Кузнецова Маша приглашает тебя в пару «ученик – ученик»")
     await kolya.press("Согласен")  # the pair, now
     await kolya.expect("Ждём согласия второй стороны")

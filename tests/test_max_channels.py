@@ -120,3 +120,19 @@ async def test_a_pair_binds_its_max_group_once_the_bot_is_an_admin(both_in_max) 
     assert "Чат привязан к паре" in standin.chat(group)[-1].text, standin.chat(group)[-1].text
     pair = await the_pair(running)
     assert pair.chat_id == from_max(group) and messenger_of(pair.chat_id) is Messenger.MAX
+
+
+async def test_a_pair_across_messengers_cannot_bind_a_max_group(two_channels) -> None:
+    """Пётр is in Telegram, so in no MAX group: /link there says so, as for anybody missing."""
+    running, standin = two_channels, two_channels.standin
+    _, _petr, anna = await active_pair(running)
+    group = -70801090403051
+
+    async def in_group(raw: dict) -> None:
+        await feed(running.app.dispatcher, running.bot, running.bot.session.max, raw)
+
+    await in_group(standin.push_bot_added(group, anna.max_user))
+    standin.make_admin(group)
+    await in_group(standin.push_message(anna.max_user, "/link", chat_id=group))
+    assert "Сначала добавьте в эту группу всех участников пары" in standin.chat(group)[-1].text
+    assert (await the_pair(running)).chat_id is None

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.config import PROJECT_ROOT
-from domain.messengers import from_max
+from domain.messengers import Messenger, from_max, messenger_of
 from domain.questionnaire import Catalog
 from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import (
@@ -155,27 +155,40 @@ async def test_a_curator_and_pupils_in_max(max_standin: MaxStandIn, tmp_path: Pa
 
 async def test_telegram_and_max_in_one_process(max_standin: MaxStandIn, standin: BotAPIStandIn,
                                                tmp_path: Path) -> None:
-    """Both tokens: one process polls both messengers into one database; the curator in
-    Telegram counts the teacher who registered in MAX."""
+    """Both tokens: one process polls both messengers into one database. A pupil in Telegram
+    and a pupil in MAX pair themselves with the invitation's code; the consent requests and the
+    pair's start reach each in their own messenger through the outbox; the curator in Telegram
+    counts the teacher who registered in MAX."""
     database = tmp_path / "both.sqlite3"
     bot = MaxBotProcess(max_standin, tmp_path, MAX_TOKEN=MAX_TOKEN, BOT_TOKEN=FAKE_TOKEN,
                         TELEGRAM_API_URL=standin.base_url, CURATOR_IDS=str(CURATOR),
                         DATABASE_URL=f"sqlite+aiosqlite:///{database}")
     curator = Person(standin, CURATOR, "Мария")
+    masha, kolya = Person(standin, 5550301, "Маша"), MaxPerson(max_standin, 7100302, "Коля")
     anna = MaxPerson(max_standin, 7100101, "Анна")
+    school = asyncio.Event()
     await bot.start()
     try:
         await bot.ready()
         await standin.wait_until(lambda: standin.calls("getUpdates"), 20.0)
-        await asyncio.gather(register_curator(curator), register(anna, TEACHER_MENTEE))
+        await register_curator(curator)
+        school.set()  # Маша names the school first, then Коля and Анна
+        await pupils_make_a_pair(masha, kolya, curator, school, link=None)
+        await register(anna, TEACHER_MENTEE, school_exists=school)
         curator.send("/summary")
         summary = await curator.expect("Сводка")
-        assert "наставляемые педагоги 1" in summary.text, summary.text
+        assert "наставляемые педагоги 1, ученики-наставники 1, ученики-наставляемые 1" \
+            in summary.text, summary.text
         assert "Traceback" not in bot.all_stderr(), bot.all_stderr()
     finally:
         await bot.kill()
     addresses = {row[0] for row in rows_of(database, "SELECT telegram_id FROM users")}
-    assert addresses == {CURATOR, from_max(anna.id)}
+    assert addresses == {CURATOR, masha.id, from_max(kolya.id), from_max(anna.id)}
+    (pair,) = rows_of(database, "SELECT status, form FROM pairs")
+    assert pair == ("active", "pupil_pupil")
+    chats = {row[0] for row in rows_of(database, "SELECT chat_id FROM outbox "
+                                                 "WHERE status = 'sent'")}
+    assert {messenger_of(chat) for chat in chats} == {Messenger.TELEGRAM, Messenger.MAX}
 
 
 async def test_a_refused_or_unreachable_max_is_one_line_and_exit_code_1(

@@ -150,3 +150,43 @@ async def test_the_webhook_confirms_a_message_created_without_a_message(
             assert answer.status == 200
     finally:
         await bot.session.close()
+
+
+async def test_polling_outlasts_failures_of_max_and_of_the_database(
+        standin: MaxStandIn, sessionmaker: async_sessionmaker) -> None:  # noqa: F811
+    """Beside Telegram's polling a failure must not end MAX's for good: it pauses and polls
+    again, whether MAX answered 500 or the marker could not be kept."""
+    handled: list[str] = []
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+
+    session = max_session(standin, sessionmaker)
+    bot = bot_over(Channels(None, session))
+    stop = asyncio.Event()
+    polling = Polling(recording_dispatcher(handled), bot, session, sessionmaker, in_flight=4,
+                      sleep=pause)
+    standin.fail("GET", "/updates", 500, times=2)
+    broken = {"keep": True}
+    keep = polling._keep
+
+    async def keep_once_broken(bot_id: int, marker: int) -> None:
+        if broken.pop("keep", False):
+            raise OSError("the database is away")
+        await keep(bot_id, marker)
+
+    polling._keep = keep_once_broken  # type: ignore[method-assign]
+    task = asyncio.create_task(polling.run(stop))
+    try:
+        standin.push_message(ANNA, "first")
+        await eventually(lambda: handled == ["first"])
+        standin.push_message(ANNA, "second")
+        await eventually(lambda: handled.count("second") >= 1)
+        await eventually(lambda: marker_is(sessionmaker, standin, standin.cursor))
+        assert pauses[:2] == [1.0, 2.0], pauses
+        assert len(pauses) == 3  # two refused polls, one marker not kept
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        await bot.session.close()

@@ -19,7 +19,6 @@ from aiogram.types import Update
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.max.api import MaxError, MaxNetworkError
 from bot.max.session import MaxSession
 from models.max_channel import MaxPolling
 
@@ -73,6 +72,33 @@ class Polling:
                 log.exception("a MAX update of type %s failed", raw.get("update_type"))
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop`; whatever fails (MAX, the network, the database) is logged and
+        tried again after a pause, so MAX is never silently left unpolled."""
+        failures = 0
+        while not stop.is_set():
+            polled = self.polls
+            try:
+                await self._poll(stop)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if self.polls > polled:  # it had recovered: the pauses start short again
+                    failures = 0
+                pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                failures += 1
+                log.warning("polling MAX failed (%s: %s); again in %.0f s",
+                            type(error).__name__, error, pause)
+                await self._pause(stop, pause)
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        waiting = asyncio.ensure_future(stop.wait())
+        sleeping = asyncio.ensure_future(self.sleep(seconds))
+        await asyncio.wait({waiting, sleeping}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        sleeping.cancel()
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         me = await self.session.introduce()
         bot_id = int(me["user_id"])
         # A webhook subscription would keep MAX from answering long polls.
@@ -81,7 +107,6 @@ class Polling:
             await self.session.api.call("DELETE", "/subscriptions",
                                         params={"url": subscription["url"]})
         marker = await self._marker(bot_id)
-        failures = 0
         log.info("polling MAX as %s", me.get("username"))
         while not stop.is_set():
             poll = asyncio.ensure_future(self.session.api.call(
@@ -93,16 +118,8 @@ class Polling:
             stopping.cancel()
             if not poll.done():
                 poll.cancel()
-                break
-            try:
-                answer = poll.result()
-            except (MaxError, MaxNetworkError) as error:
-                pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
-                failures += 1
-                log.warning("polling MAX failed (%s); again in %.0f s", error, pause)
-                await self.sleep(pause)
-                continue
-            failures = 0
+                return
+            answer = poll.result()  # a failure goes to run(), which pauses and starts again
             self.polls += 1
             updates = answer.get("updates") or []
             # A whole batch is handled before the marker moves past it.

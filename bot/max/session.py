@@ -60,7 +60,7 @@ from aiogram.types import (
 from bot.max.api import MaxApi, MaxError, MaxNetworkError
 from bot.max.message_ids import MessageIds
 from bot.max.updates import CALLBACK_PREFIX, UpdateTranslator
-from domain.messengers import from_max, to_max
+from domain.messengers import Messenger, from_max, messenger_of, to_max
 
 log = logging.getLogger(__name__)
 # MAX may not have processed an upload when the message naming it is sent: tried again after
@@ -261,6 +261,10 @@ class MaxSession(BaseSession):
     # -- groups
 
     async def _GetChatMember(self, bot: Bot, method: GetChatMember) -> Any:
+        if messenger_of(int(method.user_id)) is not Messenger.MAX:
+            # A person in Telegram is in no MAX group.
+            return ChatMemberLeft(user=User(id=int(method.user_id), is_bot=False,
+                                            first_name="—"))
         chat_id = to_max(int(method.chat_id))
         user_id = to_max(int(method.user_id))
         answer = await self._call("GET", f"/chats/{chat_id}/members",
