@@ -4,6 +4,7 @@ side over the mocked session, MAX's through the MAX stand-in."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ from tests.conftest import FakeTime, Running
 from tests.flows import active_pair, propose_meeting, the_pair
 from tests.max_inprocess import MaxChatter, two_channel_bot
 from tests.max_standin import MaxStandIn
-from tests.telegram import Person
+from tests.telegram import Person, texts
 
 pytestmark = pytest.mark.db
 
@@ -136,3 +137,26 @@ async def test_a_pair_across_messengers_cannot_bind_a_max_group(two_channels) ->
     await in_group(standin.push_message(anna.max_user, "/link", chat_id=group))
     assert "Сначала добавьте в эту группу всех участников пары" in standin.chat(group)[-1].text
     assert (await the_pair(running)).chat_id is None
+
+
+async def test_mydata_and_delete_me_in_max(two_channels) -> None:
+    """Anna (MAX) gets her data as MAX files, then withdraws: she is erased like anybody, and
+    Пётр in Telegram is told without her name."""
+    running, standin = two_channels, two_channels.standin
+    _, petr, anna = await active_pair(running)
+    await anna.send("/mydata")
+    names = [upload.filename for upload in standin.uploads_to(anna.max_id)]
+    assert "my-data.json" in names and len(names) == 2, names
+    data = json.loads(next(upload.data for upload in standin.uploads_to(anna.max_id)
+                           if upload.filename == "my-data.json"))
+    assert (data["person"]["messenger"], data["person"]["messenger_id"]) == ("max", 200)
+
+    await anna.send("/delete_me")
+    said = texts(await anna.press("Да, удалить"))
+    assert any("данные удалены" in text for text in said)
+    async with running.session() as session:
+        erased = await session.scalar(select(User).where(User.erased_at.is_not(None)))
+        assert erased.telegram_id < 0 and erased.username is None
+        assert await session.scalar(select(User).where(
+            User.telegram_id == from_max(200))) is None
+    assert "Наставляемая 0" not in petr.last.text
