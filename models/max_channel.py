@@ -5,18 +5,19 @@ from datetime import datetime
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, UtcDateTime, utcnow
 
 
 class MaxMessage(Base):
-    """A MAX message id (a string, `mid.…`) and the number the handlers know it by, as the
-    message_id of Telegram's shape. Kept in the database, so a button pressed under a message
-    sent before a restart still edits that message."""
+    """A message the bot sent in MAX: its chat's address and its `seq` in that chat, by which
+    the handlers know it (as Telegram's message_id), and MAX's string id (`mid.…`), by which it
+    is edited. Kept so that a message sent before a restart can still be edited."""
 
     __tablename__ = "max_messages"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    mid: Mapped[str] = mapped_column(String(128), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    mid: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 

@@ -126,7 +126,7 @@ class MessagesMixin:
     upload_slots: dict[int, Upload]
     stripped_tags: list[str]
     _ids: itertools.count
-    _message_seq: itertools.count
+    _last_seq: int
 
     if TYPE_CHECKING:
         def bot_user(self) -> dict[str, Any]: ...
@@ -134,6 +134,7 @@ class MessagesMixin:
         def _target(self, query: dict[str, str]) -> Chat: ...
         def _check_open(self, chat: Chat) -> None: ...
         def _chat_or_404(self, chat_id: int) -> Chat: ...
+        def _next_seq(self) -> int: ...
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -245,7 +246,7 @@ class MessagesMixin:
             recipient["user_id"] = chat.dialog_user["user_id"]
         message: dict[str, Any] = {
             "sender": self.bot_user(), "recipient": recipient, "timestamp": now_ms(),
-            "body": {"mid": self._new_mid(), "seq": next(self._message_seq), **content}}
+            "body": {"mid": self._new_mid(), "seq": self._next_seq(), **content}}
         if link is not None:
             message["link"] = link
         self._keep(Shown(message, source, recorded.seq, uploads=uploads))

@@ -133,7 +133,7 @@ class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
         self.failures: list[Failure] = []
         self.base_url = ""
         self._ids = itertools.count(1)
-        self._message_seq = itertools.count(116_000_000_000_000_001)
+        self._last_seq = 0
         self._recent: deque[tuple[float, int | None]] = deque()
         self._poll_generation = 0
         self._news: asyncio.Condition | None = None
@@ -194,6 +194,11 @@ class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
         self.users[full["user_id"]] = full
         return full
 
+    def _next_seq(self) -> int:
+        """A message's `seq` as MAX makes it: its time in milliseconds times 65,536, growing."""
+        self._last_seq = max(self._last_seq + 1, now_ms() << 16)
+        return self._last_seq
+
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (its sequence number is its place in `updates`, from 1)."""
         update = {**update, "timestamp": update.get("timestamp") or now_ms()}
@@ -213,7 +218,7 @@ class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
             chat = self.chats.get(chat_id) or self._group(chat_id, sender)
             chat.add_member(sender)
             recipient = {"chat_id": chat_id, "chat_type": "chat"}
-        body: dict[str, Any] = {"mid": self._new_mid(), "seq": next(self._message_seq),
+        body: dict[str, Any] = {"mid": self._new_mid(), "seq": self._next_seq(),
                                 "text": text}
         if attachments:
             body["attachments"] = attachments

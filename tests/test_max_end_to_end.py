@@ -75,6 +75,10 @@ async def test_a_questionnaire_in_max_survives_a_sigkill(max_standin: MaxStandIn
             await anna.expect(f"Вопрос {number} из 9")
             await anna.press(str(score))
         await anna.expect("Вопрос 5 из 9")
+        # Each press edited the question in place: one question in the chat, as in Telegram.
+        asked = [shown for shown in anna.messages() if "Диагностика профессиональных дефицитов\n"
+                 "Вопрос" in shown.text]
+        assert len(asked) == 1, anna.describe()
 
         # She presses her answer to question 5 and the process dies at once.
         await anna.press(str(scores[4]))

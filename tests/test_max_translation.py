@@ -128,13 +128,13 @@ TRANSLATED = [DIALOG_MESSAGE, GROUP_MESSAGE, CALLBACK, BOT_STARTED, BOT_STARTED_
 
 
 class Numbers:
-    """MessageIds' numbering, in memory."""
+    """What MessageIds.remember is told: the mid behind each (chat, seq)."""
 
     def __init__(self) -> None:
-        self.given: dict[str, int] = {}
+        self.given: dict[str, tuple[int, int]] = {}
 
-    async def __call__(self, mid: str) -> int:
-        return self.given.setdefault(mid, len(self.given) + 1)
+    def __call__(self, chat: int, seq: int, mid: str) -> None:
+        self.given[mid] = (chat, seq)
 
 
 async def translated(update: dict[str, Any], bot_id: int = AGM_BOT_ID,
@@ -159,7 +159,10 @@ async def test_a_dialog_message_is_a_private_message_from_its_sender() -> None:
     assert message["from"] == {"id": from_max(AGM_PERSON_ID), "is_bot": False,
                                "first_name": "Тестовый Юзер", "language_code": "ru"}
     assert message["text"] == "Тест" and "entities" not in message
-    assert message["message_id"] == numbers.given["mid.000000001c23cb68019fa524407e751a"]
+    # Its number is MAX's seq, which orders a chat's messages as Telegram's ids do.
+    assert message["message_id"] == 116993690454357274
+    assert numbers.given["mid.000000001c23cb68019fa524407e751a"] == (
+        from_max(AGM_PERSON_ID), 116993690454357274)
     assert message["date"] == 1785182044  # MAX's milliseconds, Telegram's seconds
 
 
@@ -226,7 +229,9 @@ async def test_a_press_is_a_callback_query_in_the_pressers_dialog() -> None:
     assert message["chat"]["id"] == from_max(AGM_PERSON_ID)
     assert message["chat"]["type"] == "private"
     assert message["from"]["id"] == from_max(AGM_BOT_ID) and message["from"]["is_bot"]
-    assert message["message_id"] == numbers.given["mid.000000001c23cb68019fa52613170d20"]
+    assert message["message_id"] == 116993698282540320
+    assert numbers.given["mid.000000001c23cb68019fa52613170d20"] == (
+        from_max(AGM_PERSON_ID), 116993698282540320)
 
 
 async def test_a_press_under_a_deleted_message_has_no_message() -> None:

@@ -1,9 +1,15 @@
-"""MAX names a message by a string (`mid.…`); the handlers, built on Telegram's shape, by a
-number within its chat. Each MAX message the bot sees or sends gets a number, kept in the
-database so that an edit still finds its message after a restart."""
+"""MAX numbers each message in its chat (`seq`: it grows with time, as Telegram's message ids
+grow in a chat) and names it by a string (`mid`) for edits and deletions. The handlers know a
+message by its `seq`, so the order in which a person's answer and a question reached the chat
+is read as in Telegram (handlers.answering), and no number has to be made up. The `mid` behind
+each message the bot sent is remembered, and kept in the database so that a message sent before
+a restart can still be edited. That write comes after the reply, in its own transaction, never
+in its way: on SQLite the update that sends may still hold the database's one writer."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import OrderedDict
 
 from sqlalchemy import insert, select
@@ -13,46 +19,68 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from models.max_channel import MaxMessage
 
+log = logging.getLogger(__name__)
 REMEMBERED = 20_000
+SAVE_ATTEMPTS = 5
+SAVE_PAUSE_SECONDS = 1.0
+Key = tuple[int, int]  # the chat's address, the message's seq
 
 
 class MessageIds:
     def __init__(self, sessionmaker: async_sessionmaker, remembered: int = REMEMBERED) -> None:
         self.sessionmaker = sessionmaker
         self.remembered = remembered
-        self._numbers: OrderedDict[str, int] = OrderedDict()
-        self._mids: OrderedDict[int, str] = OrderedDict()
+        self._mids: OrderedDict[Key, str] = OrderedDict()
+        self._unsaved: list[tuple[int, int, str]] = []
+        self._saving: asyncio.Task | None = None
 
-    def _remember(self, mid: str, number: int) -> None:
-        for cache, key, value in ((self._numbers, mid, number), (self._mids, number, mid)):
-            cache[key] = value
-            cache.move_to_end(key)
-            if len(cache) > self.remembered:
-                cache.popitem(last=False)
+    def remember(self, chat: int, seq: int, mid: str, *, keep: bool = False) -> None:
+        """The `mid` of message `seq` in `chat`; with `keep`, also stored (soon, not now)."""
+        self._mids[(chat, seq)] = mid
+        self._mids.move_to_end((chat, seq))
+        if len(self._mids) > self.remembered:
+            self._mids.popitem(last=False)
+        if keep:
+            self._unsaved.append((chat, seq, mid))
+            if self._saving is None or self._saving.done():
+                self._saving = asyncio.get_running_loop().create_task(self._save())
 
-    async def number(self, mid: str) -> int:
-        """The number of a MAX message, given one the first time it is seen."""
-        if (known := self._numbers.get(mid)) is not None:
-            return known
-        # Its own short transaction: the message exists whatever the update goes on to do.
-        async with self.sessionmaker.begin() as session:
-            dialect = session.bind.dialect.name
-            if dialect in ("sqlite", "postgresql"):
-                maker = sqlite_insert if dialect == "sqlite" else postgresql_insert
-                await session.execute(maker(MaxMessage).values(mid=mid)
-                                      .on_conflict_do_nothing(index_elements=["mid"]))
-            elif await session.scalar(select(MaxMessage.id).where(MaxMessage.mid == mid)) is None:
-                await session.execute(insert(MaxMessage).values(mid=mid))
-            number = await session.scalar(select(MaxMessage.id).where(MaxMessage.mid == mid))
-        self._remember(mid, number)
-        return number
-
-    async def mid(self, number: int) -> str | None:
-        """The MAX id of a message the bot numbered, or None for a number it never gave."""
-        if (known := self._mids.get(number)) is not None:
+    async def mid(self, chat: int, seq: int) -> str | None:
+        """The MAX id of a message, or None for one the bot never sent or saw."""
+        if (known := self._mids.get((chat, seq))) is not None:
             return known
         async with self.sessionmaker() as session:
-            mid = await session.scalar(select(MaxMessage.mid).where(MaxMessage.id == number))
-        if mid is not None:
-            self._remember(mid, number)
-        return mid
+            return await session.scalar(select(MaxMessage.mid).where(
+                MaxMessage.chat_id == chat, MaxMessage.seq == seq))
+
+    async def _save(self) -> None:
+        attempts = 0
+        while self._unsaved:
+            rows, self._unsaved = self._unsaved, []
+            try:
+                async with self.sessionmaker.begin() as session:
+                    await session.execute(_insert_new(session.bind.dialect.name), [
+                        {"chat_id": chat, "seq": seq, "mid": mid} for chat, seq, mid in rows])
+                attempts = 0
+            except Exception as error:
+                attempts += 1
+                if attempts >= SAVE_ATTEMPTS:
+                    # Only an edit of these after a restart is lost: it is sent anew instead.
+                    log.warning("MAX message ids not kept (%s); %d dropped", error, len(rows))
+                    attempts = 0
+                    continue
+                self._unsaved[:0] = rows
+                await asyncio.sleep(SAVE_PAUSE_SECONDS)
+
+    async def close(self) -> None:
+        """Store what is still unsaved (on stopping)."""
+        if self._saving is not None and not self._saving.done():
+            await self._saving
+
+
+def _insert_new(dialect: str):
+    if dialect == "postgresql":
+        return postgresql_insert(MaxMessage).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(MaxMessage).on_conflict_do_nothing()
+    return insert(MaxMessage)

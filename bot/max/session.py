@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from aiogram import Bot
@@ -59,7 +60,7 @@ from aiogram.types import (
 
 from bot.max.api import MaxApi, MaxError, MaxNetworkError
 from bot.max.message_ids import MessageIds
-from bot.max.updates import CALLBACK_PREFIX, UpdateTranslator
+from bot.max.updates import CALLBACK_PREFIX, UpdateTranslator, seconds, seq_at
 from domain.messengers import Messenger, from_max, messenger_of, to_max
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,11 @@ class MaxSession(BaseSession):
     async def translator(self) -> UpdateTranslator:
         if self._translator is None:
             me = await self.introduce()
-            self._translator = UpdateTranslator(self.message_ids.number, int(me["user_id"]))
+            self._translator = UpdateTranslator(self.message_ids.remember, int(me["user_id"]))
         return self._translator
 
     async def close(self) -> None:
+        await self.message_ids.close()
         await self.api.close()
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
@@ -159,12 +161,10 @@ class MaxSession(BaseSession):
     async def _sent(self, bot: Bot, answer: dict[str, Any], chat_id: int) -> Message:
         message = answer.get("message") or {}
         body = message.get("body") or {}
-        shaped = {"message_id": await self.message_ids.number(body["mid"]),
-                  "date": int(message.get("timestamp") or 0) // 1000,
-                  "chat": {"id": int(chat_id), "type": "private" if int(chat_id) > 0 else "group"}}
-        if body.get("text") is not None:
-            shaped["text"] = body["text"]
-        return Message.model_validate(shaped, context={"bot": bot})
+        number = int(body.get("seq") or seq_at(message.get("timestamp")))
+        # Remembered without waiting for the database: nothing may fail once MAX has sent it.
+        self.message_ids.remember(int(chat_id), number, body["mid"], keep=True)
+        return _message(bot, int(chat_id), number, body.get("text"), message.get("timestamp"))
 
     async def _post(self, bot: Bot, chat_id: int, body: dict[str, Any]) -> Message:
         answer = await self._call("POST", "/messages", params=self._recipient(chat_id),
@@ -178,13 +178,13 @@ class MaxSession(BaseSession):
         return await self._post(bot, method.chat_id, body)
 
     async def _mid(self, method: Any) -> str:
-        mid = await self.message_ids.mid(int(method.message_id))
+        mid = await self.message_ids.mid(int(method.chat_id), int(method.message_id))
         if mid is None:
             raise TelegramBadRequest(method=method,
                                      message="Bad Request: message to edit not found")
         return mid
 
-    async def _EditMessageText(self, bot: Bot, method: EditMessageText) -> bool:
+    async def _EditMessageText(self, bot: Bot, method: EditMessageText) -> Message:
         body = self._text(bot, method)
         # MAX keeps the attachments when none are given, and removes them on an empty list:
         # Telegram's edit without a keyboard removes it.
@@ -192,19 +192,20 @@ class MaxSession(BaseSession):
         body["attachments"] = [keyboard] if keyboard is not None else []
         await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
                          body=body)
-        return True
+        return _message(bot, int(method.chat_id), int(method.message_id), method.text)
 
-    async def _EditMessageReplyMarkup(self, bot: Bot, method: EditMessageReplyMarkup) -> bool:
+    async def _EditMessageReplyMarkup(self, bot: Bot,
+                                      method: EditMessageReplyMarkup) -> Message:
         keyboard = keyboard_attachment(method.reply_markup)
         await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
                          body={"attachments": [keyboard] if keyboard is not None else []})
-        return True
+        return _message(bot, int(method.chat_id), int(method.message_id), None)
 
-    async def _EditMessageCaption(self, bot: Bot, method: EditMessageCaption) -> bool:
+    async def _EditMessageCaption(self, bot: Bot, method: EditMessageCaption) -> Message:
         body = self._text(bot, method, "caption")
         await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
                          body=body)
-        return True
+        return _message(bot, int(method.chat_id), int(method.message_id), None)
 
     async def _DeleteMessage(self, bot: Bot, method: DeleteMessage) -> bool:
         await self._call("DELETE", "/messages", params={"message_id": await self._mid(method)})
@@ -286,6 +287,18 @@ class MaxSession(BaseSession):
                 can_invite_users=False, can_post_stories=False, can_edit_stories=False,
                 can_delete_stories=False)
         return ChatMemberMember(user=user)
+
+
+def _message(bot: Bot, chat_id: int, number: int, text: str | None,
+             timestamp: int | None = None) -> Message:
+    """What Telegram answers a send or an edit with: the message as it now is (an edit is
+    checked for being a Message by the views, handlers.answering)."""
+    shaped: dict[str, Any] = {
+        "message_id": number, "date": seconds(timestamp) if timestamp else int(time.time()),
+        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}
+    if text is not None:
+        shaped["text"] = text
+    return Message.model_validate(shaped, context={"bot": bot})
 
 
 def keyboard_attachment(markup: Any) -> dict[str, Any] | None:

@@ -8,6 +8,9 @@ muted, a channel post) is None and is confirmed without being handled:
 - bot_added, bot_removed, bot_stopped: the bot's own membership (my_chat_member);
 - user_added, user_removed: a group's members (a message with new/left members).
 
+A message keeps MAX's `seq` as its message_id (bot.max.message_ids); an event that is not a
+message in MAX (a Start, a member added) is numbered by its time the way MAX's `seq` is.
+
 Each update gets a stable update_id from what identifies it in MAX (a message's mid, a press's
 callback_id), past 2**62 so that it never meets one of Telegram's: the same event delivered
 twice is handled once (bot.middlewares.OncePerUpdate).
@@ -16,7 +19,7 @@ twice is handled once (bot.middlewares.OncePerUpdate).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from domain.messengers import from_max
@@ -24,7 +27,8 @@ from domain.messengers import from_max
 MAX_UPDATE_IDS = 1 << 62
 # What the press's callback_query id starts with, so that its answer is sent to MAX.
 CALLBACK_PREFIX = "max:"
-Numbering = Callable[[str], Awaitable[int]]
+# Remembers the mid behind a message's number in a chat: (chat, seq, mid).
+Remember = Callable[[int, int, str], None]
 
 
 def update_id(*parts: object) -> int:
@@ -67,6 +71,12 @@ def seconds(timestamp: int | None) -> int:
     return int(timestamp or 0) // 1000
 
 
+def seq_at(timestamp: int | None) -> int:
+    """A number in a chat's `seq` order for an event at `timestamp` (ms): MAX's seq is its
+    message's time in milliseconds times 65,536, and then some."""
+    return int(timestamp or 0) << 16
+
+
 def command_entities(text: str) -> list[dict[str, Any]]:
     if not text.startswith("/"):
         return []
@@ -75,10 +85,11 @@ def command_entities(text: str) -> list[dict[str, Any]]:
 
 
 class UpdateTranslator:
-    """Turns MAX's update JSON into Telegram's update JSON, numbering messages as it goes."""
+    """Turns MAX's update JSON into Telegram's update JSON, remembering the mid behind each
+    message's number as it goes."""
 
-    def __init__(self, numbering: Numbering, bot_user_id: int) -> None:
-        self.numbering = numbering
+    def __init__(self, remember: Remember, bot_user_id: int) -> None:
+        self.remember = remember
         self.bot_user_id = bot_user_id
 
     async def translate(self, update: dict[str, Any]) -> dict[str, Any] | None:
@@ -106,8 +117,10 @@ class UpdateTranslator:
             chat = private({"user_id": with_user})
         else:
             chat = private(sender)
+        number = int(body.get("seq") or seq_at(message.get("timestamp")))
+        self.remember(chat["id"], number, body["mid"])
         shaped: dict[str, Any] = {
-            "message_id": await self.numbering(body["mid"]),
+            "message_id": number,
             "date": seconds(message.get("timestamp")),
             "chat": chat,
         }
@@ -151,7 +164,7 @@ class UpdateTranslator:
         text = "/start" + (f" {update['payload']}" if update.get("payload") else "")
         key = ("started", user["user_id"], update.get("timestamp"))
         message = {
-            "message_id": await self.numbering(":".join(map(str, key))),
+            "message_id": seq_at(update.get("timestamp")),
             "date": seconds(update.get("timestamp")),
             "chat": private(user),
             "from": person(user, update.get("user_locale")),
@@ -195,7 +208,7 @@ class UpdateTranslator:
         key = (update["update_type"], update["chat_id"], update["user"]["user_id"],
                update.get("timestamp"))
         shaped = {
-            "message_id": await self.numbering(":".join(map(str, key))),
+            "message_id": seq_at(update.get("timestamp")),
             "date": seconds(update.get("timestamp")),
             "chat": group(update["chat_id"]),
             "from": person(update["user"]),

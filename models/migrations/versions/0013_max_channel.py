@@ -13,17 +13,15 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
 
 def upgrade() -> None:
     op.create_table(
         "max_messages",
-        sa.Column("id", ID, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("mid", sa.String(128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_max_messages")),
-        sa.UniqueConstraint("mid", name=op.f("uq_max_messages_mid")),
+        sa.PrimaryKeyConstraint("chat_id", "seq", name=op.f("pk_max_messages")),
     )
     op.create_index(op.f("ix_max_messages_created_at"), "max_messages", ["created_at"])
     op.create_table(
