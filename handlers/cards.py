@@ -26,7 +26,7 @@ from handlers.callbacks import (
     ProgressChart,
 )
 from handlers.mentor_details import current
-from handlers.outgoing import full_name, pair_title, shown
+from handlers.outgoing import contact, full_name, pair_title, shown
 from handlers.plan import item_text
 from handlers.rendering import describe, plain_text
 from models import Pair, User
@@ -140,7 +140,8 @@ async def on_pair_card(query: CallbackQuery, callback_data: PairCard, i18n: I18n
 
 
 def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: list,
-                subjects: Question | None, *, mentor_details: bool = False) -> Markup:
+                subjects: Question | None, reader: User, *,
+                mentor_details: bool = False) -> Markup:
     """`mentor_details`: a teacher mentor's position and key competences, for a curator who
     may fill them in (services.access.may_describe_mentor)."""
     person = dossier.person
@@ -166,7 +167,7 @@ def person_card(i18n: I18nContext, dossier: dossiers.PersonDossier, statuses: li
     if mentor_details:
         card += [i18n.get(f"card-mentor-{detail.value}", text=current(person, detail))
                  for detail in MentorDetail]
-    card.append(i18n.get("card-contact", contact=Markup("@{}").format(person.username)
+    card.append(i18n.get("card-contact", contact=shown(i18n, contact(person, reader))
                          if person.username else "—"))
     if person.unreachable_at:
         card.append(i18n.get("card-unreachable", date=_day(person.unreachable_at)))
@@ -204,7 +205,7 @@ async def on_person_card(query: CallbackQuery, person: User, i18n: I18nContext,
     builder.adjust(1)
     statuses = await surveys.statuses(session, person) if roles_of(person) else []
     subjects = next((q for q in profiles.form.questions if q.id == "subjects"), None)
-    await query.message.answer(person_card(i18n, dossier, statuses, subjects,
+    await query.message.answer(person_card(i18n, dossier, statuses, subjects, user,
                                            mentor_details=describes),
                                reply_markup=builder.as_markup())
 

@@ -40,15 +40,19 @@ def shown(i18n: I18nContext, value: Any) -> Any:
     return render_value(i18n.core, i18n.locale, value)
 
 
-def contact(user: User) -> dict[str, Any]:
-    """How to reach a person: their @username, else a link that opens their chat; in MAX,
-    which Telegram cannot link to, their MAX name."""
-    if messenger_of(user.telegram_id) is Messenger.MAX:
+def contact(user: User, reader: User) -> dict[str, Any]:
+    """How `reader` can reach `user`: their @username, else a link that opens their chat. A
+    person in the other messenger is named with it: their @username there may belong to a
+    stranger here, and a link from one messenger into the other does not open."""
+    theirs = messenger_of(user.telegram_id)
+    if theirs is not messenger_of(reader.telegram_id):
         if user.username:
-            return localized("contact-max-username", username=user.username)
-        return localized("contact-max", name=full_name(user))
+            return localized(f"contact-{theirs}-username", username=user.username)
+        return localized(f"contact-{theirs}", name=full_name(user))
     if user.username:
         return localized("contact-username", username=user.username)
+    if theirs is Messenger.MAX:  # MAX has no link to a person by id
+        return localized("contact-max", name=full_name(user))
     return localized("contact-link", id=str(user.telegram_id), name=full_name(user))
 
 

@@ -105,7 +105,8 @@ async def tell_pair_reply(query: CallbackQuery, bot: Bot, state: FSMContext, i18
         partners = [p for p in people.values() if p.id != joined.id]
         started = "pair-started-group" if len(partners) > 1 else "pair-started"
         await owe(session, clock, outbox, joined, started, params={
-            "partners": [localized("pair-partner", name=full_name(p), contact=contact(p))
+            "partners": [localized("pair-partner", name=full_name(p),
+                                   contact=contact(p, joined))
                          if await access.may_see_contact(session, joined, p, settings.curator_ids)
                          else full_name(p) for p in partners],
             "end": pair.planned_end.strftime("%d.%m.%Y")}, about=[p.id for p in partners])

@@ -125,7 +125,7 @@ def pair_card(i18n: I18nContext, pair: Pair, viewer: User, people: dict[int, Use
             facts.append(lines((subjects.option_text(s, i18n.locale)
                                 for s in partner.profile.subjects), ", "))
         if partner.id in contacts and pair.status == pairs.PairStatus.ACTIVE:
-            facts.append(shown(i18n, contact(partner)))
+            facts.append(shown(i18n, contact(partner, viewer)))
         card.append(lines(facts, " · "))
     if pair.status == pairs.PairStatus.ACTIVE and pair.planned_end:
         card.append(i18n.get("pair-card-dates", start=pair.started_on.strftime("%d.%m.%Y"),

@@ -195,6 +195,8 @@ def key_families() -> dict[tuple[str, str], set[str]]:
         ("mydata-side-", ""): {MENTOR, MENTEE},
         ("language-name-", ""): set(SUPPORTED_LOCALES),
         ("messenger-", ""): set(Messenger),
+        ("contact-", ""): set(Messenger),
+        ("contact-", "-username"): set(Messenger),
         ("model-", ""): set(MODELS),
         ("outreach-kind-", ""): {REMIND, BROADCAST},
         ("pair-side-", ""): {MENTOR, MENTEE},

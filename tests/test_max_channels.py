@@ -67,9 +67,13 @@ async def test_a_pair_across_messengers_is_reminded_in_both(two_channels, clock)
     assert isinstance(anna, MaxChatter) and isinstance(petr, Person)
     # The pair's consent and its start reached Анна in MAX, through the outbox.
     assert any("Пара начала работу" in shown.text for shown in anna.messages())
-    # Пётр in Telegram is told how to reach her: in MAX, which Telegram cannot link to.
+    # Each is told how to reach the other: in the other messenger, named, not linked (a
+    # Telegram link does not open in MAX, and an @name there may be somebody else's).
     assert any("Наставляемая 0 (в MAX)" in m.text for m in petr.messages()), \
         [m.text for m in petr.messages()][-3:]
+    started = next(shown for shown in anna.messages() if "Пара начала работу" in shown.text)
+    assert "Наставник 0 (в Telegram)" in started.text, started.text
+    assert "tg://" not in str(started.message), started.message
 
     await propose_meeting(petr)
     assert "Наставник 0 предлагает встречу" in anna.last.text

@@ -366,9 +366,11 @@ pair-title = { $mentor } → { $mentees }
 pair-partner = { $name } ({ $contact })
 contact-username = @{ $username }
 contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
-# A person in MAX: a link into MAX would break the message in Telegram, so words only.
+# A person in the other messenger (or in MAX, which has no link to a person): words, no link.
 contact-max-username = @{ $username } (in MAX)
 contact-max = { $name } (in MAX)
+contact-telegram-username = @{ $username } (in Telegram)
+contact-telegram = { $name } (in Telegram)
 pair-card-dates = From { $start } to { $end }
 school-pairs-none = There are no current pairs in “{ $school }”.
 school-pair = { $pair } — { $status }

@@ -366,9 +366,11 @@ pair-title = { $mentor } → { $mentees }
 pair-partner = { $name } ({ $contact })
 contact-username = @{ $username }
 contact-link = <a href="tg://user?id={ $id }">{ $name }</a>
-# A person in MAX: a link into MAX would break the message in Telegram, so words only.
+# A person in the other messenger (or in MAX, which has no link to a person): words, no link.
 contact-max-username = @{ $username } (в MAX)
 contact-max = { $name } (в MAX)
+contact-telegram-username = @{ $username } (в Telegram)
+contact-telegram = { $name } (в Telegram)
 pair-card-dates = С { $start } до { $end }
 school-pairs-none = В «{ $school }» нет действующих пар.
 school-pair = { $pair } — { $status }
