@@ -153,6 +153,8 @@ async def receive(app, bot, settings: Settings) -> None:
         stop.set()
         for task in side:
             task.cancel()
+        # Ended before the bot's session and the database close under them.
+        await asyncio.gather(*side, return_exceptions=True)
         for runner, _requests in served:
             await runner.cleanup()
 

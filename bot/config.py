@@ -125,9 +125,10 @@ class Settings(BaseSettings):
     @field_validator("max_webhook_secret")
     @classmethod
     def _max_webhook_secret(cls, value: str | None) -> str | None:
-        # What MAX accepts as a subscription's secret.
-        if value is not None and not re.match(r"^[A-Za-z0-9_-]{5,256}$", value):
-            raise ValueError("must be 5 to 256 characters: letters, digits, _ and -")
+        # What MAX accepts as a subscription's secret, at Telegram's least length: the webhook
+        # is a public address and the secret all that guards it.
+        if value is not None and not SECRET_PATTERN.match(value):
+            raise ValueError("must be 16 to 256 characters: letters, digits, _ and -")
         return value
 
     @model_validator(mode="after")

@@ -46,6 +46,9 @@ class Upload:
     content_type: str = ""
     uploaded: bool = False
     not_ready_left: int = 0  # sends still answered attachment.not.ready
+    # The Authorization header the file came with: an upload host is not MAX's API, and the
+    # bot's token has no business there.
+    authorization: str | None = None
 
 
 @dataclass
@@ -349,6 +352,7 @@ class MessagesMixin:
         if not upload.data:
             raise bad_request("Empty file")
         upload.uploaded = True
+        upload.authorization = request.headers.get("Authorization")
         self.uploads[upload.token] = upload
         recorded.body = {"filename": upload.filename, "size": len(upload.data)}
         if upload.kind == "image":

@@ -47,7 +47,9 @@ def test_values_from_the_environment(monkeypatch):
     ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max"},
      "MAX_WEBHOOK_SECRET is not set"),
     ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max",
-      "max_webhook_secret": "no spaces"}, "MAX_WEBHOOK_SECRET must be 5 to 256"),
+      "max_webhook_secret": "no spaces"}, "MAX_WEBHOOK_SECRET must be 16 to 256"),
+    ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max",
+      "max_webhook_secret": "short"}, "MAX_WEBHOOK_SECRET must be 16 to 256"),
 ])
 def test_bad_settings_give_one_line(monkeypatch, values, message):
     monkeypatch.delenv("BOT_TOKEN", raising=False)

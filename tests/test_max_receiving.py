@@ -190,3 +190,23 @@ async def test_polling_outlasts_failures_of_max_and_of_the_database(
         stop.set()
         await asyncio.wait_for(task, 5)
         await bot.session.close()
+
+
+async def test_the_webhook_confirms_an_update_it_cannot_read(
+        standin: MaxStandIn, sessionmaker: async_sessionmaker) -> None:  # noqa: F811
+    """Refused, it would come back on every retry for 8 hours and get the webhook unsubscribed:
+    logged and confirmed; nothing is handled."""
+    handled: list[str] = []
+    session = max_session(standin, sessionmaker)
+    bot = bot_over(Channels(None, session))
+    app = web.Application()
+    app.router.add_post("/max", webhook_handler(recording_dispatcher(handled), bot, session,
+                                                SECRET))
+    broken = standin.push_message(ANNA, "hello")
+    del broken["message"]["body"]["mid"]
+    try:
+        async with TestClient(TestServer(app)) as client:
+            answer = await client.post("/max", json=broken, headers={SECRET_HEADER: SECRET})
+            assert answer.status == 200 and handled == []
+    finally:
+        await bot.session.close()

@@ -219,6 +219,7 @@ async def test_a_document_is_uploaded_and_sent_once_max_has_it(
                                    caption="<b>Отчёт</b>")
     (upload,) = standin.uploads_to(ANNA["user_id"])
     assert (upload.kind, upload.filename, upload.data) == ("file", "report.pdf", data)
+    assert upload.authorization is None  # the token goes to MAX's API, not the upload host
     # The first send met attachment.not.ready; it was sent again after a (fake) pause.
     assert [r.status for r in standin.calls("/messages", "POST")] == [400, 200]
     assert sleeps == [NOT_READY_PAUSES[0]]

@@ -354,3 +354,11 @@ def test_a_max_id_out_of_range_is_refused(max_id: int) -> None:
 def test_the_largest_max_ids_still_fit_64_bits() -> None:
     assert from_max(LARGEST_MAX_ID) == (1 << 63) - 1
     assert from_max(-LARGEST_MAX_ID) == -(1 << 63) + 1
+
+
+async def test_a_second_press_of_the_same_keyboard_is_not_a_redelivery() -> None:
+    """MAX calls callback_id the keyboard's: two presses a moment apart are two updates."""
+    first = await translated(CALLBACK)
+    later = copy.deepcopy(CALLBACK)
+    later["callback"]["timestamp"] += 1500
+    assert (await translated(later))["update_id"] != first["update_id"]

@@ -52,8 +52,8 @@ class MaxApi:
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
+            # The token goes with the API's requests only, not to the hosts uploads go to.
             self._http = aiohttp.ClientSession(
-                headers={"Authorization": self.token},
                 connector=aiohttp.TCPConnector(ssl=max_tls()),
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=10))
         return self._http
@@ -69,7 +69,8 @@ class MaxApi:
         return await self._request(
             method, self.base_url + path, timeout, params=query,
             data=None if body is None else json.dumps(body, ensure_ascii=False),
-            headers=None if body is None else {"Content-Type": "application/json"})
+            headers={"Authorization": self.token} if body is None else {
+                "Authorization": self.token, "Content-Type": "application/json"})
 
     async def upload(self, url: str, filename: str, data: bytes,
                      timeout: float | None = None) -> Any:  # noqa: ASYNC109

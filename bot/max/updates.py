@@ -156,7 +156,11 @@ class UpdateTranslator:
             message = await self.message(update["message"], dialog_with=callback["user"])
             if message is not None:
                 query["message"] = message
-        return {"update_id": update_id("callback", callback["callback_id"]),
+        # A press is named by its callback_id with its moment and presser: MAX calls the id the
+        # keyboard's, and a second press of the same keyboard must not pass for a redelivery.
+        return {"update_id": update_id("callback", callback["callback_id"],
+                                       callback.get("timestamp"), callback["user"]["user_id"],
+                                       callback.get("payload")),
                 "callback_query": query}
 
     async def _bot_started(self, update: dict[str, Any]) -> dict[str, Any]:
