@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -143,6 +144,10 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL is Telegram's: it needs BOT_TOKEN")
         if self.max_webhook_url and not self.max_token:
             raise ValueError("MAX_WEBHOOK_URL needs MAX_TOKEN")
+        if self.webhook_url and self.max_webhook_url and \
+                urlsplit(self.webhook_url).path == urlsplit(self.max_webhook_url).path:
+            raise ValueError("WEBHOOK_URL and MAX_WEBHOOK_URL are served by one server: give "
+                             "them different paths, e.g. /tg and /max")
         return self
 
     @field_validator("bot_token", "max_token", "telegram_api_url", "max_api_url", "redis_url",

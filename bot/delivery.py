@@ -225,14 +225,16 @@ class TelegramLimits:
 # Each messenger's limits, in one place. MAX (dev.max.ru, 2026): 30 requests a second for the
 # whole bot, at most 2 messages, edits or button answers a second in one chat; a text of 4000
 # characters (a caption is the message's text); 210 buttons, 30 rows of at most 7. Its groups
-# have no documented minute limit: Telegram's is kept.
+# have no documented minute limit: Telegram's is kept. MAX may count its 4000 with the markup,
+# which these limits do not (they count what a person sees): 3000 leaves room for the tags of
+# the fullest text the bot sends.
 SENDING_LIMITS: dict[Messenger, Limits] = {
     Messenger.TELEGRAM: Limits(),
     Messenger.MAX: Limits(per_second=30, per_chat_interval=0.55),
 }
 MESSAGE_LIMITS: dict[Messenger, TelegramLimits] = {
     Messenger.TELEGRAM: TelegramLimits(),
-    Messenger.MAX: TelegramLimits(text=4000, caption=4000, alert=200, buttons=210),
+    Messenger.MAX: TelegramLimits(text=3000, caption=3000, alert=200, buttons=210),
 }
 
 

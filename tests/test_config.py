@@ -50,6 +50,9 @@ def test_values_from_the_environment(monkeypatch):
       "max_webhook_secret": "no spaces"}, "MAX_WEBHOOK_SECRET must be 16 to 256"),
     ({"max_token": MAX_TOKEN, "max_webhook_url": "https://bot.example.org/max",
       "max_webhook_secret": "short"}, "MAX_WEBHOOK_SECRET must be 16 to 256"),
+    ({"bot_token": TOKEN, "max_token": MAX_TOKEN, "webhook_url": "https://bot.example.org/hook",
+      "webhook_secret": "s" * 16, "max_webhook_url": "https://bot.example.org/hook",
+      "max_webhook_secret": "m" * 16}, "WEBHOOK_URL and MAX_WEBHOOK_URL are served by one"),
 ])
 def test_bad_settings_give_one_line(monkeypatch, values, message):
     monkeypatch.delenv("BOT_TOKEN", raising=False)

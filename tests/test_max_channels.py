@@ -164,3 +164,15 @@ async def test_mydata_and_delete_me_in_max(two_channels) -> None:
         assert await session.scalar(select(User).where(
             User.telegram_id == from_max(200))) is None
     assert "Наставляемая 0" not in petr.last.text
+
+
+async def test_a_long_text_goes_to_max_in_parts_within_its_limit(two_channels) -> None:
+    """MAX takes 4000 characters a text, perhaps with the markup counted: the bot cuts at 3000
+    it shows, at line breaks, as it cuts for Telegram at 4096."""
+    running, standin = two_channels, two_channels.standin
+    standin.push_bot_started({"user_id": 300, "first_name": "Ира", "is_bot": False})
+    line = "<b>Строка</b> сводки, в которой много слов\n"
+    await running.bot.send_message(from_max(300), line * 100)  # 3,600 shown, 4,300 sent
+    parts = [r.body["text"] for r in standin.calls("/messages", "POST") if r.ok]
+    assert len(parts) == 2 and all(len(part) <= 4000 for part in parts), [len(p) for p in parts]
+    assert "".join(parts).count("Строка") == 100

@@ -210,3 +210,30 @@ async def test_the_webhook_confirms_an_update_it_cannot_read(
             assert answer.status == 200 and handled == []
     finally:
         await bot.session.close()
+
+
+async def test_a_slow_update_holds_up_nobody_else(
+        standin: MaxStandIn, sessionmaker: async_sessionmaker) -> None:  # noqa: F811
+    """An export that takes a minute must not stop MAX's polling for everybody: the next
+    batch is taken and handled meanwhile, and the marker waits for the slow one."""
+    gate = asyncio.Event()
+    handled: list[str] = []
+    session = max_session(standin, sessionmaker)
+    bot = bot_over(Channels(None, session))
+    stop = asyncio.Event()
+    task = asyncio.create_task(Polling(recording_dispatcher(handled, gate), bot, session,
+                                       sessionmaker, in_flight=4).run(stop))
+    try:
+        standin.push_message(ANNA, "slow")
+        await eventually(lambda: standin.cursor == 1)  # taken, and waiting at the gate
+        standin.push_message(ANNA, "fast")
+        await eventually(lambda: handled == ["fast"])
+        assert await kept_marker(sessionmaker, standin) is None  # «slow» is not done yet
+        gate.set()
+        await eventually(lambda: sorted(handled) == ["fast", "slow"])
+        await eventually(lambda: marker_is(sessionmaker, standin, 2))
+    finally:
+        gate.set()
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        await bot.session.close()

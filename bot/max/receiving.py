@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections import deque
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -29,6 +30,8 @@ UPDATE_TYPES = ("message_created", "message_callback", "bot_started", "bot_stopp
 SECRET_HEADER = "X-Max-Bot-Api-Secret"
 POLL_SECONDS = 30
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+# Updates taken from MAX and not yet handled, at most: beyond, polling waits for some to end.
+IN_HAND = 500
 
 
 async def translated(session: MaxSession, bot: Bot, raw: dict[str, Any]) -> Update | None:
@@ -109,29 +112,61 @@ class Polling:
         # A webhook subscription would keep MAX from answering long polls.
         for subscription in (await self.session.api.call("GET", "/subscriptions"))\
                 .get("subscriptions") or ():
+            log.warning("MAX's webhook %s is removed: this process polls (MAX_WEBHOOK_URL is "
+                        "not set)", subscription["url"])
             await self.session.api.call("DELETE", "/subscriptions",
                                         params={"url": subscription["url"]})
-        marker = await self._marker(bot_id)
+        kept = cursor = await self._marker(bot_id)
+        # Batches handed out, oldest first, each with the marker after it and its updates in
+        # hand. Polling goes on while they are handled (one slow export holds up nobody); the
+        # marker kept moves past a batch only once it and every batch before it are done.
+        batches: deque[tuple[int | None, list[asyncio.Task]]] = deque()
         log.info("polling MAX as %s", me.get("username"))
-        while not stop.is_set():
-            poll = asyncio.ensure_future(self.session.api.call(
-                "GET", "/updates", params={"marker": marker, "timeout": POLL_SECONDS,
-                                           "limit": 100, "types": list(UPDATE_TYPES)},
-                timeout=POLL_SECONDS + 15))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not poll.done():
-                poll.cancel()
+        try:
+            while not stop.is_set():
+                await self._make_room(batches)
+                poll = asyncio.ensure_future(self.session.api.call(
+                    "GET", "/updates", params={"marker": cursor, "timeout": POLL_SECONDS,
+                                               "limit": 100, "types": list(UPDATE_TYPES)},
+                    timeout=POLL_SECONDS + 15))
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                if not poll.done():
+                    poll.cancel()
+                    break
+                answer = poll.result()  # a failure goes to run(), which pauses and starts again
+                self.polls += 1
+                if answer.get("marker") is not None:
+                    cursor = int(answer["marker"])
+                batches.append((cursor, [asyncio.ensure_future(self._one(raw))
+                                         for raw in answer.get("updates") or ()]))
+                kept = await self._settle(batches, bot_id, kept)
+        finally:
+            # An orderly stop lets what is in hand finish (within the shutdown's bound).
+            unfinished = [task for _, tasks in batches for task in tasks if not task.done()]
+            if unfinished and stop.is_set():
+                await asyncio.wait(unfinished)
+            if stop.is_set():
+                await self._settle(batches, bot_id, kept)
+
+    async def _settle(self, batches: deque, bot_id: int, kept: int | None) -> int | None:
+        """Keep the marker after the batches handled whole, from the oldest on."""
+        done = kept
+        while batches and all(task.done() for task in batches[0][1]):
+            marker, _ = batches.popleft()
+            done = marker if marker is not None else done
+        if done is not None and done != kept:
+            await self._keep(bot_id, done)
+        return done
+
+    async def _make_room(self, batches: deque) -> None:
+        """No more than IN_HAND updates taken from MAX and not yet handled."""
+        while True:
+            waiting = [task for _, tasks in batches for task in tasks if not task.done()]
+            if len(waiting) < IN_HAND:
                 return
-            answer = poll.result()  # a failure goes to run(), which pauses and starts again
-            self.polls += 1
-            updates = answer.get("updates") or []
-            # A whole batch is handled before the marker moves past it.
-            await asyncio.gather(*(self._one(raw) for raw in updates))
-            if answer.get("marker") is not None and answer["marker"] != marker:
-                marker = int(answer["marker"])
-                await self._keep(bot_id, marker)
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
 
 
 async def subscribe(session: MaxSession, url: str, secret: str) -> None:
