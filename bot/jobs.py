@@ -9,13 +9,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
-from models import Meeting, ProcessedUpdate
+from models import MaxMessage, Meeting, ProcessedUpdate, User
 from services import deadlines, meetings, outbox
 from services.clock import Clock
 from services.deadlines import Buttons
@@ -48,11 +48,23 @@ class DailyPlanner:
                           replace_existing=True, coalesce=True, max_instances=1)
         scheduler.add_job(self.prune_outbox, "interval", hours=1, id="prune-outbox",
                           replace_existing=True, coalesce=True, max_instances=1)
+        scheduler.add_job(self.forget_erased_max_messages, "interval", hours=1,
+                          id="forget-erased-max-messages", replace_existing=True,
+                          coalesce=True, max_instances=1)
 
     async def forget_old_updates(self) -> int:
         async with self.sessionmaker.begin() as session:
             result = await session.execute(delete(ProcessedUpdate).where(
                 ProcessedUpdate.processed_at < self.clock.now() - KEEP_PROCESSED))
+        return result.rowcount
+
+    async def forget_erased_max_messages(self) -> int:
+        """The ids of MAX messages sent to somebody who is no longer there: /delete_me erases
+        theirs, but its goodbye is kept after the erasure (bot.max.message_ids)."""
+        async with self.sessionmaker.begin() as session:
+            result = await session.execute(delete(MaxMessage).where(
+                MaxMessage.chat_id > 0,
+                MaxMessage.chat_id.not_in(select(User.telegram_id))))
         return result.rowcount
 
     async def prune_outbox(self) -> int:

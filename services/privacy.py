@@ -18,6 +18,7 @@ from models import (
     ConsentText,
     FsmRecord,
     Invite,
+    MaxMessage,
     Meeting,
     MunicipalCoordinator,
     Municipality,
@@ -247,6 +248,8 @@ async def erase(session: AsyncSession, user: User, surveys: Surveys,
                           .values(text=None, reported_at=func.coalesce(Campaign.reported_at,
                                                                        now)))
     await session.execute(delete(FsmRecord).where(FsmRecord.key.contains(f":{telegram_id}:")))
+    # Which of the bot's MAX messages went to them (DailyPlanner sweeps the goodbye's later).
+    await session.execute(delete(MaxMessage).where(MaxMessage.chat_id == telegram_id))
     await session.execute(delete(SchoolCurator).where(SchoolCurator.user_id == user.id))
     await session.execute(delete(MunicipalCoordinator)
                           .where(MunicipalCoordinator.user_id == user.id))

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.factory import build_app
 from bot.max.receiving import feed
 from domain.messengers import Messenger, from_max, messenger_of
-from models import OutboxMessage, User
+from models import MaxMessage, OutboxMessage, User
 from tests.conftest import FakeTime, Running
 from tests.flows import active_pair, propose_meeting, the_pair
 from tests.max_inprocess import MaxChatter, two_channel_bot
@@ -35,6 +35,11 @@ class TwoChannels(Running):
         self.outbox = app.outbox_worker(self.bot, sleep=self.time.sleep,
                                         monotonic=self.time.monotonic)
         self.outbox.auto_kick = False
+
+    async def stop(self) -> None:
+        # Its MAX client first: the message ids it still keeps need the database.
+        await self.bot.session.close()
+        await super().stop()
 
     def person(self, user_id: int = 1001, language_code: str = "ru",
                **kwargs) -> Person | MaxChatter:
@@ -164,6 +169,15 @@ async def test_mydata_and_delete_me_in_max(two_channels) -> None:
         assert await session.scalar(select(User).where(
             User.telegram_id == from_max(200))) is None
     assert "Наставляемая 0" not in petr.last.text
+
+    # Which of the bot's MAX messages went to her goes too: what the erasure found at once,
+    # the goodbye, kept after it, at the planner's next sweep.
+    await running.bot.session.max.message_ids.close()
+    planner = running.app.daily_planner(running.outbox)
+    assert await planner.forget_erased_max_messages() >= 1  # at least the goodbye
+    async with running.session() as session:
+        assert await session.scalar(select(func.count()).select_from(MaxMessage).where(
+            MaxMessage.chat_id == from_max(200))) == 0
 
 
 async def test_a_long_text_goes_to_max_in_parts_within_its_limit(two_channels) -> None:
