@@ -141,12 +141,7 @@ async def receive(app, bot, settings: Settings) -> None:
             hooks = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
             await dispatcher.emit_startup(bot=bot, **hooks)
             try:
-                waiting = asyncio.ensure_future(stop.wait())
-                await asyncio.wait({waiting, *side}, return_when=asyncio.FIRST_COMPLETED)
-                waiting.cancel()
-                for task in side:
-                    if task.done() and not task.cancelled() and task.exception() is not None:
-                        raise task.exception()
+                await stop.wait()  # MAX's polling ends only then: it outlives its failures
             finally:
                 await dispatcher.emit_shutdown(bot=bot, **hooks)
     finally:

@@ -250,7 +250,7 @@ class TelegramRules(BaseRequestMiddleware):
     """
 
     def __init__(self, limits: TelegramLimits | None = None) -> None:
-        self.limits = limits or TelegramLimits()
+        self.limits = limits or MESSAGE_LIMITS[Messenger.TELEGRAM]
 
     async def __call__(self, make_request, bot: Bot, method: TelegramMethod[Any]) -> Any:
         limits = self.limits
@@ -354,12 +354,11 @@ class Delivery:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
-        self.limits = limits or Limits()
+        self.limits = limits or SENDING_LIMITS[Messenger.TELEGRAM]
         self.sleep = sleep
         self.limiters = {
-            messenger: RateLimiter(self.limits if messenger is Messenger.TELEGRAM else limits_,
-                                   sleep, monotonic)
-            for messenger, limits_ in SENDING_LIMITS.items()}
+            Messenger.TELEGRAM: RateLimiter(self.limits, sleep, monotonic),
+            Messenger.MAX: RateLimiter(SENDING_LIMITS[Messenger.MAX], sleep, monotonic)}
         self.limiter = self.limiters[Messenger.TELEGRAM]
         # Outermost: the parts of a long text each take their own slot.
         bot.session.middleware(TelegramRules())

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 import aiohttp
 from aiohttp import web
 
-from tests.standin_waiting import Waiting
+from tests.standin_server import StandInServer
 
 # Parameters that carry free text and must never be decoded as JSON, even if they look like it.
 TEXT_PARAMS = frozenset({"text", "caption", "description", "short_description", "query", "name",
@@ -302,7 +302,7 @@ def image_size(data: bytes) -> tuple[int, int] | None:
 
 
 @dataclass
-class BotAPIStandIn(Waiting):
+class BotAPIStandIn(StandInServer):
     max_poll_wait: float = 1.0
     # When set, any other token is refused with 401 Unauthorized.
     token: str | None = None
@@ -344,23 +344,11 @@ class BotAPIStandIn(Waiting):
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._news = asyncio.Condition()
-        app = web.Application(client_max_size=60 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]  # port 0: the OS picked a free one
-        self.base_url = f"http://{host}:{port}"
+        await self._serve("/bot{token}/{method}", self._handle)
 
     async def stop(self) -> None:
         await self._set_webhook(None)
-        self._poll_generation += 1  # end any long poll at once
-        await self._notify()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._shut_down()
 
     # -- what tests use --------------------------------------------------------------------
 
@@ -446,15 +434,6 @@ class BotAPIStandIn(Waiting):
                 for upload in request.files.values()]
 
     # -- the Bot API -----------------------------------------------------------------------
-
-    async def _notify(self) -> None:
-        if self._news is not None:
-            async with self._news:
-                self._news.notify_all()
-
-    def _notify_soon(self) -> None:
-        with contextlib.suppress(RuntimeError):  # no running loop: nobody can be waiting
-            asyncio.get_running_loop().create_task(self._notify())
 
     async def _read(self, request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
         raw: dict[str, Any] = dict(request.query)

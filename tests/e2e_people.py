@@ -109,19 +109,23 @@ class BotProcess:
         self.process = await start_bot(self.env, self.logs, f"{self.name}-{self.starts}",
                                        cwd=self.project)
 
-    async def ready(self, timeout: float = 40.0) -> None:  # noqa: ASYNC109
-        """Wait until this process polls for updates (migrated, menus registered)."""
+    @staticmethod
+    def listens(request: Any) -> bool:
+        """Whether this request to the stand-in shows the bot taking updates."""
+        return request.method == "getUpdates"
 
-        def polling() -> bool:
-            if not self.running:
-                return True
-            return any(r.method == "getUpdates" and r.seq > self.started_seq
-                       for r in reversed(self.standin.requests[-50:]))
+    async def ready(self, timeout: float = 40.0) -> None:  # noqa: ASYNC109
+        """Wait until this process takes updates (migrated, menus registered)."""
+
+        def listening() -> bool:
+            return not self.running or any(
+                self.listens(r) and r.seq > self.started_seq
+                for r in reversed(self.standin.requests[-50:]))
 
         try:
-            await self.standin.wait_until(polling, timeout)
+            await self.standin.wait_until(listening, timeout)
         except TimeoutError:
-            raise AssertionError(f"the bot did not start polling within {timeout}s; "
+            raise AssertionError(f"the bot did not start taking updates within {timeout}s; "
                                  f"stderr:\n{self.stderr()[-3000:]}") from None
         if not self.running:
             raise AssertionError(f"the bot exited with {self.process.returncode}; "

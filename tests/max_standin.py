@@ -42,7 +42,7 @@ from aiohttp import web
 from tests.max_chats import Chat, ChatsMixin, dialog_id
 from tests.max_messages import Callback, MessagesMixin, Shown, Upload, now_ms
 from tests.max_rules import MaxError, bad_request, check_commands, int_query, json_object
-from tests.standin_waiting import Waiting
+from tests.standin_server import StandInServer
 
 SECRET = re.compile(r"[a-zA-Z0-9_-]{5,256}")
 RATE_LIMITED = {("POST", "/messages"), ("PUT", "/messages"), ("DELETE", "/messages"),
@@ -97,7 +97,7 @@ class Failure:
 
 
 @dataclass
-class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
+class MaxStandIn(MessagesMixin, ChatsMixin, StandInServer):
     token: str = "max-standin-token"
     bot_user_id: int = 900_000_001
     bot_name: str = "Stand-in bot"
@@ -159,26 +159,14 @@ class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._news = asyncio.Condition()
-        app = web.Application(client_max_size=60 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}"
+        await self._serve("/{tail:.*}", self._handle)
 
     async def stop(self) -> None:
         self.subscriptions.clear()
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             await asyncio.gather(self._webhook_task, return_exceptions=True)
-        self._poll_generation += 1  # any long poll ends at once
-        await self._notify()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._shut_down()
 
     # -- what tests use ----------------------------------------------------------------------
 
@@ -323,15 +311,6 @@ class MaxStandIn(MessagesMixin, ChatsMixin, Waiting):
         return f"{request.method} {request.path}"
 
     # -- the HTTP side -------------------------------------------------------------------------
-
-    async def _notify(self) -> None:
-        if self._news is not None:
-            async with self._news:
-                self._news.notify_all()
-
-    def _notify_soon(self) -> None:
-        with contextlib.suppress(RuntimeError):  # no running loop: nobody can be waiting
-            asyncio.get_running_loop().create_task(self._notify())
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path

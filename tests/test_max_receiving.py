@@ -5,7 +5,8 @@ MAX stand-in, with the fixtures of tests/test_max_session.py."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiogram import Dispatcher
 from aiogram.types import Message
@@ -40,6 +41,22 @@ def recording_dispatcher(handled: list[str], gate: asyncio.Event | None = None) 
         handled.append(message.text or "")
 
     return dispatcher
+
+
+@contextlib.asynccontextmanager
+async def webhook_client(standin: MaxStandIn, sessionmaker: async_sessionmaker,  # noqa: F811
+                         handled: list[str]) -> AsyncIterator[TestClient]:
+    """A client of the MAX webhook at /max, over a Dispatcher recording into `handled`."""
+    session = max_session(standin, sessionmaker)
+    bot = bot_over(Channels(None, session))
+    app = web.Application()
+    app.router.add_post("/max", webhook_handler(recording_dispatcher(handled), bot, session,
+                                                SECRET))
+    try:
+        async with TestClient(TestServer(app)) as client:
+            yield client
+    finally:
+        await bot.session.close()
 
 
 async def eventually(condition: Callable[[], Awaitable[bool]] | Callable[[], bool],
@@ -110,46 +127,31 @@ async def test_polling_handles_updates_and_resumes_after_a_crash_mid_batch(
 async def test_the_webhook_checks_its_secret_and_handles_updates(
         standin: MaxStandIn, sessionmaker: async_sessionmaker) -> None:  # noqa: F811
     handled: list[str] = []
-    session = max_session(standin, sessionmaker)
-    bot = bot_over(Channels(None, session))
-    app = web.Application()
-    app.router.add_post("/max", webhook_handler(recording_dispatcher(handled), bot, session,
-                                                SECRET))
     update = standin.push_message(ANNA, "hello")
-    try:
-        async with TestClient(TestServer(app)) as client:
-            assert (await client.post("/max", json=update)).status == 401
-            wrong = {SECRET_HEADER: "not-the-secret"}
-            assert (await client.post("/max", json=update, headers=wrong)).status == 401
-            right = {SECRET_HEADER: SECRET}
-            assert (await client.post("/max", data="{not json", headers=right)).status == 400
-            assert (await client.post("/max", json=[update], headers=right)).status == 400
-            assert handled == []
-            answer = await client.post("/max", json=update, headers=right)
-            assert answer.status == 200 and handled == ["hello"]
-            # Nothing to act on is confirmed all the same, or MAX would deliver it again.
-            edited = {**update, "update_type": "message_edited"}
-            assert (await client.post("/max", json=edited, headers=right)).status == 200
-            assert handled == ["hello"]
-    finally:
-        await bot.session.close()
+    async with webhook_client(standin, sessionmaker, handled) as client:
+        assert (await client.post("/max", json=update)).status == 401
+        wrong = {SECRET_HEADER: "not-the-secret"}
+        assert (await client.post("/max", json=update, headers=wrong)).status == 401
+        right = {SECRET_HEADER: SECRET}
+        assert (await client.post("/max", data="{not json", headers=right)).status == 400
+        assert (await client.post("/max", json=[update], headers=right)).status == 400
+        assert handled == []
+        answer = await client.post("/max", json=update, headers=right)
+        assert answer.status == 200 and handled == ["hello"]
+        # Nothing to act on is confirmed all the same, or MAX would deliver it again.
+        edited = {**update, "update_type": "message_edited"}
+        assert (await client.post("/max", json=edited, headers=right)).status == 200
+        assert handled == ["hello"]
 
 
 async def test_the_webhook_confirms_a_message_created_without_a_message(
         standin: MaxStandIn, sessionmaker: async_sessionmaker) -> None:  # noqa: F811
     # MAX sometimes sends one (aiogram-max's notes); answered with an error, MAX would deliver
     # it again and again, and unsubscribe the bot after 8 hours of failures.
-    session = max_session(standin, sessionmaker)
-    bot = bot_over(Channels(None, session))
-    app = web.Application()
-    app.router.add_post("/max", webhook_handler(recording_dispatcher([]), bot, session, SECRET))
     bare = {"update_type": "message_created", "timestamp": 1785182044286, "user_locale": "ru"}
-    try:
-        async with TestClient(TestServer(app)) as client:
-            answer = await client.post("/max", json=bare, headers={SECRET_HEADER: SECRET})
-            assert answer.status == 200
-    finally:
-        await bot.session.close()
+    async with webhook_client(standin, sessionmaker, []) as client:
+        answer = await client.post("/max", json=bare, headers={SECRET_HEADER: SECRET})
+        assert answer.status == 200
 
 
 async def test_polling_outlasts_failures_of_max_and_of_the_database(
@@ -197,19 +199,11 @@ async def test_the_webhook_confirms_an_update_it_cannot_read(
     """Refused, it would come back on every retry for 8 hours and get the webhook unsubscribed:
     logged and confirmed; nothing is handled."""
     handled: list[str] = []
-    session = max_session(standin, sessionmaker)
-    bot = bot_over(Channels(None, session))
-    app = web.Application()
-    app.router.add_post("/max", webhook_handler(recording_dispatcher(handled), bot, session,
-                                                SECRET))
     broken = standin.push_message(ANNA, "hello")
     del broken["message"]["body"]["mid"]
-    try:
-        async with TestClient(TestServer(app)) as client:
-            answer = await client.post("/max", json=broken, headers={SECRET_HEADER: SECRET})
-            assert answer.status == 200 and handled == []
-    finally:
-        await bot.session.close()
+    async with webhook_client(standin, sessionmaker, handled) as client:
+        answer = await client.post("/max", json=broken, headers={SECRET_HEADER: SECRET})
+        assert answer.status == 200 and handled == []
 
 
 async def test_a_slow_update_holds_up_nobody_else(

@@ -137,10 +137,10 @@ class Numbers:
         self.given[mid] = (chat, seq)
 
 
-async def translated(update: dict[str, Any], bot_id: int = AGM_BOT_ID,
+def translated(update: dict[str, Any], bot_id: int = AGM_BOT_ID,
                      numbers: Numbers | None = None) -> dict[str, Any]:
     """The Telegram-shaped update, which must be one aiogram accepts."""
-    shaped = await UpdateTranslator(numbers or Numbers(), bot_id).translate(
+    shaped = UpdateTranslator(numbers or Numbers(), bot_id).translate(
         copy.deepcopy(update))
     assert shaped is not None
     Update.model_validate(shaped)
@@ -152,7 +152,7 @@ async def translated(update: dict[str, Any], bot_id: int = AGM_BOT_ID,
 
 async def test_a_dialog_message_is_a_private_message_from_its_sender() -> None:
     numbers = Numbers()
-    message = (await translated(DIALOG_MESSAGE, numbers=numbers))["message"]
+    message = (translated(DIALOG_MESSAGE, numbers=numbers))["message"]
     # recipient.user_id is the bot: the chat is the sender's, by their MAX address.
     assert message["chat"]["id"] == from_max(AGM_PERSON_ID) != from_max(AGM_BOT_ID)
     assert message["chat"]["type"] == "private"
@@ -171,7 +171,7 @@ async def test_a_dialog_message_is_a_private_message_from_its_sender() -> None:
 async def test_a_command_gets_its_bot_command_entity(text: str, command: str) -> None:
     update = copy.deepcopy(DIALOG_MESSAGE)
     update["message"]["body"]["text"] = text
-    shaped = await translated(update)
+    shaped = translated(update)
     assert shaped["message"]["entities"] == [
         {"type": "bot_command", "offset": 0, "length": len(command)}]
     parsed = Update.model_validate(shaped).message
@@ -180,13 +180,13 @@ async def test_a_command_gets_its_bot_command_entity(text: str, command: str) ->
 
 async def test_the_language_is_the_locale_without_its_region() -> None:
     update = {**DIALOG_MESSAGE, "user_locale": "en-US"}
-    assert (await translated(update))["message"]["from"]["language_code"] == "en"
+    assert (translated(update))["message"]["from"]["language_code"] == "en"
     update.pop("user_locale")
-    assert "language_code" not in (await translated(update))["message"]["from"]
+    assert "language_code" not in (translated(update))["message"]["from"]
 
 
 async def test_a_group_message_is_in_a_negative_group_address() -> None:
-    message = (await translated(GROUP_MESSAGE))["message"]
+    message = (translated(GROUP_MESSAGE))["message"]
     assert message["chat"]["id"] == from_max(GO_GROUP_ID) < -MAX_SHIFT
     assert message["chat"]["type"] == "group"
     assert message["from"]["id"] == from_max(GO_PERSON_ID)
@@ -197,13 +197,13 @@ async def test_a_group_message_is_in_a_negative_group_address() -> None:
 async def test_a_channel_post_is_not_handled() -> None:
     update = copy.deepcopy(GROUP_MESSAGE)
     update["message"]["recipient"]["chat_type"] = "channel"
-    assert await UpdateTranslator(Numbers(), AGM_BOT_ID).translate(update) is None
+    assert UpdateTranslator(Numbers(), AGM_BOT_ID).translate(update) is None
 
 
 async def test_a_message_created_without_a_message_is_not_handled() -> None:
     # AGM: MAX (rarely) sends message_created without `message`; it must be skipped.
     update = {"timestamp": 1785182044286, "user_locale": "ru", "update_type": "message_created"}
-    assert await UpdateTranslator(Numbers(), AGM_BOT_ID).translate(update) is None
+    assert UpdateTranslator(Numbers(), AGM_BOT_ID).translate(update) is None
 
 
 @pytest.mark.parametrize("update", [MESSAGE_EDITED, MESSAGE_REMOVED, DIALOG_MUTED,
@@ -211,7 +211,7 @@ async def test_a_message_created_without_a_message_is_not_handled() -> None:
                          ids=["message_edited", "message_removed", "dialog_muted",
                               "bot_added_to_a_channel"])
 async def test_what_the_bot_does_not_act_on_is_none(update: dict[str, Any]) -> None:
-    assert await UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update)) is None
+    assert UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update)) is None
 
 
 # -- presses
@@ -219,7 +219,7 @@ async def test_what_the_bot_does_not_act_on_is_none(update: dict[str, Any]) -> N
 
 async def test_a_press_is_a_callback_query_in_the_pressers_dialog() -> None:
     numbers = Numbers()
-    query = (await translated(CALLBACK, numbers=numbers))["callback_query"]
+    query = (translated(CALLBACK, numbers=numbers))["callback_query"]
     assert query["id"] == "max:cb-live-1"
     assert query["data"] == "accept:1"
     assert query["from"]["id"] == from_max(AGM_PERSON_ID)
@@ -235,7 +235,7 @@ async def test_a_press_is_a_callback_query_in_the_pressers_dialog() -> None:
 
 
 async def test_a_press_under_a_deleted_message_has_no_message() -> None:
-    query = (await translated({**CALLBACK, "message": None}))["callback_query"]
+    query = (translated({**CALLBACK, "message": None}))["callback_query"]
     assert "message" not in query
     assert query["id"] == "max:cb-live-1" and query["data"] == "accept:1"
 
@@ -244,7 +244,7 @@ async def test_a_press_under_a_deleted_message_has_no_message() -> None:
 
 
 async def test_start_without_a_deep_link_is_the_start_command() -> None:
-    message = (await translated(BOT_STARTED))["message"]
+    message = (translated(BOT_STARTED))["message"]
     assert message["text"] == "/start"
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
     assert message["chat"]["id"] == message["from"]["id"] == from_max(GO_PERSON_ID)
@@ -253,7 +253,7 @@ async def test_start_without_a_deep_link_is_the_start_command() -> None:
 
 
 async def test_start_with_a_deep_link_carries_its_payload() -> None:
-    message = (await translated(BOT_STARTED_WITH_PAYLOAD))["message"]
+    message = (translated(BOT_STARTED_WITH_PAYLOAD))["message"]
     assert message["text"] == "/start any data meaningful to bot"
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
     assert message["from"]["first_name"] == "Boris"
@@ -265,7 +265,7 @@ async def test_start_with_a_deep_link_carries_its_payload() -> None:
                          ids=["bot_added", "bot_removed"])
 async def test_the_bot_added_or_removed_is_its_group_membership(
         update: dict[str, Any], before: str, after: str) -> None:
-    member = (await translated(update))["my_chat_member"]
+    member = (translated(update))["my_chat_member"]
     assert member["chat"]["id"] == from_max(GO_GROUP_ID)
     assert member["chat"]["type"] == "group"
     assert member["from"]["id"] == from_max(GO_PERSON_ID)
@@ -275,7 +275,7 @@ async def test_the_bot_added_or_removed_is_its_group_membership(
 
 
 async def test_the_bot_stopped_is_the_bot_kicked_from_the_dialog() -> None:
-    shaped = await translated(BOT_STOPPED)
+    shaped = translated(BOT_STOPPED)
     member = Update.model_validate(shaped).my_chat_member
     assert member.chat.id == from_max(GO_PERSON_ID) and member.chat.type == "private"
     assert member.old_chat_member.status == "member"
@@ -283,7 +283,7 @@ async def test_the_bot_stopped_is_the_bot_kicked_from_the_dialog() -> None:
 
 
 async def test_a_person_added_to_a_group_is_a_new_chat_member() -> None:
-    message = (await translated(USER_ADDED))["message"]
+    message = (translated(USER_ADDED))["message"]
     assert message["chat"]["id"] == from_max(GO_GROUP_ID)
     assert [person["id"] for person in message["new_chat_members"]] == [from_max(234567890)]
 
@@ -295,9 +295,9 @@ async def test_a_person_added_to_a_group_is_a_new_chat_member() -> None:
 async def test_the_same_event_twice_gets_the_same_update_id_past_telegrams(
         update: dict[str, Any]) -> None:
     # Not validated here: whether aiogram accepts each shape is tested above.
-    first = await UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update))
+    first = UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update))
     # Another process (a restart, a second replica) with its own numbering.
-    again = await UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update))
+    again = UpdateTranslator(Numbers(), AGM_BOT_ID).translate(copy.deepcopy(update))
     assert first is not None and again is not None
     assert first["update_id"] == again["update_id"]
     assert MAX_UPDATE_IDS <= first["update_id"] < 1 << 63
@@ -311,7 +311,7 @@ async def test_different_events_get_different_update_ids() -> None:
     started_later = {**BOT_STARTED, "timestamp": BOT_STARTED["timestamp"] + 1}
     events = [DIALOG_MESSAGE, other_message, GROUP_MESSAGE, CALLBACK, other_press,
               BOT_STARTED, started_later, BOT_ADDED, BOT_REMOVED, USER_ADDED]
-    ids = [(await translated(event))["update_id"] for event in events]
+    ids = [(translated(event))["update_id"] for event in events]
     assert len(set(ids)) == len(ids)
 
 
@@ -358,7 +358,7 @@ def test_the_largest_max_ids_still_fit_64_bits() -> None:
 
 async def test_a_second_press_of_the_same_keyboard_is_not_a_redelivery() -> None:
     """MAX calls callback_id the keyboard's: two presses a moment apart are two updates."""
-    first = await translated(CALLBACK)
+    first = translated(CALLBACK)
     later = copy.deepcopy(CALLBACK)
     later["callback"]["timestamp"] += 1500
-    assert (await translated(later))["update_id"] != first["update_id"]
+    assert (translated(later))["update_id"] != first["update_id"]

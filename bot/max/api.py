@@ -69,8 +69,8 @@ class MaxApi:
         return await self._request(
             method, self.base_url + path, timeout, params=query,
             data=None if body is None else json.dumps(body, ensure_ascii=False),
-            headers={"Authorization": self.token} if body is None else {
-                "Authorization": self.token, "Content-Type": "application/json"})
+            headers={"Authorization": self.token} | (
+                {} if body is None else {"Content-Type": "application/json"}))
 
     async def upload(self, url: str, filename: str, data: bytes,
                      timeout: float | None = None) -> Any:  # noqa: ASYNC109

@@ -12,11 +12,10 @@ import asyncio
 import logging
 from collections import OrderedDict
 
-from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from models.db import insert_unless_present
 from models.max_channel import MaxMessage
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,8 @@ class MessageIds:
             rows, self._unsaved = self._unsaved, []
             try:
                 async with self.sessionmaker.begin() as session:
-                    await session.execute(_insert_new(session.bind.dialect.name), [
+                    await session.execute(insert_unless_present(
+                        session, MaxMessage, ("chat_id", "seq")), [
                         {"chat_id": chat, "seq": seq, "mid": mid} for chat, seq, mid in rows])
                 attempts = 0
             except Exception as error:
@@ -77,10 +77,3 @@ class MessageIds:
         if self._saving is not None and not self._saving.done():
             await self._saving
 
-
-def _insert_new(dialect: str):
-    if dialect == "postgresql":
-        return postgresql_insert(MaxMessage).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(MaxMessage).on_conflict_do_nothing()
-    return insert(MaxMessage)

@@ -36,7 +36,7 @@ IN_HAND = 500
 
 async def translated(session: MaxSession, bot: Bot, raw: dict[str, Any]) -> Update | None:
     """A MAX update as aiogram's, or None when it is nothing the bot acts on."""
-    shaped = await (await session.translator()).translate(raw)
+    shaped = (await session.translator()).translate(raw)
     return None if shaped is None else Update.model_validate(shaped, context={"bot": bot})
 
 

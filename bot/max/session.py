@@ -60,7 +60,7 @@ from aiogram.types import (
 
 from bot.max.api import MaxApi, MaxError, MaxNetworkError
 from bot.max.message_ids import MessageIds
-from bot.max.updates import CALLBACK_PREFIX, UpdateTranslator, seconds, seq_at
+from bot.max.updates import CALLBACK_PREFIX, UpdateTranslator, first_name, number, seconds
 from domain.messengers import Messenger, from_max, messenger_of, to_max
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class MaxSession(BaseSession):
     async def introduce(self) -> dict[str, Any]:
         """Who the bot is in MAX (GET /me), asked once."""
         if self.me is None:
-            self.me = await self._call("GET", "/me")
+            self.me = await self.api.call("GET", "/me")
         return self.me
 
     async def translator(self) -> UpdateTranslator:
@@ -115,23 +115,19 @@ class MaxSession(BaseSession):
         except MaxNetworkError as error:
             raise TelegramNetworkError(method=method, message=str(error)) from None
 
-    async def _call(self, http: str, path: str, **kwargs: Any) -> Any:
-        return await self.api.call(http, path, **kwargs)
-
     # -- who the bot is
 
     async def _GetMe(self, bot: Bot, method: GetMe) -> User:
         me = await self.introduce()
         return User(id=from_max(int(me["user_id"])), is_bot=True,
-                    first_name=me.get("first_name") or me.get("name") or "bot",
-                    username=me.get("username"))
+                    first_name=first_name(me, "bot"), username=me.get("username"))
 
     async def _SetMyCommands(self, bot: Bot, method: SetMyCommands) -> bool:
         if getattr(method.scope, "chat_id", None) is not None:
             return True  # MAX has one menu for everybody: a curator's own menu is not set
         if method.language_code:
             return True  # nor one per language: the default language's menu stands
-        await self._call("PATCH", "/me/commands", body={"commands": [
+        await self.api.call("PATCH", "/me/commands", body={"commands": [
             {"name": command.command, "description": command.description}
             for command in method.commands]})
         return True
@@ -161,14 +157,14 @@ class MaxSession(BaseSession):
     async def _sent(self, bot: Bot, answer: dict[str, Any], chat_id: int) -> Message:
         message = answer.get("message") or {}
         body = message.get("body") or {}
-        number = int(body.get("seq") or seq_at(message.get("timestamp")))
         # Remembered without waiting for the database: nothing may fail once MAX has sent it.
-        self.message_ids.remember(int(chat_id), number, body["mid"], keep=True)
-        return _message(bot, int(chat_id), number, body.get("text"), message.get("timestamp"))
+        self.message_ids.remember(int(chat_id), number(message), body["mid"], keep=True)
+        return _message(bot, int(chat_id), number(message), body.get("text"),
+                        message.get("timestamp"))
 
     async def _post(self, bot: Bot, chat_id: int, body: dict[str, Any]) -> Message:
-        answer = await self._call("POST", "/messages", params=self._recipient(chat_id),
-                                  body=body)
+        answer = await self.api.call("POST", "/messages", params=self._recipient(chat_id),
+                                     body=body)
         return await self._sent(bot, answer, chat_id)
 
     async def _SendMessage(self, bot: Bot, method: SendMessage) -> Message:
@@ -184,39 +180,44 @@ class MaxSession(BaseSession):
                                      message="Bad Request: message to edit not found")
         return mid
 
-    async def _EditMessageText(self, bot: Bot, method: EditMessageText) -> Message:
-        body = self._text(bot, method)
+    async def _edit(self, bot: Bot, method: Any, body: dict[str, Any],
+                    text: str | None = None) -> Message:
+        """Change the message, answered as Telegram answers an edit: with the message."""
+        await self.api.call("PUT", "/messages", params={"message_id": await self._mid(method)},
+                            body=body)
+        return _message(bot, int(method.chat_id), int(method.message_id), text)
+
+    @staticmethod
+    def _keyboard_after_edit(markup: Any) -> list[dict[str, Any]]:
         # MAX keeps the attachments when none are given, and removes them on an empty list:
         # Telegram's edit without a keyboard removes it.
-        keyboard = keyboard_attachment(method.reply_markup)
-        body["attachments"] = [keyboard] if keyboard is not None else []
-        await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
-                         body=body)
-        return _message(bot, int(method.chat_id), int(method.message_id), method.text)
+        keyboard = keyboard_attachment(markup)
+        return [keyboard] if keyboard is not None else []
+
+    async def _EditMessageText(self, bot: Bot, method: EditMessageText) -> Message:
+        body = {**self._text(bot, method),
+                "attachments": self._keyboard_after_edit(method.reply_markup)}
+        return await self._edit(bot, method, body, method.text)
 
     async def _EditMessageReplyMarkup(self, bot: Bot,
                                       method: EditMessageReplyMarkup) -> Message:
-        keyboard = keyboard_attachment(method.reply_markup)
-        await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
-                         body={"attachments": [keyboard] if keyboard is not None else []})
-        return _message(bot, int(method.chat_id), int(method.message_id), None)
+        return await self._edit(
+            bot, method, {"attachments": self._keyboard_after_edit(method.reply_markup)})
 
     async def _EditMessageCaption(self, bot: Bot, method: EditMessageCaption) -> Message:
-        body = self._text(bot, method, "caption")
-        await self._call("PUT", "/messages", params={"message_id": await self._mid(method)},
-                         body=body)
-        return _message(bot, int(method.chat_id), int(method.message_id), None)
+        return await self._edit(bot, method, self._text(bot, method, "caption"))
 
     async def _DeleteMessage(self, bot: Bot, method: DeleteMessage) -> bool:
-        await self._call("DELETE", "/messages", params={"message_id": await self._mid(method)})
+        await self.api.call("DELETE", "/messages",
+                            params={"message_id": await self._mid(method)})
         return True
 
     async def _AnswerCallbackQuery(self, bot: Bot, method: AnswerCallbackQuery) -> bool:
         if not method.text:
             return True  # MAX refuses an answer with nothing in it, and needs none
         callback_id = method.callback_query_id.removeprefix(CALLBACK_PREFIX)
-        await self._call("POST", "/answers", params={"callback_id": callback_id},
-                         body={"notification": method.text})
+        await self.api.call("POST", "/answers", params={"callback_id": callback_id},
+                            body={"notification": method.text})
         return True
 
     async def _SendChatAction(self, bot: Bot, method: SendChatAction) -> bool:
@@ -224,11 +225,12 @@ class MaxSession(BaseSession):
 
     # -- files
 
-    async def _upload(self, bot: Bot, kind: str, file: InputFile | str) -> dict[str, Any]:
+    async def _upload(self, bot: Bot, method: Any, kind: str,
+                      file: InputFile | str) -> dict[str, Any]:
         if not isinstance(file, InputFile):
-            raise TelegramBadRequest(method=GetMe(), message="MAX takes files as uploads only")
+            raise TelegramBadRequest(method=method, message="MAX takes files as uploads only")
         data = b"".join([chunk async for chunk in file.read(bot)])
-        endpoint = await self._call("POST", "/uploads", params={"type": kind})
+        endpoint = await self.api.call("POST", "/uploads", params={"type": kind})
         uploaded = await self.api.upload(endpoint["url"], file.filename or "file", data)
         if kind == "image":
             return {"type": "image", "payload": {"photos": uploaded["photos"]}
@@ -245,19 +247,19 @@ class MaxSession(BaseSession):
                 await self.sleep(pause)
         raise AssertionError("unreachable")
 
-    async def _SendDocument(self, bot: Bot, method: SendDocument) -> Message:
+    async def _send_file(self, bot: Bot, method: SendDocument | SendPhoto, kind: str,
+                         file: InputFile | str) -> Message:
         body = self._text(bot, method, "caption")
-        body["attachments"] = [await self._upload(bot, "file", method.document)]
+        body["attachments"] = [await self._upload(bot, method, kind, file)]
         if (keyboard := keyboard_attachment(method.reply_markup)) is not None:
             body["attachments"].append(keyboard)
         return await self._post_attachment(bot, method.chat_id, body)
 
+    async def _SendDocument(self, bot: Bot, method: SendDocument) -> Message:
+        return await self._send_file(bot, method, "file", method.document)
+
     async def _SendPhoto(self, bot: Bot, method: SendPhoto) -> Message:
-        body = self._text(bot, method, "caption")
-        body["attachments"] = [await self._upload(bot, "image", method.photo)]
-        if (keyboard := keyboard_attachment(method.reply_markup)) is not None:
-            body["attachments"].append(keyboard)
-        return await self._post_attachment(bot, method.chat_id, body)
+        return await self._send_file(bot, method, "image", method.photo)
 
     # -- groups
 
@@ -268,15 +270,15 @@ class MaxSession(BaseSession):
                                             first_name="—"))
         chat_id = to_max(int(method.chat_id))
         user_id = to_max(int(method.user_id))
-        answer = await self._call("GET", f"/chats/{chat_id}/members",
-                                  params={"user_ids": [user_id]})
+        answer = await self.api.call("GET", f"/chats/{chat_id}/members",
+                                     params={"user_ids": [user_id]})
         members = answer.get("members") or []
-        user = User(id=int(method.user_id), is_bot=False, first_name="—")
         if not members:
-            return ChatMemberLeft(user=user)
+            return ChatMemberLeft(user=User(id=int(method.user_id), is_bot=False,
+                                            first_name="—"))
         member = members[0]
         user = User(id=int(method.user_id), is_bot=bool(member.get("is_bot")),
-                    first_name=member.get("first_name") or "—")
+                    first_name=first_name(member))
         if member.get("is_owner"):
             return ChatMemberOwner(user=user, is_anonymous=False)
         if member.get("is_admin"):

@@ -40,10 +40,15 @@ def language(locale: str | None) -> str | None:
     return locale.split("-")[0].lower() if locale else None
 
 
+def first_name(user: dict[str, Any], unnamed: str = "—") -> str:
+    # `name` is MAX's older field, still sent beside `first_name`.
+    return user.get("first_name") or user.get("name") or unnamed
+
+
 def person(user: dict[str, Any], locale: str | None = None) -> dict[str, Any]:
     """A MAX user as Telegram's User object."""
     shaped = {"id": from_max(int(user["user_id"])), "is_bot": bool(user.get("is_bot")),
-              "first_name": user.get("first_name") or user.get("name") or "—"}
+              "first_name": first_name(user)}
     if user.get("last_name"):
         shaped["last_name"] = user["last_name"]
     if user.get("username"):
@@ -60,7 +65,7 @@ def group(chat_id: int, title: str | None = None) -> dict[str, Any]:
 
 def private(user: dict[str, Any]) -> dict[str, Any]:
     shaped = {"id": from_max(int(user["user_id"])), "type": "private",
-              "first_name": user.get("first_name") or user.get("name") or "—"}
+              "first_name": first_name(user)}
     if user.get("username"):
         shaped["username"] = user["username"]
     return shaped
@@ -75,6 +80,11 @@ def seq_at(timestamp: int | None) -> int:
     """A number in a chat's `seq` order for an event at `timestamp` (ms): MAX's seq is its
     message's time in milliseconds times 65,536, and then some."""
     return int(timestamp or 0) << 16
+
+
+def number(message: dict[str, Any]) -> int:
+    """The number the handlers know a MAX message by: its `seq` in its chat."""
+    return int((message.get("body") or {}).get("seq") or seq_at(message.get("timestamp")))
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -92,14 +102,14 @@ class UpdateTranslator:
         self.remember = remember
         self.bot_user_id = bot_user_id
 
-    async def translate(self, update: dict[str, Any]) -> dict[str, Any] | None:
+    def translate(self, update: dict[str, Any]) -> dict[str, Any] | None:
         kind = update.get("update_type")
         handler = getattr(self, f"_{kind}", None)
         if handler is None:
             return None
-        return await handler(update)
+        return handler(update)
 
-    async def message(self, message: dict[str, Any], locale: str | None = None,
+    def message(self, message: dict[str, Any], locale: str | None = None,
                       dialog_with: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """A MAX message as Telegram's Message object (None for a channel post)."""
         recipient = message.get("recipient") or {}
@@ -117,10 +127,9 @@ class UpdateTranslator:
             chat = private({"user_id": with_user})
         else:
             chat = private(sender)
-        number = int(body.get("seq") or seq_at(message.get("timestamp")))
-        self.remember(chat["id"], number, body["mid"])
+        self.remember(chat["id"], number(message), body["mid"])
         shaped: dict[str, Any] = {
-            "message_id": number,
+            "message_id": number(message),
             "date": seconds(message.get("timestamp")),
             "chat": chat,
         }
@@ -134,16 +143,16 @@ class UpdateTranslator:
             shaped["contact"] = contact
         return shaped
 
-    async def _message_created(self, update: dict[str, Any]) -> dict[str, Any] | None:
+    def _message_created(self, update: dict[str, Any]) -> dict[str, Any] | None:
         if not update.get("message"):
             return None  # MAX sometimes sends one without its message: nothing to handle
-        message = await self.message(update["message"], update.get("user_locale"))
+        message = self.message(update["message"], update.get("user_locale"))
         if message is None or "from" not in message:
             return None
         return {"update_id": update_id("message", update["message"]["body"]["mid"]),
                 "message": message}
 
-    async def _message_callback(self, update: dict[str, Any]) -> dict[str, Any] | None:
+    def _message_callback(self, update: dict[str, Any]) -> dict[str, Any] | None:
         callback = update["callback"]
         query: dict[str, Any] = {
             "id": CALLBACK_PREFIX + callback["callback_id"],
@@ -153,7 +162,7 @@ class UpdateTranslator:
         if callback.get("payload") is not None:
             query["data"] = callback["payload"]
         if update.get("message"):
-            message = await self.message(update["message"], dialog_with=callback["user"])
+            message = self.message(update["message"], dialog_with=callback["user"])
             if message is not None:
                 query["message"] = message
         # A press is named by its callback_id with its moment and presser: MAX calls the id the
@@ -163,7 +172,7 @@ class UpdateTranslator:
                                        callback.get("payload")),
                 "callback_query": query}
 
-    async def _bot_started(self, update: dict[str, Any]) -> dict[str, Any]:
+    def _bot_started(self, update: dict[str, Any]) -> dict[str, Any]:
         user = update["user"]
         text = "/start" + (f" {update['payload']}" if update.get("payload") else "")
         key = ("started", user["user_id"], update.get("timestamp"))
@@ -193,20 +202,20 @@ class UpdateTranslator:
             },
         }
 
-    async def _bot_added(self, update: dict[str, Any]) -> dict[str, Any] | None:
+    def _bot_added(self, update: dict[str, Any]) -> dict[str, Any] | None:
         if update.get("is_channel"):
             return None
         return self._membership(update, group(update["chat_id"]), "left", "member")
 
-    async def _bot_removed(self, update: dict[str, Any]) -> dict[str, Any] | None:
+    def _bot_removed(self, update: dict[str, Any]) -> dict[str, Any] | None:
         if update.get("is_channel"):
             return None
         return self._membership(update, group(update["chat_id"]), "member", "left")
 
-    async def _bot_stopped(self, update: dict[str, Any]) -> dict[str, Any]:
+    def _bot_stopped(self, update: dict[str, Any]) -> dict[str, Any]:
         return self._membership(update, private(update["user"]), "member", "kicked")
 
-    async def _members(self, update: dict[str, Any], field: str) -> dict[str, Any] | None:
+    def _members(self, update: dict[str, Any], field: str) -> dict[str, Any] | None:
         if update.get("is_channel"):
             return None
         key = (update["update_type"], update["chat_id"], update["user"]["user_id"],
@@ -221,11 +230,11 @@ class UpdateTranslator:
         }
         return {"update_id": update_id(*key), "message": shaped}
 
-    async def _user_added(self, update: dict[str, Any]) -> dict[str, Any] | None:
-        return await self._members(update, "new_chat_members")
+    def _user_added(self, update: dict[str, Any]) -> dict[str, Any] | None:
+        return self._members(update, "new_chat_members")
 
-    async def _user_removed(self, update: dict[str, Any]) -> dict[str, Any] | None:
-        return await self._members(update, "left_chat_member")
+    def _user_removed(self, update: dict[str, Any]) -> dict[str, Any] | None:
+        return self._members(update, "left_chat_member")
 
 
 def _contact(attachments: Any) -> dict[str, Any] | None:
