@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
-from tests.bot_api_standin import BotAPIStandIn
+from bot.demo.telegram_api import LocalBotAPI
 from tests.e2e_people import BotProcess, Person
 
 FIRST_ID = 700_000
@@ -68,7 +68,7 @@ async def main(count: int, against: Path | None) -> None:
 
 
 async def burst(count: int, project: Path) -> None:
-    standin = BotAPIStandIn()
+    standin = LocalBotAPI()
     await standin.start()
     with tempfile.TemporaryDirectory() as folder:
         logs = Path(folder)

@@ -60,9 +60,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
+from bot.demo.telegram_api import LocalBotAPI
 from domain import answering
 from domain.questionnaire import Catalog, Question, QuestionType
-from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import (
     PROGRESS,
     TEACHER_MENTEE,
@@ -222,7 +222,7 @@ class Bench:
         self.questions = list(self.questionnaire.questions)
         self.screen = Screen(self.questionnaire)
         self.database = Database(logs, database_url)
-        self.standin = BotAPIStandIn()
+        self.standin = LocalBotAPI()
         self.project = project
         self.bot: BotProcess | None = None
         self.totals = Totals()

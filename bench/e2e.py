@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.burst import percentile
 from bot.config import PROJECT_ROOT
-from tests.bot_api_standin import BotAPIStandIn
+from bot.demo.telegram_api import LocalBotAPI
 from tests.e2e_people import FAKE_TOKEN, BotProcess, Person, _die_with_parent, bot_env
 
 FIRST_ID = 800_000
@@ -39,7 +39,7 @@ async def loop(person: Person, rounds: int, latencies: list[float]) -> None:
         latencies.append(time.monotonic() - started)
 
 
-async def crowd(standin: BotAPIStandIn, people: int, rounds: int) -> tuple[float, list[float]]:
+async def crowd(standin: LocalBotAPI, people: int, rounds: int) -> tuple[float, list[float]]:
     persons = [Person(standin, FIRST_ID + index, f"Участник {index}") for index in range(people)]
     latencies: list[float] = []
     started = time.monotonic()
@@ -48,7 +48,7 @@ async def crowd(standin: BotAPIStandIn, people: int, rounds: int) -> tuple[float
 
 
 async def ours(people: int, rounds: int) -> tuple[float, list[float]]:
-    standin = BotAPIStandIn()
+    standin = LocalBotAPI()
     await standin.start()
     with tempfile.TemporaryDirectory() as folder:
         logs = Path(folder)
@@ -63,7 +63,7 @@ async def ours(people: int, rounds: int) -> tuple[float, list[float]]:
 
 
 async def bare(people: int, rounds: int) -> tuple[float, list[float]]:
-    standin = BotAPIStandIn()
+    standin = LocalBotAPI()
     await standin.start()
     env = bot_env(BOT_TOKEN=FAKE_TOKEN, TELEGRAM_API_URL=standin.base_url,
                   PYTHONPATH=str(PROJECT_ROOT))

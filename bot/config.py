@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # Telegram's token; MAX's. Either switches its messenger on; with both, one deployment
-    # serves both from the same database.
+    # serves both from the same database; with neither, the local demo runs.
     bot_token: str | None = None
     max_token: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     max_webhook_url: str | None = None
     max_webhook_secret: str | None = None
     content_dir: Path = PROJECT_ROOT / "content"
+    # Where the demo's page is served (`python -m bot demo`, or no token set).
+    demo_host: str = "127.0.0.1"
+    demo_port: int = Field(default=8080, ge=0, le=65535)
+    # Where the demo keeps its database and its clock, apart from the real ones.
+    demo_dir: Path = PROJECT_ROOT / "data"
 
     @field_validator("bot_token")
     @classmethod
@@ -70,12 +75,10 @@ class Settings(BaseSettings):
                              "business platform (business.max.ru)")
         return value
 
-    @model_validator(mode="after")
-    def _a_messenger(self) -> Settings:
-        if self.bot_token is None and self.max_token is None:
-            raise ValueError("BOT_TOKEN is not set: put it in .env or the environment (see "
-                             ".env.example), or MAX_TOKEN for MAX")
-        return self
+    @property
+    def messengers(self) -> bool:
+        """A messenger is configured; without one `python -m bot` runs the local demo."""
+        return bool(self.bot_token or self.max_token)
 
     @field_validator("curator_ids", mode="before")
     @classmethod

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.demo.telegram_api import LocalBotAPI
 from bot.factory import App, build_app
 from services.clock import Clock
-from tests.bot_api_standin import BotAPIStandIn
 from tests.telegram import SESSIONS, TOKEN, Person, mocked_bot
 
 CURATOR_ID = 900
@@ -161,9 +161,9 @@ class ManualClock(Clock):
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
+async def standin() -> AsyncIterator[LocalBotAPI]:
     """A local Bot API stand-in for `python -m bot` run as a process."""
-    server = BotAPIStandIn()
+    server = LocalBotAPI()
     await server.start()
     yield server
     await server.stop()

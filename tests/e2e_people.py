@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.demo.telegram_api import LocalBotAPI, Shown
 from domain.questionnaire import Question, Questionnaire
-from tests.bot_api_standin import BotAPIStandIn, Shown
 
 FAKE_TOKEN = "123456:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 SCHOOL = "МОУ СОШ №1"
@@ -64,12 +64,13 @@ def _die_with_parent() -> None:
 
 
 async def start_bot(env: dict[str, str], logs: Path, name: str = "bot",
-                    cwd: Path = PROJECT_ROOT) -> asyncio.subprocess.Process:
+                    cwd: Path = PROJECT_ROOT, args: tuple[str, ...] = ()
+                    ) -> asyncio.subprocess.Process:
     """`python -m bot` with its output in `logs`/<name>.stdout and <name>.stderr."""
     with (logs / f"{name}.stdout").open("wb") as stdout, \
             (logs / f"{name}.stderr").open("wb") as stderr:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
+            sys.executable, "-m", "bot", *args, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=stdout, stderr=stderr,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
@@ -77,7 +78,7 @@ async def start_bot(env: dict[str, str], logs: Path, name: str = "bot",
 class BotProcess:
     """`python -m bot` against the stand-in; each start logs to <name>-<n>.stderr."""
 
-    def __init__(self, standin: BotAPIStandIn, logs: Path, name: str = "bot",
+    def __init__(self, standin: LocalBotAPI, logs: Path, name: str = "bot",
                  project: Path = PROJECT_ROOT, **settings: str) -> None:
         self.standin, self.logs, self.name, self.project = standin, logs, name, project
         settings = {"TIMEZONE": daytime_zone(), "BOT_TOKEN": FAKE_TOKEN,
@@ -231,7 +232,7 @@ class Chatter:
 class Person(Chatter):
     """Somebody in a private chat with the bot in Telegram, over HTTP."""
 
-    def __init__(self, standin: BotAPIStandIn, user_id: int, first_name: str = "Анна",
+    def __init__(self, standin: LocalBotAPI, user_id: int, first_name: str = "Анна",
                  language_code: str = "ru") -> None:
         self.standin = standin
         self.id = user_id

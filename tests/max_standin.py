@@ -39,10 +39,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.demo.local_server import LocalServer
 from tests.max_chats import Chat, ChatsMixin, dialog_id
 from tests.max_messages import Callback, MessagesMixin, Shown, Upload, now_ms
 from tests.max_rules import MaxError, bad_request, check_commands, int_query, json_object
-from tests.standin_server import StandInServer
 
 SECRET = re.compile(r"[a-zA-Z0-9_-]{5,256}")
 RATE_LIMITED = {("POST", "/messages"), ("PUT", "/messages"), ("DELETE", "/messages"),
@@ -97,7 +97,7 @@ class Failure:
 
 
 @dataclass
-class MaxStandIn(MessagesMixin, ChatsMixin, StandInServer):
+class MaxStandIn(MessagesMixin, ChatsMixin, LocalServer):
     token: str = "max-standin-token"
     bot_user_id: int = 900_000_001
     bot_name: str = "Stand-in bot"

@@ -39,9 +39,9 @@ from aiogram.types import (
     User,
 )
 
+from bot.demo.telegram_shapes import format_text
 from bot.unit_of_work import replied_before_commit
 from tests import telegram_rules
-from tests.bot_api_standin import format_text
 
 BOT_USER = User(id=42, is_bot=True, first_name="Mentoring bot", username="mentoring_test_bot")
 TOKEN = "4200:TEST-token-for-the-mocked-session-abcdefgh"

@@ -29,7 +29,7 @@ from aiogram.methods import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from tests.bot_api_standin import BotAPIError, _HtmlText, utf16_length
+from bot.demo.telegram_shapes import BotAPIError, _HtmlText, utf16_length
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

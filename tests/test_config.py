@@ -33,8 +33,6 @@ def test_values_from_the_environment(monkeypatch):
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    ({}, "BOT_TOKEN is not set"),
-    ({"bot_token": ""}, "BOT_TOKEN is not set"),
     ({"bot_token": "nonsense"}, "BOT_TOKEN looks malformed"),
     ({"bot_token": TOKEN, "curator_ids": "12,abc"}, "CURATOR_IDS must be comma-separated"),
     ({"bot_token": TOKEN, "timezone": "Mars/Olympus"}, "TIMEZONE unknown time zone"),
@@ -68,3 +66,11 @@ def test_max_alone_both_messengers_and_curators_in_max(monkeypatch):
     assert alone.curator_ids == frozenset({from_max(67890), 12})
     both = settings(bot_token=TOKEN, max_token=MAX_TOKEN)
     assert (both.bot_token, both.max_token) == (TOKEN, MAX_TOKEN)
+
+
+@pytest.mark.parametrize("values", [{}, {"bot_token": "", "max_token": " "}])
+def test_no_token_means_the_demo(monkeypatch, values):
+    for name in ("BOT_TOKEN", "MAX_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert not load_settings(_env_file=None, **values).messengers
+    assert load_settings(_env_file=None, bot_token=TOKEN).messengers

@@ -29,9 +29,9 @@ from aiohttp import web
 from openpyxl import Workbook, load_workbook
 
 from bot.config import PROJECT_ROOT
+from bot.demo.telegram_api import LocalBotAPI, Recorded
 from domain.questionnaire import Catalog
 from handlers.callbacks import Consent
-from tests.bot_api_standin import BotAPIStandIn, Recorded
 from tests.e2e_people import (
     FAKE_TOKEN,
     PUPIL_MENTEE,
@@ -59,7 +59,7 @@ def to_user(method: str, containing: str) -> Callable[[Recorded], bool]:
     return matches
 
 
-async def test_start_consent_role_then_sigint(standin: BotAPIStandIn, tmp_path: Path) -> None:
+async def test_start_consent_role_then_sigint(standin: LocalBotAPI, tmp_path: Path) -> None:
     database = tmp_path / "e2e.sqlite3"
     env = bot_env(BOT_TOKEN=FAKE_TOKEN, TELEGRAM_API_URL=standin.base_url,
                   DATABASE_URL=f"sqlite+aiosqlite:///{database}", REDIS_URL="")
@@ -128,10 +128,11 @@ async def test_start_consent_role_then_sigint(standin: BotAPIStandIn, tmp_path: 
     assert rows[0][1] is not None
 
 
-async def run_to_exit(env: dict[str, str], logs: Path, name: str) -> tuple[int, str]:
+async def run_to_exit(env: dict[str, str], logs: Path, name: str,
+                      *args: str) -> tuple[int, str]:
     # Run outside the project folder so that a developer's .env does not supply a token.
     env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
-    process = await start_bot(env, logs, name, cwd=logs)
+    process = await start_bot(env, logs, name, cwd=logs, args=args)
     try:
         # A guard against a hang, not a timing: importing alone takes seconds on a busy machine.
         code = await asyncio.wait_for(process.wait(), 60.0)
@@ -143,15 +144,16 @@ async def run_to_exit(env: dict[str, str], logs: Path, name: str) -> tuple[int, 
 
 
 async def test_bad_token_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
-    # Both at once: most of each run is importing aiogram.
-    unset, malformed = await asyncio.gather(
-        run_to_exit(bot_env(), tmp_path, "unset"),
-        run_to_exit(bot_env(BOT_TOKEN="nonsense"), tmp_path, "malformed"))
-    for case, (code, stderr) in {"unset": unset, "malformed": malformed}.items():
+    # Both at once: most of each run is importing aiogram. (No token at all runs the demo.)
+    malformed, fresh = await asyncio.gather(
+        run_to_exit(bot_env(BOT_TOKEN="nonsense"), tmp_path, "malformed"),
+        run_to_exit(bot_env(BOT_TOKEN=FAKE_TOKEN), tmp_path, "fresh", "--fresh"))
+    for case, (code, stderr), starts in (("malformed", malformed, "error: BOT_TOKEN"),
+                                         ("fresh", fresh, "error: --fresh starts the demo")):
         assert code == 2, (case, stderr)
         assert "Traceback" not in stderr, (case, stderr)
         lines = stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: BOT_TOKEN"), (case, stderr)
+        assert len(lines) == 1 and lines[0].startswith(starts), (case, stderr)
 
 
 async def test_unreachable_telegram_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
@@ -173,7 +175,7 @@ async def test_unreachable_telegram_is_one_line_and_exit_code_1(tmp_path: Path) 
 # -- the stand-in answers in Telegram's shapes (parsed by aiogram's own models) -------------
 
 
-def standin_bot(standin: BotAPIStandIn) -> Bot:
+def standin_bot(standin: LocalBotAPI) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(standin.base_url))
     return Bot(FAKE_TOKEN, session=session,
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
@@ -189,7 +191,7 @@ def xlsx_bytes(*rows: tuple) -> bytes:
 
 
 async def test_standin_messages_files_and_errors_in_telegrams_shapes(
-        standin: BotAPIStandIn) -> None:
+        standin: LocalBotAPI) -> None:
     bot = standin_bot(standin)
     anna = Person(standin, USER_ID)
     try:
@@ -268,7 +270,7 @@ async def test_standin_messages_files_and_errors_in_telegrams_shapes(
 
 
 async def test_standin_redelivers_until_confirmed_and_posts_to_a_webhook(
-        standin: BotAPIStandIn) -> None:
+        standin: LocalBotAPI) -> None:
     bot = standin_bot(standin)
     anna = Person(standin, USER_ID)
     received: list[tuple[dict, str | None]] = []
@@ -388,7 +390,7 @@ def rows_of(database: Path, sql: str, *args: object) -> list[tuple]:
 
 
 async def test_people_over_http_then_a_sigkill_mid_questionnaire(
-        standin: BotAPIStandIn, tmp_path: Path) -> None:
+        standin: LocalBotAPI, tmp_path: Path) -> None:
     database = tmp_path / "people.sqlite3"
     bot = BotProcess(standin, tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{database}",
                      CURATOR_IDS=str(CURATOR_ID))

@@ -32,7 +32,7 @@ def test_only_the_factory_wires_handlers_into_bot():
 
 
 def test_handlers_need_no_app_level_module_of_bot():
-    wiring = {"bot.factory", "bot.jobs", "bot.__main__"}
+    wiring = {"bot.factory", "bot.jobs", "bot.running", "bot.__main__"}
     assert {path: hits & wiring for path, hits in importing("handlers", "bot").items()
             if hits & wiring} == {}
 

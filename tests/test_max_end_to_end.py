@@ -15,9 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.config import PROJECT_ROOT
+from bot.demo.telegram_api import LocalBotAPI
 from domain.messengers import Messenger, from_max, messenger_of
 from domain.questionnaire import Catalog
-from tests.bot_api_standin import BotAPIStandIn
 from tests.e2e_people import (
     FAKE_TOKEN,
     TEACHER_MENTEE,
@@ -157,7 +157,7 @@ async def test_a_curator_and_pupils_in_max(max_standin: MaxStandIn, tmp_path: Pa
     assert addresses == {from_max(person.id) for person in (curator, masha, kolya)}
 
 
-async def test_telegram_and_max_in_one_process(max_standin: MaxStandIn, standin: BotAPIStandIn,
+async def test_telegram_and_max_in_one_process(max_standin: MaxStandIn, standin: LocalBotAPI,
                                                tmp_path: Path) -> None:
     """Both tokens: one process polls both messengers into one database. A pupil in Telegram
     and a pupil in MAX pair themselves with the invitation's code; the consent requests and the

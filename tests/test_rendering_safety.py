@@ -9,8 +9,8 @@ import pytest
 from aiogram.methods import SendPhoto
 from sqlalchemy import select
 
+from bot.demo.telegram_shapes import format_text
 from models import OutboxMessage
-from tests.bot_api_standin import format_text
 from tests.flows import (
     TEACHER_MENTEE,
     TEACHER_MENTOR,

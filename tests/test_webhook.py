@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.bot_api_standin import BotAPIStandIn
+from bot.demo.telegram_api import LocalBotAPI
 from tests.e2e_people import (
     FAKE_TOKEN,
     TEACHER_MENTEE,
@@ -32,14 +32,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def webhook_bot(standin: BotAPIStandIn, logs: Path, database: str, name: str) -> BotProcess:
+def webhook_bot(standin: LocalBotAPI, logs: Path, database: str, name: str) -> BotProcess:
     port = free_port()
     return BotProcess(standin, logs, name=name, DATABASE_URL=database,
                       WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/{name}",
                       WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
 
 
-async def serving(bot: BotProcess, standin: BotAPIStandIn, timeout: float = 40.0) -> str:  # noqa: ASYNC109
+async def serving(bot: BotProcess, standin: LocalBotAPI, timeout: float = 40.0) -> str:  # noqa: ASYNC109
     """Wait until the process has set its webhook; its address."""
     url = bot.env["WEBHOOK_URL"]
 
@@ -148,7 +148,7 @@ async def test_once_stopping_new_requests_are_sent_back_and_those_in_hand_finish
     from aiohttp import web
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.__main__ import RequestsInHand
+    from bot.running import RequestsInHand
 
     requests = RequestsInHand(limit=3)
     release, all_in = asyncio.Event(), asyncio.Event()

@@ -1,7 +1,7 @@
-"""What the Telegram and the MAX stand-ins share: serving on a free local port, ending long
-polls when stopping, and how a test waits for what a stand-in was asked or shows. A stand-in
-keeps `requests`, and `_news` (an asyncio.Condition) is notified after every request and
-update."""
+"""What the local messenger servers share (Telegram's here, MAX's in the tests): serving on a
+free local port, ending long polls when stopping, and waiting for what a server was asked or
+shows. A server keeps `requests`, and `_news` (an asyncio.Condition) is notified after every
+request and update, which also moves `version` on (the demo's page waits for it)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from typing import Any
 from aiohttp import web
 
 
-class StandInServer:
+class LocalServer:
     requests: list[Any]
     _news: asyncio.Condition | None
     _runner: web.AppRunner | None
     _poll_generation: int
     base_url: str
+    version = 0
 
     @staticmethod
     def describe_request(request: Any) -> str:
@@ -45,9 +46,14 @@ class StandInServer:
             self._runner = None
 
     async def _notify(self) -> None:
+        self.version += 1
         if self._news is not None:
             async with self._news:
                 self._news.notify_all()
+
+    async def changed(self) -> None:
+        """Something outside the Bot API changed what is shown (the demo's people, its time)."""
+        await self._notify()
 
     def _notify_soon(self) -> None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody can be waiting

@@ -1,4 +1,5 @@
-"""A local stand-in for the Telegram Bot API, for running `python -m bot` as a real process.
+"""A local Telegram Bot API server: the demo's messenger (bot.demo) and the Telegram the
+end-to-end tests run `python -m bot` against.
 
 It serves `/bot<token>/<method>` on 127.0.0.1 and answers the methods the bot uses with the JSON
 Telegram returns, errors included:
@@ -6,303 +7,68 @@ Telegram returns, errors included:
 - getUpdates long-polls like Telegram: it returns every update whose update_id >= the offset,
   and an update is forgotten only when a later call confirms it with a higher offset, so a bot
   killed before confirming gets it again. A second concurrent getUpdates ends the first one with
-  409 Conflict, and so does getUpdates while a webhook is set. setWebhook makes the stand-in POST
+  409 Conflict, and so does getUpdates while a webhook is set. setWebhook makes the server POST
   the pending updates to the URL (with X-Telegram-Bot-Api-Secret-Token), retrying until the
   webhook answers 2xx; a method in the webhook's reply is executed. Unlike Telegram, plain http
-  to any port is accepted.
+  to any port is accepted (bot.demo.telegram_updates).
 - Sent and edited messages come back as Message objects: text parsed from parse_mode=HTML into
   plain text and entities (URLs, commands, mentions and hashtags are detected too), only inline
-  keyboards echoed. Telegram's 400s: unparsable HTML, empty or too long text, callback_data over
-  64 bytes, "message is not modified", "message to edit/delete not found", a callback query
-  answered twice (or, with `callback_query_ttl`, too late), an unknown chat; 403 for a person
-  in `blocked`; 401 for another token when `token` is set; 404 for an unknown method.
+  keyboards echoed; a reply keyboard becomes the chat's (`reply_keyboards`) until removed.
+  Telegram's 400s: unparsable HTML, empty or too long text, callback_data over 64 bytes, "message
+  is not modified", "message to edit/delete not found", a callback query answered twice (or,
+  with `callback_query_ttl`, too late), an unknown chat; 403 for a person in `blocked`; 401 for
+  another token when `token` is set; 404 for an unknown method.
 - sendDocument and sendPhoto arrive as multipart/form-data (`attach://` parts or a direct file
   part) or with a file_id sent before; the upload is kept (`Upload`: file name, bytes) and the
   answer carries a `document` or `photo` object.
+- Groups have members (`add_group`, `add_member`), which getChatMember answers for.
 
-Every request is recorded (`requests`), and the chats are kept as people see them (`messages`):
-each message's latest text and buttons after edits, so a simulated person can find a button by
-its label (tests/e2e_people.py).
+With `record` (the tests), every request and update is kept (`requests`, `updates`); the demo,
+which runs for hours, keeps only the chats. The chats are kept as people see them (`messages`):
+each message's latest text and buttons after edits, so a person can find a button by its label
+(tests/e2e_people.py, the demo's page).
 """
-
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import mimetypes
 import re
 import secrets
-import struct
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from typing import Any, ClassVar
+from typing import Any
 
-import aiohttp
 from aiohttp import web
 
-from tests.standin_server import StandInServer
+from bot.demo.local_server import LocalServer
+from bot.demo.telegram_shapes import (
+    CALLBACK_DATA_LIMIT,
+    CAPTION_LIMIT,
+    NOT_MODIFIED,
+    QUERY_INVALID,
+    TEXT_LIMIT,
+    BotAPIError,
+    CallbackQuery,
+    Recorded,
+    Shown,
+    Upload,
+    Webhook,
+    decode_params,
+    format_text,
+    image_size,
+    utf16_length,
+)
+from bot.demo.telegram_updates import Updates
 
-# Parameters that carry free text and must never be decoded as JSON, even if they look like it.
-TEXT_PARAMS = frozenset({"text", "caption", "description", "short_description", "query", "name",
-                         "secret_token", "url"})
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-CALLBACK_DATA_LIMIT = 64
-# What getUpdates hands out when allowed_updates was never given (Telegram's default).
-NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-QUERY_INVALID = ("Bad Request: query is too old and response timeout expired or query ID is "
-                 "invalid")
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message")
-
-
-class BotAPIError(Exception):
-    """An error answer: {"ok": false, "error_code": ..., "description": ...}."""
-
-    def __init__(self, code: int, description: str,
-                 parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code,
-                                "description": self.description}
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return body
+# Button presses remembered without `record`; Telegram too forgets a press after some seconds.
+KEEP_QUERIES = 1000
 
 
 @dataclass
-class Upload:
-    """A file the bot uploaded: the form field it came in, its name and bytes."""
-
-    field: str
-    filename: str
-    data: bytes
-    content_type: str
-    file_id: str
-    file_unique_id: str
-
-
-@dataclass
-class Recorded:
-    """One request the bot made: the method, its decoded parameters and what it got back."""
-
-    method: str
-    params: dict[str, Any]
-    result: Any = None
-    files: dict[str, Upload] = field(default_factory=dict)
-    error: BotAPIError | None = None
-    seq: int = 0
-    at: float = 0.0  # time.monotonic() when it arrived
-    wall: float = field(default_factory=time.time)  # time.time() when it arrived
-    via_webhook: bool = False  # a method the bot returned in its answer to a webhook POST
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def chat_id(self) -> str:
-        return str(self.params.get("chat_id", ""))
-
-
-@dataclass
-class Shown:
-    """A message in a chat as people see it now: the Message object after every edit."""
-
-    message: dict[str, Any]
-    source: str  # the text or caption as the bot sent it (HTML, before parsing)
-    changed: int  # `seq` of the request that sent or last edited it
-    deleted: bool = False
-
-    @property
-    def message_id(self) -> int:
-        return self.message["message_id"]
-
-    @property
-    def text(self) -> str:
-        return self.message.get("text") or self.message.get("caption") or ""
-
-    @property
-    def from_bot(self) -> bool:
-        return bool(self.message.get("from", {}).get("is_bot"))
-
-    def buttons(self) -> list[tuple[str, str | None]]:
-        """(label, callback_data) of each inline button, row by row."""
-        markup = self.message.get("reply_markup") or {}
-        return [(button.get("text", ""), button.get("callback_data"))
-                for row in markup.get("inline_keyboard", []) for button in row]
-
-
-@dataclass
-class CallbackQuery:
-    id: str
-    user_id: int
-    chat_id: int
-    message_id: int
-    data: str
-    pushed_at: float
-    pushed_seq: int
-    answer: Recorded | None = None
-
-
-@dataclass
-class Webhook:
-    url: str
-    secret_token: str | None
-    max_connections: int
-    allowed_updates: list[str] | None
-    last_error_date: int | None = None
-    last_error_message: str | None = None
-    task: asyncio.Task | None = None
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def decode_params(raw: dict[str, Any]) -> dict[str, Any]:
-    """Form fields are strings; nested objects (reply_markup, commands, scope...) are JSON."""
-    params = {}
-    for key, value in raw.items():
-        if isinstance(value, str) and key not in TEXT_PARAMS and value[:1] in ("{", "["):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        params[key] = value
-    return params
-
-
-class _HtmlText(HTMLParser):
-    """Telegram's HTML parse mode: the plain text and its entities, or Telegram's 400."""
-
-    TAGS: ClassVar[dict[str, str]] = {
-        "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-        "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-        "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "code": "code",
-        "pre": "pre", "a": "text_link", "blockquote": "blockquote", "tg-emoji": "custom_emoji"}
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.parts: list[str] = []
-        self.length = 0  # UTF-16 code units, as Telegram counts offsets
-        self.open: list[tuple[str, dict[str, Any]]] = []
-        self.entities: list[dict[str, Any]] = []
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-
-    def _byte_offset(self) -> int:
-        line, column = self.getpos()
-        index = self._line_starts[line - 1] + column
-        return len(self.source[:index].encode())
-
-    def _fail(self, message: str) -> None:
-        raise BotAPIError(400, f"Bad Request: can't parse entities: {message}")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag not in self.TAGS or (tag == "span" and attributes.get("class") != "tg-spoiler"):
-            self._fail(f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}')
-        entity: dict[str, Any] = {"type": self.TAGS[tag], "offset": self.length}
-        if tag == "a":
-            if not attributes.get("href"):
-                self._fail(f"Can't find href in a tag at byte offset {self._byte_offset()}")
-            entity["url"] = attributes["href"]
-        if tag == "blockquote" and "expandable" in attributes:
-            entity["type"] = "expandable_blockquote"
-        if tag == "tg-emoji":
-            entity["custom_emoji_id"] = attributes.get("emoji-id") or ""
-        if tag == "code" and self.open and self.open[-1][0] == "pre":
-            language = (attributes.get("class") or "").removeprefix("language-")
-            if language and language != attributes.get("class"):
-                self.open[-1][1]["language"] = language
-                entity["type"] = ""  # the language goes to the pre entity
-        self.open.append((tag, entity))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.open or self.open[-1][0] != tag:
-            expected = f'"</{self.open[-1][0]}>"' if self.open else "nothing"
-            self._fail(f"Unmatched end tag at byte offset {self._byte_offset()}, expected "
-                       f'{expected}, found "</{tag}>"')
-        _, entity = self.open.pop()
-        entity["length"] = self.length - entity["offset"]
-        if entity["type"] and entity["length"] > 0:
-            self.entities.append(entity)
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-        self.length += utf16_length(data)
-
-    def result(self) -> tuple[str, list[dict[str, Any]]]:
-        self.feed(self.source)
-        self.close()
-        if self.open:
-            self._fail(f'Can\'t find end tag corresponding to start tag "{self.open[-1][0]}"')
-        return "".join(self.parts), self.entities
-
-
-AUTO_ENTITIES = [
-    ("url", re.compile(r"(?:https?://|\bt\.me/)[^\s<>\"']+")),
-    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@\w+)?")),
-    ("mention", re.compile(r"(?<![\w@])@\w{4,32}")),
-    ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d]\w*")),
-]
-
-
-def format_text(text: str, parse_mode: str | None,
-                entities: list[dict[str, Any]] | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """What Telegram stores for a text or caption: plain text and sorted entities."""
-    if parse_mode and parse_mode.upper() == "HTML":
-        plain, found = _HtmlText(text).result()
-    else:  # Markdown modes are not parsed; the bot uses HTML
-        plain, found = text, list(entities or [])
-    taken = [(e["offset"], e["offset"] + e["length"]) for e in found
-             if e["type"] in ("code", "pre", "text_link", "url", "email")]
-    for kind, pattern in AUTO_ENTITIES:
-        for match in pattern.finditer(plain):
-            value = match.group().rstrip(".,:;!?)»") if kind == "url" else match.group()
-            start = utf16_length(plain[:match.start()])
-            length = utf16_length(value)
-            if any(start < end and begin < start + length for begin, end in taken):
-                continue
-            found.append({"type": kind, "offset": start, "length": length})
-            taken.append((start, start + length))
-    found.sort(key=lambda e: (e["offset"], -e["length"]))
-    return plain, found
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height of a PNG or JPEG, None for anything else."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return struct.unpack(">II", data[16:24])
-    if data[:2] == b"\xff\xd8":
-        index = 2
-        while index + 9 < len(data):
-            if data[index] != 0xFF:
-                index += 1
-                continue
-            marker = data[index + 1]
-            length = struct.unpack(">H", data[index + 2:index + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[index + 5:index + 9])
-                return width, height
-            index += 2 + length
-    return None
-
-
-@dataclass
-class BotAPIStandIn(StandInServer):
+class LocalBotAPI(Updates, LocalServer):
     max_poll_wait: float = 1.0
     # When set, any other token is refused with 401 Unauthorized.
     token: str | None = None
@@ -312,6 +78,12 @@ class BotAPIStandIn(StandInServer):
     strict_chats: bool = True
     # Seconds a method's answer is held back (a slow Telegram), by lower-case method name.
     slow: dict[str, float] = field(default_factory=dict)
+    # The time messages are dated with (the demo's moves with its clock).
+    now: Callable[[], float] = time.time
+    bot_name: str = "Stand-in bot"
+    bot_username: str = "standin_bot"
+    # Keep every request and update (tests read them); the demo keeps only the chats.
+    record: bool = True
     requests: list[Recorded] = field(default_factory=list)
     # Every update ever pushed, confirmed or not.
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -329,6 +101,11 @@ class BotAPIStandIn(StandInServer):
         self.queries: dict[str, CallbackQuery] = {}
         self.uploads: dict[str, Upload] = {}  # file_id -> upload
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # The reply keyboard each chat shows under its input, until the bot removes it.
+        self.reply_keyboards: dict[int, dict[str, Any]] = {}
+        # A group's members by user id: "creator", "member" (the bot too, once added), "left".
+        self.members: dict[int, dict[int, str]] = {}
+        self._group_ids = itertools.count(4_000_000_001)
         self.webhook: Webhook | None = None
         self.allowed_updates: set[str] | None = None
         self.seq = 0
@@ -381,7 +158,10 @@ class BotAPIStandIn(StandInServer):
                 str(query["id"]), query["from"]["id"], (shown.get("chat") or {}).get("id", 0),
                 shown.get("message_id", 0), str(query.get("data", "")), time.monotonic(),
                 self.seq)
-        self.updates.append(update)
+            while not self.record and len(self.queries) > KEEP_QUERIES:
+                del self.queries[next(iter(self.queries))]  # the oldest: long since answered
+        if self.record:
+            self.updates.append(update)
         self.pending.append(update)
         self._notify_soon()
         return update
@@ -394,7 +174,7 @@ class BotAPIStandIn(StandInServer):
                            if k in user}}
         self.chats[chat["id"]] = chat
         message = {"message_id": self._new_message_id(chat["id"]), "from": user, "chat": chat,
-                   "date": int(time.time()), "text": text, **extra}
+                   "date": int(self.now()), "text": text, **extra}
         command = re.match(r"/[A-Za-z0-9_]{1,32}(?:@\w+)?", text)
         if command and "entities" not in extra:
             message["entities"] = [{"type": "bot_command", "offset": 0,
@@ -462,7 +242,7 @@ class BotAPIStandIn(StandInServer):
         if not self.bot_user:
             bot_id = token.split(":", 1)[0]
             self.bot_user = {"id": int(bot_id) if bot_id.isdigit() else 1, "is_bot": True,
-                             "first_name": "Stand-in bot", "username": "standin_bot"}
+                             "first_name": self.bot_name, "username": self.bot_username}
         recorded = await self.call(method, raw, parts)
         if recorded.error is not None:
             return web.json_response(recorded.error.body(), status=recorded.error.code)
@@ -480,7 +260,8 @@ class BotAPIStandIn(StandInServer):
         self.seq += 1
         recorded = Recorded(method, decode_params(raw), seq=self.seq, at=time.monotonic(),
                             via_webhook=via_webhook)
-        self.requests.append(recorded)
+        if self.record:
+            self.requests.append(recorded)
         if self._answers is None:
             self._answers = self._methods()
         answer = self._answers.get(method.lower())
@@ -513,162 +294,6 @@ class BotAPIStandIn(StandInServer):
         return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False, "can_connect_to_business": False,
                 "has_main_web_app": False}
-
-    # -- updates ---------------------------------------------------------------------------
-
-    def _allowed(self, update: dict[str, Any], allowed: set[str] | None) -> bool:
-        kind = next(key for key in update if key != "update_id")
-        return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
-
-    def _confirm(self, offset: int) -> None:
-        self.pending = [update for update in self.pending if update["update_id"] >= offset]
-
-    async def _api_getupdates(self, recorded: Recorded,
-                              parts: dict[str, Upload]) -> list[dict[str, Any]]:
-        if self.webhook is not None:
-            raise BotAPIError(409, "Conflict: can't use getUpdates method while webhook is "
-                                   "active; use deleteWebhook to delete the webhook first")
-        params = recorded.params
-        self._poll_generation += 1
-        generation = self._poll_generation
-        await self._notify()  # an older poll learns it was superseded
-        if "allowed_updates" in params:
-            allowed = params["allowed_updates"]
-            self.allowed_updates = set(allowed) if allowed else None
-        offset = int(params.get("offset") or 0)
-        if offset < 0:
-            self.pending = self.pending[offset:]
-        elif offset:
-            self._confirm(offset)
-        limit = min(max(int(params.get("limit") or 100), 1), 100)
-        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
-
-        def ready() -> bool:
-            return generation != self._poll_generation or any(
-                self._allowed(u, self.allowed_updates) for u in self.pending)
-
-        if not ready():
-            with contextlib.suppress(TimeoutError):
-                await self.wait_until(ready, wait)
-        if generation != self._poll_generation:
-            raise BotAPIError(409, "Conflict: terminated by other getUpdates request; make sure "
-                                   "that only one bot instance is running")
-        batch = [u for u in self.pending if self._allowed(u, self.allowed_updates)][:limit]
-        for update in batch:
-            self.deliveries[update["update_id"]] = self.deliveries.get(update["update_id"],
-                                                                       0) + 1
-        return batch
-
-    async def _api_setwebhook(self, recorded: Recorded, parts: dict[str, Upload]) -> bool:
-        params = recorded.params
-        url = str(params.get("url") or "")
-        if not url:
-            await self._set_webhook(None)
-            return True
-        if not url.startswith(("http://", "https://")):
-            raise BotAPIError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for "
-                                   "webhook")
-        secret = params.get("secret_token")
-        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
-            raise BotAPIError(400, "Bad Request: secret token contains unallowed characters")
-        if str(params.get("drop_pending_updates", "")).lower() == "true":
-            self.pending.clear()
-        allowed = params.get("allowed_updates")
-        await self._set_webhook(Webhook(url, secret, int(params.get("max_connections") or 40),
-                                        allowed if isinstance(allowed, list) else None))
-        return True
-
-    async def _api_deletewebhook(self, recorded: Recorded, parts: dict[str, Upload]) -> bool:
-        if str(recorded.params.get("drop_pending_updates", "")).lower() == "true":
-            self.pending.clear()
-        await self._set_webhook(None)
-        return True
-
-    async def _api_getwebhookinfo(self, recorded: Recorded,
-                                  parts: dict[str, Upload]) -> dict[str, Any]:
-        info: dict[str, Any] = {"url": "", "has_custom_certificate": False,
-                                "pending_update_count": len(self.pending)}
-        hook = self.webhook
-        if hook is not None:
-            info.update(url=hook.url, max_connections=hook.max_connections,
-                        ip_address="127.0.0.1")
-            if hook.allowed_updates is not None:
-                info["allowed_updates"] = hook.allowed_updates
-            if hook.last_error_date is not None:
-                info.update(last_error_date=hook.last_error_date,
-                            last_error_message=hook.last_error_message)
-        return info
-
-    async def _set_webhook(self, hook: Webhook | None) -> None:
-        old, self.webhook = self.webhook, hook
-        if old is not None and old.task is not None:
-            old.task.cancel()  # not awaited: this may run inside one of its deliveries
-        if hook is not None:
-            self._poll_generation += 1  # a running getUpdates ends with 409
-            hook.task = asyncio.get_running_loop().create_task(self._webhook_loop(hook))
-        await self._notify()
-
-    async def _webhook_loop(self, hook: Webhook) -> None:
-        slots = asyncio.Semaphore(hook.max_connections)
-        allowed = set(hook.allowed_updates) if hook.allowed_updates else None
-        tasks: dict[int, asyncio.Task] = {}
-        async with aiohttp.ClientSession() as http:
-            try:
-                while self.webhook is hook:
-                    for update in list(self.pending):
-                        if update["update_id"] not in tasks and self._allowed(update, allowed):
-                            tasks[update["update_id"]] = asyncio.create_task(
-                                self._post_update(http, hook, slots, update))
-                    for update_id in [u for u, task in tasks.items() if task.done()]:
-                        del tasks[update_id]
-                    waiting = {u["update_id"] for u in self.pending}
-
-                    def news(waiting: set[int] = waiting) -> bool:
-                        return {u["update_id"] for u in self.pending} != waiting
-
-                    with contextlib.suppress(TimeoutError):
-                        await self.wait_until(news, 0.5)
-            finally:
-                for task in tasks.values():
-                    task.cancel()
-                await asyncio.gather(*tasks.values(), return_exceptions=True)
-
-    async def _post_update(self, http: aiohttp.ClientSession, hook: Webhook,
-                           slots: asyncio.Semaphore, update: dict[str, Any]) -> None:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} \
-            if hook.secret_token else {}
-        delay = 0.5
-        async with slots:
-            while self.webhook is hook and update in self.pending:
-                update_id = update["update_id"]
-                self.deliveries[update_id] = self.deliveries.get(update_id, 0) + 1
-                try:
-                    async with http.post(hook.url, json=update, headers=headers,
-                                         timeout=aiohttp.ClientTimeout(total=30)) as response:
-                        body = await response.read()
-                        if 200 <= response.status < 300:
-                            self.pending = [u for u in self.pending if u is not update]
-                            await self._notify()
-                            await self._reply_method(body)
-                            return
-                        problem = f"Wrong response from the webhook: {response.status} " \
-                                  f"{response.reason}"
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    problem = f"Connection failed: {type(error).__name__}"
-                hook.last_error_date, hook.last_error_message = int(time.time()), problem
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 8.0)
-
-    async def _reply_method(self, body: bytes) -> None:
-        """A webhook may answer with one method call; Telegram executes it, unanswered."""
-        try:
-            payload = json.loads(body) if body.strip() else None
-        except ValueError:
-            return
-        if isinstance(payload, dict) and isinstance(payload.get("method"), str):
-            params = {k: v if isinstance(v, str) else json.dumps(v)
-                      for k, v in payload.items() if k != "method"}
-            await self.call(payload["method"], params, via_webhook=True)
 
     # -- chats and messages ----------------------------------------------------------------
 
@@ -714,6 +339,21 @@ class BotAPIStandIn(StandInServer):
         rows = [row for row in rows if row]
         return {"inline_keyboard": rows} if rows else None
 
+    def _keep_keyboard(self, chat_id: int, markup: Any) -> None:
+        """A reply keyboard stays under the chat's input until another replaces or removes it."""
+        if not isinstance(markup, dict):
+            return
+        if "keyboard" in markup:
+            rows = markup["keyboard"]
+            if not isinstance(rows, list) or not all(
+                    isinstance(row, list) and all(
+                        (button.get("text") if isinstance(button, dict) else button)
+                        for button in row) for row in rows):
+                raise BotAPIError(400, "Bad Request: keyboard button text must be non-empty")
+            self.reply_keyboards[chat_id] = markup
+        elif markup.get("remove_keyboard"):
+            self.reply_keyboards.pop(chat_id, None)
+
     def _formatted(self, params: dict[str, Any], key: str) -> tuple[str, list[dict[str, Any]]]:
         raw = params.get(key)
         source = "" if raw is None else str(raw)
@@ -733,9 +373,10 @@ class BotAPIStandIn(StandInServer):
         params = recorded.params
         chat = self._chat(params)
         markup = self._markup(params)
+        self._keep_keyboard(chat["id"], params.get("reply_markup"))
         message: dict[str, Any] = {"message_id": self._new_message_id(chat["id"]),
                                    "from": self.bot_user, "chat": chat,
-                                   "date": int(time.time()), **content}
+                                   "date": int(self.now()), **content}
         reply = params.get("reply_parameters")
         replied_id = reply.get("message_id") if isinstance(reply, dict) else \
             params.get("reply_to_message_id")
@@ -846,7 +487,7 @@ class BotAPIStandIn(StandInServer):
             shown.message.pop("reply_markup", None)
         else:
             shown.message["reply_markup"] = markup
-        shown.message["edit_date"] = int(time.time())
+        shown.message["edit_date"] = int(self.now())
         shown.changed = recorded.seq
         if source is not None:
             shown.source = source
@@ -943,3 +584,67 @@ class BotAPIStandIn(StandInServer):
     async def _api_deletemycommands(self, recorded: Recorded, parts: dict[str, Upload]) -> bool:
         self.commands.pop(self._command_key(recorded.params), None)
         return True
+
+    def commands_for(self, chat: dict[str, Any], language: str) -> list[dict[str, Any]]:
+        """The command menu a chat shows, as Telegram picks it: the narrowest scope set, in the
+        person's language before the one for all languages."""
+        kind = "all_private_chats" if chat.get("type") == "private" else "all_group_chats"
+        for scope in ({"type": "chat", "chat_id": chat["id"]}, {"type": kind},
+                      {"type": "default"}):
+            for language_code in (language, ""):
+                found = self.commands.get((json.dumps(scope, sort_keys=True), language_code))
+                if found is not None:
+                    return found
+        return []
+
+    # -- groups ----------------------------------------------------------------------------
+
+    def add_group(self, title: str, creator: dict[str, Any],
+                  members: list[dict[str, Any]]) -> dict[str, Any]:
+        """A group `creator` made with `members`, adding the bot: the bot learns it from
+        my_chat_member, as on Telegram."""
+        chat = {"id": -next(self._group_ids), "type": "group", "title": title,
+                "all_members_are_administrators": True}
+        self.chats[chat["id"]] = chat
+        self.members[chat["id"]] = {person["id"]: "member" for person in members}
+        self.members[chat["id"]][creator["id"]] = "creator"
+        bot = self._bot()
+        self.members[chat["id"]][bot["id"]] = "member"
+        self.push_update({"my_chat_member": {
+            "chat": chat, "from": creator, "date": int(self.now()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot}}})
+        return chat
+
+    def add_member(self, chat_id: int, person: dict[str, Any], by: dict[str, Any]) -> None:
+        """`by` adds `person` to a group: Telegram's service message says so."""
+        self.users[person["id"]] = person
+        self.members.setdefault(chat_id, {})[person["id"]] = "member"
+        self.push_update({"message": {
+            "message_id": self._new_message_id(chat_id), "from": by, "chat": self.chats[chat_id],
+            "date": int(self.now()), "new_chat_members": [person]}})
+
+    def _bot(self) -> dict[str, Any]:
+        if not self.bot_user:
+            self.bot_user = {"id": 1, "is_bot": True, "first_name": self.bot_name,
+                             "username": self.bot_username}
+        return self.bot_user
+
+    async def _api_getchatmember(self, recorded: Recorded,
+                                 parts: dict[str, Upload]) -> dict[str, Any]:
+        chat = self._chat(recorded.params)
+        try:
+            user_id = int(recorded.params.get("user_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise BotAPIError(400, "Bad Request: user_id is not specified") from None
+        user = self.bot_user if user_id == self.bot_user.get("id") else self.users.get(user_id)
+        if user is None:
+            raise BotAPIError(400, "Bad Request: PARTICIPANT_ID_INVALID")
+        if chat["type"] == "private":
+            status = "member" if user_id in (chat["id"], self.bot_user.get("id")) else "left"
+        else:
+            status = self.members.get(chat["id"], {}).get(user_id, "left")
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        return member
