@@ -96,6 +96,12 @@ async def test_no_token_runs_the_demo_where_pupils_pair_by_link_and_time_brings_
         await page.until(lambda s: any("Вы согласны?" in t for t in page.said(MASHA, s)))
         await page.press(MASHA, "Согласен")
         await page.until(lambda s: any("Пара начала работу" in t for t in page.said(KOLYA, s)))
+        # Their group chat, with the bot in it, bound to the pair.
+        status, made = await page.post("groups", title="Маша и Коля", members=[MASHA, KOLYA])
+        assert status == 200
+        group = made["chat"]["id"]
+        await page.send(MASHA, "/link", chat=group)
+        assert page.said(group)[-1].startswith("Чат привязан к паре")
 
         # A meeting the day after tomorrow, in the demo's time.
         await page.send(MASHA, "/meet")
@@ -120,7 +126,7 @@ async def test_no_token_runs_the_demo_where_pupils_pair_by_link_and_time_brings_
     assert await demo.stop() == 0
     # What the bot stored is in the demo's own database.
     (pair,) = await stored(tmp_path, Pair)
-    assert (pair.status, pair.form) == ("active", "pupil_pupil")
+    assert (pair.status, pair.form, pair.chat_id) == ("active", "pupil_pupil", group)
     (meeting,) = await stored(tmp_path, Meeting)
     assert meeting.status == "accepted"
     reminders = await stored(tmp_path, OutboxMessage, OutboxMessage.kind == "meeting-reminder")
@@ -132,6 +138,43 @@ async def test_no_token_runs_the_demo_where_pupils_pair_by_link_and_time_brings_
     assert [school.name for school in await stored(tmp_path, School)] == [DEMO_SCHOOL]
     assert json.loads((tmp_path / "demo-clock.json").read_text())["shift"] >= 2 * 86400 - 5
 
+
+
+async def test_a_restarted_demo_keeps_its_chats_and_fresh_starts_it_over(tmp_path: Path) -> None:
+    anna, ivan = 1003, 1002
+    demo = DemoProcess(tmp_path)
+    async with aiohttp.ClientSession() as http:
+        page = DemoPage(http, await demo.start())
+        await page.start(anna)
+        await page.press(anna, "Согласен")
+        status, _ = await page.post("people", first_name="Петя", hint="pupil")
+        assert status == 200
+        before = page.chat(anna, await page.quiet())["messages"]
+    assert await demo.stop() == 0
+
+    again = DemoProcess(tmp_path)
+    async with aiohttp.ClientSession() as http:
+        page = DemoPage(http, await again.start())
+        state = await page.state()
+        assert page.chat(anna, state)["messages"] == before
+        assert [p["first_name"] for p in state["people"]][-1] == "Петя"
+        # The bot answers the updates after the restart (their ids go on, none is taken for
+        # one it handled), in a new chat and in the old one.
+        await page.start(ivan)
+        assert "Согласие на обработку персональных данных" in page.said(ivan)[-1]
+        await page.press(anna, "Наставляемый (педагог)")
+        assert "Как вас зовут" in page.said(anna)[-1]
+    assert await again.stop() == 0
+    assert len(await stored(tmp_path, User)) == 1
+
+    fresh = DemoProcess(tmp_path, "demo", "--fresh")
+    async with aiohttp.ClientSession() as http:
+        page = DemoPage(http, await fresh.start())
+        state = await page.state()
+        assert not any(chat["messages"] for chat in state["chats"])
+        assert len(state["people"]) == 5
+    assert await fresh.stop() == 0
+    assert await stored(tmp_path, User) == []
 
 
 # -- the page's API in process: what a messenger would not allow is refused -------------------

@@ -144,6 +144,17 @@ async def test_a_newcomer_answers_the_diagnosis_invites_a_pupil_and_sees_a_remin
         await settled(page, curator, curator.locator("button.menu-command",
                                                      has_text="/summary").click)
         await sees(page, CURATOR, "Сводка")
+        # A chart comes as a photo shown in the chat, an export as a file to download.
+        await press(page, CURATOR, "Дефициты")
+        await expect(curator.locator(".message img.photo").last).to_be_visible(timeout=WAIT_MS)
+        await press(page, CURATOR, "Excel")
+        export = curator.locator("a.document[download]").last
+        await expect(export).to_be_visible(timeout=WAIT_MS)
+        async with page.expect_download() as downloading:
+            await export.click()
+        download = await downloading.value
+        assert download.suggested_filename.endswith(".xlsx")
+        assert (await download.path()).read_bytes()[:2] == b"PK"  # a zip: XLSX
         await shot(page, "2-summary")
 
         # Pupils: the curator's invitation link opened in Маша's column, then Коля's.
@@ -186,7 +197,9 @@ async def test_a_newcomer_answers_the_diagnosis_invites_a_pupil_and_sees_a_remin
         await sees(page, MASHA, "Напоминание о встрече")
         await shot(page, "3-reminder")
 
-        # A phone-sized screen shows one chat at a time.
+        # The page speaks English too; a phone-sized screen shows one chat at a time.
+        await page.locator("#lang-en").click()
+        await expect(page.locator("#demo-clock")).to_contain_text("Demo time")
         await page.set_viewport_size({"width": 390, "height": 844})
         await shot(page, "4-phone")
         assert problems == []

@@ -61,6 +61,10 @@ class People:
         for user_id, first_name, last_name, hint in CAST:
             self._enter(user_id, first_name, last_name, hint)
 
+    def renumber(self) -> None:
+        """New people after those known (read back after a restart)."""
+        self._ids = itertools.count(max(self.everyone, default=CAST[-1][0]) + 1)
+
     def _enter(self, user_id: int, first_name: str, last_name: str | None,
                hint: Hint | None) -> Person:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name,

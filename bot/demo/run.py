@@ -5,6 +5,7 @@ demo's mixes with a school's data; `--fresh` starts it over."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.config import Settings
+from bot.demo import keeping
 from bot.demo.clock import DemoClock
 from bot.demo.people import CURATOR_ID, People
 from bot.demo.telegram_api import LocalBotAPI
@@ -25,6 +27,7 @@ from services.people import school_named
 DEMO_TOKEN = "7000001:demo_local_messenger_not_a_real_token"
 DATABASE = "demo.sqlite3"
 CLOCK = "demo-clock.json"
+CHATS = "demo-chats.json"
 # The curator's invitations need a school to invite into; the people's profiles name it.
 DEMO_SCHOOL = "Школа №1 (демо)"
 BOT_NAME = "Наставничество (демо)"
@@ -42,7 +45,7 @@ def demo_settings(settings: Settings, api_url: str) -> Settings:
 
 
 def start_over(settings: Settings) -> None:
-    for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", CLOCK):
+    for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", CLOCK, CHATS):
         (settings.demo_dir / name).unlink(missing_ok=True)
 
 
@@ -60,10 +63,15 @@ async def run_demo(settings: Settings, *, fresh: bool = False,
     settings.demo_dir.mkdir(parents=True, exist_ok=True)
     clock = DemoClock(settings.demo_dir / CLOCK)
     clock.begin_in_school_hours(ZoneInfo(settings.timezone))
+    chats = settings.demo_dir / CHATS
+    saved = keeping.read(chats)
     api = LocalBotAPI(record=False, max_poll_wait=10.0, bot_name=BOT_NAME,
-                      bot_username=BOT_USERNAME, now=lambda: clock.now().timestamp())
+                      bot_username=BOT_USERNAME, now=lambda: clock.now().timestamp(),
+                      first_update_id=keeping.first_update_id(saved))
     await api.start()
     people = People(api, settings.default_locale)
+    if saved is not None:
+        keeping.restore(saved, api, people)
 
     @contextlib.asynccontextmanager
     async def page(app: Any, bot: Any, worker: Any, planner: Any) -> AsyncIterator[None]:
@@ -88,9 +96,12 @@ async def run_demo(settings: Settings, *, fresh: bool = False,
                      "To run in Telegram instead, set BOT_TOKEN (see README.md).")
 
         app.dispatcher.startup.register(ready)
+        kept = asyncio.create_task(keeping.keep(chats, api, people))
         try:
             yield
         finally:
+            kept.cancel()
+            await asyncio.gather(kept, return_exceptions=True)
             await runner.cleanup()
 
     try:

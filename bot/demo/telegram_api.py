@@ -78,6 +78,9 @@ class LocalBotAPI(Updates, LocalServer):
     strict_chats: bool = True
     # Seconds a method's answer is held back (a slow Telegram), by lower-case method name.
     slow: dict[str, float] = field(default_factory=dict)
+    # Update ids go on from here: a bot that handled ids before (a restarted demo) would take
+    # lower ones for updates it already handled and drop them.
+    first_update_id: int = 1
     # The time messages are dated with (the demo's moves with its clock).
     now: Callable[[], float] = time.time
     bot_name: str = "Stand-in bot"
@@ -89,7 +92,8 @@ class LocalBotAPI(Updates, LocalServer):
     updates: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(self.first_update_id)
+        self.last_update_id = self.first_update_id - 1
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._file_ids = itertools.count(1)
         self.pending: list[dict[str, Any]] = []  # not yet confirmed
@@ -133,6 +137,7 @@ class LocalBotAPI(Updates, LocalServer):
         """Queue an update for getUpdates (or the webhook); an update_id is assigned unless
         given. The chats and people in it become known, as on Telegram."""
         update = {"update_id": next(self._update_ids), **update}
+        self.last_update_id = max(self.last_update_id, update["update_id"])
         for kind in ("message", "edited_message", "channel_post", "my_chat_member",
                      "chat_member", "callback_query"):
             event = update.get(kind)
@@ -301,6 +306,20 @@ class LocalBotAPI(Updates, LocalServer):
         # One sequence per chat, shared by the bot's and the person's messages, as on Telegram.
         self._next_message_id[chat_id] = self._next_message_id.get(chat_id, 0) + 1
         return self._next_message_id[chat_id]
+
+    def keep_shown(self, chat_id: int, shown: Shown) -> None:
+        """A message people saw before (the demo's chats read back after a restart)."""
+        self._keep(chat_id, shown)
+        self._next_message_id[chat_id] = max(self._next_message_id.get(chat_id, 0),
+                                             shown.message_id)
+
+    def next_update_id(self) -> int:
+        return self.last_update_id + 1
+
+    def renumber_groups(self) -> None:
+        """New groups after those known (read back after a restart)."""
+        lowest = min((chat for chat in self.chats if chat < 0), default=0)
+        self._group_ids = itertools.count(max(-lowest + 1, 4_000_000_001))
 
     def _keep(self, chat_id: int, shown: Shown) -> None:
         self.messages.setdefault(chat_id, {})[shown.message_id] = shown
