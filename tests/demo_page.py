@@ -79,9 +79,14 @@ class DemoPage:
                 return later
             state = later
 
-    async def send(self, person: int, text: str, chat: int | None = None) -> dict[str, Any]:
-        return await self.act(chat or person, "send", person=person, chat=chat or person,
-                              text=text)
+    async def send(self, person: int, text: str, chat: int | None = None,
+                   after: str | None = None) -> dict[str, Any]:
+        """`after`: once the bot's question with these words is shown, as a person answers
+        (typed sooner, the bot would not count it as the answer)."""
+        chat = chat or person
+        if after is not None:
+            await self.until(lambda state: any(after in t for t in self.said(chat, state)))
+        return await self.act(chat, "send", person=person, chat=chat, text=text)
 
     async def start(self, person: int, payload: str | None = None) -> dict[str, Any]:
         return await self.act(person, "start", person=person, payload=payload)

@@ -27,6 +27,7 @@ from models.db import create_engine
 from services import outbox
 from tests.conftest import ManualClock
 from tests.demo_page import DemoPage, DemoProcess
+from tests.e2e_people import FAKE_TOKEN
 from tests.flows import active_pair, propose_meeting, stored_user
 
 CURATOR, MASHA, KOLYA = 1001, 1004, 1005
@@ -40,7 +41,7 @@ async def register_pupil(page: DemoPage, curator: int, pupil: int, role: str, na
     await page.press(curator, role)
     await page.start(pupil, page.link(curator))
     await page.press(pupil, "Согласен")
-    await page.send(pupil, name)
+    await page.send(pupil, name, after="Как тебя зовут")
     for label in answers:
         await page.press(pupil, label)
     assert "Профиль заполнен" in "\n".join(page.said(pupil)[-3:])
@@ -77,7 +78,7 @@ async def test_no_token_runs_the_demo_where_pupils_pair_by_link_and_time_brings_
 
         await page.start(CURATOR)
         await page.press(CURATOR, "Согласен")
-        await page.send(CURATOR, "Смирнова Ольга Викторовна")
+        await page.send(CURATOR, "Смирнова Ольга Викторовна", after="Как вас зовут")
         assert "Вы куратор программы" in page.said(CURATOR)[-1]
         # The reply keyboard is the chat's main menu.
         assert page.chat(CURATOR)["reply_keyboard"]["keyboard"][0][0]["text"] == "📋 Анкеты"
@@ -167,7 +168,8 @@ async def test_a_restarted_demo_keeps_its_chats_and_fresh_starts_it_over(tmp_pat
     assert await again.stop() == 0
     assert len(await stored(tmp_path, User)) == 1
 
-    fresh = DemoProcess(tmp_path, "demo", "--fresh")
+    # `demo` runs the demo next to a configured token too.
+    fresh = DemoProcess(tmp_path, "demo", "--fresh", BOT_TOKEN=FAKE_TOKEN)
     async with aiohttp.ClientSession() as http:
         page = DemoPage(http, await fresh.start())
         state = await page.state()

@@ -73,8 +73,12 @@ async def press(page: Page, person: int, label: str) -> None:
     await settled(page, chat, button.click)
 
 
-async def write(page: Page, person: int, text: str) -> None:
+async def write(page: Page, person: int, text: str, after: str | None = None) -> None:
+    """Type and send `text`; `after`: once the bot's question with these words is shown, as a
+    person answers (typed sooner, the bot would not count it as the answer)."""
     chat = column(page, person)
+    if after is not None:
+        await sees(page, person, after)
 
     async def send() -> None:
         await chat.locator("textarea.compose").fill(text)
@@ -113,95 +117,100 @@ async def test_a_newcomer_answers_the_diagnosis_invites_a_pupil_and_sees_a_remin
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("console", lambda message: message.type == "error" and problems.append(
             message.text))
-        await page.goto(address)
-        await expect(page.locator("#demo-clock")).not_to_be_empty()
+        try:
+            await page.goto(address)
+            await expect(page.locator("#demo-clock")).not_to_be_empty()
 
-        # The teacher: Start, consent, role and profile, then the whole diagnosis.
-        anna = column(page, ANNA)
-        await settled(page, anna, anna.locator("button.start-button").click)
-        await press(page, ANNA, "Согласен")
-        await press(page, ANNA, "Наставляемый (педагог)")
-        await write(page, ANNA, "Иванова Анна Сергеевна")
-        await write(page, ANNA, DEMO_SCHOOL)
-        await press(page, ANNA, "Математика")
-        await press(page, ANNA, "Готово")
-        await write(page, ANNA, "2")
-        await press(page, ANNA, "Молодой специалист")
-        await sees(page, ANNA, "Профиль заполнен")
-        await press(page, ANNA, "Диагностика")
-        for score in ("1", "2", "3", "0", "2", "1", "3", "2"):
-            await press(page, ANNA, score)
-        await write(page, ANNA, "Посетить мои уроки и разобрать их")
-        await sees(page, ANNA, "заполнена, ответы сохранены")
-        await shot(page, "1-diagnosis")
+            # The teacher: Start, consent, role and profile, then the whole diagnosis.
+            anna = column(page, ANNA)
+            await settled(page, anna, anna.locator("button.start-button").click)
+            await press(page, ANNA, "Согласен")
+            await press(page, ANNA, "Наставляемый (педагог)")
+            await write(page, ANNA, "Иванова Анна Сергеевна", after="Как вас зовут")
+            await write(page, ANNA, DEMO_SCHOOL, after="В какой школе")
+            await press(page, ANNA, "Математика")
+            await press(page, ANNA, "Готово")
+            await write(page, ANNA, "2", after="Сколько лет")
+            await press(page, ANNA, "Молодой специалист")
+            await sees(page, ANNA, "Профиль заполнен")
+            await press(page, ANNA, "Диагностика")
+            for score in ("1", "2", "3", "0", "2", "1", "3", "2"):
+                await press(page, ANNA, score)
+            await write(page, ANNA, "Посетить мои уроки и разобрать их", after="Какую помощь")
+            await sees(page, ANNA, "заполнена, ответы сохранены")
+            await shot(page, "1-diagnosis")
 
-        # The curator, in the next column, sees it in the summary.
-        curator = column(page, CURATOR)
-        await settled(page, curator, curator.locator("button.start-button").click)
-        await press(page, CURATOR, "Согласен")
-        await write(page, CURATOR, "Смирнова Ольга Викторовна")
-        await curator.locator("button.menu-button").click()
-        await settled(page, curator, curator.locator("button.menu-command",
-                                                     has_text="/summary").click)
-        await sees(page, CURATOR, "Сводка")
-        # A chart comes as a photo shown in the chat, an export as a file to download.
-        await press(page, CURATOR, "Дефициты")
-        await expect(curator.locator(".message img.photo").last).to_be_visible(timeout=WAIT_MS)
-        await press(page, CURATOR, "Excel")
-        export = curator.locator("a.document[download]").last
-        await expect(export).to_be_visible(timeout=WAIT_MS)
-        async with page.expect_download() as downloading:
-            await export.click()
-        download = await downloading.value
-        assert download.suggested_filename.endswith(".xlsx")
-        assert (await download.path()).read_bytes()[:2] == b"PK"  # a zip: XLSX
-        await shot(page, "2-summary")
+            # The curator, in the next column, sees it in the summary.
+            curator = column(page, CURATOR)
+            await settled(page, curator, curator.locator("button.start-button").click)
+            await press(page, CURATOR, "Согласен")
+            await write(page, CURATOR, "Смирнова Ольга Викторовна", after="Как вас зовут")
+            await curator.locator("button.menu-button").click()
+            await settled(page, curator, curator.locator("button.menu-command",
+                                                         has_text="/summary").click)
+            await sees(page, CURATOR, "Сводка")
+            # A chart comes as a photo shown in the chat, an export as a file to download.
+            await press(page, CURATOR, "Дефициты")
+            await expect(curator.locator(".message img.photo").last).to_be_visible(timeout=WAIT_MS)
+            await press(page, CURATOR, "Excel")
+            export = curator.locator("a.document[download]").last
+            await expect(export).to_be_visible(timeout=WAIT_MS)
+            async with page.expect_download() as downloading:
+                await export.click()
+            download = await downloading.value
+            assert download.suggested_filename.endswith(".xlsx")
+            assert (await download.path()).read_bytes()[:2] == b"PK"  # a zip: XLSX
+            await shot(page, "2-summary")
 
-        # Pupils: the curator's invitation link opened in Маша's column, then Коля's.
-        for pupil, role, name, answers in (
-                (MASHA, "Ученик-наставник", "Кузнецова Маша",
-                 ("1", "10", "Проекты", "Готово", "Пропустить")),
-                (KOLYA, "Ученик-наставляемый", "Сидоров Коля",
-                 ("7", "Учёба", "Готово", "Пропустить"))):
-            await write(page, CURATOR, "/invites")
-            await press(page, CURATOR, role)
-            await open_link_as(page, CURATOR, pupil)
-            await press(page, pupil, "Согласен")
-            await write(page, pupil, name)
-            for label in answers:
-                await press(page, pupil, label)
-            await sees(page, pupil, "Профиль заполнен")
-        await write(page, MASHA, "/invite")
-        await open_link_as(page, MASHA, KOLYA)
-        await press(page, KOLYA, "Согласен")
-        await sees(page, MASHA, "Вы согласны?")
-        await press(page, MASHA, "Согласен")
-        await sees(page, KOLYA, "Пара начала работу")
+            # Pupils: the curator's invitation link opened in Маша's column, then Коля's.
+            for pupil, role, name, answers in (
+                    (MASHA, "Ученик-наставник", "Кузнецова Маша",
+                     ("1", "10", "Проекты", "Готово", "Пропустить")),
+                    (KOLYA, "Ученик-наставляемый", "Сидоров Коля",
+                     ("7", "Учёба", "Готово", "Пропустить"))):
+                await write(page, CURATOR, "/invites")
+                await press(page, CURATOR, role)
+                await open_link_as(page, CURATOR, pupil)
+                await press(page, pupil, "Согласен")
+                await write(page, pupil, name, after="Как тебя зовут")
+                for label in answers:
+                    await press(page, pupil, label)
+                await sees(page, pupil, "Профиль заполнен")
+            await write(page, MASHA, "/invite")
+            await open_link_as(page, MASHA, KOLYA)
+            await press(page, KOLYA, "Согласен")
+            await sees(page, MASHA, "Вы согласны?")
+            await press(page, MASHA, "Согласен")
+            await sees(page, KOLYA, "Пара начала работу")
 
-        # A meeting the day after tomorrow, accepted; then «перемотать время» by days.
-        clock = await page.evaluate("fetch('/api/state').then(r => r.json()).then(s => s.clock)")
-        today = datetime.fromisoformat(clock["now"]).astimezone(ZoneInfo(clock["timezone"]))
-        await write(page, MASHA, "/meet")
-        await press(page, MASHA, (today + timedelta(days=2)).strftime("%d.%m"))
-        for typed in ("15:30", "Библиотека", "Подготовка к олимпиаде"):
-            await write(page, MASHA, typed)
-        await press(page, MASHA, "Сделаем вместе")
-        await press(page, MASHA, "Один раз")
-        await sees(page, KOLYA, "предлагает встречу")
-        await press(page, KOLYA, "Принять")
-        for _ in range(2):
-            await page.locator('button[data-advance="86400"]').click()
-            await expect(page.locator('button[data-advance="86400"]')).to_be_enabled(
-                timeout=WAIT_MS)
-        await sees(page, KOLYA, "Напоминание о встрече")
-        await sees(page, MASHA, "Напоминание о встрече")
-        await shot(page, "3-reminder")
+            # A meeting the day after tomorrow, accepted; then «перемотать время» by days.
+            clock = await page.evaluate(
+                "fetch('/api/state').then(r => r.json()).then(s => s.clock)")
+            today = datetime.fromisoformat(clock["now"]).astimezone(ZoneInfo(clock["timezone"]))
+            await write(page, MASHA, "/meet")
+            await press(page, MASHA, (today + timedelta(days=2)).strftime("%d.%m"))
+            for typed in ("15:30", "Библиотека", "Подготовка к олимпиаде"):
+                await write(page, MASHA, typed)
+            await press(page, MASHA, "Сделаем вместе")
+            await press(page, MASHA, "Один раз")
+            await sees(page, KOLYA, "предлагает встречу")
+            await press(page, KOLYA, "Принять")
+            for _ in range(2):
+                await page.locator('button[data-advance="86400"]').click()
+                await expect(page.locator('button[data-advance="86400"]')).to_be_enabled(
+                    timeout=WAIT_MS)
+            await sees(page, KOLYA, "Напоминание о встрече")
+            await sees(page, MASHA, "Напоминание о встрече")
+            await shot(page, "3-reminder")
 
-        # The page speaks English too; a phone-sized screen shows one chat at a time.
-        await page.locator("#lang-en").click()
-        await expect(page.locator("#demo-clock")).to_contain_text("Demo time")
-        await page.set_viewport_size({"width": 390, "height": 844})
-        await shot(page, "4-phone")
+            # The page speaks English too; a phone-sized screen shows one chat at a time.
+            await page.locator("#lang-en").click()
+            await expect(page.locator("#demo-clock")).to_contain_text("Demo time")
+            await page.set_viewport_size({"width": 390, "height": 844})
+            await shot(page, "4-phone")
+        except Exception:
+            await shot(page, "failure")  # what the page showed, for the CI artefacts
+            raise
         assert problems == []
         await browser.close()
     assert await demo.stop() == 0

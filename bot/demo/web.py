@@ -38,7 +38,8 @@ class Page:
         self.timezone = timezone
 
     def application(self) -> web.Application:
-        app = web.Application(middlewares=[local_only, refusals], client_max_size=64 * 1024)
+        app = web.Application(middlewares=[local_only, guarded, refusals],
+                              client_max_size=64 * 1024)
         app.router.add_get("/", self.index)
         app.router.add_static("/static/", STATIC)
         app.router.add_get("/files/{file_id}", self.file)
@@ -63,7 +64,8 @@ class Page:
         return web.Response(body=upload.data, content_type=upload.content_type, headers={
             "Content-Disposition": f"{disposition}; filename*=UTF-8''"
                                    f"{quote(upload.filename, safe='')}",
-            "X-Content-Type-Options": "nosniff"})
+            # Whatever the bot sent, it runs nothing on the page's origin.
+            "Content-Security-Policy": "default-src 'none'; sandbox"})
 
     async def state(self, request: web.Request) -> web.Response:
         try:
@@ -219,6 +221,22 @@ async def local_only(request: web.Request, handler: Any) -> web.StreamResponse:
         except ValueError:
             return web.json_response({"error": "open the demo by its IP address"}, status=403)
     return await handler(request)
+
+
+# The page runs only its own script and styles, and talks only to this server: a message that
+# got past the page's textContent could still run nothing.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+               "blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'none'")
+
+
+@web.middleware
+async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @web.middleware
