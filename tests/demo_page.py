@@ -119,8 +119,8 @@ class DemoProcess:
 
     def __init__(self, folder: Path, *args: str, **settings: str) -> None:
         self.folder, self.args = folder, args
-        self.env = bot_env(PYTHONPATH=str(PROJECT_ROOT), DEMO_PORT="0", DEMO_DIR=str(folder),
-                           TIMEZONE=daytime_zone(), **settings)
+        self.env = bot_env(**{"PYTHONPATH": str(PROJECT_ROOT), "DEMO_PORT": "0",
+                              "DEMO_DIR": str(folder), "TIMEZONE": daytime_zone(), **settings})
         self.process: asyncio.subprocess.Process | None = None
         self.out = folder / "demo.stdout"
         self.err = folder / "demo.stderr"
