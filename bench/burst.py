@@ -5,7 +5,7 @@
 N people (70); SQLite in a temporary folder. `--against` runs the same crowd, in the same run,
 against another checkout of the project (an earlier commit, say, from `git worktree add`).
 
-`python -m bot` runs as a process against the local Bot API stand-in (tests/bot_api_standin.py),
+`python -m bot` runs as a process against the local Bot API stand-in (bot/demo/telegram_api.py),
 over HTTP and long polling, exactly as against Telegram. N people send `/start inv_…` at once;
 the figure is, for each, the time from their /start reaching the stand-in to the consent
 question (the «Согласен» button) being in their chat. Then all of them press «Согласен» at once:

@@ -5,7 +5,7 @@
 
 RUNS (default 200) runs of the deficit diagnosis, each one person taking it once (the first time
 «Начать», then «Пройти заново»), N people (default 20) at a time, over HTTP through the Bot API
-stand-in (tests/bot_api_standin.py) against `python -m bot` as a real process on one SQLite file
+stand-in (bot/demo/telegram_api.py) against `python -m bot` as a real process on one SQLite file
 (or on a PostgreSQL database of the bench's own, emptied first: --database-url or
 CRASH_DATABASE_URL). After a random 5-15 s of polling (--uptime) the process gets SIGKILL and is
 started again on the same database, until every run is done. The stand-in redelivers what the

@@ -6,7 +6,7 @@ bot, through the same Bot API stand-in, in one run.
 PEOPLE (300) people each send /help, wait for the answer, and send it again, R times (5): a
 closed loop, as people do. `python -m bot` runs on SQLite in a temporary folder with long
 polling; bench/bare_bot.py is aiogram alone with one handler that answers every message. Both go
-through tests/bot_api_standin.py over HTTP. Printed for each: updates answered a second over the
+through bot/demo/telegram_api.py over HTTP. Printed for each: updates answered a second over the
 whole crowd, p50 and p99 from a person's /help reaching the stand-in to the answer being in
 their chat; then ours as a ratio of the bare bot (the target: at least 0.25x, with a p99 under
 1 s; 0.019x and 13 s before issue 13).

@@ -155,6 +155,11 @@ class Settings(BaseSettings):
             return value.strip() or None
         return value
 
+    @field_validator("demo_dir", mode="before")
+    @classmethod
+    def _empty_is_data(cls, value: object) -> object:
+        return PROJECT_ROOT / "data" if isinstance(value, str) and not value.strip() else value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from bot.config import DEFAULT_DATABASE_URL, PROJECT_ROOT, ConfigError, load_settings
 from domain.messengers import from_max
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
@@ -73,4 +73,5 @@ def test_no_token_means_the_demo(monkeypatch, values):
     for name in ("BOT_TOKEN", "MAX_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     assert not load_settings(_env_file=None, **values).messengers
+    assert load_settings(_env_file=None, demo_dir=" ").demo_dir == PROJECT_ROOT / "data"
     assert load_settings(_env_file=None, bot_token=TOKEN).messengers

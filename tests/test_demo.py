@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -381,3 +382,16 @@ async def test_moving_time_stops_at_each_moment_owed_so_nothing_comes_late(runni
 
     with pytest.raises(ValueError, match="up to 31 days"):
         await travel.forward(timedelta(days=32))
+
+
+async def test_a_busy_port_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        demo = DemoProcess(tmp_path, DEMO_PORT=str(taken.getsockname()[1]))
+        with pytest.raises(AssertionError, match="did not start"):
+            await demo.start()
+        assert demo.process is not None and await demo.process.wait() == 1
+    (line,) = demo.err.read_text().splitlines()
+    assert line.startswith("error: cannot serve the demo on 127.0.0.1:") and \
+        line.endswith("set DEMO_PORT to another port")

@@ -1,6 +1,6 @@
 """`python -m bot` as a real process, talking to a local Bot API stand-in over HTTP.
 
-The stand-in (tests/bot_api_standin.py) answers in Telegram's JSON and redelivers unconfirmed
+The stand-in (bot/demo/telegram_api.py) answers in Telegram's JSON and redelivers unconfirmed
 updates; people (tests/e2e_people.py) press buttons by their labels and type, as in Telegram.
 """
 
