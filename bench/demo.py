@@ -4,7 +4,7 @@ takes, and how much memory the process holds after it.
 
     .venv/bin/python -m bench.demo [SENDS]
 
-A fresh demo in a temporary folder; one teacher registers through the page's API, then sends
+A fresh demo in a temporary folder; the curator registers through the page's API, then sends
 /help SENDS times (100), each waited for in the page's state as the page waits for it (p50 and
 p99 from the POST to the answer in /api/state); then a week of time is moved in one press. The
 process's resident memory (VmHWM, its peak) is read from /proc.
@@ -23,7 +23,11 @@ import aiohttp
 from bench.burst import percentile
 from tests.demo_page import DemoPage, DemoProcess
 
-TEACHER = 1003
+CURATOR = 1001
+
+
+def newest_from_bot(chat: dict) -> int:
+    return max((m["message_id"] for m in chat["messages"] if m["from"]["is_bot"]), default=0)
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -41,18 +45,17 @@ async def main(sends: int) -> None:
         started = time.perf_counter() - began
         async with aiohttp.ClientSession() as http:
             page = DemoPage(http, address)
-            await page.start(TEACHER)
-            await page.press(TEACHER, "Согласен")
-            await page.press(TEACHER, "Наставляемый (педагог)")
-            await page.send(TEACHER, "Иванова Анна Сергеевна", after="Как вас зовут")
+            await page.start(CURATOR)
+            await page.press(CURATOR, "Согласен")
+            await page.send(CURATOR, "Смирнова Ольга Викторовна", after="Как вас зовут")
             answers = []
             for _ in range(sends):
-                before = len(page.said(TEACHER, await page.state()))
+                before = newest_from_bot(page.chat(CURATOR, await page.state()))
                 sent = time.perf_counter()
-                status, _ = await page.post("send", person=TEACHER, chat=TEACHER, text="/help")
+                status, _ = await page.post("send", person=CURATOR, chat=CURATOR, text="/help")
                 assert status == 200
-                await page.until(lambda state, before=before: len(page.said(TEACHER, state))
-                                 > before)
+                await page.until(lambda state, before=before: newest_from_bot(
+                    page.chat(CURATOR, state)) > before)
                 answers.append(time.perf_counter() - sent)
             moving = time.perf_counter()
             status, _ = await page.post("time", seconds=7 * 86400)
