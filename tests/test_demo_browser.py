@@ -171,6 +171,9 @@ async def test_a_newcomer_answers_the_diagnosis_invites_a_pupil_and_sees_a_remin
                 await write(page, CURATOR, "/invites")
                 await press(page, CURATOR, role)
                 await open_link_as(page, CURATOR, pupil)
+                # As in Telegram, the person sees "/start"; the payload is the bot's.
+                await expect(column(page, pupil).locator(".message.from-person .text").last
+                             ).to_have_text("/start")
                 await press(page, pupil, "Согласен")
                 await write(page, pupil, name, after="Как тебя зовут")
                 for label in answers:

@@ -40,8 +40,13 @@ export function renderMessage(m, col) {
   if (hasPhoto) { node.classList.add('has-photo'); bubble.append(renderPhoto(m, col)); }
   if (m.document) bubble.append(renderDocument(m));
 
-  const text = m.text != null ? str(m.text) : m.caption != null ? str(m.caption) : null;
-  const entities = m.text != null ? m.entities : m.caption_entities;
+  let text = m.text != null ? str(m.text) : m.caption != null ? str(m.caption) : null;
+  let entities = m.text != null ? m.entities : m.caption_entities;
+  // A link's /start payload is the bot's to read: Telegram shows the person only "/start".
+  if (!fromBot && text && /^\/start\s+\S/.test(text)) {
+    text = '/start';
+    entities = [{ type: 'bot_command', offset: 0, length: 6 }];
+  }
   const meta = renderMeta(m, fromBot);
   if (text) {
     const textNode = el('div', { class: 'text', dir: 'auto' });
