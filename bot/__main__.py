@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         demo = given.mode == "demo" or not settings.messengers
+        if demo and given.mode != "demo" and settings.deployment:
+            raise ConfigError(f"BOT_TOKEN is not set (or MAX_TOKEN), though "
+                              f"{', '.join(settings.deployment)} is: put it in .env or the "
+                              "environment (see .env.example); `python -m bot demo` runs the "
+                              "local demo")
         if given.fresh and not demo:
             raise ConfigError("--fresh starts the demo over: python -m bot demo --fresh")
         # The demo's console shows its one line, not the bot's log.

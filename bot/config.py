@@ -80,6 +80,15 @@ class Settings(BaseSettings):
         """A messenger is configured; without one `python -m bot` runs the local demo."""
         return bool(self.bot_token or self.max_token)
 
+    @property
+    def deployment(self) -> list[str]:
+        """The settings that only a deployment sets: with any of them a missing token is a
+        mistake to report, not a newcomer to show the demo."""
+        given = {"DATABASE_URL": self.database_url != DEFAULT_DATABASE_URL,
+                 "REDIS_URL": self.redis_url, "CURATOR_IDS": self.curator_ids,
+                 "WEBHOOK_URL": self.webhook_url, "MAX_WEBHOOK_URL": self.max_webhook_url}
+        return [name for name, value in given.items() if value]
+
     @field_validator("curator_ids", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:

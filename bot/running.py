@@ -26,8 +26,8 @@ class StartupError(Exception):
 
 
 # What runs beside the bot for as long as it takes updates (the demo's page), given the app,
-# its Bot, the outbox worker and the daily planner.
-Companion = Callable[[Any, Any, Any, Any], AbstractAsyncContextManager[None]]
+# its Bot, the outbox worker, the daily planner and the scheduler.
+Companion = Callable[[Any, Any, Any, Any, Any], AbstractAsyncContextManager[None]]
 
 
 async def run(settings: Settings, *, clock: Clock | None = None,
@@ -59,7 +59,7 @@ async def run(settings: Settings, *, clock: Clock | None = None,
 
         app.dispatcher.startup.register(start_scheduler)
         try:
-            async with (companion(app, bot, worker, planner) if companion
+            async with (companion(app, bot, worker, planner, scheduler) if companion
                         else contextlib.nullcontext()):
                 await receive(app, bot, settings)
         finally:

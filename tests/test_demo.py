@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.demo import keeping
 from bot.demo.clock import DemoClock
 from bot.demo.people import People
 from bot.demo.run import DEMO_SCHOOL
@@ -218,7 +219,13 @@ async def test_the_page_refuses_what_telegram_would_not(page_client) -> None:
         ("press", {"person": 1004, "chat": 1003, "message_id": 1, "data": "answer:1"},
          "not a chat of this person"),
         ("start", {"person": 1003, "payload": "x" * 65}, "not an invitation link"),
-        ("time", {"seconds": 3600}, "time moves by a whole number of seconds"),
+        ("time", {"seconds": 3600}, "time does not move here"),
+        ("time", {"seconds": "3600"}, "time moves by a whole number of seconds"),
+        ("time", {"seconds": 10**30}, "time moves forward by up to 31 days"),
+        ("time", {"seconds": -60}, "time moves forward by up to 31 days"),
+        ("people", {"first_name": "Петя", "hint": []}, "unknown role hint"),
+        ("press", {"person": True, "chat": 1003, "message_id": 1, "data": "answer:1"},
+         "no such person"),
         ("language", {"language": "de"}, "the language is ru or en"),
         ("people", {"first_name": " "}, "a name is needed"),
         ("groups", {"title": "Пара", "members": [1003, 4242]}, "no such person"),
@@ -395,3 +402,60 @@ async def test_a_busy_port_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
     (line,) = demo.err.read_text().splitlines()
     assert line.startswith("error: cannot serve the demo on 127.0.0.1:") and \
         line.endswith("set DEMO_PORT to another port")
+
+
+async def test_the_day_is_planned_at_nine_by_the_demos_clock(clock) -> None:
+    """The scheduler's daily job follows the real clock; the demo's own turn follows its."""
+
+    class Planner:
+        def __init__(self) -> None:
+            self.runs: list[datetime] = []
+            self.third = asyncio.Event()
+
+        async def run(self) -> None:
+            self.runs.append(clock.current)
+            if len(self.runs) == 3:
+                self.third.set()
+
+    async def waits(seconds: float) -> None:  # the demo's time passes as it waits
+        clock.current += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+    planner = Planner()
+    travel = TimeTravel(clock, None, None, planner, "Europe/Moscow", sleep=waits)
+    clock.current = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # 13:00 in Moscow
+    planning = asyncio.create_task(travel.plan_daily())
+    await asyncio.wait_for(planner.third.wait(), 5)
+    planning.cancel()
+    assert planner.runs == [datetime(2026, 11, day, 6, 0, tzinfo=UTC) for day in (23, 24, 25)]
+
+
+async def test_saved_chats_that_do_not_fit_leave_the_demo_new(tmp_path: Path) -> None:
+    api = LocalBotAPI(record=False)
+    await api.start()
+    try:
+        people = People(api, "ru")
+        api.push_message(people.person(1003).user, "/start")
+        saved = json.loads(keeping.snapshot(api, people))
+        assert [u["message"]["text"] for u in saved["pending"]] == ["/start"]
+
+        again = LocalBotAPI(record=False, first_update_id=keeping.first_update_id(saved))
+        await again.start()
+        restored = People(again, "ru")
+        keeping.restore(saved, again, restored)
+        # What the bot had not taken before the stop reaches it after, with a new id.
+        (update,) = again.pending
+        assert update["message"]["text"] == "/start"
+        assert update["update_id"] >= saved["next_update_id"]
+        assert [m.text for m in again.chat(1003)] == ["/start"]
+        await again.stop()
+
+        for broken in ({"format": 2}, {**saved, "people": [{"user": {}, "hint": None}]},
+                       {**saved, "messages": {"1003": [{"message": {}}]}}, []):
+            fresh = LocalBotAPI(record=False)
+            new = People(fresh, "ru")
+            (tmp_path / "chats.json").write_text(json.dumps(broken))
+            keeping.restore(keeping.read(tmp_path / "chats.json") or {}, fresh, new)
+            assert len(new.everyone) == 5 and not fresh.messages and not fresh.pending
+    finally:
+        await api.stop()

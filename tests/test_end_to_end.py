@@ -145,11 +145,17 @@ async def run_to_exit(env: dict[str, str], logs: Path, name: str,
 
 async def test_bad_token_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     # Both at once: most of each run is importing aiogram. (No token at all runs the demo.)
-    malformed, fresh = await asyncio.gather(
+    # A deployment (its database, curators...) without a token is a mistake, not the demo.
+    malformed, fresh, deployed = await asyncio.gather(
         run_to_exit(bot_env(BOT_TOKEN="nonsense"), tmp_path, "malformed"),
-        run_to_exit(bot_env(BOT_TOKEN=FAKE_TOKEN), tmp_path, "fresh", "--fresh"))
-    for case, (code, stderr), starts in (("malformed", malformed, "error: BOT_TOKEN"),
-                                         ("fresh", fresh, "error: --fresh starts the demo")):
+        run_to_exit(bot_env(BOT_TOKEN=FAKE_TOKEN), tmp_path, "fresh", "--fresh"),
+        run_to_exit(bot_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}",
+                            CURATOR_IDS="12"), tmp_path, "deployed"))
+    for case, (code, stderr), starts in (
+            ("malformed", malformed, "error: BOT_TOKEN looks malformed"),
+            ("fresh", fresh, "error: --fresh starts the demo"),
+            ("deployed", deployed, "error: BOT_TOKEN is not set (or MAX_TOKEN), though "
+                                   "DATABASE_URL, CURATOR_IDS is")):
         assert code == 2, (case, stderr)
         assert "Traceback" not in stderr, (case, stderr)
         lines = stderr.splitlines()

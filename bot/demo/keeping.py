@@ -1,7 +1,8 @@
 """The demo's chats outlive a restart, as a messenger's do: what people see (chats, messages
-after edits, reply keyboards, groups and their members, files the bot sent) and who the people
-are is written beside the demo's database while it changes and when the demo stops, and read
-back when it starts. The bot's own state is in its database already."""
+after edits, reply keyboards, groups and their members, files the bot sent), who the people
+are, and what they sent that the bot has not taken yet, are written beside the demo's database
+while they change and when the demo stops, and read back when it starts. The bot's own state is
+in its database already."""
 
 from __future__ import annotations
 
@@ -19,12 +20,16 @@ from bot.demo.telegram_api import LocalBotAPI
 from bot.demo.telegram_shapes import Shown, Upload
 
 log = logging.getLogger(__name__)
+FORMAT = 1
 SAVE_SECONDS = 10.0  # at most this much of what people saw is lost to a crash
 
 
-def snapshot(api: LocalBotAPI, people: People) -> dict[str, Any]:
-    return {
+def snapshot(api: LocalBotAPI, people: People) -> str:
+    return json.dumps({
+        "format": FORMAT,
         "next_update_id": api.next_update_id(),
+        "pending": [{k: v for k, v in update.items() if k != "update_id"}
+                    for update in api.pending],
         "chats": list(api.chats.values()),
         "members": {str(chat): {str(user): status for user, status in members.items()}
                     for chat, members in api.members.items()},
@@ -39,66 +44,93 @@ def snapshot(api: LocalBotAPI, people: People) -> dict[str, Any]:
                    for person in people.everyone.values()],
         "groups": people.groups,
         "language": people.language,
-    }
+    }, ensure_ascii=False)
 
 
 def restore(saved: dict[str, Any], api: LocalBotAPI, people: People) -> None:
-    people.everyone.clear()
-    for entry in saved["people"]:
-        person = Person(entry["user"], Hint(entry["hint"]) if entry["hint"] else None)
-        people.everyone[person.id] = person
-        api.users[person.id] = person.user
-    people.groups[:] = saved["groups"]
-    people.language = saved["language"]
+    """Everything is read before anything is changed: a file that does not fit (another
+    version, edited by hand) leaves the demo as new, and says so."""
+    try:
+        if saved.get("format") != FORMAT:
+            raise ValueError(f"format {saved.get('format')!r}")
+        everyone = {int(entry["user"]["id"]): Person(entry["user"], Hint(entry["hint"])
+                                                     if entry["hint"] else None)
+                    for entry in saved["people"]}
+        chats = {int(chat["id"]): chat for chat in saved["chats"]}
+        members = {int(chat): {int(user): str(status) for user, status in shown.items()}
+                   for chat, shown in saved["members"].items()}
+        messages = [(int(chat), Shown(entry["message"], str(entry["source"]), 0,
+                                      bool(entry["deleted"])))
+                    for chat, shown_in in saved["messages"].items() for entry in shown_in]
+        keyboards = {int(chat): markup for chat, markup in saved["reply_keyboards"].items()}
+        uploads = [Upload(entry["field"], entry["filename"], base64.b64decode(entry["data"]),
+                          entry["content_type"], entry["file_id"], entry["file_unique_id"])
+                   for entry in saved["uploads"]]
+        groups, language = [int(group) for group in saved["groups"]], str(saved["language"])
+        pending = list(saved.get("pending", []))
+        if not all(isinstance(message.message_id, int) for _, message in messages):
+            raise ValueError("a message without its id")
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        log.warning("demo: the saved chats do not fit (%s); the chats start empty", error)
+        return
+    people.everyone = everyone
+    api.users.update({person.id: person.user for person in everyone.values()})
+    people.groups[:], people.language = groups, language
     people.renumber()
-    for chat in saved["chats"]:
-        api.chats[chat["id"]] = chat
-    for chat, members in saved["members"].items():
-        api.members[int(chat)] = {int(user): status for user, status in members.items()}
-    for chat, shown_in in saved["messages"].items():
-        for entry in shown_in:
-            api.keep_shown(int(chat), Shown(entry["message"], entry["source"], 0,
-                                            entry["deleted"]))
-    for chat, markup in saved["reply_keyboards"].items():
-        api.reply_keyboards[int(chat)] = markup
-    for entry in saved["uploads"]:
-        upload = Upload(entry["field"], entry["filename"], base64.b64decode(entry["data"]),
-                        entry["content_type"], entry["file_id"], entry["file_unique_id"])
-        api.uploads[upload.file_id] = upload
+    api.chats.update(chats)
+    api.members.update(members)
+    for chat, shown in messages:
+        api.keep_shown(chat, shown)
+    api.reply_keyboards.update(keyboards)
+    api.uploads.update({upload.file_id: upload for upload in uploads})
     api.renumber_groups()
+    for update in pending:  # sent before the stop; the bot gets them now, as from Telegram
+        api.push_update(update)
 
 
 def first_update_id(saved: dict[str, Any] | None) -> int:
     """Above every id handed out before, even if the saved chats were lost: the bot drops an
     update whose id it has handled (bot.middlewares.OncePerUpdate)."""
-    return max(int(time.time() * 1000), int((saved or {}).get("next_update_id", 1)))
+    try:
+        kept = int((saved or {}).get("next_update_id", 1))
+    except (TypeError, ValueError):
+        kept = 1
+    return max(int(time.time() * 1000), kept)
 
 
 def read(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        log.warning("demo: %s is unreadable; the chats start empty", path)
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as error:
+        log.warning("demo: %s is unreadable (%s); the chats start empty", path, error)
         return None
+    return saved if isinstance(saved, dict) else None
 
 
-def write(path: Path, api: LocalBotAPI, people: People) -> None:
+def write(path: Path, text: str) -> None:
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(snapshot(api, people), ensure_ascii=False), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     partial.replace(path)  # whole or not at all
 
 
 async def keep(path: Path, api: LocalBotAPI, people: People) -> None:
-    """Write the chats whenever they changed, until cancelled; then once more."""
-    written = api.version
-    try:
-        while True:
-            await asyncio.sleep(SAVE_SECONDS)
-            if api.version != written:
-                written = api.version
-                write(path, api, people)
-    finally:
-        with contextlib.suppress(OSError):
-            write(path, api, people)
+    """Write the chats whenever people saw something change, until cancelled. The snapshot is
+    taken on the loop (nothing changes under it) and written in a thread."""
+    written = api.changes
+    while True:
+        await asyncio.sleep(SAVE_SECONDS)
+        if api.changes == written:
+            continue
+        written = api.changes
+        try:
+            await asyncio.to_thread(write, path, snapshot(api, people))
+        except OSError as error:
+            log.warning("demo: cannot keep the chats in %s: %s", path, error)
+
+
+def keep_now(path: Path, api: LocalBotAPI, people: People) -> None:
+    """The last write, once the bot and the page have stopped."""
+    with contextlib.suppress(OSError):
+        write(path, snapshot(api, people))

@@ -20,6 +20,9 @@ class LocalServer:
     _poll_generation: int
     base_url: str
     version = 0
+    # Moves on only with what people see (a message, a keyboard, a person), not with every
+    # request: the demo's page and its saved chats follow this.
+    changes = 0
 
     @staticmethod
     def describe_request(request: Any) -> str:
@@ -52,7 +55,8 @@ class LocalServer:
                 self._news.notify_all()
 
     async def changed(self) -> None:
-        """Something outside the Bot API changed what is shown (the demo's people, its time)."""
+        """Something people see changed outside the Bot API (the demo's people, its time)."""
+        self.changes += 1
         await self._notify()
 
     def _notify_soon(self) -> None:

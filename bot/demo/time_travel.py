@@ -6,6 +6,7 @@ the time had really passed. Only the demo has this; production reads the system 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,15 +22,20 @@ from services import outbox
 # A week with every stop is some dozens of steps; this bounds a loop gone wrong.
 MAX_STEPS = 2000
 LONGEST = timedelta(days=31)
+CHECK_SECONDS = 60.0
 
 
 class TimeTravel:
     def __init__(self, clock: DemoClock, sessionmaker: async_sessionmaker, worker: OutboxWorker,
-                 planner: DailyPlanner, timezone: str) -> None:
+                 planner: DailyPlanner, timezone: str,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.clock, self.sessionmaker = clock, sessionmaker
         self.worker, self.planner = worker, planner
         self.zone = ZoneInfo(timezone)
         self.busy = False
+        self.sleep = sleep
+        # The last daily planning run, by the time moved or by the day's own turn.
+        self.last_planning = datetime.min.replace(tzinfo=UTC)
         self._one_at_a_time = asyncio.Lock()
 
     async def forward(self, by: timedelta) -> datetime:
@@ -51,10 +57,24 @@ class TimeTravel:
                     self.clock.move_to(step)
                     if step == planning:
                         await self.planner.run()
+                        self.last_planning = planning
                     await self.worker.pump()
             finally:
                 self.busy = False
             return self.clock.now()
+
+    async def plan_daily(self) -> None:
+        """The daily planning at 09:00 of the demo's time, until cancelled. The scheduler's
+        daily job follows the real clock, which the demo's is ahead of by any amount, so the
+        demo plans by its own (bot.demo.run removes that job)."""
+        while True:
+            due = self.next_planning(self.clock.now())
+            while (left := (due - self.clock.now()).total_seconds()) > 0:
+                await self.sleep(min(left, CHECK_SECONDS))  # time may be moved meanwhile
+            async with self._one_at_a_time:
+                if self.last_planning < due:  # not already run by time moved past it
+                    await self.planner.run()
+                    self.last_planning = due
 
     def next_planning(self, now: datetime) -> datetime:
         """The next daily planning (bot.jobs) after `now`."""

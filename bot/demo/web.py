@@ -21,7 +21,7 @@ from aiohttp import web
 from bot.demo.clock import DemoClock
 from bot.demo.people import Hint, People, Refused
 from bot.demo.telegram_api import LocalBotAPI
-from bot.demo.time_travel import TimeTravel
+from bot.demo.time_travel import LONGEST, TimeTravel
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -33,12 +33,12 @@ LANGUAGES = ("ru", "en")
 
 class Page:
     def __init__(self, api: LocalBotAPI, people: People, clock: DemoClock,
-                 travel: TimeTravel | None, timezone: str) -> None:
+                 travel: TimeTravel | None, timezone: str, host: str = "127.0.0.1") -> None:
         self.api, self.people, self.clock, self.travel = api, people, clock, travel
-        self.timezone = timezone
+        self.timezone, self.host = timezone, host
 
     def application(self) -> web.Application:
-        app = web.Application(middlewares=[local_only, guarded, refusals],
+        app = web.Application(middlewares=[local_only(self.host), guarded, refusals],
                               client_max_size=64 * 1024)
         app.router.add_get("/", self.index)
         app.router.add_static("/static/", STATIC)
@@ -73,9 +73,9 @@ class Page:
             wait = min(max(float(request.query.get("wait", WAIT_SECONDS)), 0.0), WAIT_SECONDS)
         except ValueError:
             after, wait = 0, WAIT_SECONDS
-        if self.api.version <= after:
+        if self.api.changes <= after:
             with contextlib.suppress(TimeoutError):
-                await self.api.wait_until(lambda: self.api.version > after, wait)
+                await self.api.wait_until(lambda: self.api.changes > after, wait)
         return web.json_response(self.snapshot(), dumps=_dumps)
 
     def snapshot(self) -> dict[str, Any]:
@@ -83,7 +83,7 @@ class Page:
                  for person in self.people.everyone.values()]
         chats += [self._chat(group, self.people.language) for group in self.people.groups]
         return {
-            "version": self.api.version,
+            "version": self.api.changes,
             "bot": self.api.bot_user,
             "clock": {"now": self.clock.now().isoformat(), "timezone": self.timezone,
                       "shifted_seconds": int(self.clock.shift.total_seconds())},
@@ -141,7 +141,7 @@ class Page:
     async def add_person(self, request: web.Request) -> web.Response:
         body = await _body(request)
         hint = body.get("hint")
-        if hint is not None and hint not in set(Hint):
+        if hint is not None and (not isinstance(hint, str) or hint not in set(Hint)):
             raise Refused("unknown role hint")
         person = self.people.add(str(body.get("first_name") or ""),
                                  Hint(hint) if hint else None)
@@ -172,13 +172,15 @@ class Page:
     async def move_time(self, request: web.Request) -> web.Response:
         body = await _body(request)
         seconds = body.get("seconds")
-        if self.travel is None or not isinstance(seconds, int) or isinstance(seconds, bool):
+        if not isinstance(seconds, int) or isinstance(seconds, bool):
             raise Refused("time moves by a whole number of seconds")
+        if not 0 < seconds <= LONGEST.total_seconds():
+            raise Refused(f"time moves forward by up to {LONGEST.days} days")
+        if self.travel is None:
+            raise Refused("time does not move here")
         await self.api.changed()  # the page shows it busy
         try:
             await self.travel.forward(timedelta(seconds=seconds))
-        except ValueError as error:
-            raise Refused(str(error)) from None
         finally:
             await self.api.changed()
         return web.json_response({"clock": self.snapshot()["clock"]})
@@ -210,17 +212,23 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-@web.middleware
-async def local_only(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Addressed by IP or as localhost: a DNS name of somebody else's site that resolves here
-    (DNS rebinding) is refused, so a page elsewhere cannot read the chats."""
-    host = request.url.host or ""
-    if host != "localhost":
-        try:
-            ipaddress.ip_address(host.strip("[]"))
-        except ValueError:
-            return web.json_response({"error": "open the demo by its IP address"}, status=403)
-    return await handler(request)
+def local_only(configured: str) -> Any:
+    """Requests addressed by IP, as localhost or by the host DEMO_HOST names: a DNS name of
+    somebody else's site that resolves here (DNS rebinding) is refused, so a page elsewhere
+    cannot read the chats."""
+
+    @web.middleware
+    async def check(request: web.Request, handler: Any) -> web.StreamResponse:
+        host = (request.url.host or "").strip("[]")
+        if host not in ("localhost", configured):
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                return web.json_response({"error": "open the demo by its IP address"},
+                                         status=403)
+        return await handler(request)
+
+    return check
 
 
 # The page runs only its own script and styles, and talks only to this server: a message that
