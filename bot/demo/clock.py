@@ -44,4 +44,6 @@ class DemoClock(Clock):
         """Never backwards: what was planned and sent stays in the past."""
         self.shift = max(self.shift, moment - datetime.now(UTC))
         if self.path is not None:
-            self.path.write_text(json.dumps({"shift": self.shift.total_seconds()}))
+            partial = self.path.with_suffix(".partial")
+            partial.write_text(json.dumps({"shift": self.shift.total_seconds()}))
+            partial.replace(self.path)  # whole or not at all: a torn file would reset time
