@@ -1,7 +1,7 @@
 /* Talking to the server: its JSON API, and polling it for the state. */
 import { t } from './i18n.js';
 import { sleep, str } from './dom.js';
-import { S } from './state.js';
+import { pageState } from './state.js';
 import { setClock, renderTopbar } from './clock.js';
 import { renderColumns, renderTabs, resolvePendingFocus } from './chats.js';
 
@@ -27,17 +27,17 @@ export async function api(path, body) {
 export async function pollLoop() {
   for (;;) {
     try {
-      const response = await fetch(`/api/state?after=${S.version}`, { cache: 'no-store' });
+      const response = await fetch(`/api/state?after=${pageState.version}`, { cache: 'no-store' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
       setOnline(true);
-      if (!S.data || data.version !== S.version) {
-        S.version = Number(data.version) || 0;
+      if (!pageState.data || data.version !== pageState.version) {
+        pageState.version = Number(data.version) || 0;
         applyState(data);
       }
     } catch (_) {
       setOnline(false);
-      S.version = 0;  // the server may have restarted: ask for everything again
+      pageState.version = 0;  // the server may have restarted: ask for everything again
       await sleep(1000);
     }
   }
@@ -48,7 +48,7 @@ function setOnline(online) {
 }
 
 function applyState(data) {
-  S.data = {
+  pageState.data = {
     ...data,
     people: Array.isArray(data.people) ? data.people : [],
     chats: Array.isArray(data.chats) ? data.chats : [],
@@ -59,7 +59,7 @@ function applyState(data) {
 }
 
 export function renderAll() {
-  if (!S.data) return;
+  if (!pageState.data) return;
   renderTopbar();
   renderColumns();
   renderTabs();

@@ -2,7 +2,7 @@
    (its header and its messages; the input area is in input-area.js). */
 import { HINTS, lang, t, plural } from './i18n.js';
 import { el, icon, str, avatar } from './dom.js';
-import { S, personById, fullName, chatName, privateChatOf } from './state.js';
+import { pageState, personById, fullName, chatName, privateChatOf } from './state.js';
 import { zone, dayKey, dayLabel } from './clock.js';
 import { createFooter, renderFooter } from './input-area.js';
 import { renderMessage } from './messages.js';
@@ -11,7 +11,7 @@ import { addMemberDialog } from './dialogs.js';
 export function renderColumns() {
   const root = document.getElementById('columns');
   const note = document.getElementById('columns-note');
-  const chats = S.data.chats;
+  const chats = pageState.data.chats;
   note.hidden = chats.length > 0;
   note.dataset.i18n = 'no_chats';
   note.textContent = t('no_chats');
@@ -22,52 +22,52 @@ export function renderColumns() {
     const id = String(chat.id);
     if (seen.has(id)) continue;
     seen.add(id);
-    let col = S.cols.get(id);
+    let col = pageState.cols.get(id);
     if (!col) {
       col = createColumn(chat);
-      S.cols.set(id, col);
+      pageState.cols.set(id, col);
     }
     if (col.section === cursor) cursor = cursor.nextSibling;
     else root.insertBefore(col.section, cursor);
     updateColumn(col, chat);
   }
-  for (const [id, col] of S.cols) {
-    if (!seen.has(id)) { col.section.remove(); S.cols.delete(id); }
+  for (const [id, col] of pageState.cols) {
+    if (!seen.has(id)) { col.section.remove(); pageState.cols.delete(id); }
   }
-  if (!S.cols.has(S.activeChat)) S.activeChat = chats.length ? String(chats[0].id) : null;
+  if (!pageState.cols.has(pageState.activeChat)) pageState.activeChat = chats.length ? String(chats[0].id) : null;
   applyActive();
 }
 
 export function renderTabs() {
   const nav = document.getElementById('tabs');
-  const chats = S.data.chats;
+  const chats = pageState.data.chats;
   const key = JSON.stringify([lang, chats.map((c) => [c.id, chatName(c), c.type])]);
-  if (key === S.tabsKey) return;
-  S.tabsKey = key;
+  if (key === pageState.tabsKey) return;
+  pageState.tabsKey = key;
   nav.replaceChildren(...chats.map((chat) => el('button', {
     type: 'button', class: `tab ${chat.type === 'private' ? 'tab-person' : 'tab-group'}`, role: 'tab',
-    'data-chat': chat.id, 'aria-selected': String(String(chat.id) === S.activeChat),
+    'data-chat': chat.id, 'aria-selected': String(String(chat.id) === pageState.activeChat),
     onclick: () => focusChat(String(chat.id), false),
   }, chat.type === 'private' ? null : icon('group'),
      chat.type === 'private' ? str(personById(chat.person)?.first_name) || chatName(chat) : chatName(chat))));
 }
 
 function applyActive() {
-  for (const [id, col] of S.cols) {
-    const active = id === S.activeChat;
+  for (const [id, col] of pageState.cols) {
+    const active = id === pageState.activeChat;
     const wasActive = col.section.classList.contains('active');
     col.section.classList.toggle('active', active);
     if (active && !wasActive && col.stick) requestAnimationFrame(() => scrollToBottom(col));
   }
   for (const tab of document.querySelectorAll('#tabs .tab')) {
-    tab.setAttribute('aria-selected', String(tab.dataset.chat === S.activeChat));
+    tab.setAttribute('aria-selected', String(tab.dataset.chat === pageState.activeChat));
   }
 }
 
 export function focusChat(id, highlight = true) {
-  const col = S.cols.get(String(id));
+  const col = pageState.cols.get(String(id));
   if (!col) return;
-  S.activeChat = String(id);
+  pageState.activeChat = String(id);
   applyActive();
   col.section.scrollIntoView({ behavior: 'smooth', block: 'nearest', inline: 'center' });
   document.querySelector(`#tabs .tab[data-chat="${CSS.escape(String(id))}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -80,11 +80,11 @@ export function focusChat(id, highlight = true) {
 }
 
 export function resolvePendingFocus() {
-  const want = S.pendingFocus;
+  const want = pageState.pendingFocus;
   if (!want) return;
-  const chat = want.person != null ? privateChatOf(want.person) : S.data.chats.find((c) => c.id === want.chat);
-  if (chat && S.cols.has(String(chat.id))) {
-    S.pendingFocus = null;
+  const chat = want.person != null ? privateChatOf(want.person) : pageState.data.chats.find((c) => c.id === want.chat);
+  if (chat && pageState.cols.has(String(chat.id))) {
+    pageState.pendingFocus = null;
     requestAnimationFrame(() => focusChat(String(chat.id)));
   }
 }
@@ -143,7 +143,7 @@ function renderColumnHeader(col) {
     const members = (chat.members || []).map(personById).filter(Boolean);
     const names = members.map((p) => str(p.first_name)).join(', ');
     col.subEl.textContent = members.length ? `${plural('members', members.length)} · ${names}` : plural('members', 0);
-    col.subEl.title = [...members.map(fullName), `${str(S.data.bot.first_name)} (${t('bot')})`].join(', ');
+    col.subEl.title = [...members.map(fullName), `${str(pageState.data.bot.first_name)} (${t('bot')})`].join(', ');
     col.subEl.hidden = false;
     col.avatarSlot.replaceChildren(avatar(chat.id, ...name.split(/\s+/)));
     col.addMember.textContent = t('add_member');
@@ -163,7 +163,7 @@ export function scrollToBottom(col, smooth = false) {
 function renderMessages(col) {
   const chat = col.chat;
   const messages = Array.isArray(chat.messages) ? chat.messages : [];
-  const context = [lang, zone(), chat.type, str(S.data.bot.username)].join('|');
+  const context = [lang, zone(), chat.type, str(pageState.data.bot.username)].join('|');
   const wanted = [];
   const seenMsgs = new Set();
   const seenDays = new Set();

@@ -2,7 +2,7 @@
    time control. */
 import { LOCALES, lang } from './i18n.js';
 import { str } from './dom.js';
-import { S } from './state.js';
+import { pageState } from './state.js';
 import { api } from './api.js';
 import { toast } from './dialogs.js';
 
@@ -14,7 +14,7 @@ function parseTime(iso) {
 
 export function setClock(clock) {
   if (!clock) return;
-  S.clock = { base: parseTime(clock.now), at: Date.now(), tz: validZone(clock.timezone) };
+  pageState.clock = { base: parseTime(clock.now), at: Date.now(), tz: validZone(clock.timezone) };
   renderClock();
 }
 
@@ -22,8 +22,8 @@ function validZone(tz) {
   try { new Intl.DateTimeFormat('en', { timeZone: tz }); return tz; } catch (_) { return undefined; }
 }
 
-const demoNow = () => (S.clock ? S.clock.base + (Date.now() - S.clock.at) : Date.now());
-export const zone = () => (S.clock ? S.clock.tz : undefined);
+const demoNow = () => (pageState.clock ? pageState.clock.base + (Date.now() - pageState.clock.at) : Date.now());
+export const zone = () => (pageState.clock ? pageState.clock.tz : undefined);
 
 const formatters = new Map();
 function fmt(options) {
@@ -61,19 +61,19 @@ export function dayLabel(ms) {
 
 export function renderClock() {
   const value = document.querySelector('#demo-clock .clock-value');
-  if (S.clock) value.textContent = formatClock(demoNow());
+  if (pageState.clock) value.textContent = formatClock(demoNow());
 }
 
 export function renderTopbar() {
   renderClock();
-  const busy = Boolean(S.data && S.data.busy) || S.movingTime;
+  const busy = Boolean(pageState.data && pageState.data.busy) || pageState.movingTime;
   document.querySelector('.busy-note').hidden = !busy;
   for (const button of document.querySelectorAll('button[data-advance]')) button.disabled = busy;
 }
 
 export async function moveTime(seconds) {
-  if (S.movingTime) return;
-  S.movingTime = true;
+  if (pageState.movingTime) return;
+  pageState.movingTime = true;
   renderTopbar();
   try {
     const answer = await api('/api/time', { seconds });
@@ -81,7 +81,7 @@ export async function moveTime(seconds) {
   } catch (err) {
     toast(null, err.message);
   } finally {
-    S.movingTime = false;
+    pageState.movingTime = false;
     renderTopbar();
   }
 }

@@ -1,7 +1,7 @@
 /* Toasts and dialogs: alerts, the photo lightbox, the forms, and the "open as" chooser. */
 import { HINTS, t } from './i18n.js';
 import { el, avatar } from './dom.js';
-import { S, fullName, chatName, privateChatOf } from './state.js';
+import { pageState, fullName, chatName, privateChatOf } from './state.js';
 import { api } from './api.js';
 import { resolvePendingFocus, focusChat } from './chats.js';
 
@@ -82,8 +82,8 @@ export function addPersonDialog() {
     if (!firstName) return t('name_required');
     const answer = await api('/api/people', { first_name: firstName, hint: hint.value || null });
     if (answer.person && answer.person.id != null) {
-      S.pendingFocus = { person: answer.person.id };
-      if (S.data) resolvePendingFocus();
+      pageState.pendingFocus = { person: answer.person.id };
+      if (pageState.data) resolvePendingFocus();
     }
     return null;
   });
@@ -97,7 +97,7 @@ function personOption(p, extra) {
 }
 
 export function newGroupDialog() {
-  const people = S.data ? S.data.people : [];
+  const people = pageState.data ? pageState.data.people : [];
   const title = el('input', { type: 'text', id: 'new-group-title', maxlength: '128', autocomplete: 'off',
                               placeholder: t('group_title_ph'), required: true });
   const boxes = people.map((p) => el('input', { type: 'checkbox', class: 'new-group-member', value: String(p.id) }));
@@ -113,8 +113,8 @@ export function newGroupDialog() {
     if (!members.length) return t('members_required');
     const answer = await api('/api/groups', { title: name, members });
     if (answer.chat && answer.chat.id != null) {
-      S.pendingFocus = { chat: answer.chat.id };
-      if (S.data) resolvePendingFocus();
+      pageState.pendingFocus = { chat: answer.chat.id };
+      if (pageState.data) resolvePendingFocus();
     }
     return null;
   });
@@ -122,7 +122,7 @@ export function newGroupDialog() {
 
 export function addMemberDialog(col) {
   const inside = new Set(col.chat.members || []);
-  const candidates = S.data.people.filter((p) => !inside.has(p.id));
+  const candidates = pageState.data.people.filter((p) => !inside.has(p.id));
   const heading = t('add_member_h', { title: chatName(col.chat) });
   if (!candidates.length) {
     const ok = el('button', { type: 'button', class: 'btn primary' }, t('ok'));
@@ -140,7 +140,7 @@ export function addMemberDialog(col) {
 
 export function openAsDialog(invite, col) {
   const own = col.chat.type === 'private' ? col.chat.person : null;
-  const people = [...S.data.people.filter((p) => p.id !== own), ...S.data.people.filter((p) => p.id === own)];
+  const people = [...pageState.data.people.filter((p) => p.id !== own), ...pageState.data.people.filter((p) => p.id === own)];
   const error = el('p', { class: 'form-error', role: 'alert' });
   const buttons = people.map((p) => el('button', { type: 'button', class: 'open-as-person', 'data-person': p.id },
                                        ...personOption(p)));
@@ -158,7 +158,7 @@ export function openAsDialog(invite, col) {
       dialog.close();
       const chat = privateChatOf(person);
       if (chat) focusChat(String(chat.id));
-      else S.pendingFocus = { person };
+      else pageState.pendingFocus = { person };
     } catch (err) {
       error.textContent = err.message;
       for (const b of buttons) b.disabled = false;

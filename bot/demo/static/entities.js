@@ -2,7 +2,7 @@
    to the bot stay in the page. */
 import { t } from './i18n.js';
 import { el, str } from './dom.js';
-import { S } from './state.js';
+import { pageState } from './state.js';
 import { sendText } from './input-area.js';
 import { toast, openAsDialog } from './dialogs.js';
 
@@ -123,7 +123,7 @@ export async function copyText(text, col) {
 // links: invitation links to the bot stay in the page
 // ---------------------------------------------------------------------------------------
 function parseInvite(raw) {
-  const username = str(S.data && S.data.bot.username).toLowerCase();
+  const username = str(pageState.data && pageState.data.bot.username).toLowerCase();
   if (!username) return null;
   let text = str(raw).trim();
   let url;

@@ -1,7 +1,7 @@
 /* A column's input area: composer, sender, menu, reply keyboard, Start. */
 import { t, lang } from './i18n.js';
 import { el, icon, str } from './dom.js';
-import { S, personById, fullName } from './state.js';
+import { pageState, personById, fullName } from './state.js';
 import { api } from './api.js';
 import { scrollToBottom } from './chats.js';
 import { toast } from './dialogs.js';
@@ -170,7 +170,7 @@ function fillMenu(col) {
 }
 
 export function closeMenus(except) {
-  for (const col of S.cols.values()) {
+  for (const col of pageState.cols.values()) {
     if (col !== except && !col.menu.hidden) {
       if (col.menu.contains(document.activeElement)) col.menuButton.focus();
       col.menu.hidden = true;

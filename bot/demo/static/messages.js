@@ -1,7 +1,7 @@
 /* One message bubble: author, reply quote, photo, document, text, time, and its inline keyboard. */
 import { t, LOCALES, lang } from './i18n.js';
 import { str, el, icon } from './dom.js';
-import { S } from './state.js';
+import { pageState } from './state.js';
 import { api } from './api.js';
 import { formatHM } from './clock.js';
 import { scrollToBottom } from './chats.js';
@@ -14,7 +14,7 @@ const SERVICE_KEYS = ['new_chat_members', 'left_chat_member', 'group_chat_create
 
 function senderName(user) {
   if (!user) return '';
-  if (user.is_bot && user.id === S.data.bot.id) return str(S.data.bot.first_name) || str(user.first_name);
+  if (user.is_bot && user.id === pageState.data.bot.id) return str(pageState.data.bot.first_name) || str(user.first_name);
   return str(user.first_name) || str(user.username);
 }
 

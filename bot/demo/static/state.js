@@ -1,7 +1,7 @@
 /* What the page knows: the last state from the server and the page's own, and look-ups in it. */
 import { str } from './dom.js';
 
-export const S = {
+export const pageState = {
   data: null,          // the last state from the server
   version: 0,
   cols: new Map(),     // chat id -> column (its DOM nodes and per-column UI state)
@@ -12,7 +12,7 @@ export const S = {
   tabsKey: '',
 };
 
-export const personById = (id) => S.data.people.find((p) => p.id === id) || null;
+export const personById = (id) => pageState.data.people.find((p) => p.id === id) || null;
 export const fullName = (p) => (p ? [p.first_name, p.last_name].map(str).filter(Boolean).join(' ') : '');
 
 export function chatName(chat) {
@@ -21,5 +21,5 @@ export function chatName(chat) {
 }
 
 export function privateChatOf(personId) {
-  return S.data.chats.find((c) => c.type === 'private' && c.person === personId) || null;
+  return pageState.data.chats.find((c) => c.type === 'private' && c.person === personId) || null;
 }
