@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 
 from bot.config import PROJECT_ROOT
-from tests.e2e_people import bot_env, daytime_zone
+from tests.e2e_people import _die_with_parent, bot_env, daytime_zone
 
 QUIET_SECONDS = 0.4
 ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+")
@@ -130,7 +130,8 @@ class DemoProcess:
         with self.out.open("wb") as stdout, self.err.open("wb") as stderr:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", *self.args, cwd=PROJECT_ROOT, env=self.env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=stdout, stderr=stderr)
+                stdin=asyncio.subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not (found := ADDRESS.search(self.printed())):
