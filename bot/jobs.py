@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from domain.calendar import Calendar
 from models import MaxMessage, Meeting, ProcessedUpdate, User
+from models.db import database_trouble
 from services import deadlines, meetings, outbox
 from services.clock import Clock
 from services.deadlines import Buttons
@@ -40,10 +42,10 @@ class DailyPlanner:
 
     def start(self, scheduler: AsyncIOScheduler) -> None:
         # Also right away: a bot started late in the day still plans today's messages.
-        scheduler.add_job(self.run, "cron", hour=PLAN_AT_HOUR, id="daily-plan",
+        scheduler.add_job(self.plan_in_background, "cron", hour=PLAN_AT_HOUR, id="daily-plan",
                           timezone=self.settings.timezone, replace_existing=True,
                           coalesce=True, max_instances=1)
-        scheduler.add_job(self.run, id="plan-on-start", replace_existing=True)
+        scheduler.add_job(self.plan_in_background, id="plan-on-start", replace_existing=True)
         scheduler.add_job(self.forget_old_updates, "interval", hours=1, id="forget-old-updates",
                           replace_existing=True, coalesce=True, max_instances=1)
         scheduler.add_job(self.prune_outbox, "interval", hours=1, id="prune-outbox",
@@ -71,6 +73,21 @@ class DailyPlanner:
         """Messages done with for 30 days go, with what they said about people."""
         async with self.sessionmaker.begin() as session:
             return await outbox.prune(session, self.clock.now())
+
+    async def plan_in_background(self) -> None:
+        """run() for the scheduler. Processes sharing a region's database plan at the same
+        moments (each at its start, all at 09:00): when another one wrote the same message
+        first, its plan stands and this one's is dropped whole (one transaction), with a line
+        in the log; a database away for a while is waited out until the next planning."""
+        try:
+            await self.run()
+        except IntegrityError:
+            log.info("daily planning: another process planned the same messages just now")
+        except Exception as error:
+            trouble = database_trouble(error)
+            if trouble is None:
+                raise
+            log.warning("daily planning: %s; will plan at the next turn", trouble)
 
     async def run(self) -> int:
         now = self.clock.now()

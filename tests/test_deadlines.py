@@ -1,5 +1,6 @@
 """Programme calendars, stage deadlines and early warnings, with a controllable clock."""
 
+import logging
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -160,3 +161,28 @@ async def test_warning_when_nobody_reacts_to_a_meeting(running, clock):
     await running.outbox.pump()
     assert "Пара Наставник 0 → Наставляемая 0: после встречи 25.11.2026 никто не ответил" \
         in curator.last.text
+
+
+
+async def test_another_process_planning_the_same_moment_is_a_line_not_a_traceback(
+        running, monkeypatch, caplog):
+    """Processes sharing a region's database plan at the same moments (each at its start, all
+    at 09:00). When another one wrote the same owed message between this one's look for it
+    and its write, the database refuses the second (the outbox's unique dedupe key): that plan
+    is dropped whole with a line in the log, where the scheduler printed a traceback (seen in
+    tests/test_webhook.py's two processes)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from services import deadlines
+
+    async def written_first_by_another(*args, **kwargs):
+        raise IntegrityError("INSERT INTO outbox", {}, Exception("UNIQUE constraint failed"))
+
+    caplog.set_level(logging.INFO, logger="bot.jobs")
+    monkeypatch.setattr(deadlines, "plan_warnings", written_first_by_another)
+    planner = running.app.daily_planner(running.outbox)
+    await planner.plan_in_background()
+    assert "another process planned the same messages just now" in caplog.text
+    monkeypatch.setattr(deadlines, "plan_warnings", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # anything else is still the scheduler's to report
+        await planner.plan_in_background()
