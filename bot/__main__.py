@@ -41,19 +41,18 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING if demo else logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         redaction.install(settings)
-        try:
-            if demo:
-                from bot.demo.run import run_demo
+        if demo:
+            from bot.demo.run import run_demo
 
-                asyncio.run(run_demo(settings, fresh=given.fresh))
-            else:
-                asyncio.run(run(settings))
-        except StartupError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+            asyncio.run(run_demo(settings, fresh=given.fresh))
+        else:
+            asyncio.run(run(settings))
     except (ConfigError, DefinitionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0

@@ -20,7 +20,8 @@ SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 # MAX's tokens are opaque; what MAX's business platform shows is one word of printable ASCII.
 MAX_TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]{20,512}$")
 SUPPORTED_LOCALES = ("ru", "en")
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DATA_DIR / 'bot.sqlite3'}"
 
 
 class ConfigError(Exception):
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
     demo_host: str = "127.0.0.1"
     demo_port: int = Field(default=8080, ge=0, le=65535)
     # Where the demo keeps its database and its clock, apart from the real ones.
-    demo_dir: Path = PROJECT_ROOT / "data"
+    demo_dir: Path = DATA_DIR
 
     @field_validator("bot_token")
     @classmethod
@@ -167,7 +168,7 @@ class Settings(BaseSettings):
     @field_validator("demo_dir", mode="before")
     @classmethod
     def _empty_is_data(cls, value: object) -> object:
-        return PROJECT_ROOT / "data" if isinstance(value, str) and not value.strip() else value
+        return DATA_DIR if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url", mode="before")
     @classmethod

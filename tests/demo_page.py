@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import re
 import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.config import PROJECT_ROOT
-from tests.e2e_people import _die_with_parent, bot_env, daytime_zone
+from tests.e2e_people import bot_env, daytime_zone, start_bot
 
 QUIET_SECONDS = 0.4
 ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+")
@@ -127,11 +126,7 @@ class DemoProcess:
 
     async def start(self, timeout: float = 60.0) -> str:  # noqa: ASYNC109 - the wait is the bound
         """The page's address, from the one line the demo prints."""
-        with self.out.open("wb") as stdout, self.err.open("wb") as stderr:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", *self.args, cwd=PROJECT_ROOT, env=self.env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        self.process = await start_bot(self.env, self.folder, "demo", args=self.args)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not (found := ADDRESS.search(self.printed())):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.demo.keeping import write_whole
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,5 @@ class DemoClock(Clock):
     def move_to(self, moment: datetime) -> None:
         """Never backwards: what was planned and sent stays in the past."""
         self.shift = max(self.shift, moment - datetime.now(UTC))
-        if self.path is not None:
-            partial = self.path.with_suffix(".partial")
-            partial.write_text(json.dumps({"shift": self.shift.total_seconds()}))
-            partial.replace(self.path)  # whole or not at all: a torn file would reset time
+        if self.path is not None:  # whole or not at all: a torn file would reset time
+            write_whole(self.path, json.dumps({"shift": self.shift.total_seconds()}))

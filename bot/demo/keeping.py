@@ -109,7 +109,7 @@ def read(path: Path) -> dict[str, Any] | None:
     return saved if isinstance(saved, dict) else None
 
 
-def write(path: Path, text: str) -> None:
+def write_whole(path: Path, text: str) -> None:
     partial = path.with_suffix(".partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)  # whole or not at all
@@ -125,7 +125,7 @@ async def keep(path: Path, api: LocalBotAPI, people: People) -> None:
             continue
         written = api.changes
         try:
-            await asyncio.to_thread(write, path, snapshot(api, people))
+            await asyncio.to_thread(write_whole, path, snapshot(api, people))
         except OSError as error:
             log.warning("demo: cannot keep the chats in %s: %s", path, error)
 
@@ -133,4 +133,4 @@ async def keep(path: Path, api: LocalBotAPI, people: People) -> None:
 def keep_now(path: Path, api: LocalBotAPI, people: People) -> None:
     """The last write, once the bot and the page have stopped."""
     with contextlib.suppress(OSError):
-        write(path, snapshot(api, people))
+        write_whole(path, snapshot(api, people))

@@ -1,7 +1,7 @@
 """What the local messenger servers share (Telegram's here, MAX's in the tests): serving on a
 free local port, ending long polls when stopping, and waiting for what a server was asked or
 shows. A server keeps `requests`, and `_news` (an asyncio.Condition) is notified after every
-request and update, which also moves `version` on (the demo's page waits for it)."""
+request and update."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ class LocalServer:
     _runner: web.AppRunner | None
     _poll_generation: int
     base_url: str
-    version = 0
     # Moves on only with what people see (a message, a keyboard, a person), not with every
     # request: the demo's page and its saved chats follow this.
     changes = 0
@@ -49,7 +48,6 @@ class LocalServer:
             self._runner = None
 
     async def _notify(self) -> None:
-        self.version += 1
         if self._news is not None:
             async with self._news:
                 self._news.notify_all()

@@ -104,8 +104,7 @@ class People:
         """A chat `person` is in: their private chat with the bot or a group of theirs."""
         chat = self.api.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None or not (chat_id == person.id or (
-                chat_id in self.groups and
-                self.api.members.get(chat_id, {}).get(person.id) in ("creator", "member"))):
+                chat_id in self.groups and person.id in self.api.members_of(chat_id))):
             raise Refused("not a chat of this person")
         return chat
 
@@ -160,6 +159,6 @@ class People:
         members = self.api.members[chat_id]  # type: ignore[index]
         creator = next(user for user, status in members.items() if status == "creator")
         person = self.person(person_id)
-        if members.get(person.id) in ("creator", "member"):
+        if person.id in self.api.members_of(chat_id):  # type: ignore[arg-type]
             raise Refused("already in the group")
         self.api.add_member(chat_id, person.user, self.person(creator).user)  # type: ignore[arg-type]

@@ -241,10 +241,7 @@ class LocalBotAPI(Messages, Chats, Updates, LocalServer):
         if self.token is not None and token != self.token:
             error = BotAPIError(401, "Unauthorized")
             return web.json_response(error.body(), status=error.code)
-        if not self.bot_user:
-            bot_id = token.split(":", 1)[0]
-            self.bot_user = {"id": int(bot_id) if bot_id.isdigit() else 1, "is_bot": True,
-                             "first_name": self.bot_name, "username": self.bot_username}
+        self._bot(token)
         recorded = await self.call(method, raw, parts)
         if recorded.error is not None:
             return web.json_response(recorded.error.body(), status=recorded.error.code)
@@ -254,6 +251,15 @@ class LocalBotAPI(Messages, Chats, Updates, LocalServer):
         elif method.lower() == "deletewebhook":
             body["description"] = "Webhook was deleted"
         return web.json_response(body)
+
+    def _bot(self, token: str = "") -> dict[str, Any]:
+        """The bot, as the first token it is called with numbers it (Telegram's token begins
+        with the bot's id)."""
+        if not self.bot_user:
+            bot_id = token.split(":", 1)[0]
+            self.bot_user = {"id": int(bot_id) if bot_id.isdigit() else 1, "is_bot": True,
+                             "first_name": self.bot_name, "username": self.bot_username}
+        return self.bot_user
 
     async def call(self, method: str, raw: dict[str, Any],
                    parts: dict[str, Upload] | None = None, *,

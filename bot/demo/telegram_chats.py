@@ -81,11 +81,10 @@ class Chats:
             "message_id": self._new_message_id(chat_id), "from": by, "chat": self.chats[chat_id],
             "date": int(self.now()), "new_chat_members": [person]}})
 
-    def _bot(self) -> dict[str, Any]:
-        if not self.bot_user:
-            self.bot_user = {"id": 1, "is_bot": True, "first_name": self.bot_name,
-                             "username": self.bot_username}
-        return self.bot_user
+    def members_of(self, chat_id: int) -> list[int]:
+        """Who is in a group now (the bot too)."""
+        return [user for user, status in self.members.get(chat_id, {}).items()
+                if status in ("creator", "member")]
 
     async def _api_getchatmember(self, recorded: Recorded,
                                  parts: dict[str, Upload]) -> dict[str, Any]:

@@ -88,8 +88,6 @@ class TimeTravel:
         """When the next message owed falls due, if after `now` (those due already are sent by
         the pump at once)."""
         async with self.sessionmaker() as session:
-            due = await session.scalar(select(func.min(OutboxMessage.due_at)).where(
+            # min() keeps the column's type, which returns moments in UTC.
+            return await session.scalar(select(func.min(OutboxMessage.due_at)).where(
                 OutboxMessage.status == outbox.Status.PENDING, OutboxMessage.due_at > now))
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        return due

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,17 +17,16 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.config import SUPPORTED_LOCALES
 from bot.demo.clock import DemoClock
 from bot.demo.people import Hint, People, Refused
 from bot.demo.telegram_api import LocalBotAPI
 from bot.demo.time_travel import LONGEST, TimeTravel
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SHOWN_MESSAGES = 200  # the latest of each chat; the page is not an archive
 WAIT_SECONDS = 25  # a long poll for news is answered after this even without any
 PRESS_ANSWER_SECONDS = 5  # Telegram's client too stops waiting for a button's answer
-LANGUAGES = ("ru", "en")
 
 
 class Page:
@@ -79,7 +77,7 @@ class Page:
         return web.json_response(self.snapshot(), dumps=_dumps)
 
     def snapshot(self) -> dict[str, Any]:
-        chats = [self._chat(person.id, person.user.get("language_code") or "ru")
+        chats = [self._chat(person.id, person.user["language_code"])
                  for person in self.people.everyone.values()]
         chats += [self._chat(group, self.people.language) for group in self.people.groups]
         return {
@@ -99,8 +97,7 @@ class Page:
         private = chat["type"] == "private"
         messages = self.api.chat(chat_id)
         members = [chat_id] if private else [
-            user for user, status in self.api.members.get(chat_id, {}).items()
-            if status in ("creator", "member") and user in self.people.everyone]
+            user for user in self.api.members_of(chat_id) if user in self.people.everyone]
         return {
             "id": chat_id, "type": "private" if private else "group",
             "title": chat.get("title") or " ".join(
@@ -163,7 +160,7 @@ class Page:
 
     async def language(self, request: web.Request) -> web.Response:
         body = await _body(request)
-        if body.get("language") not in LANGUAGES:
+        if body.get("language") not in SUPPORTED_LOCALES:
             raise Refused("the language is ru or en")
         self.people.set_language(body["language"])
         await self.api.changed()
